@@ -1,0 +1,70 @@
+/**
+ * Stable error codes. A code never changes meaning once released; callers switch on
+ * `error.code`, never on the message.
+ */
+export const ErrorCode = {
+  /** No issuer was given and no server source can supply one. */
+  CONFIG_MISSING_ISSUER: 'CONFIG_MISSING_ISSUER',
+  /** No client id was given and no server source can supply one. */
+  CONFIG_MISSING_CLIENT_ID: 'CONFIG_MISSING_CLIENT_ID',
+  /** An option has a value of the wrong form (a port out of range, a relative URL, …). */
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** An `http:` issuer or endpoint on a non-loopback host without `allowInsecureHttp`. */
+  CONFIG_INSECURE_URL: 'CONFIG_INSECURE_URL',
+  /** `caCertPath` names no readable file. */
+  CA_CERT_NOT_FOUND: 'CA_CERT_NOT_FOUND',
+  /** `caCertPath` is readable but holds no PEM certificate. */
+  CA_CERT_INVALID: 'CA_CERT_INVALID',
+  /** The server source (RFC 9728 metadata URL or function) failed or returned nothing usable. */
+  SERVER_SOURCE_FAILED: 'SERVER_SOURCE_FAILED',
+  /** The IdP could not be reached (DNS, connection refused, TLS, timeout). */
+  IDP_UNREACHABLE: 'IDP_UNREACHABLE',
+  /** TLS verification failed: the IdP's certificate is not trusted (see `caCertPath`). */
+  IDP_TLS_UNTRUSTED: 'IDP_TLS_UNTRUSTED',
+  /** Neither OpenID Connect discovery nor RFC 8414 metadata was found. */
+  DISCOVERY_NOT_FOUND: 'DISCOVERY_NOT_FOUND',
+  /** The discovery response is not a JSON metadata document. */
+  DISCOVERY_INVALID: 'DISCOVERY_INVALID',
+  /** The metadata's `issuer` differs from the issuer asked for. */
+  ISSUER_MISMATCH: 'ISSUER_MISMATCH',
+  /** An endpoint the chosen flow needs is neither in the metadata nor given as an override. */
+  ENDPOINT_MISSING: 'ENDPOINT_MISSING',
+  /** `flow` names no flow oidcflow knows. */
+  FLOW_UNKNOWN: 'FLOW_UNKNOWN',
+  /** `flow` names a first-party flow whose package is not installed. */
+  FLOW_NOT_INSTALLED: 'FLOW_NOT_INSTALLED',
+  /** No installed flow can run with this IdP and environment (the message lists each and why). */
+  NO_FLOW_AVAILABLE: 'NO_FLOW_AVAILABLE',
+  /** A plugin does not satisfy the plugin specification (wrong kind or version, missing method). */
+  PLUGIN_INVALID: 'PLUGIN_INVALID',
+  /** The user or the IdP refused the login (`access_denied`). */
+  LOGIN_DENIED: 'LOGIN_DENIED',
+  /** The login did not complete in time (callback timeout, device code deadline). */
+  LOGIN_TIMEOUT: 'LOGIN_TIMEOUT',
+  /** The caller aborted the login (AbortSignal, Ctrl-C). */
+  LOGIN_ABORTED: 'LOGIN_ABORTED',
+  /** The device code expired before the user approved it (`expired_token`). */
+  DEVICE_CODE_EXPIRED: 'DEVICE_CODE_EXPIRED',
+  /** The authorization response failed a check: state, iss (RFC 9207), or its form. */
+  CALLBACK_INVALID: 'CALLBACK_INVALID',
+  /** The loopback port is taken by another program. */
+  CALLBACK_PORT_IN_USE: 'CALLBACK_PORT_IN_USE',
+  /** A browser could not be opened and no other way to show the URL was possible. */
+  BROWSER_UNAVAILABLE: 'BROWSER_UNAVAILABLE',
+  /** A confidential client needs a secret and none was given. */
+  CLIENT_SECRET_MISSING: 'CLIENT_SECRET_MISSING',
+  /** The IdP rejected the audience or resource (`invalid_target`). */
+  INVALID_TARGET: 'INVALID_TARGET',
+  /** The IdP answered a token or device request with an OAuth error. */
+  TOKEN_REQUEST_FAILED: 'TOKEN_REQUEST_FAILED',
+  /** The IdP's response failed validation (ID token claims, token type, malformed JSON). */
+  TOKEN_RESPONSE_INVALID: 'TOKEN_RESPONSE_INVALID',
+  /** The cache file or directory has modes that let other users change it. */
+  CACHE_INSECURE: 'CACHE_INSECURE',
+  /** Another process held the cache lock longer than the wait allows. */
+  CACHE_LOCK_TIMEOUT: 'CACHE_LOCK_TIMEOUT',
+  /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
+  NOT_LOGGED_IN: 'NOT_LOGGED_IN',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

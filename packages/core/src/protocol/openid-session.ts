@@ -1,0 +1,15 @@
+import type * as OpenIdClient from 'openid-client';
+
+/**
+ * openid-client as core loaded it, with a `Configuration` for the IdP and client that
+ * already carries oidcflow's HTTP client (CA bundle, proxy, timeouts). Flows use these
+ * instead of importing openid-client themselves, so that one copy does every request.
+ */
+export interface OpenIdSession {
+  client: typeof OpenIdClient;
+  configuration: OpenIdClient.Configuration;
+  /** The fetch every IdP request goes through (for requests openid-client does not make). */
+  fetch: typeof globalThis.fetch;
+}
+
+export type { OpenIdClient };

@@ -1,0 +1,59 @@
+import type { CachedMetadata } from './metadata.js';
+import type { TokenSet } from './tokens.js';
+import type { SpecificationVersion } from './version.js';
+
+/** Which kind of grant produced a token: user tokens and client tokens never share an entry. */
+export type FlowFamily = 'user' | 'client';
+
+/** Identifies one cache entry. `id` is a stable hash of the other fields (see `cacheKeyFor`). */
+export interface CacheKey {
+  id: string;
+  issuer: string;
+  clientId: string;
+  scopes: readonly string[];
+  audience?: string;
+  family: FlowFamily;
+}
+
+/** One cache entry: the tokens, the flow that produced them, and the metadata used. */
+export interface CacheEntry {
+  tokens: TokenSet;
+  /** Name of the flow that produced the tokens (`auth_code`, `device`, …). */
+  flow: string;
+  metadata?: CachedMetadata;
+  /** Epoch ms of the write. */
+  savedAt: number;
+}
+
+export interface CacheLockOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * A cache plugin stores entries by key. Implementations must never throw at the caller for a
+ * problem a login can repair (a corrupt file is a miss); they may throw `OidcflowError` for
+ * a problem only the user can fix (`CACHE_INSECURE`, `CACHE_LOCK_TIMEOUT`).
+ */
+export interface CachePlugin {
+  readonly kind: 'cache';
+  readonly specificationVersion: SpecificationVersion;
+  readonly name: string;
+  get(key: CacheKey): Promise<CacheEntry | undefined>;
+  set(key: CacheKey, entry: CacheEntry): Promise<void>;
+  delete(key: CacheKey): Promise<void>;
+  /**
+   * Runs `critical` while holding an exclusive lock for `key`, shared by every process that
+   * uses the same cache location; releases it however `critical` ends.
+   */
+  withLock<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
+  /** Where the entry for `key` is (or would be) stored; undefined for caches without a location. */
+  resolvedCachePath(key: CacheKey): string | undefined;
+}
+
+/** Options every cache factory accepts. */
+export interface CacheFactoryOptions {
+  /** Override of the cache location (`~` is expanded by the plugin). */
+  cachePath?: string;
+  /** Called once per distinct problem the cache recovered from (a corrupt file, …). */
+  warn?: (message: string) => void;
+}

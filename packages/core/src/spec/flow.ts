@@ -1,0 +1,88 @@
+import type { Logger } from '../ports/logger.js';
+import type { FlowPorts } from '../ports/flow-ports.js';
+import type { FlowFamily } from './cache.js';
+import type { ServerMetadata } from './metadata.js';
+import type { TokenSet } from './tokens.js';
+import type { SpecificationVersion } from './version.js';
+import type { OpenIdSession } from '../protocol/openid-session.js';
+
+/** Facts about where we run, used to choose between browser and device flows. */
+export interface EnvironmentFacts {
+  /** A browser can be shown to the user (a display, not an SSH session, not CI — or `BROWSER` set). */
+  browserAvailable: boolean;
+  /** Why `browserAvailable` is what it is, in a few words ("no DISPLAY", "CI is set", …). */
+  browserReason: string;
+  /** stderr is a terminal. */
+  interactive: boolean;
+}
+
+/** What `supports()` sees: enough to decide, nothing that costs a request. */
+export interface FlowSupportContext {
+  metadata: ServerMetadata;
+  environment: EnvironmentFacts;
+  hasClientSecret: boolean;
+  /** The flow the caller asked for (`auto` or a name). */
+  requestedFlow: string;
+}
+
+export type FlowSupport = { supported: true; reason: string } | { supported: false; reason: string };
+
+/** Settings of the interactive flows, resolved with their defaults (the spec's attributes). */
+export interface LoginSettings {
+  forceLogin: boolean;
+  openBrowser: boolean;
+  redirectUri?: string;
+  callbackHost: string;
+  callbackPort: number;
+  callbackTimeoutSeconds: number;
+  pkce: boolean;
+  /** Opt-in for a `callbackHost` that is not a loopback address. */
+  allowNonLoopbackCallback: boolean;
+}
+
+/** Extra parameters, merged from the audience setting and any matching IdP plugins. */
+export interface RequestAdjustments {
+  /** Added to the authorization request (auth_code) or the device authorization request. */
+  authorizationParameters: Record<string, string | string[]>;
+  /** Added to every token request of a grant (code exchange, device poll, client credentials). */
+  tokenParameters: Record<string, string | string[]>;
+}
+
+/** Everything a flow needs to run. Built by core; a flow never reads options or env itself. */
+export interface FlowRunContext {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: readonly string[];
+  audience?: string;
+  metadata: ServerMetadata;
+  settings: LoginSettings;
+  adjustments: RequestAdjustments;
+  environment: EnvironmentFacts;
+  /** openid-client, loaded once by core, and a `Configuration` for this IdP and client. */
+  openid: OpenIdSession;
+  ports: FlowPorts;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/**
+ * A flow plugin: one way to obtain tokens. `run` returns tokens or throws `OidcflowError`
+ * (`LOGIN_DENIED`, `LOGIN_TIMEOUT`, `LOGIN_ABORTED`, `TOKEN_REQUEST_FAILED`, …).
+ */
+export interface FlowPlugin {
+  readonly kind: 'flow';
+  readonly specificationVersion: SpecificationVersion;
+  /** `auth_code`, `device`, `client_credentials`, or a third party's name. */
+  readonly name: string;
+  /** Needs a person (a browser or a code to type). */
+  readonly interactive: boolean;
+  /** Needs a browser on this machine (auth_code does; device does not). */
+  readonly needsBrowser: boolean;
+  /** Tokens of user flows and client flows are cached apart. */
+  readonly family: FlowFamily;
+  /** Among flows that support the context, `auto` picks the highest priority. */
+  readonly priority: number;
+  supports(context: FlowSupportContext): FlowSupport;
+  run(context: FlowRunContext): Promise<TokenSet>;
+}

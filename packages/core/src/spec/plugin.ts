@@ -1,0 +1,12 @@
+import type { CacheFactoryOptions, CachePlugin } from './cache.js';
+import type { FlowPlugin } from './flow.js';
+import type { IdpPlugin } from './idp.js';
+
+export type Plugin = FlowPlugin | CachePlugin | IdpPlugin;
+
+/**
+ * What a first-party package exports so that core can load it when it is installed:
+ * `export const createPlugin: FlowPluginFactory` (or `CachePluginFactory`).
+ */
+export type FlowPluginFactory = () => FlowPlugin;
+export type CachePluginFactory = (options: CacheFactoryOptions) => CachePlugin;

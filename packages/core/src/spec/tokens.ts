@@ -1,0 +1,19 @@
+/** What a login or refresh yields, normalised. Times are epoch milliseconds. */
+export interface TokenSet {
+  accessToken: string;
+  /** As the IdP sent it; compare case-insensitively (`bearer` is `Bearer`). */
+  tokenType: string;
+  /** When the access token expires. An IdP that sends no `expires_in` gets `DEFAULT_EXPIRES_IN_SECONDS`. */
+  expiresAt: number;
+  refreshToken?: string;
+  idToken?: string;
+  /** Space-separated scopes granted, when the IdP said. */
+  scope?: string;
+  /** Claims of the ID token, as validated at login; kept so a refresh can compare `iss` and `sub`. */
+  idTokenClaims?: Record<string, unknown>;
+}
+
+/** Lifetime assumed for an access token whose response carried no `expires_in`. */
+export const DEFAULT_EXPIRES_IN_SECONDS = 300;
+/** A cached access token is used only while it is valid for at least this long. */
+export const EXPIRY_SKEW_SECONDS = 60;
