@@ -1,9 +1,29 @@
+export { OidcAuth } from './auth/oidc-auth.js';
+export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
+export { cacheKeyFor } from './cache/cache-key.js';
+export { createMemoryCache } from './cache/memory-cache.js';
+export { detectEnvironment } from './config/environment.js';
+export {
+  type CommonAuthOptions,
+  DEFAULTS,
+  type OidcAuthOptions,
+  type OidcCredentialsAuthOptions,
+} from './config/options.js';
+export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
+export { expandHome, isLoopbackHost } from './config/url-policy.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-
-export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';
-export { DEFAULT_EXPIRES_IN_SECONDS, EXPIRY_SKEW_SECONDS, type TokenSet } from './spec/tokens.js';
-export type { ServerMetadata, CachedMetadata } from './spec/metadata.js';
+export { isFresh } from './lifecycle/freshness.js';
+export { toSearchParams } from './lifecycle/idp-context.js';
+export type { ExplainReport } from './lifecycle/slow-path.js';
+export { tokenSetFromResponse } from './lifecycle/token-set.js';
+export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
+export { createStderrLogger, type Logger, silentLogger } from './ports/logger.js';
+export { oauthErrorOf, toOidcflowError } from './protocol/oauth-errors.js';
+export type { OpenIdClient, OpenIdSession } from './protocol/openid-session.js';
+export { FIRST_PARTY_CACHE, FIRST_PARTY_FLOWS } from './registry/first-party.js';
+export type { FlowDecision } from './registry/select-flow.js';
+export { selectFlow } from './registry/select-flow.js';
 export type {
   CacheEntry,
   CacheFactoryOptions,
@@ -22,8 +42,7 @@ export type {
   RequestAdjustments,
 } from './spec/flow.js';
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
+export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
-
-export { createStderrLogger, silentLogger, type Logger } from './ports/logger.js';
-export { systemClock, type Clock, type FlowPorts, type PromptOutput } from './ports/flow-ports.js';
-export type { OpenIdSession, OpenIdClient } from './protocol/openid-session.js';
+export { DEFAULT_EXPIRES_IN_SECONDS, EXPIRY_SKEW_SECONDS, type TokenSet } from './spec/tokens.js';
+export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';

@@ -34,7 +34,8 @@ export class OidcflowError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.oauthError !== undefined) this.oauthError = options.oauthError;
-    if (options.oauthErrorDescription !== undefined) this.oauthErrorDescription = options.oauthErrorDescription;
+    if (options.oauthErrorDescription !== undefined)
+      this.oauthErrorDescription = options.oauthErrorDescription;
     if (options.status !== undefined) this.status = options.status;
     if (options.flow !== undefined) this.flow = options.flow;
   }

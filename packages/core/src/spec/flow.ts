@@ -1,10 +1,10 @@
-import type { Logger } from '../ports/logger.js';
 import type { FlowPorts } from '../ports/flow-ports.js';
+import type { Logger } from '../ports/logger.js';
+import type { OpenIdSession } from '../protocol/openid-session.js';
 import type { FlowFamily } from './cache.js';
 import type { ServerMetadata } from './metadata.js';
 import type { TokenSet } from './tokens.js';
 import type { SpecificationVersion } from './version.js';
-import type { OpenIdSession } from '../protocol/openid-session.js';
 
 /** Facts about where we run, used to choose between browser and device flows. */
 export interface EnvironmentFacts {

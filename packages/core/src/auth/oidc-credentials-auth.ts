@@ -1,0 +1,54 @@
+import { DEFAULTS, type OidcCredentialsAuthOptions } from '../config/options.js';
+import { AuthBase } from './auth-base.js';
+
+/**
+ * Headless login with the client credentials grant, for CI jobs and cron scripts. The
+ * secret comes from `clientSecret`, else the `OIDCFLOW_CLIENT_SECRET` environment variable.
+ *
+ * @example
+ * const auth = new OidcCredentialsAuth({ issuer: 'https://idp.example.com', clientId: 'ci-job' });
+ * const token = await auth.getAccessToken();
+ */
+export class OidcCredentialsAuth extends AuthBase {
+  constructor(options: OidcCredentialsAuthOptions = {}) {
+    const env = options.env ?? process.env;
+    super(
+      { ...options, flow: 'client_credentials' },
+      'client',
+      'client_credentials',
+      options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
+    );
+  }
+
+  get issuer(): string {
+    return this.options.issuer ?? '';
+  }
+  get clientId(): string {
+    return this.options.clientId ?? '';
+  }
+  get scopes(): readonly string[] | undefined {
+    return this.options.scopes;
+  }
+  get audience(): string | undefined {
+    return this.options.audience;
+  }
+  get useServerAudience(): boolean {
+    return this.options.useServerAudience ?? DEFAULTS.useServerAudience;
+  }
+  get caCertPath(): string | undefined {
+    return this.options.caCertPath;
+  }
+  get cachePath(): string | undefined {
+    return this.options.cachePath;
+  }
+  get tokenEndpoint(): string | undefined {
+    return this.options.tokenEndpoint;
+  }
+  get deviceAuthorizationEndpoint(): string | undefined {
+    return this.options.deviceAuthorizationEndpoint;
+  }
+  /** The secret as given (not the one read from the environment). */
+  get clientSecret(): string {
+    return this.options.clientSecret ?? '';
+  }
+}

@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { CacheKey, FlowFamily } from '../spec/cache.js';
+
+/**
+ * The cache key for a set of settings. Scopes are sorted, so their order does not matter;
+ * the issuer loses a trailing slash. Tokens of issuer A can never be found under issuer B.
+ */
+export function cacheKeyFor(parts: {
+  issuer: string;
+  clientId: string;
+  scopes: readonly string[];
+  audience?: string | undefined;
+  family: FlowFamily;
+}): CacheKey {
+  const issuer = parts.issuer.replace(/\/+$/, '');
+  const scopes = [...new Set(parts.scopes)].sort();
+  const material = JSON.stringify([issuer, parts.clientId, scopes, parts.audience ?? null, parts.family]);
+  const id = createHash('sha256').update(material).digest('hex').slice(0, 32);
+  const key: CacheKey = { id, issuer, clientId: parts.clientId, scopes, family: parts.family };
+  if (parts.audience !== undefined) key.audience = parts.audience;
+  return key;
+}

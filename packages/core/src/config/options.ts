@@ -1,0 +1,92 @@
+import type { FlowPorts } from '../ports/flow-ports.js';
+import type { Logger } from '../ports/logger.js';
+import type { Plugin } from '../spec/plugin.js';
+import type { ServerSource } from './server-source.js';
+
+/** Options shared by `OidcAuth` and `OidcCredentialsAuth` (the spec's common attributes). */
+export interface CommonAuthOptions {
+  /** OIDC issuer URL. Empty: taken from `server`. */
+  issuer?: string;
+  /** OAuth client id registered with the IdP. Empty: taken from `server`. */
+  clientId?: string;
+  /** Scopes to request. Absent: those the server source advertises, else `['openid']` (none for client credentials). */
+  scopes?: readonly string[];
+  /** Audience for the token request (Auth0 and others require one). */
+  audience?: string;
+  /** When true and `audience` is absent, use the audience the server source gives. @default false */
+  useServerAudience?: boolean;
+  /** PEM bundle trusted for IdP HTTPS calls, in addition to the system roots. `~` is expanded. */
+  caCertPath?: string;
+  /** Where the cache plugin keeps tokens (a directory for @oidcflow/cache-file). `~` is expanded. */
+  cachePath?: string;
+  /** Token endpoint, instead of the discovered one. */
+  tokenEndpoint?: string;
+  /** Device authorization endpoint, instead of the discovered one. */
+  deviceAuthorizationEndpoint?: string;
+
+  // --- beyond the reference API ---
+  /** Where issuer, client id, scopes and audience come from when not given: see `ServerSource`. */
+  server?: ServerSource;
+  /** Plugins registered explicitly; first-party packages that are installed load by themselves. */
+  plugins?: readonly Plugin[];
+  /** Accept `http:` issuers and endpoints on non-loopback hosts. Never do this in production. @default false */
+  allowInsecureHttp?: boolean;
+  /** Seconds each IdP HTTP request may take. @default 30 */
+  httpTimeoutSeconds?: number;
+  /** Seconds discovery metadata stays fresh in the cache. @default 86400 */
+  metadataTtlSeconds?: number;
+  /** Replace the outside world of flows (browser opener, prompt output, clock). */
+  ports?: Partial<FlowPorts>;
+  logger?: Logger;
+  /** The environment to read (`OIDCFLOW_CLIENT_SECRET`, `CI`, `DISPLAY`, proxies). @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Stops a running login or request. */
+  signal?: AbortSignal;
+  /** Resolves a package name to a module; tests replace it to simulate which packages are installed. */
+  loadModule?: (specifier: string) => Promise<unknown>;
+}
+
+/** Options of `OidcAuth`: interactive login (the spec's `OidcAuth`). */
+export interface OidcAuthOptions extends CommonAuthOptions {
+  /** `auto`, `auth_code`, `device`, or a third-party flow's name. @default 'auto' */
+  flow?: string;
+  /** Ignore any cached token and always log in. @default false */
+  forceLogin?: boolean;
+  /** Open the browser for the login or verification URL. @default true */
+  openBrowser?: boolean;
+  /** Authorization endpoint, instead of the discovered one. */
+  authorizationEndpoint?: string;
+  /** Redirect URI registered with the IdP. Absent: `http://{callbackHost}:{callbackPort}/callback`. */
+  redirectUri?: string;
+  /** Interface of the loopback listener. @default '127.0.0.1' */
+  callbackHost?: string;
+  /** Port of the loopback listener; 0 lets the OS choose. @default 8765 */
+  callbackPort?: number;
+  /** Seconds to wait for the browser redirect. @default 300 */
+  callbackTimeoutSeconds?: number;
+  /** Use PKCE in the authorization code flow. @default true */
+  pkce?: boolean;
+  /** Client secret for the code exchange (OpenShift needs one even for CLI clients). */
+  clientSecret?: string;
+  /** Allow a `callbackHost` that is not a loopback address. @default false */
+  allowNonLoopbackCallback?: boolean;
+}
+
+/** Options of `OidcCredentialsAuth`: the client credentials grant (the spec's `OidcCredentialsAuth`). */
+export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
+  /** Client secret. Absent: the `OIDCFLOW_CLIENT_SECRET` environment variable. */
+  clientSecret?: string;
+}
+
+export const DEFAULTS = {
+  flow: 'auto',
+  forceLogin: false,
+  openBrowser: true,
+  callbackHost: '127.0.0.1',
+  callbackPort: 8765,
+  callbackTimeoutSeconds: 300,
+  pkce: true,
+  useServerAudience: false,
+  httpTimeoutSeconds: 30,
+  metadataTtlSeconds: 86_400,
+} as const;

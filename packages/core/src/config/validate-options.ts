@@ -1,0 +1,34 @@
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import type { OidcAuthOptions } from './options.js';
+
+function invalid(message: string): never {
+  throw new OidcflowError(ErrorCode.CONFIG_INVALID, message);
+}
+
+/** Checks the form of options that need no network, so mistakes show before any request. */
+export function validateOptions(options: OidcAuthOptions): void {
+  const port = options.callbackPort;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    invalid(`callbackPort ${port} is not a port: use an integer from 1 to 65535, or 0 to let the OS choose.`);
+  }
+  const timeout = options.callbackTimeoutSeconds;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    invalid(`callbackTimeoutSeconds ${timeout} must be a positive number of seconds.`);
+  }
+  if (options.flow !== undefined && (typeof options.flow !== 'string' || options.flow === '')) {
+    invalid('flow must be "auto", "auth_code", "device", or the name of a flow plugin.');
+  }
+  if (options.redirectUri !== undefined) {
+    try {
+      new URL(options.redirectUri);
+    } catch {
+      invalid(
+        `redirectUri "${options.redirectUri}" is not an absolute URL, e.g. http://127.0.0.1:8765/callback.`,
+      );
+    }
+  }
+  if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
+    invalid('audience must be a non-empty string.');
+  }
+}

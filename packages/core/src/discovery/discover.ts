@@ -1,0 +1,113 @@
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import type { ServerMetadata } from '../spec/metadata.js';
+
+export interface EndpointOverrides {
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
+}
+
+/** OpenID Connect discovery URL, then the RFC 8414 one (path inserted after the well-known part). */
+function discoveryUrls(issuer: string): string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  return [
+    `${url.origin}${path}/.well-known/openid-configuration`,
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+  ];
+}
+
+async function fetchDocument(
+  fetch: typeof globalThis.fetch,
+  url: string,
+  signal?: AbortSignal,
+): Promise<{ status: number; document?: unknown; problem?: string }> {
+  const response = await fetch(url, {
+    headers: { accept: 'application/json' },
+    redirect: 'manual',
+    ...(signal ? { signal } : {}),
+  });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return { status: response.status };
+  }
+  const text = await response.text();
+  try {
+    return { status: 200, document: JSON.parse(text) };
+  } catch {
+    const kind = /^\s*</.test(text) ? 'an HTML page' : 'not JSON';
+    return { status: 200, problem: kind };
+  }
+}
+
+/**
+ * Fetches the IdP's metadata: OpenID Connect discovery, else RFC 8414. Refuses a document
+ * whose `issuer` is not the issuer asked for (a mix-up or a misconfigured URL).
+ */
+export async function discoverMetadata(
+  issuer: string,
+  fetch: typeof globalThis.fetch,
+  signal?: AbortSignal,
+): Promise<ServerMetadata> {
+  const tried: string[] = [];
+  for (const url of discoveryUrls(issuer)) {
+    const result = await fetchDocument(fetch, url, signal);
+    tried.push(`${url} → ${result.problem ?? `HTTP ${result.status}`}`);
+    if (result.status === 404 || result.status === 400 || result.status === 405) continue;
+    if (result.status !== 200) {
+      throw new OidcflowError(
+        ErrorCode.DISCOVERY_INVALID,
+        `Discovery at ${url} answered HTTP ${result.status}. Check that the issuer URL is right and the IdP is healthy.`,
+        { status: result.status },
+      );
+    }
+    if (
+      result.problem ||
+      typeof result.document !== 'object' ||
+      result.document === null ||
+      Array.isArray(result.document)
+    ) {
+      throw new OidcflowError(
+        ErrorCode.DISCOVERY_INVALID,
+        `Discovery at ${url} returned ${result.problem ?? 'JSON that is not an object'}, not OIDC metadata. ` +
+          'Check the issuer URL (it must be the IdP issuer, not a login page or an app URL).',
+      );
+    }
+    const document = result.document as ServerMetadata;
+    if (typeof document.issuer !== 'string') {
+      throw new OidcflowError(
+        ErrorCode.DISCOVERY_INVALID,
+        `Discovery at ${url} returned metadata without an issuer.`,
+      );
+    }
+    if (document.issuer.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
+      throw new OidcflowError(
+        ErrorCode.ISSUER_MISMATCH,
+        `The IdP at ${url} says its issuer is "${document.issuer}", not "${issuer}". ` +
+          `Set issuer to "${document.issuer}" if that is the IdP you mean.`,
+      );
+    }
+    return document;
+  }
+  throw new OidcflowError(
+    ErrorCode.DISCOVERY_NOT_FOUND,
+    `No discovery document found for issuer ${issuer} (tried ${tried.join('; ')}). ` +
+      'Check the issuer URL, or give tokenEndpoint and authorizationEndpoint / deviceAuthorizationEndpoint to log in without discovery.',
+  );
+}
+
+/** Metadata to use when every endpoint needed was given: no discovery request at all. */
+export function synthesizeMetadata(issuer: string, overrides: EndpointOverrides): ServerMetadata {
+  return applyOverrides({ issuer }, overrides);
+}
+
+/** Endpoint overrides win over discovered values. */
+export function applyOverrides(metadata: ServerMetadata, overrides: EndpointOverrides): ServerMetadata {
+  const result: ServerMetadata = { ...metadata };
+  if (overrides.authorizationEndpoint) result.authorization_endpoint = overrides.authorizationEndpoint;
+  if (overrides.tokenEndpoint) result.token_endpoint = overrides.tokenEndpoint;
+  if (overrides.deviceAuthorizationEndpoint)
+    result.device_authorization_endpoint = overrides.deviceAuthorizationEndpoint;
+  return result;
+}

@@ -1,0 +1,165 @@
+import { parseIdpUrl } from '../config/url-policy.js';
+import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
+import { createOpenIdSession } from '../protocol/create-session.js';
+import type { OpenIdSession } from '../protocol/openid-session.js';
+import type { RequestAdjustments } from '../spec/flow.js';
+import type { IdpPlugin } from '../spec/idp.js';
+import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import type { AuthRuntime } from './runtime.js';
+
+const ENDPOINT_FIELDS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'device_authorization_endpoint',
+  'revocation_endpoint',
+] as const;
+
+/** True when the overrides alone let the runtime's flows run, so discovery can be skipped. */
+function overridesSuffice(runtime: AuthRuntime): boolean {
+  const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = runtime.options;
+  if (!tokenEndpoint) return false;
+  if (runtime.family === 'client') return true;
+  if (runtime.requestedFlow === 'auth_code') return Boolean(authorizationEndpoint);
+  if (runtime.requestedFlow === 'device') return Boolean(deviceAuthorizationEndpoint);
+  return Boolean(authorizationEndpoint || deviceAuthorizationEndpoint);
+}
+
+export async function createRuntimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
+  const options = runtime.options;
+  return createHttpClient({
+    ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
+    timeoutSeconds: options.httpTimeoutSeconds ?? 30,
+    env: runtime.env,
+    home: runtime.home,
+  });
+}
+
+/**
+ * The IdP's metadata for this runtime: fresh cached metadata, else the overrides alone when
+ * they suffice, else discovery. Overrides always win; IdP plugins may fix the result.
+ */
+export async function resolveMetadata(
+  runtime: AuthRuntime,
+  http: HttpClient,
+  cached: CachedMetadata | undefined,
+  now: number,
+): Promise<CachedMetadata> {
+  const ttl = (runtime.options.metadataTtlSeconds ?? 86_400) * 1000;
+  const overrides = runtime.options;
+  let result: CachedMetadata;
+  if (cached && now - cached.fetchedAt < ttl && cached.document.issuer === runtime.identity.issuer) {
+    result = cached;
+  } else if (overridesSuffice(runtime)) {
+    result = {
+      document: synthesizeMetadata(runtime.identity.issuer, overrides),
+      fetchedAt: now,
+      synthesized: true,
+    };
+  } else {
+    const document = await discoverMetadata(runtime.identity.issuer, http.fetch, runtime.options.signal);
+    result = { document, fetchedAt: now };
+  }
+  let document = applyOverrides(result.document, overrides);
+  for (const idp of matchingIdps(runtime, document)) {
+    if (idp.adjustMetadata) document = idp.adjustMetadata(document);
+  }
+  const allowInsecure = runtime.options.allowInsecureHttp ?? false;
+  for (const field of ENDPOINT_FIELDS) {
+    const value = document[field];
+    if (typeof value === 'string') parseIdpUrl(value, field, allowInsecure);
+  }
+  return { ...result, document };
+}
+
+export function matchingIdps(runtime: AuthRuntime, metadata?: ServerMetadata): IdpPlugin[] {
+  const idps = (runtime.options.plugins ?? []).filter((p): p is IdpPlugin => p.kind === 'idp');
+  return idps.filter((idp) =>
+    idp.matches({ issuer: runtime.identity.issuer, ...(metadata ? { metadata } : {}) }),
+  );
+}
+
+function checkResource(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.hash) {
+    throw new OidcflowError(
+      ErrorCode.CONFIG_INVALID,
+      `audience "${value}" is sent as an RFC 8707 resource, which must be an absolute URI without a fragment.`,
+    );
+  }
+}
+
+/** Audience and IdP-plugin parameters for the authorization and token requests. */
+export function requestAdjustments(
+  runtime: AuthRuntime,
+  metadata: ServerMetadata,
+  flow: string,
+): RequestAdjustments {
+  const adjustments: RequestAdjustments = { authorizationParameters: {}, tokenParameters: {} };
+  const idps = matchingIdps(runtime, metadata);
+  const { audience } = runtime.identity;
+  const context = {
+    issuer: runtime.identity.issuer,
+    clientId: runtime.identity.clientId,
+    scopes: runtime.identity.scopes,
+    flow,
+    ...(audience ? { audience } : {}),
+  };
+  if (!audience && idps.some((idp) => idp.requiresAudience)) {
+    throw new OidcflowError(
+      ErrorCode.CONFIG_INVALID,
+      `${idps.map((i) => i.name).join(', ')} requires an audience: set the audience option.`,
+    );
+  }
+  if (audience) {
+    const style = idps.find((idp) => idp.audienceParameter)?.audienceParameter ?? 'audience';
+    const set = (name: string) => {
+      adjustments.authorizationParameters[name] = audience;
+      adjustments.tokenParameters[name] = audience;
+    };
+    if (style === 'audience' || style === 'both') set('audience');
+    if (style === 'resource' || style === 'both') {
+      checkResource(audience);
+      set('resource');
+    }
+  }
+  for (const idp of idps) {
+    Object.assign(adjustments.authorizationParameters, idp.authorizationParameters?.(context) ?? {});
+    Object.assign(adjustments.tokenParameters, idp.tokenParameters?.(context) ?? {});
+  }
+  return adjustments;
+}
+
+export function sessionFor(
+  runtime: AuthRuntime,
+  http: HttpClient,
+  metadata: ServerMetadata,
+): Promise<OpenIdSession> {
+  const allowHttp = [metadata.issuer, metadata.token_endpoint].some(
+    (url) => typeof url === 'string' && url.startsWith('http:'),
+  );
+  return createOpenIdSession({
+    metadata,
+    clientId: runtime.identity.clientId,
+    ...(runtime.clientSecret ? { clientSecret: runtime.clientSecret } : {}),
+    fetch: http.fetch,
+    allowHttp,
+    timeoutSeconds: runtime.options.httpTimeoutSeconds ?? 30,
+  });
+}
+
+/** Request parameters as openid-client takes them (repeated values become repeated parameters). */
+export function toSearchParams(parameters: Record<string, string | string[]>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) {
+    for (const item of Array.isArray(value) ? value : [value]) search.append(name, item);
+  }
+  return search;
+}

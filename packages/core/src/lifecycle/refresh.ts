@@ -1,0 +1,52 @@
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
+import type { OpenIdSession } from '../protocol/openid-session.js';
+import type { TokenSet } from '../spec/tokens.js';
+import { toSearchParams } from './idp-context.js';
+import { tokenSetFromResponse } from './token-set.js';
+
+/** Thrown inside the lifecycle when the refresh token is no longer accepted. */
+export class RefreshRejected extends Error {}
+
+/**
+ * One refresh round trip. A response without an ID token or refresh token keeps the
+ * previous one; an ID token for another `iss` or `sub` is refused (OIDC Core §12.2).
+ */
+export async function refreshTokens(
+  session: OpenIdSession,
+  previous: TokenSet,
+  tokenParameters: Record<string, string | string[]>,
+  now: () => number,
+): Promise<TokenSet> {
+  let response: Awaited<ReturnType<typeof session.client.refreshTokenGrant>>;
+  try {
+    response = await session.client.refreshTokenGrant(
+      session.configuration,
+      previous.refreshToken as string,
+      toSearchParams(tokenParameters),
+    );
+  } catch (error) {
+    if (oauthErrorOf(error) === 'invalid_grant') throw new RefreshRejected('invalid_grant');
+    throw toOidcflowError(error, 'refresh the token');
+  }
+  const next = tokenSetFromResponse(response, now());
+  const before = previous.idTokenClaims;
+  if (
+    next.idTokenClaims &&
+    before &&
+    (next.idTokenClaims.iss !== before.iss || next.idTokenClaims.sub !== before.sub)
+  ) {
+    throw new OidcflowError(
+      ErrorCode.TOKEN_RESPONSE_INVALID,
+      'The refreshed ID token is for another issuer or subject than the one logged in. Log in again (oidcflow login --force) and report this to the IdP administrators.',
+    );
+  }
+  if (!next.idToken && previous.idToken) {
+    next.idToken = previous.idToken;
+    if (previous.idTokenClaims) next.idTokenClaims = previous.idTokenClaims;
+  }
+  if (!next.refreshToken && previous.refreshToken) next.refreshToken = previous.refreshToken;
+  if (next.scope === undefined && previous.scope !== undefined) next.scope = previous.scope;
+  return next;
+}
