@@ -52,6 +52,18 @@ export abstract class AuthBase {
     return tokens;
   }
 
+  /**
+   * What is cached for these settings, without any request: for status displays. Includes
+   * an expired entry (check `tokens.expiresAt`); undefined when nothing is cached.
+   */
+  async getCachedTokens(): Promise<{ tokens: TokenSet; flow: string; savedAt: number; cachePath?: string } | undefined> {
+    const runtime = await this.resolveRuntime();
+    const entry = await runtime.cache.get(runtime.key);
+    if (!entry) return undefined;
+    const cachePath = runtime.cache.resolvedCachePath(runtime.key);
+    return { tokens: entry.tokens, flow: entry.flow, savedAt: entry.savedAt, ...(cachePath ? { cachePath } : {}) };
+  }
+
   /** Runs a login now, whatever is cached, and caches its tokens. */
   async login(): Promise<TokenSet> {
     const tokens = await this.obtain(await this.resolveRuntime(), 'force-login');
