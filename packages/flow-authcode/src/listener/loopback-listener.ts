@@ -1,0 +1,194 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCode, type Logger, OidcflowError, silentLogger } from '@oidcflow/core';
+import {
+  failurePage,
+  invalidCallbackPage,
+  METHOD_NOT_ALLOWED_PAGE,
+  NOT_FOUND_PAGE,
+  type ResultPage,
+  sendPage,
+} from '../pages/result-page.js';
+import { type CallbackTarget, redirectUriFor } from './callback-target.js';
+
+/** Whether a request on the callback path is the authorization response this login waits for. */
+export type CallbackVerdict = { accepted: true } | { accepted: false; reason: string };
+
+export interface LoopbackListenerOptions {
+  target: CallbackTarget;
+  /** Checks state (and iss); a refused request gets a 400 page and the listener keeps waiting. */
+  check(parameters: URLSearchParams): CallbackVerdict;
+  log?: Logger;
+}
+
+/** The one accepted authorization response; the browser waits for `respond`. */
+export interface ReceivedCallback {
+  /** The redirect URI with the response's query, as openid-client expects `currentUrl`. */
+  url: URL;
+  respond(status: number, page: ResultPage): Promise<void>;
+}
+
+function listenError(error: NodeJS.ErrnoException, target: CallbackTarget): OidcflowError {
+  const where = `${target.bindHost}:${target.port}`;
+  const change =
+    target.portOption === 'redirectUri'
+      ? 'Stop the program that uses it, or register and set another redirectUri port'
+      : `Stop the program that uses it, or set the callbackPort option to a free port (or to 0 to let the system choose one, if the IdP accepts any loopback port)`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new OidcflowError(
+        ErrorCode.CALLBACK_PORT_IN_USE,
+        `Port ${target.port} on ${target.bindHost} is already in use, so the login listener cannot start ` +
+          `(another login may be running). ${change}.`,
+        { cause: error, flow: 'auth_code' },
+      );
+    case 'EACCES':
+      return new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        `Not allowed to listen on ${where} (ports below 1024 need privileges). Use a port above 1023 in ${target.portOption}.`,
+        { cause: error, flow: 'auth_code' },
+      );
+    case 'EADDRNOTAVAIL':
+    case 'EAFNOSUPPORT':
+      return new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        `${target.bindHost} is not an address of this machine, so the login listener cannot bind it. ` +
+          'Use 127.0.0.1 as callbackHost (or in redirectUri).',
+        { cause: error, flow: 'auth_code' },
+      );
+    default:
+      return new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        `The login listener could not start on ${where}: ${error.message}.`,
+        { cause: error, flow: 'auth_code' },
+      );
+  }
+}
+
+/**
+ * The RFC 8252 loopback listener. Serves one path, accepts one authorization response (the
+ * first that passes `check`), answers everything else with a 404, 405 or 400 page, and
+ * closes every connection when closed so nothing keeps the process alive.
+ */
+export class LoopbackListener {
+  /** Resolves with the accepted response; rejects when the listener closes first. */
+  readonly callback: Promise<ReceivedCallback>;
+  private resolveCallback!: (callback: ReceivedCallback) => void;
+  private rejectCallback!: (error: unknown) => void;
+  private accepted = false;
+  private pendingResponse: ServerResponse | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: LoopbackListenerOptions,
+    /** The exact redirect URI to send, with the bound port. */
+    readonly redirectUri: string,
+  ) {
+    this.callback = new Promise((resolve, reject) => {
+      this.resolveCallback = resolve;
+      this.rejectCallback = reject;
+    });
+    // A listener closed without a response is not an unhandled rejection by itself.
+    this.callback.catch(() => {});
+  }
+
+  static async start(options: LoopbackListenerOptions): Promise<LoopbackListener> {
+    const { target } = options;
+    let listener: LoopbackListener | undefined;
+    const server = createServer((request, response) => {
+      listener?.handle(request, response).catch((error: unknown) => {
+        (options.log ?? silentLogger).debug(`login listener: answering a request failed: ${String(error)}`);
+        response.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, target));
+      server.once('error', onError);
+      server.listen({ host: target.bindHost, port: target.port, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    listener = new LoopbackListener(server, options, redirectUriFor(target, port));
+    (options.log ?? silentLogger).debug(
+      `login listener on ${target.bindHost}:${port}, redirect URI ${listener.redirectUri}`,
+    );
+    return listener;
+  }
+
+  /** The bound address (for tests and diagnostics). */
+  address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const log = this.options.log ?? silentLogger;
+    const requestUrl = new URL(request.url ?? '/', this.redirectUri);
+    if (requestUrl.pathname !== this.options.target.path) {
+      await sendPage(response, 404, NOT_FOUND_PAGE);
+      return;
+    }
+    if (request.method !== 'GET') {
+      response.setHeader('Allow', 'GET');
+      await sendPage(response, 405, METHOD_NOT_ALLOWED_PAGE);
+      return;
+    }
+    if (this.accepted || this.closing) {
+      log.debug('login listener: refused a second response on the callback path');
+      await sendPage(
+        response,
+        400,
+        invalidCallbackPage('This login already received its response, and a response is used only once.'),
+      );
+      return;
+    }
+    const verdict = this.options.check(requestUrl.searchParams);
+    if (!verdict.accepted) {
+      log.debug(`login listener: refused a response: ${verdict.reason}`);
+      await sendPage(response, 400, invalidCallbackPage(verdict.reason));
+      return;
+    }
+    this.accepted = true;
+    this.pendingResponse = response;
+    const url = new URL(this.redirectUri);
+    url.search = requestUrl.search;
+    this.resolveCallback({
+      url,
+      respond: async (status, page) => {
+        if (this.pendingResponse !== response) return;
+        this.pendingResponse = undefined;
+        await sendPage(response, status, page);
+      },
+    });
+  }
+
+  /** Stops listening and drops every connection; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.rejectCallback(
+      new OidcflowError(ErrorCode.LOGIN_ABORTED, 'The login listener closed before the browser returned.', {
+        flow: 'auth_code',
+      }),
+    );
+    const pending = this.pendingResponse;
+    if (pending) {
+      this.pendingResponse = undefined;
+      await sendPage(pending, 500, failurePage('The login stopped before it completed.')).catch(() => {});
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Browsers hold idle keep-alive sockets open; without this, close() waits for them.
+      this.server.closeAllConnections();
+    });
+  }
+}
