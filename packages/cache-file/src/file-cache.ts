@@ -1,0 +1,297 @@
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type CacheEntry,
+  type CacheKey,
+  type CacheLockOptions,
+  type CachePlugin,
+  ErrorCode,
+  OidcflowError,
+  SPECIFICATION_VERSION,
+} from '@oidcflow/core';
+import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
+import { resolveCacheDirectory } from './location/cache-directory.js';
+import type { LockTiming } from './lock/file-lock.js';
+import { FILE_CACHE_DEFAULTS, type FileCacheOptions } from './options.js';
+import { assertPrivateDirectory, assertPrivateFile } from './storage/permissions.js';
+
+export const FILE_CACHE_NAME = 'file';
+
+/** A file cache: the `CachePlugin` contract plus the directory it uses. */
+export interface FileCache extends CachePlugin {
+  /** The directory that holds the cache files (after `~` expansion and the OS default). */
+  readonly directory: string;
+}
+
+/** Key ids become file names; anything else than these characters would be a path trick. */
+const SAFE_KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Temporary files older than this were left by a process that died mid-write. */
+const LEFTOVER_TEMPORARY_MS = 60_000;
+
+const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
+const isErrno = (error: unknown) => typeof errnoOf(error) === 'string' && !OidcflowError.isInstance(error);
+
+function lockTiming(options: FileCacheOptions): LockTiming {
+  const seconds = (name: keyof typeof FILE_CACHE_DEFAULTS) => {
+    const value = options[name] ?? FILE_CACHE_DEFAULTS[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        `${name} must be a positive number of seconds (got ${String(value)}).`,
+      );
+    }
+    return value * 1000;
+  };
+  const timing = {
+    timeoutMs: seconds('lockTimeoutSeconds'),
+    staleMs: seconds('lockStaleSeconds'),
+    heartbeatMs: seconds('lockHeartbeatSeconds'),
+  };
+  if (timing.heartbeatMs * 2 > timing.staleMs) {
+    throw new OidcflowError(
+      ErrorCode.CONFIG_INVALID,
+      `lockHeartbeatSeconds (${timing.heartbeatMs / 1000}) must be at most half of lockStaleSeconds (${timing.staleMs / 1000}), or a working lock owner would look dead.`,
+    );
+  }
+  return timing;
+}
+
+/**
+ * The on-disk token cache: one JSON file per key in a private directory, written atomically,
+ * with a lock per key that every process using the directory respects.
+ *
+ * Only `get` is on the cache-hit path: it opens one file, checks its mode, reads and parses
+ * it. The lock and the writer load on first use.
+ */
+export function createFileCache(options: FileCacheOptions = {}): FileCache {
+  const env = options.env ?? process.env;
+  const directory = resolveCacheDirectory(options.cachePath, env, options.platform ?? process.platform);
+  const timing = lockTiming(options);
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.warn?.(message);
+  };
+  /** Entries that could not be written to disk: kept for this process, with a warning. */
+  const memory = new Map<string, CacheEntry>();
+  let directoryChecked = false;
+
+  const fileNameOf = (key: CacheKey) => {
+    if (!SAFE_KEY_ID.test(key.id)) {
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        `The cache key id ${JSON.stringify(key.id)} is not a hash (letters, digits, - and _ only). Build keys with cacheKeyFor().`,
+      );
+    }
+    return key.id;
+  };
+  const filePath = (key: CacheKey) => join(directory, `${fileNameOf(key)}.json`);
+
+  const warnUnwritable = (error: unknown) =>
+    warn(
+      `the token cache directory ${directory} cannot be written (${errnoOf(error) ?? 'error'}); ` +
+        'tokens are kept in memory for this process only. Set cachePath to a directory you can write.',
+    );
+
+  async function checkDirectoryOnce(): Promise<void> {
+    if (directoryChecked) return;
+    assertPrivateDirectory(directory, await stat(directory));
+    directoryChecked = true;
+  }
+
+  /** Creates the directory (0700) when missing. Returns the error when it cannot be used. */
+  async function ensureDirectory(): Promise<unknown> {
+    try {
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      const stats = await stat(directory);
+      if (!stats.isDirectory()) return Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      assertPrivateDirectory(directory, stats);
+      directoryChecked = true;
+      return undefined;
+    } catch (error) {
+      if (!isErrno(error)) throw error;
+      return error;
+    }
+  }
+
+  async function removeLeftovers(key: CacheKey): Promise<void> {
+    const { isTemporaryFileOf } = await import('./storage/atomic-write.js');
+    const target = filePath(key);
+    const names = await readdir(directory).catch(() => [] as string[]);
+    const now = Date.now();
+    for (const name of names) {
+      if (!isTemporaryFileOf(name, target) && !isTemporaryFileOf(name, `${target}.lock`)) continue;
+      const path = join(directory, name);
+      const stats = await stat(path).catch(() => undefined);
+      if (stats && now - stats.mtimeMs > LEFTOVER_TEMPORARY_MS) await unlink(path).catch(() => undefined);
+    }
+  }
+
+  async function readFileText(path: string): Promise<string | undefined> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') {
+        warn(
+          `the token cache file ${path} cannot be read (${errnoOf(error) ?? 'error'}); logging in again instead.`,
+        );
+      }
+      return undefined;
+    }
+    try {
+      const stats = await handle.stat();
+      await checkDirectoryOnce();
+      if (!stats.isFile()) {
+        warn(`${path} is not a file; remove it so the token cache can use its name.`);
+        return undefined;
+      }
+      assertPrivateFile(path, stats);
+      if (stats.size > MAX_CACHE_FILE_BYTES) {
+        warn(
+          `ignoring the token cache file ${path}: it is too large to be a token cache. It will be replaced at the next login.`,
+        );
+        return undefined;
+      }
+      return await handle.readFile('utf8');
+    } catch (error) {
+      if (!isErrno(error)) throw error;
+      warn(`the token cache file ${path} cannot be read (${errnoOf(error)}); logging in again instead.`);
+      return undefined;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  return {
+    kind: 'cache',
+    specificationVersion: SPECIFICATION_VERSION,
+    name: FILE_CACHE_NAME,
+    directory,
+
+    async get(key) {
+      const remembered = memory.get(key.id);
+      if (remembered) return structuredClone(remembered);
+      const path = filePath(key);
+      const text = await readFileText(path);
+      if (text === undefined) return undefined;
+      const result = parseCacheDocument(text, key);
+      if ('problem' in result) {
+        warn(
+          `ignoring the token cache file ${path}: ${result.problem}. It will be replaced at the next login.`,
+        );
+        return undefined;
+      }
+      return result.entry;
+    },
+
+    async set(key, entry) {
+      const path = filePath(key);
+      const problem = await ensureDirectory();
+      if (problem === undefined) {
+        try {
+          const { writeFileAtomically } = await import('./storage/atomic-write.js');
+          await writeFileAtomically(path, serializeCacheDocument(key, entry));
+          memory.delete(key.id);
+          await removeLeftovers(key);
+          return;
+        } catch (error) {
+          if (!isErrno(error)) throw error;
+          warnUnwritable(error);
+        }
+      } else {
+        warnUnwritable(problem);
+      }
+      memory.set(key.id, structuredClone(entry));
+    },
+
+    async delete(key) {
+      memory.delete(key.id);
+      const path = filePath(key);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (errnoOf(error) !== 'ENOENT') {
+          warn(
+            `the token cache file ${path} could not be removed (${errnoOf(error) ?? 'error'}); delete it by hand to log out completely.`,
+          );
+        }
+      }
+    },
+
+    async withLock<T>(key: CacheKey, critical: () => Promise<T>, lockOptions?: CacheLockOptions): Promise<T> {
+      const lockPath = `${filePath(key)}.lock`;
+      const signal = lockOptions?.signal;
+      const startedAt = Date.now();
+      const deadline = startedAt + timing.timeoutMs;
+      const [{ takeTurn }, fileLock] = await Promise.all([
+        import('./lock/process-queue.js'),
+        import('./lock/file-lock.js'),
+      ]);
+      const turn = await takeTurn(lockPath, (previous) =>
+        waitForTurn(previous, { lockPath, startedAt, deadline, signal, fileLock }),
+      );
+      try {
+        let held: { release(): Promise<void> } | undefined;
+        const problem = await ensureDirectory();
+        if (problem === undefined) {
+          try {
+            held = await fileLock.acquireFileLock(lockPath, {
+              timing,
+              startedAt,
+              deadline,
+              warn,
+              ...(signal ? { signal } : {}),
+            });
+          } catch (error) {
+            if (!isErrno(error)) throw error;
+            warnUnwritable(error);
+          }
+        } else {
+          warnUnwritable(problem);
+        }
+        try {
+          return await critical();
+        } finally {
+          await held?.release();
+        }
+      } finally {
+        turn.release();
+      }
+    },
+
+    resolvedCachePath(key) {
+      return filePath(key);
+    },
+  };
+}
+
+/** Waits for earlier callers in this process, within the same deadline and signal as the file lock. */
+function waitForTurn(
+  previous: Promise<void>,
+  context: {
+    lockPath: string;
+    startedAt: number;
+    deadline: number;
+    signal: AbortSignal | undefined;
+    fileLock: typeof import('./lock/file-lock.js');
+  },
+): Promise<void> {
+  const { lockPath, startedAt, deadline, signal, fileLock } = context;
+  if (signal?.aborted) return Promise.reject(fileLock.abortedWhileWaiting(lockPath, signal.reason));
+  return new Promise<void>((resolve, reject) => {
+    const finish = (outcome: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const onAbort = () => finish(() => reject(fileLock.abortedWhileWaiting(lockPath, signal?.reason)));
+    const timer = setTimeout(
+      () => finish(() => reject(fileLock.lockTimeout(lockPath, Date.now() - startedAt))),
+      Math.min(Math.max(0, deadline - Date.now()), 2 ** 31 - 1),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+    previous.then(() => finish(resolve));
+  });
+}

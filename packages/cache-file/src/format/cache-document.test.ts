@@ -1,0 +1,70 @@
+import { cacheKeyFor } from '@oidcflow/core';
+import { describe, expect, it } from 'vitest';
+import { contractEntry } from '../testing/cache-contract.js';
+import { CACHE_FORMAT_VERSION, parseCacheDocument, serializeCacheDocument } from './cache-document.js';
+
+const key = cacheKeyFor({
+  issuer: 'https://idp.example.test',
+  clientId: 'cli',
+  scopes: ['openid', 'profile'],
+  audience: 'https://api.example.test',
+  family: 'user',
+});
+
+describe('the cache file format', () => {
+  it('is versioned JSON with the key fields beside the entry', () => {
+    const document = JSON.parse(serializeCacheDocument(key, contractEntry()));
+    expect(document.version).toBe(CACHE_FORMAT_VERSION);
+    expect(document.key).toEqual({
+      issuer: 'https://idp.example.test',
+      clientId: 'cli',
+      scopes: ['openid', 'profile'],
+      audience: 'https://api.example.test',
+      family: 'user',
+    });
+    expect(document.entry).toEqual(contractEntry());
+  });
+
+  it('round-trips an entry', () => {
+    expect(parseCacheDocument(serializeCacheDocument(key, contractEntry()), key)).toEqual({
+      entry: contractEntry(),
+    });
+  });
+
+  it('refuses a document of another key (a hash collision or a copied file)', () => {
+    const other = cacheKeyFor({
+      issuer: 'https://evil.example.test',
+      clientId: 'cli',
+      scopes: ['openid', 'profile'],
+      family: 'user',
+    });
+    const result = parseCacheDocument(serializeCacheDocument(other, contractEntry()), key);
+    expect(result).toEqual({ problem: expect.stringContaining('other settings') });
+  });
+
+  it('refuses an unknown version and says which', () => {
+    const text = serializeCacheDocument(key, contractEntry()).replace('"version": 1', '"version": 2');
+    expect(parseCacheDocument(text, key)).toEqual({ problem: expect.stringContaining('format version 2') });
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1', 'not valid JSON'],
+    ['an array', '[]', 'not a JSON object'],
+    ['null', 'null', 'not a JSON object'],
+  ])('refuses %s', (_, text, problem) => {
+    expect(parseCacheDocument(text, key)).toEqual({ problem: expect.stringContaining(problem) });
+  });
+
+  it.each([
+    ['no access token', { accessToken: '' }, 'accessToken'],
+    ['an expiry that is not a number', { expiresAt: 'soon' }, 'expiresAt'],
+    ['a refresh token that is not a string', { refreshToken: 7 }, 'refreshToken'],
+    ['claims that are not an object', { idTokenClaims: 'x' }, 'idTokenClaims'],
+  ])('refuses tokens with %s, without quoting any token', (_, change, field) => {
+    const document = JSON.parse(serializeCacheDocument(key, contractEntry()));
+    Object.assign(document.entry.tokens, change);
+    const result = parseCacheDocument(JSON.stringify(document), key);
+    expect(result).toEqual({ problem: expect.stringContaining(field) });
+    expect(JSON.stringify(result)).not.toContain('fake-');
+  });
+});

@@ -1,0 +1,29 @@
+import type { CacheFactoryOptions } from '@oidcflow/core';
+
+/** Options of the file cache: core passes `cachePath` and `warn`; the rest are for tests and tuning. */
+export interface FileCacheOptions extends CacheFactoryOptions {
+  /**
+   * The directory that holds one file per cache key. `~` is expanded.
+   * @default per OS: $XDG_CACHE_HOME/oidcflow or ~/.cache/oidcflow (Linux), ~/Library/Caches/oidcflow (macOS), %LOCALAPPDATA%\oidcflow (Windows)
+   */
+  cachePath?: string;
+  /** The environment to read (`XDG_CACHE_HOME`, `LOCALAPPDATA`, `HOME`). @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** The platform whose default location to use. @default process.platform */
+  platform?: NodeJS.Platform;
+  /** Seconds to wait for another process's lock before giving up with CACHE_LOCK_TIMEOUT. @default 600 */
+  lockTimeoutSeconds?: number;
+  /**
+   * A lock whose owner has not touched it for this long is taken over. The owner touches it
+   * every `lockHeartbeatSeconds` while it works, so a long login keeps its lock. @default 30
+   */
+  lockStaleSeconds?: number;
+  /** How often the lock owner touches the lock file. Must be less than half of `lockStaleSeconds`. @default 5 */
+  lockHeartbeatSeconds?: number;
+}
+
+export const FILE_CACHE_DEFAULTS = {
+  lockTimeoutSeconds: 600,
+  lockStaleSeconds: 30,
+  lockHeartbeatSeconds: 5,
+} as const;

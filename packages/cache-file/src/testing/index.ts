@@ -1,0 +1,6 @@
+export {
+  type CacheContractSubject,
+  contractEntry,
+  contractKeys,
+  describeCacheContract,
+} from './cache-contract.js';
