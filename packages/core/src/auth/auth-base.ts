@@ -26,7 +26,7 @@ export abstract class AuthBase {
     options: OidcAuthOptions,
     private readonly family: FlowFamily,
     private readonly requestedFlow: string,
-    private readonly effectiveClientSecret: string | undefined,
+    private readonly credentials: { clientSecret?: string | undefined; privateKeyPath?: string | undefined },
   ) {
     validateOptions(options);
     this.options = { ...options };
@@ -56,12 +56,19 @@ export abstract class AuthBase {
    * What is cached for these settings, without any request: for status displays. Includes
    * an expired entry (check `tokens.expiresAt`); undefined when nothing is cached.
    */
-  async getCachedTokens(): Promise<{ tokens: TokenSet; flow: string; savedAt: number; cachePath?: string } | undefined> {
+  async getCachedTokens(): Promise<
+    { tokens: TokenSet; flow: string; savedAt: number; cachePath?: string } | undefined
+  > {
     const runtime = await this.resolveRuntime();
     const entry = await runtime.cache.get(runtime.key);
     if (!entry) return undefined;
     const cachePath = runtime.cache.resolvedCachePath(runtime.key);
-    return { tokens: entry.tokens, flow: entry.flow, savedAt: entry.savedAt, ...(cachePath ? { cachePath } : {}) };
+    return {
+      tokens: entry.tokens,
+      flow: entry.flow,
+      savedAt: entry.savedAt,
+      ...(cachePath ? { cachePath } : {}),
+    };
   }
 
   /** Runs a login now, whatever is cached, and caches its tokens. */
@@ -152,7 +159,8 @@ export abstract class AuthBase {
       logger,
       ports,
     };
-    if (this.effectiveClientSecret) runtime.clientSecret = this.effectiveClientSecret;
+    if (this.credentials.clientSecret) runtime.clientSecret = this.credentials.clientSecret;
+    if (this.credentials.privateKeyPath) runtime.privateKeyPath = this.credentials.privateKeyPath;
     return runtime;
   }
 }

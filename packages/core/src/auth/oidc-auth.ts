@@ -11,7 +11,10 @@ import { AuthBase } from './auth-base.js';
  */
 export class OidcAuth extends AuthBase {
   constructor(options: OidcAuthOptions = {}) {
-    super(options, 'user', options.flow ?? DEFAULTS.flow, options.clientSecret);
+    super(options, 'user', options.flow ?? DEFAULTS.flow, {
+      clientSecret: options.clientSecret,
+      privateKeyPath: options.privateKeyPath,
+    });
   }
 
   get issuer(): string {

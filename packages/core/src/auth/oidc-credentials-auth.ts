@@ -3,7 +3,8 @@ import { AuthBase } from './auth-base.js';
 
 /**
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
- * secret comes from `clientSecret`, else the `OIDCFLOW_CLIENT_SECRET` environment variable.
+ * secret comes from `clientSecret`, else the `OIDCFLOW_CLIENT_SECRET` environment variable;
+ * a private key for private_key_jwt from `privateKeyPath`, else `OIDCFLOW_PRIVATE_KEY_PATH`.
  *
  * @example
  * const auth = new OidcCredentialsAuth({ issuer: 'https://idp.example.com', clientId: 'ci-job' });
@@ -12,12 +13,10 @@ import { AuthBase } from './auth-base.js';
 export class OidcCredentialsAuth extends AuthBase {
   constructor(options: OidcCredentialsAuthOptions = {}) {
     const env = options.env ?? process.env;
-    super(
-      { ...options, flow: 'client_credentials' },
-      'client',
-      'client_credentials',
-      options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
-    );
+    super({ ...options, flow: 'client_credentials' }, 'client', 'client_credentials', {
+      clientSecret: options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
+      privateKeyPath: options.privateKeyPath || env.OIDCFLOW_PRIVATE_KEY_PATH || undefined,
+    });
   }
 
   get issuer(): string {

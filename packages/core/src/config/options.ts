@@ -25,6 +25,14 @@ export interface CommonAuthOptions {
   deviceAuthorizationEndpoint?: string;
 
   // --- beyond the reference API ---
+  /**
+   * Private key (PKCS#8 PEM or JWK file, `~` expanded) for `private_key_jwt` client
+   * authentication, instead of a client secret. Absent: `OIDCFLOW_PRIVATE_KEY_PATH`.
+   */
+  privateKeyPath?: string;
+  /** `kid` put in client assertions signed with `privateKeyPath` (a JWK's own `kid` otherwise). */
+  privateKeyId?: string;
+
   /** Where issuer, client id, scopes and audience come from when not given: see `ServerSource`. */
   server?: ServerSource;
   /** Plugins registered explicitly; first-party packages that are installed load by themselves. */

@@ -3,8 +3,10 @@ import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discove
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
+import { clientAuthMethodFor } from '../protocol/client-auth.js';
 import { createOpenIdSession } from '../protocol/create-session.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
+import { loadClientPrivateKey } from '../protocol/private-key.js';
 import type { RequestAdjustments } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
@@ -137,7 +139,7 @@ export function requestAdjustments(
   return adjustments;
 }
 
-export function sessionFor(
+export async function sessionFor(
   runtime: AuthRuntime,
   http: HttpClient,
   metadata: ServerMetadata,
@@ -145,21 +147,22 @@ export function sessionFor(
   const allowHttp = [metadata.issuer, metadata.token_endpoint].some(
     (url) => typeof url === 'string' && url.startsWith('http:'),
   );
+  const authMethod = clientAuthMethodFor(metadata, {
+    hasClientSecret: Boolean(runtime.clientSecret),
+    hasPrivateKey: Boolean(runtime.privateKeyPath),
+  });
+  const privateKey =
+    authMethod === 'private_key_jwt' && runtime.privateKeyPath
+      ? await loadClientPrivateKey(runtime.privateKeyPath, runtime.home, runtime.options.privateKeyId)
+      : undefined;
   return createOpenIdSession({
     metadata,
     clientId: runtime.identity.clientId,
+    authMethod,
     ...(runtime.clientSecret ? { clientSecret: runtime.clientSecret } : {}),
+    ...(privateKey ? { privateKey } : {}),
     fetch: http.fetch,
     allowHttp,
     timeoutSeconds: runtime.options.httpTimeoutSeconds ?? 30,
   });
-}
-
-/** Request parameters as openid-client takes them (repeated values become repeated parameters). */
-export function toSearchParams(parameters: Record<string, string | string[]>): URLSearchParams {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(parameters)) {
-    for (const item of Array.isArray(value) ? value : [value]) search.append(name, item);
-  }
-  return search;
 }

@@ -2,8 +2,8 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
+import { toSearchParams } from '../protocol/search-params.js';
 import type { TokenSet } from '../spec/tokens.js';
-import { toSearchParams } from './idp-context.js';
 import { tokenSetFromResponse } from './token-set.js';
 
 /** Thrown inside the lifecycle when the refresh token is no longer accepted. */

@@ -12,6 +12,8 @@ export interface AuthRuntime {
   requestedFlow: string;
   identity: ResolvedIdentity;
   clientSecret?: string;
+  /** Path of the private_key_jwt key, from the option or OIDCFLOW_PRIVATE_KEY_PATH. */
+  privateKeyPath?: string;
   key: CacheKey;
   cache: CachePlugin;
   env: NodeJS.ProcessEnv;

@@ -43,6 +43,7 @@ async function chooseFlow(
       metadata: metadata.document,
       environment,
       hasClientSecret: Boolean(runtime.clientSecret),
+      hasPrivateKey: Boolean(runtime.privateKeyPath),
       requestedFlow: runtime.requestedFlow,
     },
     runtime.family,
@@ -168,6 +169,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
       metadata: metadata.document,
       environment,
       hasClientSecret: Boolean(runtime.clientSecret),
+      hasPrivateKey: Boolean(runtime.privateKeyPath),
       requestedFlow: runtime.requestedFlow,
     };
     try {

@@ -1,4 +1,5 @@
 import type * as OpenIdClient from 'openid-client';
+import type { ClientAuthMethod } from './client-auth.js';
 
 /**
  * openid-client as core loaded it, with a `Configuration` for the IdP and client that
@@ -10,6 +11,8 @@ export interface OpenIdSession {
   configuration: OpenIdClient.Configuration;
   /** The fetch every IdP request goes through (for requests openid-client does not make). */
   fetch: typeof globalThis.fetch;
+  /** How `configuration` authenticates the client at the token endpoint. */
+  authMethod: ClientAuthMethod;
 }
 
 export type { OpenIdClient };

@@ -12,7 +12,10 @@ export const defaultModuleLoader: ModuleLoader = (specifier) => import(specifier
 function isModuleNotFound(error: unknown, specifier: string): boolean {
   const code = (error as { code?: string } | null)?.code;
   const message = String((error as { message?: string } | null)?.message ?? '');
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier);
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier))
+    return true;
+  // Vite and vitest replace a missing optional peer with a stub that throws this instead.
+  return message.startsWith(`Could not resolve "${specifier}"`);
 }
 
 export async function loadFactory(

@@ -21,6 +21,8 @@ export interface FlowSupportContext {
   metadata: ServerMetadata;
   environment: EnvironmentFacts;
   hasClientSecret: boolean;
+  /** A private key for private_key_jwt was given (`privateKeyPath`). */
+  hasPrivateKey: boolean;
   /** The flow the caller asked for (`auto` or a name). */
   requestedFlow: string;
 }

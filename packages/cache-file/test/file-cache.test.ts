@@ -1,0 +1,214 @@
+import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCode, OidcflowError } from '@oidcflow/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CACHE_FORMAT_VERSION, createFileCache, serializeCacheDocument } from '../src/index.js';
+import { contractEntry, contractKeys } from '../src/testing/index.js';
+import { temporaryDirectories } from './temporary-directory.js';
+
+const directories = temporaryDirectories();
+afterEach(() => directories.removeAll());
+
+const posixOnly = process.platform !== 'win32';
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+async function rejection(promise: Promise<unknown>): Promise<OidcflowError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (OidcflowError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.runIf(posixOnly)('modes', () => {
+  it('creates the directory 0700 (parents included) and the file 0600', async () => {
+    const root = await directories.make();
+    const cachePath = join(root, 'nested', 'oidcflow');
+    const cache = createFileCache({ cachePath });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    expect(await mode(cachePath)).toBe(0o700);
+    expect(await mode(join(root, 'nested'))).toBe(0o700);
+    expect(await mode(cache.resolvedCachePath(user)!)).toBe(0o600);
+  });
+
+  it('keeps 0600 when an entry is replaced', async () => {
+    const cache = createFileCache({ cachePath: await directories.make() });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    await cache.set(user, contractEntry({ accessToken: 'fake-second' }));
+    expect(await mode(cache.resolvedCachePath(user)!)).toBe(0o600);
+  });
+
+  it.each([
+    [0o620, 'other users can change it'],
+    [0o606, 'other users can change it'],
+    [0o644, 'other users can read it'],
+  ])('refuses a cache file with mode %o, saying how to fix it', async (fileMode, why) => {
+    const cache = createFileCache({ cachePath: await directories.make() });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    const path = cache.resolvedCachePath(user)!;
+    await chmod(path, fileMode);
+    const error = await rejection(createFileCache({ cachePath: cache.directory }).get(user));
+    expect(error.code).toBe(ErrorCode.CACHE_INSECURE);
+    expect(error.message).toContain(why);
+    expect(error.message).toContain(`chmod 600 '${path}'`);
+    expect(error.message).not.toContain('fake-');
+  });
+
+  it('refuses a group- or world-writable directory, saying how to fix it', async () => {
+    const cachePath = await directories.make();
+    await chmod(cachePath, 0o777);
+    const cache = createFileCache({ cachePath });
+    const { user } = contractKeys();
+    const onSet = await rejection(cache.set(user, contractEntry()));
+    expect(onSet.code).toBe(ErrorCode.CACHE_INSECURE);
+    expect(onSet.message).toContain(`chmod 700 '${cachePath}'`);
+    const onLock = await rejection(cache.withLock(user, async () => 'never'));
+    expect(onLock.code).toBe(ErrorCode.CACHE_INSECURE);
+
+    // A file placed there earlier is refused on read too.
+    await chmod(cachePath, 0o700);
+    await createFileCache({ cachePath }).set(user, contractEntry());
+    await chmod(cachePath, 0o770);
+    const onGet = await rejection(createFileCache({ cachePath }).get(user));
+    expect(onGet.code).toBe(ErrorCode.CACHE_INSECURE);
+  });
+
+  it('accepts a directory others can only read (the files stay 0600)', async () => {
+    const cachePath = await directories.make();
+    await chmod(cachePath, 0o755);
+    const cache = createFileCache({ cachePath });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    expect(await createFileCache({ cachePath }).get(user)).toEqual(contractEntry());
+  });
+});
+
+describe('the file', () => {
+  it('is named after the key id, in the cache directory', async () => {
+    const cachePath = await directories.make();
+    const cache = createFileCache({ cachePath });
+    const { user } = contractKeys();
+    expect(cache.resolvedCachePath(user)).toBe(join(cachePath, `${user.id}.json`));
+  });
+
+  it('holds a versioned document with the key fields and never the client secret', async () => {
+    const cache = createFileCache({ cachePath: await directories.make() });
+    const { client } = contractKeys();
+    await cache.set(client, contractEntry());
+    const document = JSON.parse(await readFile(cache.resolvedCachePath(client)!, 'utf8'));
+    expect(document.version).toBe(CACHE_FORMAT_VERSION);
+    expect(document.key).toEqual({
+      issuer: client.issuer,
+      clientId: client.clientId,
+      scopes: [],
+      audience: client.audience,
+      family: 'client',
+    });
+  });
+
+  it('leaves no temporary file behind and removes ones a killed writer left', async () => {
+    const cache = createFileCache({ cachePath: await directories.make() });
+    const { user } = contractKeys();
+    const path = cache.resolvedCachePath(user)!;
+    const leftover = `${path}.999999.deadbeef.tmp`;
+    const young = `${path}.999998.cafecafe.tmp`;
+    await writeFile(leftover, '{"torn":', { mode: 0o600 });
+    await writeFile(young, '{"in progress":', { mode: 0o600 });
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    await utimes(leftover, longAgo, longAgo);
+    await cache.set(user, contractEntry());
+    const names = await readdir(cache.directory);
+    expect(names.sort()).toEqual([`${user.id}.json`, `${user.id}.json.999998.cafecafe.tmp`].sort());
+  });
+
+  it('rejects key ids that are not hashes, before touching the disk', async () => {
+    const cache = createFileCache({ cachePath: await directories.make() });
+    const { user } = contractKeys();
+    const error = await rejection(cache.get({ ...user, id: '../escape' }));
+    expect(error.code).toBe(ErrorCode.CONFIG_INVALID);
+  });
+});
+
+describe('problems a login repairs', () => {
+  it('treats a corrupt file as a miss with one warning, then replaces it', async () => {
+    const warnings: string[] = [];
+    const cache = createFileCache({ cachePath: await directories.make(), warn: (m) => warnings.push(m) });
+    const { user } = contractKeys();
+    const path = cache.resolvedCachePath(user)!;
+    await mkdir(cache.directory, { recursive: true });
+    await writeFile(path, '{"version": 1, "key": {', { mode: 0o600 });
+    expect(await cache.get(user)).toBeUndefined();
+    expect(await cache.get(user)).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(path);
+    expect(warnings[0]).toContain('not valid JSON');
+    await cache.set(user, contractEntry());
+    expect(await cache.get(user)).toEqual(contractEntry());
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('treats a file of a newer format version as a miss with one warning, then replaces it', async () => {
+    const warnings: string[] = [];
+    const cache = createFileCache({ cachePath: await directories.make(), warn: (m) => warnings.push(m) });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    const path = cache.resolvedCachePath(user)!;
+    await writeFile(
+      path,
+      serializeCacheDocument(user, contractEntry()).replace('"version": 1', '"version": 7'),
+    );
+    expect(await cache.get(user)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('format version 7')]);
+    await cache.set(user, contractEntry());
+    expect(JSON.parse(await readFile(path, 'utf8')).version).toBe(1);
+  });
+
+  it('treats a directory in place of the file as a miss with a warning', async () => {
+    const warnings: string[] = [];
+    const cache = createFileCache({ cachePath: await directories.make(), warn: (m) => warnings.push(m) });
+    const { user } = contractKeys();
+    await mkdir(cache.resolvedCachePath(user)!, { recursive: true });
+    expect(await cache.get(user)).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('is not a file')]);
+  });
+
+  it('falls back to memory, with one warning, when the directory cannot be created', async () => {
+    const warnings: string[] = [];
+    const root = await directories.make();
+    await writeFile(join(root, 'a-file'), 'not a directory');
+    const cachePath = join(root, 'a-file', 'oidcflow');
+    const cache = createFileCache({ cachePath, warn: (m) => warnings.push(m) });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    expect(await cache.get(user)).toEqual(contractEntry());
+    expect(await cache.withLock(user, async () => 'locked in process')).toBe('locked in process');
+    await cache.set(user, contractEntry({ accessToken: 'fake-second' }));
+    expect((await cache.get(user))?.tokens.accessToken).toBe('fake-second');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${cachePath} cannot be written`);
+    expect(warnings[0]).toContain('in memory');
+    await cache.delete(user);
+    expect(await cache.get(user)).toBeUndefined();
+  });
+});
+
+describe('options', () => {
+  it('refuses a heartbeat that is not well inside the stale bound', () => {
+    expect(() => createFileCache({ lockStaleSeconds: 4, lockHeartbeatSeconds: 3 })).toThrow(
+      expect.objectContaining({ code: ErrorCode.CONFIG_INVALID }),
+    );
+    expect(() => createFileCache({ lockTimeoutSeconds: -1 })).toThrow(
+      expect.objectContaining({ code: ErrorCode.CONFIG_INVALID }),
+    );
+  });
+
+  it('uses the OS default directory without cachePath', () => {
+    const cache = createFileCache({ env: { HOME: '/home/ada' }, platform: 'linux' });
+    expect(cache.directory).toBe('/home/ada/.cache/oidcflow');
+  });
+});

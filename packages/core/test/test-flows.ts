@@ -1,0 +1,56 @@
+import type { completeAuthorizationWithoutBrowser as CompleteFn } from '@oidcflow/test-idp';
+import {
+  type FlowPlugin,
+  SPECIFICATION_VERSION,
+  tokenSetFromResponse,
+  toSearchParams,
+} from '../src/index.js';
+
+/**
+ * A real authorization code + PKCE flow without a browser: the test IdP's pages are
+ * completed with fetch. Lets core's lifecycle tests get real refresh tokens.
+ */
+export function headlessAuthCodeFlow(
+  complete: typeof CompleteFn,
+  user: { login: string; password: string },
+  counter: { runs: number } = { runs: 0 },
+): FlowPlugin {
+  return {
+    kind: 'flow',
+    specificationVersion: SPECIFICATION_VERSION,
+    name: 'headless_code',
+    interactive: true,
+    needsBrowser: false,
+    family: 'user',
+    priority: 1,
+    supports: (context) =>
+      context.metadata.authorization_endpoint
+        ? { supported: true, reason: 'authorization endpoint present' }
+        : { supported: false, reason: 'no authorization_endpoint' },
+    async run(context) {
+      counter.runs += 1;
+      const { client, configuration } = context.openid;
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      const redirectUri = 'http://127.0.0.1:1/callback';
+      const url = client.buildAuthorizationUrl(configuration, {
+        redirect_uri: redirectUri,
+        scope: context.scopes.join(' '),
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        ...Object.fromEntries(toSearchParams(context.adjustments.authorizationParameters)),
+      });
+      const callback = await complete(url.href, user);
+      const response = await client.authorizationCodeGrant(
+        configuration,
+        new URL(callback),
+        { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce },
+        toSearchParams(context.adjustments.tokenParameters),
+      );
+      return tokenSetFromResponse(response, context.ports.clock.now());
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export { CLAIMS_BY_SCOPE, TEST_USER, type TestUser } from './account.js';
+export {
+  type BrowserlessOptions,
+  completeAuthorizationWithoutBrowser,
+  completeDeviceVerificationWithoutBrowser,
+} from './browserless.js';
+export {
+  CI_CLIENT_ID,
+  CI_JWT_CLIENT_ID,
+  CI_POST_CLIENT_ID,
+  type ClientSigningKey,
+  CONFIDENTIAL_WEB_CLIENT_ID,
+  DEVICE_CLIENT_ID,
+  LOOPBACK_REDIRECT_URI,
+  NATIVE_CLIENT_ID,
+  type TestIdpClients,
+} from './clients.js';
+export type { RequestFilter, RequestLog, RequestLogEntry, RequestPredicate } from './request-log.js';
+export { startTestIdp, type TestIdp, type TestIdpLifetimes, type TestIdpOptions } from './start-test-idp.js';
+export type { ResponseScriptControl, ScriptedResponse, ScriptFilter } from './token-script.js';

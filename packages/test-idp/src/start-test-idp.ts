@@ -1,0 +1,214 @@
+import { generateKeyPairSync, type JsonWebKey, randomBytes } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import Provider, { type ProviderContext, errors as providerErrors } from 'oidc-provider';
+import { CLAIMS_BY_SCOPE, findAccount, TEST_USER, type TestUser } from './account.js';
+import { clientMetadata, generateClients, NATIVE_CLIENT_ID, type TestIdpClients } from './clients.js';
+import { renderError, successSource, userCodeConfirmSource, userCodeInputSource } from './pages.js';
+import { RecordingRequestLog, type RequestLog } from './request-log.js';
+import { recordRequest } from './request-recorder.js';
+import { ResponseScript, type ResponseScriptControl } from './token-script.js';
+
+/** Lifetimes in seconds; shorter ones make expiry tests quick. */
+export interface TestIdpLifetimes {
+  accessToken?: number;
+  refreshToken?: number;
+  deviceCode?: number;
+  idToken?: number;
+}
+
+export interface TestIdpOptions {
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
+  /** Host the issuer URL names; the server always listens on 127.0.0.1. @default '127.0.0.1' */
+  hostname?: string;
+  /** Port to listen on. @default 0 (the OS chooses) */
+  port?: number;
+  lifetimes?: TestIdpLifetimes;
+  /**
+   * Adds `interval` to device authorization responses (oidc-provider sends none, so clients
+   * wait the RFC 8628 default of 5 s). Tests set 1 to run quickly.
+   */
+  deviceIntervalSeconds?: number;
+  /** Resource servers (RFC 8707 resource indicators) the IdP accepts. @default ['https://api.example.test'] */
+  resources?: readonly string[];
+}
+
+/** An oidc-provider running in this process on 127.0.0.1, with demo clients and one user. */
+export interface TestIdp {
+  /** The issuer URL (no trailing slash). */
+  readonly issuer: string;
+  /** Same as `issuer`: the origin the server answers on. */
+  readonly url: string;
+  readonly port: number;
+  readonly clients: TestIdpClients;
+  readonly user: TestUser;
+  /** Resource indicators the IdP accepts as audiences. */
+  readonly resources: readonly string[];
+  /** Every request the IdP received, for tests that count round trips. */
+  readonly requests: RequestLog;
+  /** Scripted answers that replace the provider's for matching requests. */
+  readonly script: ResponseScriptControl;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RESOURCES = ['https://api.example.test'] as const;
+
+/**
+ * Starts the embedded IdP: authorization code + PKCE, device flow, client credentials,
+ * refresh-token rotation, resource indicators and revocation, for the clients in `clients.ts`.
+ */
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
+  const clients = generateClients();
+  const requests = new RecordingRequestLog();
+  const script = new ResponseScript();
+  const resources = [...(options.resources ?? DEFAULT_RESOURCES)];
+  const lifetimes = options.lifetimes ?? {};
+
+  // The issuer names the port, so the server listens before the provider exists.
+  let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
+    if (handler) handler(request, response);
+    else {
+      response.statusCode = 503;
+      response.end();
+    }
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `${options.tls ? 'https' : 'http'}://${options.hostname ?? '127.0.0.1'}:${port}`;
+
+  const provider = new Provider(issuer, {
+    clients: clientMetadata(clients),
+    findAccount,
+    claims: CLAIMS_BY_SCOPE,
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
+    jwks: { keys: [signingKey()] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    features: {
+      devInteractions: { enabled: true },
+      deviceFlow: { enabled: true, userCodeInputSource, userCodeConfirmSource, successSource },
+      clientCredentials: { enabled: true },
+      // Only the client a token was issued to may revoke or introspect it.
+      revocation: { enabled: true, allowedPolicy: ownTokenOnly },
+      introspection: { enabled: true, allowedPolicy: ownTokenOnly },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_context: unknown, _client: unknown, oneOf?: string | string[]) => oneOf,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_context: unknown, resourceIndicator: string) => {
+          if (!resources.includes(resourceIndicator)) {
+            throw new providerErrors.InvalidTarget(`unknown resource ${resourceIndicator}`);
+          }
+          return {
+            scope: 'api:read',
+            audience: resourceIndicator,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    // RFC 7636 required for the public code client; optional for the confidential one, so
+    // `pkce: false` can be tested.
+    pkce: {
+      required: (_context: unknown, client: { clientId: string }) => client.clientId === NATIVE_CLIENT_ID,
+    },
+    // A refresh token for every client allowed the grant, without asking for offline_access.
+    issueRefreshToken: async (_context: unknown, client: { grantTypeAllowed(grant: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: lifetimes.accessToken ?? 3600,
+      ClientCredentials: lifetimes.accessToken ?? 3600,
+      IdToken: lifetimes.idToken ?? 3600,
+      RefreshToken: lifetimes.refreshToken ?? 86_400,
+      DeviceCode: lifetimes.deviceCode ?? 600,
+      Grant: 86_400,
+      Interaction: 3600,
+      Session: 86_400,
+    },
+    renderError,
+    conformIdTokenClaims: false,
+  });
+  provider.use(async (context: ProviderContext, next: () => Promise<void>) => {
+    const entry = await recordRequest(requests, context);
+    const scripted = script.take({ path: entry.path, ...pick(entry) });
+    if (scripted) {
+      context.status = scripted.status;
+      for (const [name, value] of Object.entries(scripted.headers ?? {})) context.set(name, value);
+      context.type =
+        scripted.contentType ?? (typeof scripted.body === 'string' ? 'text/plain' : 'application/json');
+      context.body = typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
+      return;
+    }
+    await next();
+    if (
+      options.deviceIntervalSeconds !== undefined &&
+      entry.path === '/device/auth' &&
+      context.status === 200
+    ) {
+      context.body = {
+        ...(context.body as Record<string, unknown>),
+        interval: options.deviceIntervalSeconds,
+      };
+    }
+    if (entry.clientId === undefined && context.oidc?.client) entry.clientId = context.oidc.client.clientId;
+  });
+  // oidc-provider reports every OAuth error it answers; tests expect many of them.
+  provider.silent = true;
+  handler = provider.callback();
+
+  return {
+    issuer,
+    url: issuer,
+    port,
+    clients,
+    user: TEST_USER,
+    resources,
+    requests,
+    script,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function ownTokenOnly(
+  _context: unknown,
+  client: { clientId: string },
+  token: { clientId?: string },
+): Promise<boolean> {
+  return token.clientId === client.clientId;
+}
+
+function pick(entry: { grantType?: string; clientId?: string }): { grantType?: string; clientId?: string } {
+  return {
+    ...(entry.grantType ? { grantType: entry.grantType } : {}),
+    ...(entry.clientId ? { clientId: entry.clientId } : {}),
+  };
+}
+
+function signingKey(): JsonWebKey {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    ...privateKey.export({ format: 'jwk' }),
+    use: 'sig',
+    alg: 'RS256',
+    kid: `test-${randomBytes(6).toString('hex')}`,
+  } as JsonWebKey;
+}
