@@ -170,16 +170,16 @@ describe('token lifecycle against the embedded IdP', () => {
     expect(tokenRequests('authorization_code')).toBe(1);
   });
 
-  it('audience is sent as the audience parameter and reaches the token', async () => {
+  it('audience is sent as the audience parameter in the authorization request and the code exchange', async () => {
     const tokens = await new OidcAuth(
       userOptions({ audience: 'https://api.example.test', scopes: ['openid', 'api:read'] }),
     ).getTokens();
     expect(tokens.accessToken).toBeTruthy();
-    const last = idp.requests
-      .list()
-      .filter((request) => request.path === '/token')
-      .at(-1);
-    expect(last?.grantType).toBe('authorization_code');
+    const authorization = idp.requests.list({ path: '/auth' })[0];
+    const exchange = idp.requests.list({ path: '/token', grantType: 'authorization_code' })[0];
+    expect(authorization?.parameters.audience).toBe('https://api.example.test');
+    expect(exchange?.parameters.audience).toBe('https://api.example.test');
+    expect(exchange?.parameters.code).toBe('[redacted]');
   });
 });
 

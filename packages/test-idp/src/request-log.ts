@@ -9,6 +9,14 @@ export interface RequestLogEntry {
   clientId?: string;
   /** Epoch milliseconds when the request arrived. */
   time: number;
+  /**
+   * The form or query parameters, with secret values (codes, tokens, verifiers, secrets,
+   * assertions, passwords) replaced by "[redacted]". Repeated parameters keep the last value
+   * here and all values in `repeated`.
+   */
+  parameters: Record<string, string>;
+  /** Every value of each parameter, in order (for `resource`, which may repeat). */
+  repeated: Record<string, string[]>;
 }
 
 /** Every field given must match exactly; an omitted field matches anything. */
@@ -55,7 +63,7 @@ export class RecordingRequestLog implements RequestLog {
   }
 
   list(filter?: RequestFilter | RequestPredicate): RequestLogEntry[] {
-    return this.#matching(filter).map((entry) => ({ ...entry }));
+    return this.#matching(filter).map((entry) => structuredClone(entry));
   }
 
   reset(): void {

@@ -4,6 +4,20 @@ import type { RecordingRequestLog, RequestLogEntry } from './request-log.js';
 
 const BODY_LIMIT = 64 * 1024;
 
+/** Parameters whose values are credentials: the log keeps that they were sent, not what. */
+const SECRET_PARAMETERS = new Set([
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'token',
+  'client_secret',
+  'client_assertion',
+  'device_code',
+  'password',
+  'xsrf',
+]);
+
 /**
  * Reads a form body and leaves the request readable again for oidc-provider's own parser,
  * which reads `req.iterator()` while `req.readable` is true. The log needs the grant type and
@@ -52,12 +66,23 @@ export async function recordRequest(
   log: RecordingRequestLog,
   context: ProviderContext,
 ): Promise<RequestLogEntry> {
-  const entry: RequestLogEntry = { method: context.method, path: context.path, time: Date.now() };
   let form: URLSearchParams | undefined;
   if (context.method === 'POST' && context.is('application/x-www-form-urlencoded')) {
     form = await peekFormBody(context.req);
   } else if (context.method === 'GET') {
     form = new URLSearchParams(context.querystring);
+  }
+  const entry: RequestLogEntry = {
+    method: context.method,
+    path: context.path,
+    time: Date.now(),
+    parameters: {},
+    repeated: {},
+  };
+  for (const [name, value] of form ?? []) {
+    const shown = SECRET_PARAMETERS.has(name) ? '[redacted]' : value;
+    entry.parameters[name] = shown;
+    (entry.repeated[name] ??= []).push(shown);
   }
   const grantType = form?.get('grant_type');
   if (grantType) entry.grantType = grantType;
