@@ -12,6 +12,7 @@ import {
   toOidcflowError,
   toSearchParams,
 } from '@oidcflow/core';
+import { asResponseBodyError } from './challenge-error.js';
 
 export const CLIENT_CREDENTIALS_FLOW_NAME = 'client_credentials';
 const GRANT_TYPE = 'client_credentials';
@@ -57,7 +58,7 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
     return tokenSetFromResponse(response, context.ports.clock.now());
   } catch (error) {
     throw toOidcflowError(
-      error,
+      asResponseBodyError(error),
       'issue a token for the client credentials grant',
       CLIENT_CREDENTIALS_FLOW_NAME,
     );
