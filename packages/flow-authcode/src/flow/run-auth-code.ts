@@ -1,6 +1,10 @@
-import { type FlowRunContext, OidcflowError, type TokenSet } from '@oidcflow/core';
+import { ErrorCode, type FlowRunContext, OidcflowError, type TokenSet } from '@oidcflow/core';
 import { callbackTarget } from '../listener/callback-target.js';
-import { type CallbackVerdict, LoopbackListener } from '../listener/loopback-listener.js';
+import {
+  type CallbackVerdict,
+  LoopbackListener,
+  type ReceivedCallback,
+} from '../listener/loopback-listener.js';
 import { failurePage, successPage } from '../pages/result-page.js';
 import { authorizationError } from './authorization-error.js';
 import { createAuthorizationRequest } from './authorization-request.js';
@@ -30,7 +34,7 @@ export async function runAuthCodeLogin(context: FlowRunContext): Promise<TokenSe
   const check = (parameters: URLSearchParams): CallbackVerdict =>
     expected
       ? checkCallback(parameters, expected)
-      : { accepted: false, reason: 'No login is waiting for a response yet.' };
+      : { kind: 'ignore', reason: 'No login is waiting for a response yet.' };
   const listener = await LoopbackListener.start({ target, check, log: context.log });
   try {
     const request = await createAuthorizationRequest(context, listener.redirectUri);
@@ -39,12 +43,36 @@ export async function runAuthCodeLogin(context: FlowRunContext): Promise<TokenSe
       issuer,
       issRequired: context.metadata.authorization_response_iss_parameter_supported === true,
     };
-    await showAuthorizationUrl(context, request.url, issuerHost);
-    const callback = await awaitCallback(listener, {
+    // The timeout runs from here and the browser opens meanwhile: an opener that returns only
+    // once the login is done (a harness driving a browser) must not hold up the redirect.
+    let waiting = true;
+    const callbackArrived = awaitCallback(listener, {
       clock: context.ports.clock,
       timeoutSeconds: context.settings.callbackTimeoutSeconds,
       ...(context.signal ? { signal: context.signal } : {}),
     });
+    void showAuthorizationUrl(context, request.url, issuerHost, () => waiting);
+    let callback: ReceivedCallback;
+    try {
+      callback = await callbackArrived;
+    } finally {
+      waiting = false;
+    }
+    if (callback.refusal) {
+      await callback.respond(
+        400,
+        failurePage(
+          'The login response failed a security check, so no tokens were requested.',
+          callback.refusal,
+        ),
+      );
+      throw new OidcflowError(
+        ErrorCode.CALLBACK_INVALID,
+        `The browser brought back a login response that failed a check: ${callback.refusal} ` +
+          'No token was requested. Run the login again; if this repeats, report it to the IdP administrators.',
+        { flow: 'auth_code' },
+      );
+    }
     const parameters = callback.url.searchParams;
     if (parameters.has('error')) {
       const error = authorizationError(parameters, issuerHost);

@@ -11,20 +11,32 @@ import {
 } from '../pages/result-page.js';
 import { type CallbackTarget, redirectUriFor } from './callback-target.js';
 
-/** Whether a request on the callback path is the authorization response this login waits for. */
-export type CallbackVerdict = { accepted: true } | { accepted: false; reason: string };
+/**
+ * What a request on the callback path is:
+ * - `accept`: this login's authorization response, well formed;
+ * - `ignore`: not this login's (no or another `state`): answered with a 400 page while the
+ *   listener keeps waiting, so a stray tab or a forged request cannot end the login;
+ * - `refuse`: this login's `state`, but the response fails a check (RFC 9207 `iss`, its
+ *   form). The state is spent, so the login ends (`CALLBACK_INVALID`).
+ */
+export type CallbackVerdict =
+  | { kind: 'accept' }
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'refuse'; reason: string };
 
 export interface LoopbackListenerOptions {
   target: CallbackTarget;
-  /** Checks state (and iss); a refused request gets a 400 page and the listener keeps waiting. */
+  /** Decides whether a request on the callback path is the response this login waits for. */
   check(parameters: URLSearchParams): CallbackVerdict;
   log?: Logger;
 }
 
-/** The one accepted authorization response; the browser waits for `respond`. */
+/** The one response that carried this login's state; the browser waits for `respond`. */
 export interface ReceivedCallback {
   /** The redirect URI with the response's query, as openid-client expects `currentUrl`. */
   url: URL;
+  /** Set when the response carried the right state but failed a check: the login must end. */
+  refusal?: string;
   respond(status: number, page: ResultPage): Promise<void>;
 }
 
@@ -66,9 +78,9 @@ function listenError(error: NodeJS.ErrnoException, target: CallbackTarget): Oidc
 }
 
 /**
- * The RFC 8252 loopback listener. Serves one path, accepts one authorization response (the
- * first that passes `check`), answers everything else with a 404, 405 or 400 page, and
- * closes every connection when closed so nothing keeps the process alive.
+ * The RFC 8252 loopback listener. Serves one path, takes one authorization response (the
+ * first that `check` does not ignore), answers everything else with a 404, 405 or 400 page,
+ * and closes every connection when closed so nothing keeps the process alive.
  */
 export class LoopbackListener {
   /** Resolves with the accepted response; rejects when the listener closes first. */
@@ -149,8 +161,8 @@ export class LoopbackListener {
       return;
     }
     const verdict = this.options.check(requestUrl.searchParams);
-    if (!verdict.accepted) {
-      log.debug(`login listener: refused a response: ${verdict.reason}`);
+    if (verdict.kind === 'ignore') {
+      log.debug(`login listener: ignored a response: ${verdict.reason}`);
       await sendPage(response, 400, invalidCallbackPage(verdict.reason));
       return;
     }
@@ -160,6 +172,7 @@ export class LoopbackListener {
     url.search = requestUrl.search;
     this.resolveCallback({
       url,
+      ...(verdict.kind === 'refuse' ? { refusal: verdict.reason } : {}),
       respond: async (status, page) => {
         if (this.pendingResponse !== response) return;
         this.pendingResponse = undefined;

@@ -90,9 +90,18 @@ ${lines}${detail}
 `;
 }
 
+/**
+ * Sends `page` and resolves once it was handed to the socket, or once the connection closed:
+ * a browser tab closed mid-login never emits 'finish', and must not keep the login waiting.
+ */
 export function sendPage(response: ServerResponse, status: number, page: ResultPage): Promise<void> {
   const body = renderResultPage(page);
   return new Promise((resolve) => {
+    if (response.destroyed || response.writableEnded) {
+      resolve();
+      return;
+    }
+    response.once('close', () => resolve());
     response.writeHead(status, { ...PAGE_HEADERS, 'Content-Length': Buffer.byteLength(body) });
     response.end(body, () => resolve());
   });
