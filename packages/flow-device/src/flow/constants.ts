@@ -1,0 +1,20 @@
+/** The flow's name, as `flow: 'device'` selects it and as cache entries record it. */
+export const DEVICE_FLOW_NAME = 'device';
+/** Below auth_code (100): `auto` prefers the browser flow when a browser can be shown. */
+export const DEVICE_FLOW_PRIORITY = 50;
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** RFC 8628 §3.2: the polling interval when the IdP sends none. */
+export const DEFAULT_INTERVAL_SECONDS = 5;
+/** RFC 8628 §3.5: `slow_down` adds 5 seconds to this and every later poll. */
+export const SLOW_DOWN_INCREMENT_SECONDS = 5;
+/** Longest wait between polls after connection or server errors (RFC 8628 §3.5 back-off). */
+export const MAX_BACKOFF_SECONDS = 60;
+/**
+ * How many 5xx answers in a row the poll retries before it fails. A 502/503/504 is usually a
+ * proxy or a restart and passes; a token endpoint that keeps failing is reported, not waited
+ * out until the code expires.
+ */
+export const MAX_SERVER_ERROR_RETRIES = 3;
+/** How often the terminal's "time left" line refreshes. */
+export const COUNTDOWN_REFRESH_MILLISECONDS = 1000;

@@ -1,0 +1,114 @@
+import { type Clock, ErrorCode, type Logger, OidcflowError } from '@oidcflow/core';
+import { sleepUnlessAborted, throwIfAborted, untilAborted } from './abort.js';
+import {
+  classifyPollError,
+  embeddedOidcflowError,
+  notOAuthResponseError,
+  unexpectedResponse,
+} from './classify-poll-error.js';
+import { DEVICE_FLOW_NAME, MAX_SERVER_ERROR_RETRIES, SLOW_DOWN_INCREMENT_SECONDS } from './constants.js';
+import { backoffSeconds } from './poll-backoff.js';
+
+export interface PollOptions<T> {
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Seconds between polls as the IdP asked (RFC 8628 §3.2), 5 when it did not say. */
+  intervalSeconds: number;
+  /** Epoch ms when the device code expires; no poll is sent at or after it. */
+  expiresAt: number;
+  /** The code's lifetime as the IdP gave it, for messages and to bound the loop. */
+  expiresInSeconds: number;
+  /** One device-code token request; throws what openid-client throws. */
+  requestTokens: () => Promise<T>;
+  log: Logger;
+  /** Called after every poll that did not end the login (to refresh a prompt). */
+  onPending?: () => void;
+}
+
+function deadlineReached(expiresInSeconds: number): OidcflowError {
+  return new OidcflowError(
+    ErrorCode.LOGIN_TIMEOUT,
+    `The device login was not approved within the ${expiresInSeconds} seconds the code is valid, so oidcflow stopped waiting. ` +
+      'Run the login again and enter the new code before it expires.',
+    { flow: DEVICE_FLOW_NAME },
+  );
+}
+
+function connectionProblem(error: unknown): string {
+  return embeddedOidcflowError(error)?.message ?? (error as Error)?.message ?? 'connection error.';
+}
+
+/** Frees the connection of a response nobody will read (a proxy's error page). */
+function discardBody(error: unknown): void {
+  unexpectedResponse(error)
+    ?.body?.cancel()
+    .catch(() => {});
+}
+
+/**
+ * Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5): first after one
+ * interval; `authorization_pending` keeps the interval; `slow_down` adds 5 seconds for this
+ * and every later poll; a connection error or a 5xx without an OAuth body backs off
+ * exponentially (a few 5xx in a row end the login); any other error ends it at once. No
+ * poll is sent at or after `expiresAt`. All waiting goes through `clock`, so tests can run
+ * this on a fake clock; `signal` stops it at once.
+ */
+export async function pollForTokens<T>(options: PollOptions<T>): Promise<T> {
+  const { clock, signal, log } = options;
+  // Whole seconds of at least 1, so the deadline also bounds the number of polls.
+  let intervalSeconds = Math.max(1, Math.ceil(options.intervalSeconds));
+  let waitSeconds = intervalSeconds;
+  let connectionFailures = 0;
+  let serverFailures = 0;
+  // A clock whose time does not move (a broken fake) still cannot make this loop endless.
+  const maxPolls = Math.ceil(options.expiresInSeconds) + 1;
+  for (let poll = 1; poll <= maxPolls; poll++) {
+    if (clock.now() + waitSeconds * 1000 >= options.expiresAt) break;
+    await sleepUnlessAborted(clock.sleep, waitSeconds * 1000, signal);
+    try {
+      return await untilAborted(options.requestTokens(), signal);
+    } catch (error) {
+      throwIfAborted(signal);
+      const failure = classifyPollError(error);
+      switch (failure.kind) {
+        case 'authorization_pending':
+          connectionFailures = 0;
+          serverFailures = 0;
+          waitSeconds = intervalSeconds;
+          break;
+        case 'slow_down':
+          connectionFailures = 0;
+          serverFailures = 0;
+          intervalSeconds += SLOW_DOWN_INCREMENT_SECONDS;
+          waitSeconds = intervalSeconds;
+          log.debug(`the IdP asked to slow down; polling every ${intervalSeconds} s from now on`);
+          break;
+        case 'connection':
+          connectionFailures += 1;
+          serverFailures = 0;
+          waitSeconds = backoffSeconds(intervalSeconds, connectionFailures);
+          log.debug(
+            `polling the token endpoint failed: ${connectionProblem(error)} Retrying in ${waitSeconds} s.`,
+          );
+          break;
+        case 'server':
+          discardBody(error);
+          serverFailures += 1;
+          connectionFailures = 0;
+          if (serverFailures > MAX_SERVER_ERROR_RETRIES) {
+            throw notOAuthResponseError(error, failure.response, serverFailures);
+          }
+          waitSeconds = backoffSeconds(intervalSeconds, serverFailures, failure.retryAfterSeconds);
+          log.debug(
+            `the token endpoint answered HTTP ${failure.response.status}; retrying in ${waitSeconds} s`,
+          );
+          break;
+        case 'fatal':
+          discardBody(error);
+          throw failure.error;
+      }
+      options.onPending?.();
+    }
+  }
+  throw deadlineReached(options.expiresInSeconds);
+}
