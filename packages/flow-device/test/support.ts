@@ -17,8 +17,11 @@ export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export interface FakeClock extends Clock {
   /** Every duration passed to `sleep`, in ms, in order. */
   readonly sleeps: number[];
-  /** Runs inside each `sleep` (1-based count) before it resolves, e.g. to abort a login. */
-  onSleep?: (count: number) => void;
+  /**
+   * Runs inside each `sleep` (1-based count) before it resolves, e.g. to abort a login or to
+   * let a user approve before a poll; a returned promise is awaited.
+   */
+  onSleep?: (count: number) => void | Promise<void>;
 }
 
 export function createFakeClock(start = Date.now()): FakeClock {
@@ -29,7 +32,7 @@ export function createFakeClock(start = Date.now()): FakeClock {
     async sleep(milliseconds, signal) {
       if (signal?.aborted) throw signal.reason;
       clock.sleeps.push(milliseconds);
-      clock.onSleep?.(clock.sleeps.length);
+      await clock.onSleep?.(clock.sleeps.length);
       if (signal?.aborted) throw signal.reason;
       now += milliseconds;
     },
