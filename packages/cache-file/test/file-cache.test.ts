@@ -212,3 +212,46 @@ describe('options', () => {
     expect(cache.directory).toBe('/home/ada/.cache/oidcflow');
   });
 });
+
+describe('the lock, left behind by an owner this process cannot check', () => {
+  const foreignOwner = (acquiredAt: number) =>
+    JSON.stringify({ pid: 4242, host: 'another-host.example', acquiredAt, token: 'foreign-token' });
+
+  async function leaveLock(cachePath: string, text: string, ageMs: number): Promise<string> {
+    const cache = createFileCache({ cachePath });
+    const lockPath = `${cache.resolvedCachePath(contractKeys().user)}.lock`;
+    await writeFile(lockPath, text, { mode: 0o600 });
+    const then = new Date(Date.now() - ageMs);
+    await utimes(lockPath, then, then);
+    return lockPath;
+  }
+
+  it.each([
+    ['an owner on another host', foreignOwner(Date.now() - 120_000)],
+    ['an unreadable owner', '{"pid": "torn'],
+  ])('is taken over once it is older than lockStaleSeconds: %s', async (_, text) => {
+    const cachePath = await directories.make();
+    await leaveLock(cachePath, text, 120_000);
+    const cache = createFileCache({ cachePath, lockTimeoutSeconds: 10, lockStaleSeconds: 30 });
+    expect(await cache.withLock(contractKeys().user, async () => 'taken over')).toBe('taken over');
+  });
+
+  it('is respected while it is younger than lockStaleSeconds (its owner may be working elsewhere)', async () => {
+    const cachePath = await directories.make();
+    const lockPath = await leaveLock(cachePath, foreignOwner(Date.now()), 0);
+    const cache = createFileCache({ cachePath, lockTimeoutSeconds: 0.3, lockStaleSeconds: 30 });
+    const error = await rejection(cache.withLock(contractKeys().user, async () => 'never'));
+    expect(error.code).toBe(ErrorCode.CACHE_LOCK_TIMEOUT);
+    expect(error.message).toContain('another-host.example');
+    expect(error.message).toContain(`delete ${lockPath}`);
+  });
+
+  it('is created 0600 and removed on release', async () => {
+    const cachePath = await directories.make();
+    const cache = createFileCache({ cachePath });
+    const lockPath = `${cache.resolvedCachePath(contractKeys().user)}.lock`;
+    const lockMode = await cache.withLock(contractKeys().user, () => mode(lockPath));
+    if (posixOnly) expect(lockMode).toBe(0o600);
+    await expect(stat(lockPath)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

@@ -67,4 +67,16 @@ describe('the cache file format', () => {
     expect(result).toEqual({ problem: expect.stringContaining(field) });
     expect(JSON.stringify(result)).not.toContain('fake-');
   });
+
+  it.each([
+    ['a token endpoint that is not a string', { token_endpoint: 42 }, 'token_endpoint'],
+    ['auth methods that are not strings', { token_endpoint_auth_methods_supported: [1] }, 'auth_methods'],
+    ['a scope list that is not a list', { scopes_supported: 'openid' }, 'scopes_supported'],
+  ])('refuses metadata with %s (a refresh would read it)', (_, change, field) => {
+    const document = JSON.parse(serializeCacheDocument(key, contractEntry()));
+    Object.assign(document.entry.metadata.document, change);
+    expect(parseCacheDocument(JSON.stringify(document), key)).toEqual({
+      problem: expect.stringContaining(field),
+    });
+  });
 });

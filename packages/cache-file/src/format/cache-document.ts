@@ -70,11 +70,41 @@ function tokensProblem(tokens: unknown): string | undefined {
   return undefined;
 }
 
+/** Metadata members a refresh reads from the cache: a wrong type would fail the refresh oddly. */
+const METADATA_URLS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'device_authorization_endpoint',
+  'revocation_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'end_session_endpoint',
+] as const;
+const METADATA_LISTS = [
+  'scopes_supported',
+  'grant_types_supported',
+  'response_types_supported',
+  'code_challenge_methods_supported',
+  'token_endpoint_auth_methods_supported',
+  'token_endpoint_auth_signing_alg_values_supported',
+  'id_token_signing_alg_values_supported',
+] as const;
+
+const isStringList = (value: unknown) => Array.isArray(value) && value.every(isString);
+
 function metadataProblem(metadata: unknown): string | undefined {
   if (metadata === undefined) return undefined;
   if (!isObject(metadata)) return 'entry.metadata is not an object';
-  if (!isObject(metadata.document) || !isString(metadata.document.issuer))
+  const document = metadata.document;
+  if (!isObject(document) || !isString(document.issuer))
     return 'entry.metadata.document is not a metadata document';
+  for (const field of METADATA_URLS) {
+    if (!optional(document[field], isString)) return `entry.metadata.document.${field} is not a string`;
+  }
+  for (const field of METADATA_LISTS) {
+    if (!optional(document[field], isStringList))
+      return `entry.metadata.document.${field} is not a list of strings`;
+  }
   if (!isFiniteNumber(metadata.fetchedAt)) return 'entry.metadata.fetchedAt is not a number';
   if (!optional(metadata.synthesized, (v) => typeof v === 'boolean'))
     return 'entry.metadata.synthesized is not a boolean';
