@@ -1,0 +1,55 @@
+import type { ExplainReport } from '@oidcflow/core';
+import { exitCodeForError } from '../exit-codes.js';
+import type { CommandContext } from '../io.js';
+import type { Style } from '../output/style.js';
+import { createAuth } from '../settings/create-auth.js';
+
+// Core words its reasons for library callers; on the command line the fix is a flag.
+function forTheCommandLine(reason: string): string {
+  return reason.replace('(use OidcCredentialsAuth)', '(use --flow client_credentials)');
+}
+
+function renderText(report: ExplainReport, style: Style): string {
+  const environment = report.environment;
+  const rows: Array<[string, string]> = [
+    ['issuer', report.issuer],
+    ['client id', report.clientId],
+    ['scopes', report.scopes.length > 0 ? report.scopes.join(' ') : '(none)'],
+    ...(report.audience ? [['audience', report.audience] as [string, string]] : []),
+    ['flow asked', report.requestedFlow],
+    ['chosen', report.chosen ? style.bold(report.chosen) : style.red('none')],
+    [
+      'browser',
+      `${environment.browserAvailable ? 'available' : 'not available'} (${environment.browserReason})`,
+    ],
+    ['interactive', environment.interactive ? 'yes (stderr is a terminal)' : 'no (stderr is not a terminal)'],
+    ['metadata', `from ${report.metadataSource}`],
+    ['cache', report.cache.path ? `${report.cache.plugin}: ${report.cache.path}` : report.cache.plugin],
+  ];
+  const width = Math.max(...report.flows.map((flow) => flow.name.length));
+  const flows = report.flows.map((flow) => {
+    const mark = flow.chosen ? style.green('✓ chosen  ') : flow.installed ? '  declined' : '  missing ';
+    return `  ${mark}  ${flow.name.padEnd(width)}  ${forTheCommandLine(flow.reason)}`;
+  });
+  const problem = report.problem ? `\n${style.red('problem:')} ${report.problem.message}\n` : '';
+  return `${rows.map(([name, value]) => `${`${name}:`.padEnd(13)}${value}`).join('\n')}\n\nflows:\n${flows.join('\n')}\n${problem}`;
+}
+
+/**
+ * `oidcflow explain`: the flow a login would use and, for every flow, why or why not. Reads
+ * the metadata (cached, or by discovery) but logs nobody in. Exits with the code a login would
+ * fail with when no flow fits.
+ */
+export async function runExplain(context: CommandContext): Promise<number> {
+  const { auth } = await createAuth(context);
+  context.progress('Reading the IdP metadata…');
+  const report = await auth.explain();
+  context.progress('');
+  const printable = {
+    ...report,
+    flows: report.flows.map((flow) => ({ ...flow, reason: forTheCommandLine(flow.reason) })),
+  };
+  if (context.settings.output === 'json') context.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
+  else context.stdout.write(renderText(printable, context.style));
+  return report.problem ? exitCodeForError(report.problem.code) : 0;
+}

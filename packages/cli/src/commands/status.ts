@@ -1,0 +1,112 @@
+import { isFresh } from '@oidcflow/core';
+import { ExitCode } from '../exit-codes.js';
+import type { CommandContext } from '../io.js';
+import { describeExpiry, describeSubject } from '../output/describe.js';
+import { createAuth } from '../settings/create-auth.js';
+import { familiesFor } from './families.js';
+
+/** One cached entry as `status` shows it: never a token, only facts about it. */
+export interface StatusEntry {
+  family: 'user' | 'client';
+  flow: string;
+  issuer: string;
+  clientId: string;
+  subject: string;
+  /** Scopes the IdP granted, when it said. */
+  scope?: string;
+  expiresAt: string;
+  /** The access token is usable now (valid past the skew). */
+  valid: boolean;
+  hasRefreshToken: boolean;
+  hasIdToken: boolean;
+  savedAt: string;
+  cachePath?: string;
+}
+
+export interface StatusReport {
+  /** A token can be had without a login: one is valid, or a refresh token is cached. */
+  loggedIn: boolean;
+  entries: StatusEntry[];
+  /** Where the entries are (or would be) kept. */
+  cachePaths: string[];
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function collect(context: CommandContext, now: number): Promise<StatusReport> {
+  const report: StatusReport = { loggedIn: false, entries: [], cachePaths: [] };
+  for (const family of familiesFor(context)) {
+    const { auth } = await createAuth(context, family);
+    const path = await auth.resolvedCachePath();
+    if (path && !report.cachePaths.includes(path)) report.cachePaths.push(path);
+    const cached = await auth.getCachedTokens();
+    if (!cached) continue;
+    const { tokens } = cached;
+    const valid = isFresh({ tokens, flow: cached.flow, savedAt: cached.savedAt }, now);
+    const clientId = auth.clientId || context.settings.clientId || '';
+    const entry: StatusEntry = {
+      family,
+      flow: cached.flow,
+      issuer: auth.issuer || context.settings.issuer || '',
+      clientId,
+      subject: describeSubject(tokens, clientId),
+      expiresAt: iso(tokens.expiresAt),
+      valid,
+      hasRefreshToken: Boolean(tokens.refreshToken),
+      hasIdToken: Boolean(tokens.idToken),
+      savedAt: iso(cached.savedAt),
+    };
+    if (tokens.scope !== undefined) entry.scope = tokens.scope;
+    if (cached.cachePath) entry.cachePath = cached.cachePath;
+    report.entries.push(entry);
+    if (valid || entry.hasRefreshToken) report.loggedIn = true;
+  }
+  return report;
+}
+
+function renderText(report: StatusReport, context: CommandContext, now: number): string {
+  const { style } = context;
+  const settings = context.settings;
+  if (report.entries.length === 0) {
+    const where = report.cachePaths.length > 0 ? ` in ${report.cachePaths.join(' or ')}` : '';
+    return (
+      `Not logged in: nothing is cached for ${settings.clientId ?? 'this client'} at ${settings.issuer ?? 'this issuer'}${where}.\n` +
+      'Run `oidcflow login` (same options) to log in.\n'
+    );
+  }
+  const blocks = report.entries.map((entry) => {
+    const token = entry.valid
+      ? style.green('valid')
+      : entry.hasRefreshToken
+        ? style.yellow('expired, refreshable')
+        : style.red('expired');
+    const rows: Array<[string, string]> = [
+      ['issuer', entry.issuer],
+      ['client id', entry.clientId],
+      ['subject', entry.subject],
+      ['flow', entry.flow],
+      ['scopes', entry.scope ?? '(not reported by the IdP)'],
+      ['access token', `${token}, expires ${describeExpiry(Date.parse(entry.expiresAt), now)}`],
+      ['refresh token', entry.hasRefreshToken ? 'cached' : 'none'],
+      ['id token', entry.hasIdToken ? 'cached' : 'none'],
+      ['saved', entry.savedAt],
+      ['cache file', entry.cachePath ?? '(in memory)'],
+    ];
+    return rows.map(([name, value]) => `${`${name}:`.padEnd(15)}${value}`).join('\n');
+  });
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/**
+ * `oidcflow status`: what is cached for the current settings, read without any request.
+ * Exit 0 when a token can be had without logging in, 3 (not logged in) otherwise.
+ */
+export async function runStatus(context: CommandContext): Promise<number> {
+  const now = Date.now();
+  const report = await collect(context, now);
+  if (context.settings.output === 'json') context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else context.stdout.write(renderText(report, context, now));
+  return report.loggedIn ? ExitCode.OK : ExitCode.NOT_LOGGED_IN;
+}

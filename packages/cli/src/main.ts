@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { interruptionOf } from './interrupt.js';
+import type { CliIo, CommandContext, CommandRunner, OutputStream } from './io.js';
+import { commandSpec } from './options/command-table.js';
+import { renderCommandHelp, renderTopHelp } from './options/help.js';
+import { COMMAND_NAMES, type CommandName } from './options/option-table.js';
+import { parseCommandLine } from './options/parse.js';
+import { createProgress } from './output/progress.js';
+import { redact } from './output/redact.js';
+import { reportError } from './output/report-error.js';
+import { colourEnabled, createStyle } from './output/style.js';
+import { UsageError } from './usage-error.js';
+
+// Each command loads on demand: `oidcflow token` never parses the dev IdP's oidc-provider.
+const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
+  login: async () => (await import('./commands/login.js')).runLogin,
+  token: async () => (await import('./commands/token.js')).runToken,
+  logout: async () => (await import('./commands/logout.js')).runLogout,
+  status: async () => (await import('./commands/status.js')).runStatus,
+  explain: async () => (await import('./commands/explain.js')).runExplain,
+  'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
+};
+
+export function cliVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+function isCommandName(value: string): value is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(value);
+}
+
+/** stderr as commands and flows see it: a progress line is cleared first, secrets are filtered. */
+function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress: () => void): OutputStream {
+  return {
+    write: (text: string) => {
+      clearProgress();
+      return stderr.write(redact(text, secrets));
+    },
+    get isTTY() {
+      return stderr.isTTY;
+    },
+    get columns() {
+      return stderr.columns;
+    },
+  };
+}
+
+/** Help, version, or the command to run with its arguments. */
+type Invocation =
+  | { kind: 'text'; text: string; exitCode: number; to: 'stdout' | 'stderr' }
+  | { kind: 'command'; command: CommandName; args: string[] };
+
+function interpret(args: readonly string[]): Invocation {
+  const [first, ...rest] = args;
+  if (first === undefined) {
+    return { kind: 'text', text: renderTopHelp(cliVersion()), exitCode: 2, to: 'stderr' };
+  }
+  if (first === '--help' || first === '-h') {
+    return { kind: 'text', text: renderTopHelp(cliVersion()), exitCode: 0, to: 'stdout' };
+  }
+  if (first === 'help') {
+    const spec = rest[0] === undefined ? undefined : commandSpec(rest[0]);
+    if (rest[0] !== undefined && !spec) throw unknownCommand(rest[0]);
+    const text = spec ? renderCommandHelp(spec) : renderTopHelp(cliVersion());
+    return { kind: 'text', text, exitCode: 0, to: 'stdout' };
+  }
+  if (first === '--version' || first === '-V') {
+    return { kind: 'text', text: `${cliVersion()}\n`, exitCode: 0, to: 'stdout' };
+  }
+  if (!isCommandName(first)) throw unknownCommand(first);
+  return { kind: 'command', command: first, args: rest };
+}
+
+function unknownCommand(word: string): UsageError {
+  const commands = COMMAND_NAMES.join(', ');
+  if (word.startsWith('-')) {
+    return new UsageError(`a command comes first, before options like ${word}; commands: ${commands}.`);
+  }
+  return new UsageError(`unknown command ${JSON.stringify(word)}; commands: ${commands}.`);
+}
+
+/**
+ * Runs one `oidcflow` invocation and resolves with its exit code. Never throws and never exits
+ * the process, so tests can run it in-process with buffers for streams.
+ */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const colour = colourEnabled(io.stderr, io.env);
+  const style = createStyle(colour);
+  const secrets = new Set<string>();
+  // Progress is decoration, so it follows the colour rule: a terminal, and no NO_COLOR.
+  let progress: (message: string) => void = () => {};
+  const stderr = guardedStderr(io.stderr, secrets, () => progress(''));
+  progress = createProgress(io.stderr, colour);
+  let command: CommandName | undefined;
+  try {
+    const invocation = interpret(args);
+    if (invocation.kind === 'text') {
+      (invocation.to === 'stdout' ? io.stdout : stderr).write(invocation.text);
+      return invocation.exitCode;
+    }
+    command = invocation.command;
+    const { settings, origins } = parseCommandLine(command, invocation.args, io.env);
+    if (settings.help) {
+      io.stdout.write(renderCommandHelp(commandSpec(command)!));
+      return 0;
+    }
+    const context: CommandContext = {
+      ...io,
+      stderr,
+      settings,
+      origins,
+      style,
+      progress,
+      secrets,
+      interrupted: new Promise<void>((resolve) => {
+        if (io.signal.aborted) resolve();
+        else io.signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
+    };
+    const run = await COMMANDS[command]();
+    return await run(context);
+  } catch (error) {
+    progress('');
+    if (error instanceof UsageError && command && !error.command) {
+      return reportError(new UsageError(error.message, command), stderr, io.env, style);
+    }
+    const signal = interruptionOf(io.signal);
+    return reportError(error, stderr, io.env, style, signal ? { signal } : {});
+  }
+}

@@ -1,0 +1,70 @@
+import type { CommandName } from './option-table.js';
+
+export interface CommandSpec {
+  name: CommandName;
+  summary: string;
+  /** A few lines after the usage line: what the command does, where output goes. */
+  description: string;
+  examples: readonly string[];
+}
+
+/** The commands, in the order `oidcflow --help` lists them. */
+export const COMMAND_TABLE: readonly CommandSpec[] = [
+  {
+    name: 'login',
+    summary: 'log in now (browser, device code or client credentials) and cache the tokens',
+    description:
+      'Runs the login flow that `oidcflow explain` would choose (or --flow), even when a token is\n' +
+      'cached, then says on stderr who logged in and when the access token expires.',
+    examples: [
+      'oidcflow login --issuer https://idp.example.com --client-id my-cli',
+      'oidcflow login --flow device --no-browser',
+    ],
+  },
+  {
+    name: 'token',
+    summary: 'print a valid access token (from the cache, by refresh, or by logging in)',
+    description:
+      'Prints the access token alone on stdout, newline-terminated, for $(oidcflow token). Logs in\n' +
+      'first when nothing usable is cached; prompts and messages go to stderr.',
+    examples: [
+      'curl -H "$(oidcflow token --output header)" https://api.example.com/things',
+      'OIDCFLOW_CLIENT_SECRET=… oidcflow token --client-credentials --client-id ci-job',
+      'oidcflow token --output exec-credential   # as a kubectl exec plugin',
+    ],
+  },
+  {
+    name: 'logout',
+    summary: 'remove the cached tokens and revoke them at the IdP when it supports revocation',
+    description: 'Removes the cache entry for the current settings; other entries stay.',
+    examples: ['oidcflow logout --issuer https://idp.example.com --client-id my-cli'],
+  },
+  {
+    name: 'status',
+    summary: 'show what is cached for the current settings (never a token)',
+    description:
+      'Shows expiry, scopes, flow and cache file of the cached entry, without any request.\n' +
+      'Exits 0 when a token is usable (valid, or refreshable), 3 when not logged in.',
+    examples: ['oidcflow status', 'oidcflow status --output json || oidcflow login'],
+  },
+  {
+    name: 'explain',
+    summary: 'show which login flow would be used and why, for every flow',
+    description:
+      'Reads the IdP metadata (or the cached copy) and reports, for every known flow, whether it\n' +
+      'would run and why or why not. Exits with the code a login would fail with when no flow fits.',
+    examples: ['oidcflow explain', 'oidcflow explain --flow device --output json'],
+  },
+  {
+    name: 'dev-idp',
+    summary: 'run an embedded test IdP on 127.0.0.1 to try the other commands',
+    description:
+      'Starts an OpenID provider (oidc-provider) for demos and tests, prints its issuer, demo\n' +
+      'clients and user, and runs until Ctrl-C. Not for production: keys and users are made up.',
+    examples: ['oidcflow dev-idp', 'oidcflow dev-idp --port 0'],
+  },
+];
+
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMAND_TABLE.find((command) => command.name === name);
+}

@@ -1,0 +1,368 @@
+/**
+ * Every option of `oidcflow`, as data. The argument parser's configuration, the environment
+ * variable lookup, `--help` and the README's option table are all generated from this one
+ * list, so a flag cannot exist in one and be missing from another.
+ */
+
+export const COMMAND_NAMES = ['login', 'token', 'logout', 'status', 'explain', 'dev-idp'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The values the options produce, after flag > environment variable > default. */
+export interface CliSettings {
+  issuer?: string;
+  clientId?: string;
+  scopes?: string[];
+  audience?: string;
+  useServerAudience?: boolean;
+  resourceUrl?: string;
+  caCertPath?: string;
+  cachePath?: string;
+  tokenEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
+  authorizationEndpoint?: string;
+  flow?: string;
+  clientCredentials?: boolean;
+  forceLogin?: boolean;
+  openBrowser?: boolean;
+  redirectUri?: string;
+  callbackHost?: string;
+  callbackPort?: number;
+  callbackTimeoutSeconds?: number;
+  pkce?: boolean;
+  allowInsecureHttp?: boolean;
+  httpTimeoutSeconds?: number;
+  clientSecretFile?: string;
+  clientSecretStdin?: boolean;
+  privateKeyPath?: string;
+  privateKeyId?: string;
+  output?: string;
+  includeRefreshToken?: boolean;
+  port?: number;
+  help?: boolean;
+}
+
+export type OptionKind = 'string' | 'integer' | 'boolean' | 'list';
+
+export interface OptionSpec {
+  /** The long flag without its dashes. */
+  flag: string;
+  short?: string;
+  kind: OptionKind;
+  /** Which setting the option fills. */
+  key: keyof CliSettings;
+  /** A boolean flag that switches something off: `--no-browser` sets `openBrowser` to false. */
+  inverted?: boolean;
+  /** The environment variable read when the flag is absent. Booleans take 1/0, true/false, yes/no. */
+  env?: string;
+  /** Name of the value in help text. */
+  placeholder?: string;
+  /** Allowed values; anything else is a usage error. */
+  choices?: readonly string[];
+  /** Shown in help as "(default: …)"; the default itself is core's (the reference API's). */
+  defaultText?: string;
+  description: string;
+  commands: readonly CommandName[];
+}
+
+/** Commands that talk to the IdP or the cache with the settings of one login. */
+const AUTH: readonly CommandName[] = ['login', 'token', 'logout', 'status', 'explain'];
+/** Commands that may run a login flow. */
+const LOGIN: readonly CommandName[] = ['login', 'token'];
+
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  // --- who to log in to, and as what (the cache key) ---
+  {
+    flag: 'issuer',
+    kind: 'string',
+    key: 'issuer',
+    env: 'OIDCFLOW_ISSUER',
+    placeholder: 'URL',
+    description: 'OIDC issuer URL',
+    commands: AUTH,
+  },
+  {
+    flag: 'client-id',
+    kind: 'string',
+    key: 'clientId',
+    env: 'OIDCFLOW_CLIENT_ID',
+    placeholder: 'ID',
+    description: 'OAuth client id registered with the IdP',
+    commands: AUTH,
+  },
+  {
+    flag: 'scope',
+    kind: 'list',
+    key: 'scopes',
+    env: 'OIDCFLOW_SCOPES',
+    placeholder: 'SCOPE',
+    defaultText: 'the server\'s, else "openid" (none for client credentials)',
+    description: 'scope to request; repeat the flag or separate with commas or spaces',
+    commands: AUTH,
+  },
+  {
+    flag: 'audience',
+    kind: 'string',
+    key: 'audience',
+    env: 'OIDCFLOW_AUDIENCE',
+    placeholder: 'AUDIENCE',
+    description: 'audience for the token request (Auth0 and others require one)',
+    commands: AUTH,
+  },
+  {
+    flag: 'use-server-audience',
+    kind: 'boolean',
+    key: 'useServerAudience',
+    env: 'OIDCFLOW_USE_SERVER_AUDIENCE',
+    description: 'without --audience, use the audience the server advertises (with --resource-url)',
+    commands: AUTH,
+  },
+  {
+    flag: 'resource-url',
+    kind: 'string',
+    key: 'resourceUrl',
+    env: 'OIDCFLOW_RESOURCE_URL',
+    placeholder: 'URL',
+    description: 'protected resource whose RFC 9728 metadata supplies issuer, scopes and audience',
+    commands: AUTH,
+  },
+  {
+    flag: 'flow',
+    kind: 'string',
+    key: 'flow',
+    env: 'OIDCFLOW_FLOW',
+    placeholder: 'FLOW',
+    defaultText: 'auto',
+    description: 'auto, auth_code, device, client_credentials, or a plugin flow',
+    commands: AUTH,
+  },
+  {
+    flag: 'client-credentials',
+    kind: 'boolean',
+    key: 'clientCredentials',
+    description: 'same as --flow client_credentials (a client secret is needed)',
+    commands: AUTH,
+  },
+  // --- the client secret: never from argv (see README "in CI with client credentials") ---
+  {
+    flag: 'client-secret-file',
+    kind: 'string',
+    key: 'clientSecretFile',
+    env: 'OIDCFLOW_CLIENT_SECRET_FILE',
+    placeholder: 'PATH',
+    description: 'read the client secret from this file (OIDCFLOW_CLIENT_SECRET works too)',
+    commands: AUTH,
+  },
+  {
+    flag: 'client-secret-stdin',
+    kind: 'boolean',
+    key: 'clientSecretStdin',
+    description: 'read the client secret from standard input',
+    commands: AUTH,
+  },
+  {
+    flag: 'private-key-path',
+    kind: 'string',
+    key: 'privateKeyPath',
+    env: 'OIDCFLOW_PRIVATE_KEY_PATH',
+    placeholder: 'PATH',
+    description:
+      'private key (PKCS#8 PEM or JWK) for private_key_jwt client authentication, instead of a secret',
+    commands: AUTH,
+  },
+  {
+    flag: 'private-key-id',
+    kind: 'string',
+    key: 'privateKeyId',
+    env: 'OIDCFLOW_PRIVATE_KEY_ID',
+    placeholder: 'KID',
+    description: 'kid put in client assertions signed with --private-key-path',
+    commands: AUTH,
+  },
+  // --- where and how to reach the IdP ---
+  {
+    flag: 'ca-cert-path',
+    kind: 'string',
+    key: 'caCertPath',
+    env: 'OIDCFLOW_CA_CERT_PATH',
+    placeholder: 'PATH',
+    description: 'PEM bundle trusted for IdP HTTPS calls, in addition to the system roots',
+    commands: AUTH,
+  },
+  {
+    flag: 'cache-path',
+    kind: 'string',
+    key: 'cachePath',
+    env: 'OIDCFLOW_CACHE_PATH',
+    placeholder: 'DIR',
+    defaultText: 'per OS, e.g. ~/.cache/oidcflow',
+    description: 'where tokens are cached',
+    commands: AUTH,
+  },
+  {
+    flag: 'token-endpoint',
+    kind: 'string',
+    key: 'tokenEndpoint',
+    env: 'OIDCFLOW_TOKEN_ENDPOINT',
+    placeholder: 'URL',
+    description: 'token endpoint, instead of the discovered one',
+    commands: AUTH,
+  },
+  {
+    flag: 'device-authorization-endpoint',
+    kind: 'string',
+    key: 'deviceAuthorizationEndpoint',
+    env: 'OIDCFLOW_DEVICE_AUTHORIZATION_ENDPOINT',
+    placeholder: 'URL',
+    description: 'device authorization endpoint, instead of the discovered one',
+    commands: AUTH,
+  },
+  {
+    flag: 'authorization-endpoint',
+    kind: 'string',
+    key: 'authorizationEndpoint',
+    env: 'OIDCFLOW_AUTHORIZATION_ENDPOINT',
+    placeholder: 'URL',
+    description: 'authorization endpoint, instead of the discovered one',
+    commands: AUTH,
+  },
+  {
+    flag: 'allow-insecure-http',
+    kind: 'boolean',
+    key: 'allowInsecureHttp',
+    env: 'OIDCFLOW_ALLOW_INSECURE_HTTP',
+    description: 'accept http: URLs on hosts other than loopback (never in production)',
+    commands: AUTH,
+  },
+  {
+    flag: 'http-timeout-seconds',
+    kind: 'integer',
+    key: 'httpTimeoutSeconds',
+    env: 'OIDCFLOW_HTTP_TIMEOUT_SECONDS',
+    placeholder: 'SECONDS',
+    defaultText: '30',
+    description: 'seconds each IdP request may take',
+    commands: AUTH,
+  },
+  // --- how to log in ---
+  {
+    flag: 'force-login',
+    kind: 'boolean',
+    key: 'forceLogin',
+    env: 'OIDCFLOW_FORCE_LOGIN',
+    description: 'ignore cached tokens and log in again',
+    commands: ['token'],
+  },
+  {
+    flag: 'no-browser',
+    kind: 'boolean',
+    key: 'openBrowser',
+    inverted: true,
+    env: 'OIDCFLOW_OPEN_BROWSER',
+    description: 'do not open a browser; print the URL instead (OIDCFLOW_OPEN_BROWSER=false)',
+    commands: LOGIN,
+  },
+  {
+    flag: 'redirect-uri',
+    kind: 'string',
+    key: 'redirectUri',
+    env: 'OIDCFLOW_REDIRECT_URI',
+    placeholder: 'URL',
+    defaultText: 'http://127.0.0.1:<callback-port>/callback',
+    description: 'redirect URI registered with the IdP',
+    commands: LOGIN,
+  },
+  {
+    flag: 'callback-host',
+    kind: 'string',
+    key: 'callbackHost',
+    env: 'OIDCFLOW_CALLBACK_HOST',
+    placeholder: 'HOST',
+    defaultText: '127.0.0.1',
+    description: 'interface of the loopback listener',
+    commands: LOGIN,
+  },
+  {
+    flag: 'callback-port',
+    kind: 'integer',
+    key: 'callbackPort',
+    env: 'OIDCFLOW_CALLBACK_PORT',
+    placeholder: 'PORT',
+    defaultText: '8765',
+    description: 'port of the loopback listener (0: chosen by the OS)',
+    commands: LOGIN,
+  },
+  {
+    flag: 'callback-timeout-seconds',
+    kind: 'integer',
+    key: 'callbackTimeoutSeconds',
+    env: 'OIDCFLOW_CALLBACK_TIMEOUT_SECONDS',
+    placeholder: 'SECONDS',
+    defaultText: '300',
+    description: 'how long to wait for the browser to come back',
+    commands: LOGIN,
+  },
+  {
+    flag: 'no-pkce',
+    kind: 'boolean',
+    key: 'pkce',
+    inverted: true,
+    env: 'OIDCFLOW_PKCE',
+    description: 'leave PKCE out, for IdPs that reject it (OIDCFLOW_PKCE=false)',
+    commands: LOGIN,
+  },
+  // --- per command ---
+  {
+    flag: 'output',
+    short: 'o',
+    kind: 'string',
+    key: 'output',
+    placeholder: 'FORMAT',
+    choices: ['token', 'json', 'header', 'exec-credential'],
+    defaultText: 'token',
+    description:
+      'token: the access token alone; json; header: an Authorization header; exec-credential: for kubectl',
+    commands: ['token'],
+  },
+  {
+    flag: 'include-refresh-token',
+    kind: 'boolean',
+    key: 'includeRefreshToken',
+    description: 'with --output json, include the refresh token',
+    commands: ['token'],
+  },
+  {
+    flag: 'output',
+    short: 'o',
+    kind: 'string',
+    key: 'output',
+    placeholder: 'FORMAT',
+    choices: ['text', 'json'],
+    defaultText: 'text',
+    description: 'text or json',
+    commands: ['status', 'explain'],
+  },
+  {
+    flag: 'port',
+    kind: 'integer',
+    key: 'port',
+    env: 'OIDCFLOW_DEV_IDP_PORT',
+    placeholder: 'PORT',
+    defaultText: '9400',
+    description: 'port of the test IdP on 127.0.0.1 (0: chosen by the OS)',
+    commands: ['dev-idp'],
+  },
+  // --- everywhere ---
+  {
+    flag: 'help',
+    short: 'h',
+    kind: 'boolean',
+    key: 'help',
+    description: 'show help for the command',
+    commands: COMMAND_NAMES,
+  },
+];
+
+/** The options a command accepts, in table order. */
+export function optionsFor(command: CommandName): OptionSpec[] {
+  return OPTION_TABLE.filter((option) => option.commands.includes(command));
+}

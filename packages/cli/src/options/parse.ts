@@ -1,0 +1,133 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../usage-error.js';
+import { type CliSettings, type CommandName, type OptionSpec, optionsFor } from './option-table.js';
+
+type ParseOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** The `node:util` parseArgs configuration for a command, generated from the option table. */
+export function parserOptionsFor(command: CommandName): ParseOptions {
+  const config: ParseOptions = {};
+  for (const option of optionsFor(command)) {
+    config[option.flag] = {
+      type: option.kind === 'boolean' ? 'boolean' : 'string',
+      ...(option.kind === 'list' ? { multiple: true } : {}),
+      ...(option.short ? { short: option.short } : {}),
+    };
+  }
+  return config;
+}
+
+/** `openid, profile email` → ['openid', 'profile', 'email']. */
+export function splitList(value: string): string[] {
+  return value.split(/[\s,]+/).filter((item) => item !== '');
+}
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+function booleanFromEnv(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (TRUE_WORDS.has(value)) return true;
+  if (FALSE_WORDS.has(value)) return false;
+  throw new UsageError(
+    `${name}=${JSON.stringify(raw)} is not a boolean: use 1 or 0, true or false, yes or no.`,
+  );
+}
+
+function integerFrom(origin: string, raw: string): number {
+  const value = raw.trim();
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${origin} needs a whole number, not ${JSON.stringify(raw)}.`);
+  return Number(value);
+}
+
+function checkChoice(option: OptionSpec, origin: string, value: string): string {
+  if (option.choices && !option.choices.includes(value)) {
+    throw new UsageError(
+      `${origin} must be one of ${option.choices.join(', ')}, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+function fromFlag(option: OptionSpec, raw: unknown): CliSettings[keyof CliSettings] {
+  const origin = `--${option.flag}`;
+  switch (option.kind) {
+    case 'boolean':
+      return option.inverted ? !raw : Boolean(raw);
+    case 'integer':
+      return integerFrom(origin, raw as string);
+    case 'list':
+      return (raw as string[]).flatMap(splitList);
+    case 'string':
+      return checkChoice(option, origin, raw as string);
+  }
+}
+
+function fromEnv(option: OptionSpec, name: string, raw: string): CliSettings[keyof CliSettings] {
+  switch (option.kind) {
+    // The variable names the setting itself (OIDCFLOW_OPEN_BROWSER), so it is never inverted.
+    case 'boolean':
+      return booleanFromEnv(name, raw);
+    case 'integer':
+      return integerFrom(name, raw);
+    case 'list':
+      return splitList(raw);
+    case 'string':
+      return checkChoice(option, name, raw);
+  }
+}
+
+export interface ParsedCommandLine {
+  settings: CliSettings;
+  /** Which settings came from a flag or an environment variable, for messages. */
+  origins: Partial<Record<keyof CliSettings, string>>;
+}
+
+const SECRET_FLAG = /^--client-secret(=|$)/;
+
+/**
+ * Parses a command's arguments: flag, else environment variable, else absent (core applies
+ * the reference API's default). Throws `UsageError` for anything malformed.
+ */
+export function parseCommandLine(
+  command: CommandName,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ParsedCommandLine {
+  // Refused before parsing, so the value is never echoed in an "unknown option" message.
+  if (args.some((arg) => SECRET_FLAG.test(arg))) {
+    throw new UsageError(
+      '--client-secret is not accepted: a secret on the command line is visible to other users (ps) and ' +
+        'kept in shell history. Use the OIDCFLOW_CLIENT_SECRET environment variable, --client-secret-file PATH, ' +
+        'or --client-secret-stdin.',
+    );
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: parserOptionsFor(command),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\.?$/, '.')}`);
+  }
+  const settings: Record<string, unknown> = {};
+  const origins: Record<string, string> = {};
+  for (const option of optionsFor(command)) {
+    const raw = values[option.flag];
+    if (raw !== undefined) {
+      settings[option.key] = fromFlag(option, raw);
+      origins[option.key] = `--${option.flag}`;
+      continue;
+    }
+    const envValue = option.env ? env[option.env] : undefined;
+    if (option.env && envValue !== undefined && envValue !== '') {
+      settings[option.key] = fromEnv(option, option.env, envValue);
+      origins[option.key] = option.env;
+    }
+  }
+  return { settings: settings as CliSettings, origins: origins as ParsedCommandLine['origins'] };
+}

@@ -1,0 +1,74 @@
+import { CliError } from '../cli-error.js';
+import { ExitCode, exitCodeForError } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
+import type { Style } from './style.js';
+
+// Same marker as OidcflowError.isInstance; checked here so that reporting a usage error does
+// not load @oidcflow/core.
+const OIDCFLOW_ERROR = Symbol.for('oidcflow.error');
+
+// Core's messages name library options; where the command line spells the fix differently, say how.
+const COMMAND_LINE_HINTS: Readonly<Record<string, string>> = {
+  CLIENT_SECRET_MISSING:
+    'On the command line: OIDCFLOW_CLIENT_SECRET=… in the environment, or --client-secret-file PATH.',
+  NO_FLOW_AVAILABLE: 'Run `oidcflow explain` with the same options to see each flow and why it cannot run.',
+  FLOW_NOT_INSTALLED: 'Run `oidcflow explain` with the same options to see which flows are installed.',
+};
+
+interface CodedError {
+  code: string;
+  message: string;
+}
+
+function isOidcflowError(value: unknown): value is Error & CodedError {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[OIDCFLOW_ERROR] === true
+  );
+}
+
+function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    lines.push(current.stack ?? `${current.name}: ${current.message}`);
+    current = current.cause;
+  }
+  return lines;
+}
+
+/**
+ * Writes `oidcflow: <message> (<code>)` to stderr and returns the exit code. Core's messages
+ * never hold a token or a secret; a stack (and its causes) is shown only with OIDCFLOW_DEBUG.
+ */
+export function reportError(
+  error: unknown,
+  stderr: { write(text: string): unknown },
+  env: NodeJS.ProcessEnv,
+  style: Style,
+  interrupted: { signal?: 'SIGINT' | 'SIGTERM' } = {},
+): number {
+  const prefix = style.red('oidcflow:');
+  if (interrupted.signal) {
+    stderr.write(`${prefix} interrupted (${interrupted.signal}); the token cache was left as it was.\n`);
+    return interrupted.signal === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED;
+  }
+  let exitCode: number;
+  if (error instanceof UsageError) {
+    const help = error.command ? `oidcflow ${error.command} --help` : 'oidcflow --help';
+    stderr.write(`${prefix} ${error.message}\nRun '${help}' for usage.\n`);
+    exitCode = ExitCode.USAGE;
+  } else if (isOidcflowError(error)) {
+    const hint = COMMAND_LINE_HINTS[error.code];
+    stderr.write(`${prefix} ${error.message} (${error.code})\n${hint ? `${hint}\n` : ''}`);
+    exitCode = exitCodeForError(error.code);
+  } else if (error instanceof CliError) {
+    stderr.write(`${prefix} ${error.message}\n`);
+    exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    stderr.write(`${prefix} ${message}\n`);
+    exitCode = ExitCode.UNEXPECTED;
+  }
+  if (env.OIDCFLOW_DEBUG) stderr.write(`${style.dim(causeChain(error).join('\ncaused by: '))}\n`);
+  return exitCode;
+}

@@ -1,0 +1,98 @@
+import {
+  type CommonAuthOptions,
+  OidcAuth,
+  type OidcAuthOptions,
+  OidcCredentialsAuth,
+  type TokenSet,
+} from '@oidcflow/core';
+import type { CommandContext } from '../io.js';
+import type { CliSettings } from '../options/option-table.js';
+import { readClientSecret } from './read-client-secret.js';
+
+export const CLIENT_CREDENTIALS = 'client_credentials';
+
+/** One of core's two classes, behind the methods the commands use. */
+export interface AuthHandle {
+  family: 'user' | 'client';
+  auth: OidcAuth | OidcCredentialsAuth;
+}
+
+/** `--client-credentials` or `--flow client_credentials`: the grant of `OidcCredentialsAuth`. */
+export function wantsClientCredentials(settings: CliSettings): boolean {
+  return Boolean(settings.clientCredentials) || settings.flow === CLIENT_CREDENTIALS;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+function commonOptions(context: CommandContext): CommonAuthOptions {
+  const { settings } = context;
+  return withoutUndefined({
+    issuer: settings.issuer,
+    clientId: settings.clientId,
+    scopes: settings.scopes,
+    audience: settings.audience,
+    useServerAudience: settings.useServerAudience,
+    caCertPath: settings.caCertPath,
+    cachePath: settings.cachePath,
+    tokenEndpoint: settings.tokenEndpoint,
+    deviceAuthorizationEndpoint: settings.deviceAuthorizationEndpoint,
+    privateKeyPath: settings.privateKeyPath,
+    privateKeyId: settings.privateKeyId,
+    allowInsecureHttp: settings.allowInsecureHttp,
+    httpTimeoutSeconds: settings.httpTimeoutSeconds,
+    server: settings.resourceUrl ? { resourceUrl: settings.resourceUrl } : undefined,
+    env: context.env,
+    signal: context.signal,
+    // Prompts (device code, login URL) share stderr's progress clearing and secret filter.
+    ports: { output: context.stderr },
+    // First-party plugins resolve from the CLI's own dependencies, wherever core is installed.
+    loadModule: (specifier: string) => import(specifier),
+  });
+}
+
+function userOptions(context: CommandContext, clientSecret: string | undefined): OidcAuthOptions {
+  const { settings } = context;
+  return withoutUndefined({
+    ...commonOptions(context),
+    flow: settings.flow,
+    forceLogin: settings.forceLogin,
+    openBrowser: settings.openBrowser,
+    authorizationEndpoint: settings.authorizationEndpoint,
+    redirectUri: settings.redirectUri,
+    callbackHost: settings.callbackHost,
+    callbackPort: settings.callbackPort,
+    callbackTimeoutSeconds: settings.callbackTimeoutSeconds,
+    pkce: settings.pkce,
+    clientSecret,
+  });
+}
+
+/**
+ * The core instance for the current settings: `OidcCredentialsAuth` for the client
+ * credentials grant (or when `family` says so), `OidcAuth` otherwise. The client secret is
+ * read here and registered for redaction, so no message can echo it.
+ */
+export async function createAuth(context: CommandContext, family?: 'user' | 'client'): Promise<AuthHandle> {
+  const secret = await readClientSecret(context.settings, context.env, context.stdin);
+  if (secret) context.secrets.add(secret.value);
+  const chosen = family ?? (wantsClientCredentials(context.settings) ? 'client' : 'user');
+  if (chosen === 'client') {
+    return {
+      family: 'client',
+      auth: new OidcCredentialsAuth({
+        ...commonOptions(context),
+        ...(secret ? { clientSecret: secret.value } : {}),
+      }),
+    };
+  }
+  return { family: 'user', auth: new OidcAuth(userOptions(context, secret?.value)) };
+}
+
+/** Registers every token of a set for redaction before anything can print it by mistake. */
+export function rememberTokens(context: CommandContext, tokens: TokenSet): void {
+  for (const token of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
+    if (token) context.secrets.add(token);
+  }
+}
