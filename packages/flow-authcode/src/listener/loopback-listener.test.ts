@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { otherLocalAddresses, tryConnect } from '../../test/helpers.js';
 import { plainRequest } from '../../test/http-request.js';
 import { failurePage, successPage } from '../pages/result-page.js';
 import type { CallbackTarget } from './callback-target.js';
@@ -71,6 +72,11 @@ describe('LoopbackListener', () => {
     expect(address.family).toBe('IPv4');
     expect(address.port).toBeGreaterThan(0);
     expect(listener.redirectUri).toBe(`http://127.0.0.1:${address.port}/callback`);
+    expect(await tryConnect('127.0.0.1', address.port)).toBe('connected');
+    // Other addresses of this machine (its network interfaces, 127.0.0.2 on Linux) get nothing.
+    const others = otherLocalAddresses();
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(await tryConnect(other, address.port), other).not.toBe('connected');
   });
 
   it('answers other paths with 404 and other methods with 405, and keeps waiting', async () => {
