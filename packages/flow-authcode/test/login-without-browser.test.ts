@@ -192,6 +192,22 @@ describe('showing the URL', () => {
     expect(opened).toBe(0);
   });
 
+  it('in a headless-looking environment the URL is printed first, and the opener is still called', async () => {
+    const output = recordingOutput();
+    const opened: string[] = [];
+    const opener = deliverWith();
+    const openUrl = async (url: string) => {
+      opened.push(url);
+      return opener.openUrl(url);
+    };
+    const auth = new OidcAuth(loginOptions(idp, { env: { CI: 'true' }, ports: { openUrl, output } }));
+    expect((await auth.getTokens()).accessToken).toBeTruthy();
+    await opener.delivered();
+    expect(output.text()).toMatch(/No browser may be available here \(running in CI \(CI is set\)\)/);
+    expect(opened).toHaveLength(1);
+    expect(output.text()).toContain(opened[0]);
+  });
+
   it('an opener that fails makes the URL appear on the output, and the login still completes', async () => {
     const output = recordingOutput();
     const auth = new OidcAuth(
