@@ -3,6 +3,7 @@ import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceVerification } from '../src/index.js';
 import {
+  captureOutput,
   createFakeClock,
   DEVICE_GRANT,
   deviceOptions,
@@ -243,6 +244,25 @@ describe('endpoints and parameters', () => {
         expect(poll.body.get('audience')).toBe('https://api.example.test');
         expect(poll.body.get('device_code')).toBeTruthy();
       }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('the device code, a secret of this login, reaches neither the prompt nor the error', async () => {
+    const proxy = await startIdpProxy(fast);
+    try {
+      fast.script.tokenResponses([oauthError('access_denied')], { grantType: DEVICE_GRANT });
+      const output = captureOutput({ isTTY: true, columns: 120 });
+      const error = await rejectionOf(
+        new OidcAuth(
+          deviceOptions(fast, { clock, output, extra: { tokenEndpoint: `${proxy.url}/token` } }),
+        ).getAccessToken(),
+      );
+      const deviceCode = proxy.requests.find((request) => request.path === '/token')?.body.get('device_code');
+      expect(deviceCode).toBeTruthy();
+      expect(output.text()).not.toContain(deviceCode);
+      expect(error.message).not.toContain(deviceCode);
     } finally {
       await proxy.stop();
     }
