@@ -1,0 +1,84 @@
+import { access, constants } from 'node:fs/promises';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
+import {
+  type BrowserProvider,
+  type BrowserSession,
+  type SessionOptions,
+  unavailableBrowser,
+} from './browser-provider.js';
+
+/** The Chromium the harness drives: the system's, never a downloaded build. */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
+
+/** `OIDCFLOW_CHROMIUM` names another executable (a developer's Chrome); else the system Chromium. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.OIDCFLOW_CHROMIUM || DEFAULT_CHROMIUM_PATH;
+}
+
+function isAllowed(url: string, hosts: readonly string[]): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'data:' || protocol === 'about:') return true;
+    return hosts.includes(hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+}
+
+function session(context: BrowserContext): BrowserSession {
+  return {
+    newPage: () => context.newPage(),
+    close: () => context.close(),
+  };
+}
+
+/**
+ * Launches Chromium once for the whole run; each scenario gets its own context (cookies,
+ * storage). Resolves to an unavailable provider, with the reason, when it cannot start.
+ */
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<BrowserProvider> {
+  const executablePath = chromiumPath(env);
+  try {
+    await access(executablePath, constants.X_OK);
+  } catch {
+    return unavailableBrowser(
+      `no Chromium at ${executablePath} (install the distribution's chromium package, or set OIDCFLOW_CHROMIUM)`,
+    );
+  }
+  let browser: Browser;
+  try {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+  } catch (error) {
+    return unavailableBrowser(
+      `Chromium at ${executablePath} did not start: ${String((error as Error).message).split('\n')[0]}`,
+    );
+  }
+  return {
+    async newSession(options: SessionOptions = {}) {
+      // The browser is not under test: a target served with the harness's own CA may be loaded
+      // without trusting that CA in Chromium (oidcflow's HTTP client still must trust it).
+      const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors ?? false });
+      context.setDefaultTimeout(20_000);
+      const hosts = options.allowedHosts;
+      if (hosts) {
+        // A local IdP's pages must not reach the internet (oidc-provider's default pages import a web font).
+        await context.route('**/*', (route: Route) =>
+          isAllowed(route.request().url(), hosts) ? route.continue() : route.abort('blockedbyclient'),
+        );
+      }
+      return session(context);
+    },
+    close: () => browser.close(),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Page } from 'playwright-core';
+import type { TestUser } from '../targets/target.js';
+
+/** Approve or refuse on the consent page. */
+export type ConsentAnswer = 'approve' | 'deny';
+
+/**
+ * What the scenarios need a target's pages to do. Adapts the per-target page scripts of
+ * ../browser (keycloakPages, oidcProviderPages) to one shape.
+ */
+export interface PageScript {
+  name: string;
+  /** The page shows an authorization URL: sign in, then approve or refuse consent. */
+  completeLogin(page: Page, input: { user: TestUser; consent: ConsentAnswer }): Promise<void>;
+  /** The page shows a device verification URL: enter the code if asked, sign in, approve or refuse. */
+  completeDeviceVerification(
+    page: Page,
+    input: { user: TestUser; userCode?: string; consent: ConsentAnswer },
+  ): Promise<void>;
+}

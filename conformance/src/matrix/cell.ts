@@ -1,0 +1,46 @@
+/** What one cell of the matrix (plugin × target × scenario) came to. */
+export type CellStatus = 'passed' | 'failed' | 'skipped';
+
+/** Why a cell could not run; `browser` and `keycloak` skips become failures under OIDCFLOW_REQUIRE. */
+export type SkipCause = 'browser' | 'keycloak' | 'external' | 'not-applicable' | 'not-selected' | 'target';
+
+export interface CellResult {
+  plugin: string;
+  target: string;
+  scenario: string;
+  status: CellStatus;
+  /** What was shown (passed), what went wrong (failed) or why it did not run (skipped). */
+  detail: string;
+  /** Set on skipped cells, and on failed cells that were skips before OIDCFLOW_REQUIRE. */
+  skipCause?: SkipCause;
+  durationMs: number;
+}
+
+export interface MatrixSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface MatrixReport {
+  /** ISO time the run started. */
+  startedAt: string;
+  wallTimeMs: number;
+  machine: { node: string; platform: string; cpus: number };
+  plugins: string[];
+  targets: Array<{ name: string; status: 'started' | 'skipped' | 'failed'; detail: string; startMs: number }>;
+  scenarios: string[];
+  cells: CellResult[];
+  summary: MatrixSummary;
+}
+
+export function summarize(cells: readonly CellResult[]): MatrixSummary {
+  const summary: MatrixSummary = { passed: 0, failed: 0, skipped: 0 };
+  for (const cell of cells) summary[cell.status] += 1;
+  return summary;
+}
+
+/** The closing line of every run. */
+export function summaryLine(summary: MatrixSummary): string {
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+}

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RaceChildInput } from '../matrix/race-child.js';
+import { describeRequests, grantRequests } from '../support/traffic.js';
+import { check, type Scenario } from './scenario.js';
+
+const PROCESSES = 4;
+const CHILD_TIMEOUT_MS = 60_000;
+
+/** The compiled child script (child processes run plain JavaScript, also when the harness runs from src). */
+export function raceChildScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith('.ts')
+    ? here.replace(/[/\\]src[/\\]scenarios[/\\][^/\\]+$/, '/dist/matrix/race-child.js')
+    : join(here, '..', '..', 'matrix', 'race-child.js');
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: build @oidcflow/conformance first`);
+  return compiled;
+}
+
+function runChild(
+  script: string,
+  inputPath: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ fingerprint?: string; error?: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [script, inputPath],
+      { env, timeout: CHILD_TIMEOUT_MS, maxBuffer: 64 * 1024 },
+      (failure, stdout) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(line) as { fingerprint?: string; error?: string });
+        } catch {
+          resolve({ error: failure ? `exited: ${failure.message.split('\n')[0]}` : 'printed nothing' });
+        }
+      },
+    );
+  });
+}
+
+export const crossProcessRace: Scenario = {
+  name: 'cross-process race',
+  summary: `${PROCESSES} processes find one expired token at once: one renewal at the IdP, all get the same new token`,
+  flowKinds: ['browser', 'device', 'client'],
+  forCachePlugins: true,
+  async run(cell) {
+    const script = raceChildScript();
+    const { auth, driver } = await cell.loggingInAuth();
+    const first = await auth.getAccessToken();
+    await driver?.settled();
+    await cell.expireCachedAccessToken();
+    const options = cell.options();
+    const input: RaceChildInput = {
+      family: cell.subject.flowKind === 'client' ? 'client' : 'user',
+      options: {
+        issuer: options.issuer,
+        clientId: options.clientId,
+        scopes: options.scopes,
+        ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+        ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
+        ...(options.flow ? { flow: options.flow } : {}),
+        env: cell.environment(),
+      },
+      cachePath: cell.cachePath,
+      modules: cell.subject.modules,
+    };
+    const inputPath = join(cell.workDir, 'race-input.json');
+    await writeFile(inputPath, JSON.stringify(input), { mode: 0o600 });
+    const meter = cell.meter();
+    const mark = meter.mark();
+    const env = { PATH: process.env.PATH ?? '', HOME: join(cell.workDir, 'home') };
+    const results = await Promise.all(
+      Array.from({ length: PROCESSES }, () => runChild(script, inputPath, env)),
+    );
+    const errors = results.flatMap((result) => (result.error ? [result.error] : []));
+    check(errors.length === 0, `child processes failed: ${errors.join('; ')}`);
+    const fingerprints = new Set(results.map((result) => result.fingerprint));
+    check(fingerprints.size === 1, `the ${PROCESSES} processes got ${fingerprints.size} different tokens`);
+    const saved = await cell.cache.get(cell.cacheKey());
+    check(saved && saved.tokens.accessToken !== first, 'the cache still holds the expired token');
+    const grant = cell.subject.flowKind === 'client' ? 'client_credentials' : 'refresh_token';
+    if (!meter.seesRequests) return `${PROCESSES} processes, one shared new token (requests hidden by TLS)`;
+    const requests = meter.since(mark);
+    const renewals = grantRequests(requests, grant);
+    check(
+      renewals.length === 1,
+      `expected one ${grant} request at the IdP, saw: ${describeRequests(requests)}`,
+    );
+    return `${PROCESSES} processes, one ${grant} request at the IdP, all got the same new token`;
+  },
+};

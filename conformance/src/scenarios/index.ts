@@ -1,0 +1,50 @@
+import { audience } from './audience.js';
+import { cachedReuse } from './cached-reuse.js';
+import { callbackTimeout } from './callback-timeout.js';
+import { consentDenied } from './consent-denied.js';
+import { crossProcessRace } from './cross-process-race.js';
+import { customCa } from './custom-ca.js';
+import { deviceExpired } from './device-expired.js';
+import { deviceSlowDown } from './device-slow-down.js';
+import { endpointOverrides } from './endpoint-overrides.js';
+import { forceLogin } from './force-login.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { refresh } from './refresh.js';
+import type { Scenario } from './scenario.js';
+import { wrongState } from './wrong-state.js';
+
+/** Every scenario, in the order of the matrix's rows. */
+export const SCENARIOS: readonly Scenario[] = [
+  login,
+  cachedReuse,
+  refresh,
+  forceLogin,
+  logout,
+  consentDenied,
+  wrongState,
+  callbackTimeout,
+  deviceSlowDown,
+  deviceExpired,
+  audience,
+  endpointOverrides,
+  customCa,
+  crossProcessRace,
+];
+
+export {
+  audience,
+  cachedReuse,
+  callbackTimeout,
+  consentDenied,
+  crossProcessRace,
+  customCa,
+  deviceExpired,
+  deviceSlowDown,
+  endpointOverrides,
+  forceLogin,
+  login,
+  logout,
+  refresh,
+  wrongState,
+};

@@ -1,0 +1,70 @@
+import type { BrowserSession } from '../browser-bridge/browser-provider.js';
+import type { ConsentAnswer, PageScript } from '../browser-bridge/page-script.js';
+import type { FlowKind } from '../matrix/subject.js';
+import type { TestUser } from '../targets/target.js';
+
+export interface BrowserLoginOptions {
+  session: BrowserSession;
+  pages: PageScript;
+  user: TestUser;
+  flowKind: FlowKind;
+  consent: ConsentAnswer;
+  /** Called with the URL before the page script runs (a scenario can forge a callback first). */
+  beforeLogin?: (url: string) => Promise<void>;
+  /** What the flow printed so far: the user code, when the flow opened a URL without it. */
+  promptText?: () => string;
+  /** A page script failed: the login cannot complete, so the scenario should stop now. */
+  onFailure: (error: Error) => void;
+}
+
+/** The `openUrl` port that hands each URL to a Playwright page and the target's page script. */
+export interface BrowserLoginDriver {
+  openUrl(url: string): Promise<boolean>;
+  /** Every URL the flow asked to open, in order. */
+  readonly opened: readonly string[];
+  /** Waits for the page scripts started so far; rejects with the first failure. */
+  settled(): Promise<void>;
+}
+
+export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDriver {
+  const opened: string[] = [];
+  const tasks: Promise<void>[] = [];
+  const complete = async (url: string) => {
+    if (options.beforeLogin) await options.beforeLogin(url);
+    const page = await options.session.newPage();
+    await page.goto(url);
+    if (options.flowKind === 'device') {
+      const userCode =
+        new URL(url).searchParams.get('user_code') ??
+        /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(options.promptText?.() ?? '')?.[1] ??
+        undefined;
+      await options.pages.completeDeviceVerification(page, {
+        user: options.user,
+        consent: options.consent,
+        ...(userCode ? { userCode } : {}),
+      });
+    } else {
+      await options.pages.completeLogin(page, { user: options.user, consent: options.consent });
+    }
+  };
+  return {
+    opened,
+    async openUrl(url) {
+      opened.push(url);
+      // The flow waits for the redirect (or polls) while the page script runs, so do not block it.
+      const task = complete(url).catch((error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        options.onFailure(
+          new Error(`the ${options.pages.name} page script failed: ${failure.message.split('\n')[0]}`),
+        );
+        throw failure;
+      });
+      task.catch(() => {});
+      tasks.push(task);
+      return true;
+    },
+    async settled() {
+      await Promise.all(tasks);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** "for 3599 s" style text for a point in time, for cell details. */
+export function secondsUntil(epochMs: number): string {
+  return `for ${Math.round((epochMs - Date.now()) / 1000)} s`;
+}
+
+export function elapsedSeconds(fromMs: number, toMs: number): string {
+  return `${((toMs - fromMs) / 1000).toFixed(1)} s`;
+}
+
+export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

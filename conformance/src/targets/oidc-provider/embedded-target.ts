@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import { oidcProviderPages } from '../../browser-bridge/oidc-provider-pages.js';
+import type { ConformanceTarget, IdpRequest, RunningTarget, ScriptedTokenError } from '../target.js';
+import { generateTestCertificates, writeCaFile } from '../tls/test-ca.js';
+import { resourceIndicatorsFor } from './resource-indicators.js';
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export interface EmbeddedTargetOptions {
+  /** Serve HTTPS with a CA and server certificate generated at start. @default false */
+  tls?: boolean;
+}
+
+function describeTarget(tls: boolean): string {
+  return tls
+    ? 'oidc-provider in the harness process, over HTTPS with a CA generated for this run'
+    : 'oidc-provider in the harness process, over HTTP on 127.0.0.1';
+}
+
+function running(
+  idp: TestIdp,
+  name: string,
+  tls: boolean,
+  caCertPath: string | undefined,
+  cleanup: () => Promise<void>,
+): RunningTarget {
+  const audience = idp.resources[0] ?? 'https://api.example.test';
+  const target: RunningTarget = {
+    name,
+    issuer: idp.issuer,
+    clients: {
+      auth_code: { clientId: idp.clients.native.clientId, scopes: ['openid', 'profile'] },
+      device: { clientId: idp.clients.device.clientId, scopes: ['openid', 'profile'] },
+      client_credentials: {
+        clientId: idp.clients.ci.clientId,
+        clientSecret: idp.clients.ci.clientSecret,
+        scopes: [],
+      },
+    },
+    user: { username: idp.user.login, password: idp.user.password },
+    pages: oidcProviderPages,
+    browserHosts: ['127.0.0.1', 'localhost'],
+    capabilities: {
+      flows: ['auth_code', 'device', 'client_credentials'],
+      refreshTokenRotation: true,
+      revocation: true,
+      consentDenial: { auth_code: true, device: true },
+      audience: {
+        audience,
+        sentAs: 'resource',
+        expectedAud: audience,
+        idpPlugin: resourceIndicatorsFor(idp.issuer),
+        scopes: ['api:read'],
+      },
+      customCa: tls,
+    },
+    requestLog: {
+      entries: () =>
+        idp.requests.list().map((entry) => {
+          const request: IdpRequest = { method: entry.method, path: entry.path, at: entry.time };
+          if (entry.grantType) request.grantType = entry.grantType;
+          return request;
+        }),
+    },
+    tokenScript: {
+      scriptDevicePolls(clientId: string, answers: readonly ScriptedTokenError[]) {
+        const queue = answers.flatMap((answer) =>
+          Array.from({ length: answer.times ?? 1 }, () => ({ status: 400, body: { error: answer.error } })),
+        );
+        idp.script.tokenResponses(queue, { grantType: DEVICE_CODE_GRANT, clientId });
+      },
+      clear: () => idp.script.clear(),
+    },
+    description: describeTarget(tls),
+    stop: async () => {
+      await idp.stop();
+      await cleanup();
+    },
+  };
+  if (caCertPath) target.caCertPath = caCertPath;
+  return target;
+}
+
+/**
+ * @oidcflow/test-idp (oidc-provider) started in this process: the target every machine can
+ * run. Device polls are scripted here (slow_down, expired_token), which no real IdP allows.
+ */
+export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}): ConformanceTarget {
+  const tls = options.tls ?? false;
+  const name = tls ? 'oidc-provider-https' : 'oidc-provider-http';
+  return {
+    name,
+    description: describeTarget(tls),
+    async start() {
+      if (!tls) {
+        const idp = await startTestIdp({ deviceIntervalSeconds: 1 });
+        return running(idp, name, false, undefined, async () => {});
+      }
+      const directory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-ca-'));
+      const certificates = generateTestCertificates(['127.0.0.1', 'localhost']);
+      const caCertPath = await writeCaFile(certificates, directory);
+      const idp = await startTestIdp({
+        deviceIntervalSeconds: 1,
+        tls: { key: certificates.serverKey, cert: certificates.serverCertificate },
+      });
+      return running(idp, name, true, caCertPath, () => rm(directory, { recursive: true, force: true }));
+    },
+  };
+}

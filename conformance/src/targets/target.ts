@@ -1,0 +1,125 @@
+import type { IdpPlugin } from '@oidcflow/core';
+import type { PageScript } from '../browser-bridge/page-script.js';
+import type { SkipCause } from '../matrix/cell.js';
+
+/** The first-party flow names a target can offer. */
+export type FlowName = 'auth_code' | 'device' | 'client_credentials';
+
+/** A client registered at the target for one flow. */
+export interface TargetClient {
+  clientId: string;
+  /** Confidential clients only (client credentials; a confidential device or web client). */
+  clientSecret?: string;
+  /** Scopes to ask for; a refresh token needs `offline_access` at some IdPs. */
+  scopes: string[];
+}
+
+export interface TestUser {
+  username: string;
+  password: string;
+}
+
+/**
+ * How the target puts an audience into the access token's `aud`:
+ * - `resource`: RFC 8707 resource indicators (oidc-provider) — sent by an IdP plugin with
+ *   `audienceParameter: 'resource'`;
+ * - `audience`: the Auth0-style `audience` parameter;
+ * - `mapper`: the IdP maps it itself (Keycloak's audience mapper), nothing extra is sent.
+ */
+export interface AudienceSupport {
+  /** The value of the `audience` option. */
+  audience: string;
+  sentAs: 'resource' | 'audience' | 'mapper';
+  /** What the access token's `aud` must then contain. */
+  expectedAud: string;
+  /** The IdP plugin that tells core how to send it (absent for `mapper`). */
+  idpPlugin?: IdpPlugin;
+  /** Extra scopes that trigger the mapping, if any. */
+  scopes?: string[];
+}
+
+export interface TargetCapabilities {
+  flows: readonly FlowName[];
+  /** A refresh returns a new refresh token and the old one stops working. */
+  refreshTokenRotation: boolean;
+  /** The metadata advertises a revocation endpoint. */
+  revocation: boolean;
+  /** A consent page is shown that the user can refuse, per flow. */
+  consentDenial: Partial<Record<FlowName, boolean>>;
+  audience?: AudienceSupport;
+  /** Served over HTTPS with a CA the harness generated (`caCertPath`). */
+  customCa: boolean;
+  /** Why the device token responses cannot be scripted, when they cannot. */
+  deviceScriptUnavailable?: string;
+}
+
+/** One request the IdP received, as its own log saw it. */
+export interface IdpRequest {
+  method: string;
+  path: string;
+  grantType?: string;
+  userAgent?: string;
+  at: number;
+}
+
+/** The IdP's own request log (the embedded IdP has one; a real IdP does not). */
+export interface IdpRequestLog {
+  entries(): readonly IdpRequest[];
+}
+
+/** A token response the IdP will give instead of the real one, for the next device poll(s). */
+export interface ScriptedTokenError {
+  error: 'slow_down' | 'authorization_pending' | 'expired_token' | 'access_denied';
+  /** How many polls get this answer. @default 1 */
+  times?: number;
+}
+
+/** Scripted answers at the token endpoint (the embedded IdP only). */
+export interface TokenScript {
+  /** Queues answers for the device-code grant of `clientId`; real answers resume afterwards. */
+  scriptDevicePolls(clientId: string, answers: readonly ScriptedTokenError[]): void;
+  clear(): void;
+}
+
+/** A target while it runs. */
+export interface RunningTarget {
+  name: string;
+  issuer: string;
+  clients: Partial<Record<FlowName, TargetClient>>;
+  user: TestUser;
+  /** The target's page script for the browser: login, consent, device verification. */
+  pages: PageScript;
+  capabilities: TargetCapabilities;
+  /** PEM of the CA that signed the target's TLS certificate (HTTPS targets with a private CA). */
+  caCertPath?: string;
+  requestLog?: IdpRequestLog;
+  tokenScript?: TokenScript;
+  /** What the target is, for the report ("Keycloak 26.6.1, local distribution on Java 21"). */
+  description: string;
+  /**
+   * Host names the browser may load while on this target's pages; anything else is blocked
+   * (a local IdP must not make the run depend on the internet). Absent: nothing is blocked.
+   */
+  browserHosts?: readonly string[];
+  stop(): Promise<void>;
+}
+
+/** An IdP the scenarios run against. `start()` throws `TargetUnavailable` when it cannot run here. */
+export interface ConformanceTarget {
+  name: string;
+  /** One line for the report before the target started (or when it cannot). */
+  description?: string;
+  start(): Promise<RunningTarget>;
+}
+
+/** The target cannot run on this machine (no Keycloak, no env vars): its cells are skipped with the reason. */
+export class TargetUnavailable extends Error {
+  override readonly name = 'TargetUnavailable';
+  constructor(
+    message: string,
+    readonly skipCause: SkipCause,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
