@@ -60,6 +60,10 @@ describe('classifyPollError', () => {
     }
   });
 
+  it("treats a rate limiter's 429 like a server failure", () => {
+    expect(classifyPollError(notConform(429, 'text/plain')).kind).toBe('server');
+  });
+
   it('ends the login on a 4xx that is no OAuth answer, naming status and content type', () => {
     const failure = classifyPollError(notConform(404, 'text/html'));
     expect(failure.kind).toBe('fatal');

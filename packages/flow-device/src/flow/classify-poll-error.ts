@@ -7,7 +7,10 @@ export type PollFailure =
   | { kind: 'slow_down' }
   /** The IdP could not be reached or did not answer in time: back off and try again. */
   | { kind: 'connection'; error: unknown }
-  /** A 5xx without an OAuth error body (a proxy's HTML page, a restart): retry a few times. */
+  /**
+   * A 5xx without an OAuth error body (a proxy's HTML page, a restart) or a 429 from a rate
+   * limiter in front of the IdP: retry a few times.
+   */
   | { kind: 'server'; response: Response; retryAfterSeconds?: number; error: unknown }
   /** Anything else ends the flow with this error. */
   | { kind: 'fatal'; error: OidcflowError | unknown };
@@ -93,7 +96,7 @@ export function classifyPollError(error: unknown): PollFailure {
   if (tlsFailure) return { kind: 'fatal', error: tlsFailure };
   if (!oauthError && isConnectionFailure(chain)) return { kind: 'connection', error };
   const response = unexpectedResponse(error);
-  if (response && response.status >= 500) {
+  if (response && (response.status >= 500 || response.status === 429)) {
     const retryAfter = retryAfterSeconds(response);
     return {
       kind: 'server',
@@ -117,7 +120,7 @@ function contentTypeOf(response: Response): string {
 export function notOAuthResponseError(error: unknown, response: Response, times: number): OidcflowError {
   const repeated = times > 1 ? ` ${times} times in a row` : '';
   const advice =
-    response.status >= 500
+    response.status >= 500 || response.status === 429
       ? 'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.'
       : 'Check the token endpoint URL (tokenEndpoint) and any proxy in front of the IdP.';
   return new OidcflowError(

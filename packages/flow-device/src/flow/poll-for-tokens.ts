@@ -49,7 +49,7 @@ function discardBody(error: unknown): void {
  * Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5): first after one
  * interval; `authorization_pending` keeps the interval; `slow_down` adds 5 seconds for this
  * and every later poll; a connection error or a 5xx without an OAuth body backs off
- * exponentially (a few 5xx in a row end the login); any other error ends it at once. No
+ * exponentially (a few 5xx or 429 in a row end the login); any other error ends it at once. No
  * poll is sent at or after `expiresAt`. All waiting goes through `clock`, so tests can run
  * this on a fake clock; `signal` stops it at once.
  */
