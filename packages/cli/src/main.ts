@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { interruptionOf } from './interrupt.js';
 import type { CliIo, CommandContext, CommandRunner, OutputStream } from './io.js';
-import { commandSpec } from './options/command-table.js';
-import { renderCommandHelp, renderTopHelp } from './options/help.js';
 import { COMMAND_NAMES, type CommandName } from './options/option-table.js';
 import { parseCommandLine } from './options/parse.js';
 import { createProgress } from './output/progress.js';
@@ -51,19 +49,33 @@ type Invocation =
   | { kind: 'text'; text: string; exitCode: number; to: 'stdout' | 'stderr' }
   | { kind: 'command'; command: CommandName; args: string[] };
 
-function interpret(args: readonly string[]): Invocation {
+// Help text loads only when asked for: it is not on the path of `oidcflow token`.
+const helpModule = () => import('./options/help.js');
+const commandTable = () => import('./options/command-table.js');
+
+async function commandHelp(command: CommandName): Promise<string> {
+  const [{ renderCommandHelp }, { commandSpec }] = await Promise.all([helpModule(), commandTable()]);
+  return renderCommandHelp(commandSpec(command)!);
+}
+
+async function interpret(args: readonly string[]): Promise<Invocation> {
   const [first, ...rest] = args;
   if (first === undefined) {
+    const { renderTopHelp } = await helpModule();
     return { kind: 'text', text: renderTopHelp(cliVersion()), exitCode: 2, to: 'stderr' };
   }
   if (first === '--help' || first === '-h') {
+    const { renderTopHelp } = await helpModule();
     return { kind: 'text', text: renderTopHelp(cliVersion()), exitCode: 0, to: 'stdout' };
   }
   if (first === 'help') {
-    const spec = rest[0] === undefined ? undefined : commandSpec(rest[0]);
-    if (rest[0] !== undefined && !spec) throw unknownCommand(rest[0]);
-    const text = spec ? renderCommandHelp(spec) : renderTopHelp(cliVersion());
-    return { kind: 'text', text, exitCode: 0, to: 'stdout' };
+    const topic = rest[0];
+    if (topic !== undefined) {
+      if (!isCommandName(topic)) throw unknownCommand(topic);
+      return { kind: 'text', text: await commandHelp(topic), exitCode: 0, to: 'stdout' };
+    }
+    const { renderTopHelp } = await helpModule();
+    return { kind: 'text', text: renderTopHelp(cliVersion()), exitCode: 0, to: 'stdout' };
   }
   if (first === '--version' || first === '-V') {
     return { kind: 'text', text: `${cliVersion()}\n`, exitCode: 0, to: 'stdout' };
@@ -94,7 +106,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   progress = createProgress(io.stderr, colour);
   let command: CommandName | undefined;
   try {
-    const invocation = interpret(args);
+    const invocation = await interpret(args);
     if (invocation.kind === 'text') {
       (invocation.to === 'stdout' ? io.stdout : stderr).write(invocation.text);
       return invocation.exitCode;
@@ -102,7 +114,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     command = invocation.command;
     const { settings, origins } = parseCommandLine(command, invocation.args, io.env);
     if (settings.help) {
-      io.stdout.write(renderCommandHelp(commandSpec(command)!));
+      io.stdout.write(await commandHelp(command));
       return 0;
     }
     const context: CommandContext = {

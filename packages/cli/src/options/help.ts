@@ -20,6 +20,13 @@ function optionLine(option: OptionSpec, width: number): string {
 
 export function renderCommandHelp(command: CommandSpec): string {
   const options = optionsFor(command.name);
+  const ignored = [
+    ...new Set(
+      OPTION_TABLE.filter((option) => option.ignoredBy?.includes(command.name)).map(
+        (option) => `--${option.flag}`,
+      ),
+    ),
+  ];
   const width = Math.max(...options.map((option) => flagText(option).length));
   return [
     `oidcflow ${command.name} — ${command.summary}`,
@@ -30,6 +37,9 @@ export function renderCommandHelp(command: CommandSpec): string {
     '',
     'Options (flag > environment variable > default):',
     ...options.map((option) => optionLine(option, width)),
+    ...(ignored.length > 0
+      ? ['', `Also accepted and ignored, so the same flags work for every command: ${ignored.join(', ')}.`]
+      : []),
     '',
     'Examples:',
     ...command.examples.map((example) => `  ${example}`),

@@ -61,13 +61,21 @@ export interface OptionSpec {
   /** Shown in help as "(default: …)"; the default itself is core's (the reference API's). */
   defaultText?: string;
   description: string;
+  /** The commands whose help lists the option. */
   commands: readonly CommandName[];
+  /**
+   * Commands that accept the option without using it, so one set of flags (a shell alias, a
+   * wrapper script) works with every command: `status` takes `--callback-port` and ignores it.
+   */
+  ignoredBy?: readonly CommandName[];
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
 const AUTH: readonly CommandName[] = ['login', 'token', 'logout', 'status', 'explain'];
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token'];
+/** The other commands with login settings, which accept and ignore the login-only options. */
+const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain'];
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
   // --- who to log in to, and as what (the cache key) ---
@@ -249,8 +257,9 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'forceLogin',
     env: 'OIDCFLOW_FORCE_LOGIN',
-    description: 'ignore cached tokens and log in again',
+    description: 'ignore cached tokens and log in again (login always does)',
     commands: ['token'],
+    ignoredBy: ['login', ...NOT_LOGIN],
   },
   {
     flag: 'no-browser',
@@ -260,6 +269,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'OIDCFLOW_OPEN_BROWSER',
     description: 'do not open a browser; print the URL instead (OIDCFLOW_OPEN_BROWSER=false)',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   {
     flag: 'redirect-uri',
@@ -270,6 +280,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     defaultText: 'http://127.0.0.1:<callback-port>/callback',
     description: 'redirect URI registered with the IdP',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   {
     flag: 'callback-host',
@@ -280,6 +291,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     defaultText: '127.0.0.1',
     description: 'interface of the loopback listener',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   {
     flag: 'callback-port',
@@ -290,6 +302,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     defaultText: '8765',
     description: 'port of the loopback listener (0: chosen by the OS)',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   {
     flag: 'callback-timeout-seconds',
@@ -300,6 +313,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     defaultText: '300',
     description: 'how long to wait for the browser to come back',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   {
     flag: 'no-pkce',
@@ -309,6 +323,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'OIDCFLOW_PKCE',
     description: 'leave PKCE out, for IdPs that reject it (OIDCFLOW_PKCE=false)',
     commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
   },
   // --- per command ---
   {
@@ -362,7 +377,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   },
 ];
 
-/** The options a command accepts, in table order. */
+/** The options a command's help lists, in table order. */
 export function optionsFor(command: CommandName): OptionSpec[] {
   return OPTION_TABLE.filter((option) => option.commands.includes(command));
+}
+
+/** The options a command accepts: those it lists, and those it ignores. */
+export function acceptedOptionsFor(command: CommandName): OptionSpec[] {
+  return OPTION_TABLE.filter(
+    (option) => option.commands.includes(command) || option.ignoredBy?.includes(command),
+  );
 }

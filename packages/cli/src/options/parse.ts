@@ -1,13 +1,13 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../usage-error.js';
-import { type CliSettings, type CommandName, type OptionSpec, optionsFor } from './option-table.js';
+import { acceptedOptionsFor, type CliSettings, type CommandName, type OptionSpec } from './option-table.js';
 
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** The `node:util` parseArgs configuration for a command, generated from the option table. */
 export function parserOptionsFor(command: CommandName): ParseOptions {
   const config: ParseOptions = {};
-  for (const option of optionsFor(command)) {
+  for (const option of acceptedOptionsFor(command)) {
     config[option.flag] = {
       type: option.kind === 'boolean' ? 'boolean' : 'string',
       ...(option.kind === 'list' ? { multiple: true } : {}),
@@ -116,7 +116,7 @@ export function parseCommandLine(
   }
   const settings: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
-  for (const option of optionsFor(command)) {
+  for (const option of acceptedOptionsFor(command)) {
     const raw = values[option.flag];
     if (raw !== undefined) {
       settings[option.key] = fromFlag(option, raw);

@@ -58,8 +58,9 @@ export class CliSandbox {
     args: readonly string[],
     env: Record<string, string | undefined> = {},
     timeoutMs = 30_000,
+    nodeArgs: readonly string[] = [],
   ): CliProcess {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
       env: this.environment(env),
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: this.home,
