@@ -18,6 +18,7 @@ export type { ExplainReport } from './lifecycle/slow-path.js';
 export { tokenSetFromResponse } from './lifecycle/token-set.js';
 export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
 export { createStderrLogger, type Logger, silentLogger } from './ports/logger.js';
+export { openSystemBrowser } from './ports/open-url.js';
 export { type ClientAuthMethod, clientAuthMethodFor } from './protocol/client-auth.js';
 export { oauthErrorOf, toOidcflowError } from './protocol/oauth-errors.js';
 export type { OpenIdClient, OpenIdSession } from './protocol/openid-session.js';

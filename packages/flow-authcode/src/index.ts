@@ -1,4 +1,3 @@
-export { openSystemBrowser } from './browser/open-url.js';
 export {
   AUTH_CODE_FLOW_NAME,
   type AuthCodeFlowOptions,

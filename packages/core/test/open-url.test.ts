@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserCommands, browserEntryCommand, openSystemBrowser } from './open-url.js';
+import { browserCommands, browserEntryCommand, openSystemBrowser } from '../src/ports/open-url.js';
 
 const URL_WITH_QUERY = 'https://idp.example.com/auth?client_id=cli&state=a&scope=openid%20profile';
 
