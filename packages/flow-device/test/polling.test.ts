@@ -249,6 +249,62 @@ describe('endpoints and parameters', () => {
     }
   });
 
+  it('a confidential device client authenticates on the device request and on every poll', async () => {
+    const proxy = await startIdpProxy(fast);
+    try {
+      const clientSecret = 'obviously-fake-device-client-secret';
+      // Scripted answers: the IdP's device client is public, so the real one would refuse a secret.
+      fast.script.tokenResponses(
+        [
+          {
+            status: 200,
+            body: {
+              device_code: 'scripted-device-code',
+              user_code: 'ABCD-EFGH',
+              verification_uri: `${fast.issuer}/device`,
+              expires_in: 600,
+            },
+          },
+        ],
+        { path: '/device/auth' },
+      );
+      fast.script.tokenResponses(
+        [
+          oauthError('authorization_pending'),
+          {
+            status: 200,
+            body: { access_token: 'scripted-access-token', token_type: 'Bearer', expires_in: 300 },
+          },
+        ],
+        { grantType: DEVICE_GRANT },
+      );
+      const tokens = await new OidcAuth(
+        deviceOptions(fast, {
+          clock,
+          extra: {
+            clientSecret,
+            deviceAuthorizationEndpoint: `${proxy.url}/device/auth`,
+            tokenEndpoint: `${proxy.url}/token`,
+          },
+        }),
+      ).getTokens();
+      expect(tokens.accessToken).toBe('scripted-access-token');
+      // RFC 6749 §2.3.1: id and secret are form-encoded, then joined and base64-encoded.
+      const credentialsOf = (header: string | undefined) =>
+        Buffer.from(header?.replace(/^Basic /, '') ?? '', 'base64')
+          .toString('utf8')
+          .split(':')
+          .map((part) => decodeURIComponent(part));
+      expect(proxy.requests.map((request) => request.path)).toEqual(['/device/auth', '/token', '/token']);
+      for (const request of proxy.requests) {
+        expect(credentialsOf(request.authorization)).toEqual([fast.clients.device.clientId, clientSecret]);
+        expect(request.body.get('client_secret')).toBeNull();
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('the device code, a secret of this login, reaches neither the prompt nor the error', async () => {
     const proxy = await startIdpProxy(fast);
     try {

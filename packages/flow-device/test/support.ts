@@ -119,6 +119,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   body: URLSearchParams;
+  /** The Authorization header, when there was one. */
+  authorization?: string;
 }
 
 export interface IdpProxy {
@@ -150,7 +152,13 @@ export async function startIdpProxy(
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://proxy').pathname;
     const body = await readBody(request);
-    requests.push({ method: request.method ?? 'GET', path, body: new URLSearchParams(body) });
+    const { authorization } = request.headers;
+    requests.push({
+      method: request.method ?? 'GET',
+      path,
+      body: new URLSearchParams(body),
+      ...(authorization ? { authorization } : {}),
+    });
     if (path === '/token' && resetsLeft > 0) {
       resetsLeft -= 1;
       request.socket.destroy();
