@@ -76,6 +76,10 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   /** Entries that could not be written to disk: kept for this process, with a warning. */
   const memory = new Map<string, CacheEntry>();
   let directoryChecked = false;
+  /** The directory was created (or found) and checked by this instance: later writes skip mkdir. */
+  let directoryReady = false;
+  /** Keys whose leftover temporary files were already looked for by this instance. */
+  const leftoversSwept = new Set<string>();
 
   const fileNameOf = (key: CacheKey) => {
     if (!SAFE_KEY_ID.test(key.id)) {
@@ -102,16 +106,38 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
   /** Creates the directory (0700) when missing. Returns the error when it cannot be used. */
   async function ensureDirectory(): Promise<unknown> {
+    if (directoryReady) return undefined;
     try {
       await mkdir(directory, { recursive: true, mode: 0o700 });
       const stats = await stat(directory);
       if (!stats.isDirectory()) return Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       assertPrivateDirectory(directory, stats);
       directoryChecked = true;
+      directoryReady = true;
       return undefined;
     } catch (error) {
       if (!isErrno(error)) throw error;
       return error;
+    }
+  }
+
+  /**
+   * Runs `operation` in the cache directory, creating it first. When the directory vanished
+   * since this instance made it (someone removed the cache), it is made again, once.
+   * Resolves with the file-system error when the directory cannot be used.
+   */
+  async function inDirectory(operation: () => Promise<void>): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const problem = await ensureDirectory();
+      if (problem !== undefined) return problem;
+      try {
+        await operation();
+        return undefined;
+      } catch (error) {
+        if (!isErrno(error)) throw error;
+        if (errnoOf(error) !== 'ENOENT' || attempt >= 2) return error;
+        directoryReady = false;
+      }
     }
   }
 
@@ -188,22 +214,20 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
     async set(key, entry) {
       const path = filePath(key);
-      const problem = await ensureDirectory();
-      if (problem === undefined) {
-        try {
-          const { writeFileAtomically } = await import('./storage/atomic-write.js');
-          await writeFileAtomically(path, serializeCacheDocument(key, entry));
-          memory.delete(key.id);
-          await removeLeftovers(key);
-          return;
-        } catch (error) {
-          if (!isErrno(error)) throw error;
-          warnUnwritable(error);
-        }
-      } else {
+      const text = serializeCacheDocument(key, entry);
+      const { writeFileAtomically } = await import('./storage/atomic-write.js');
+      const problem = await inDirectory(() => writeFileAtomically(path, text));
+      if (problem !== undefined) {
         warnUnwritable(problem);
+        memory.set(key.id, structuredClone(entry));
+        return;
       }
-      memory.set(key.id, structuredClone(entry));
+      memory.delete(key.id);
+      // Leftovers come from processes that died before this one wrote: one look per key is enough.
+      if (!leftoversSwept.has(key.id)) {
+        leftoversSwept.add(key.id);
+        await removeLeftovers(key);
+      }
     },
 
     async delete(key) {
@@ -234,23 +258,18 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       );
       try {
         let held: { release(): Promise<void> } | undefined;
-        const problem = await ensureDirectory();
-        if (problem === undefined) {
-          try {
-            held = await fileLock.acquireFileLock(lockPath, {
-              timing,
-              startedAt,
-              deadline,
-              warn,
-              ...(signal ? { signal } : {}),
-            });
-          } catch (error) {
-            if (!isErrno(error)) throw error;
-            warnUnwritable(error);
-          }
-        } else {
-          warnUnwritable(problem);
-        }
+        const problem = await inDirectory(async () => {
+          held = await fileLock.acquireFileLock(lockPath, {
+            timing,
+            startedAt,
+            deadline,
+            warn,
+            ...(signal ? { signal } : {}),
+          });
+        });
+        // Without a usable directory there is nothing to share with other processes: the
+        // in-process queue above still serialises this process's callers.
+        if (problem !== undefined) warnUnwritable(problem);
         try {
           return await critical();
         } finally {

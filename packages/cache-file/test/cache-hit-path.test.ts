@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('a process that finds a valid token in the cache', () => {
-  it('reads it without any request and without loading openid-client, undici or a flow', async () => {
+  it('reads it without any request and without loading openid-client, undici, a flow, or the lock and writer', async () => {
     const cachePath = join(await directories.make(), 'oidcflow');
     // An issuer that does not resolve: any request would fail the call.
     const options = {
@@ -41,7 +41,7 @@ describe('a process that finds a valid token in the cache', () => {
     const loaded = result.loaded.map((url) => decodeURIComponent(url));
     expect(loaded.some((url) => url.includes('/cache-file/dist/'))).toBe(true);
     const heavy = loaded.filter((url) =>
-      /openid-client|oauth4webapi|undici|flow-authcode|flow-device|flow-credentials|slow-path|node:child_process|node:http\b/.test(
+      /openid-client|oauth4webapi|undici|flow-authcode|flow-device|flow-credentials|slow-path|file-lock|atomic-write/.test(
         url,
       ),
     );

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, OidcflowError } from '@oidcflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -194,6 +194,23 @@ describe('problems a login repairs', () => {
     expect(warnings[0]).toContain('in memory');
     await cache.delete(user);
     expect(await cache.get(user)).toBeUndefined();
+  });
+});
+
+describe('a cache directory removed while the process runs (a manual cleanup)', () => {
+  it('is made again by the next write and the next lock, without a warning', async () => {
+    const warnings: string[] = [];
+    const cachePath = join(await directories.make(), 'oidcflow');
+    const cache = createFileCache({ cachePath, warn: (m) => warnings.push(m) });
+    const { user } = contractKeys();
+    await cache.set(user, contractEntry());
+    await rm(cachePath, { recursive: true });
+    expect(await cache.withLock(user, async () => 'locked')).toBe('locked');
+    await rm(cachePath, { recursive: true });
+    await cache.set(user, contractEntry({ accessToken: 'fake-after-removal' }));
+    expect((await createFileCache({ cachePath }).get(user))?.tokens.accessToken).toBe('fake-after-removal');
+    if (posixOnly) expect(await mode(cachePath)).toBe(0o700);
+    expect(warnings).toEqual([]);
   });
 });
 

@@ -1,0 +1,118 @@
+// (a) A new process that imports oidcflow and gets a cached token, against a bare `node` that
+//     reads and parses the same JSON file. (c) Cache-hit calls per second in one process,
+//     against readFile + JSON.parse of the same file.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { interleave, median, round } from './lib/stats.mjs';
+import { importPackage, makeAppDirectory, temporaryDirectories } from './lib/workspace.mjs';
+
+export const title = 'Cache hits';
+export const notes =
+  'Process figures are wall times from spawn to exit, medians of interleaved runs. The in-process figure is getAccessToken() on one OidcAuth instance (each call reads and parses the file, as a new process would) against fs.promises.readFile + JSON.parse of the same file.';
+
+const PROCESS_ROUNDS = 40;
+const BATCH = 500;
+
+export default async function cacheHitBenchmarks({ log }) {
+  const directories = temporaryDirectories();
+  try {
+    const core = await importPackage('core');
+    const { createFileCache } = await importPackage('cache-file');
+    const cachePath = join(await directories.make(), 'oidcflow');
+    // An issuer that cannot resolve: a request would fail the run, so a hit is a real hit.
+    const options = { issuer: 'https://idp.invalid', clientId: 'bench-cli', scopes: ['openid'], cachePath };
+    const key = core.cacheKeyFor({ ...options, family: 'user' });
+    const now = Date.now();
+    await createFileCache({ cachePath }).set(key, {
+      tokens: {
+        accessToken: `fake-access-${'a'.repeat(900)}`,
+        tokenType: 'Bearer',
+        expiresAt: now + 24 * 3_600_000,
+        refreshToken: 'fake-refresh',
+        idToken: `fake.id.${'b'.repeat(600)}`,
+        scope: 'openid',
+      },
+      flow: 'auth_code',
+      metadata: {
+        document: { issuer: options.issuer, token_endpoint: `${options.issuer}/token` },
+        fetchedAt: now,
+      },
+      savedAt: now,
+    });
+    const file = createFileCache({ cachePath }).resolvedCachePath(key);
+
+    const { scripts } = await makeAppDirectory(directories, [
+      'oidcflow-cached-token.mjs',
+      'bare-read-json.mjs',
+      'import-core-only.mjs',
+    ]);
+    const env = { PATH: process.env.PATH ?? '', HOME: await directories.make('oidcflow-bench-home-') };
+    const runProcess = (script, argument) => () => {
+      const start = performance.now();
+      const result = spawnSync(process.execPath, [script, argument], { env, stdio: 'ignore' });
+      const elapsed = performance.now() - start;
+      if (result.status !== 0) throw new Error(`${script} exited with ${result.status}`);
+      return elapsed;
+    };
+    log(`(a) ${PROCESS_ROUNDS} interleaved rounds of three processes`);
+    const processes = await interleave(
+      {
+        oidcflow: runProcess(scripts['oidcflow-cached-token.mjs'], JSON.stringify(options)),
+        importOnly: runProcess(scripts['import-core-only.mjs'], ''),
+        bare: runProcess(scripts['bare-read-json.mjs'], file),
+      },
+      { rounds: PROCESS_ROUNDS, warmup: 3 },
+    );
+    const oidcflowMs = median(processes.oidcflow);
+    const importOnlyMs = median(processes.importOnly);
+    const bareMs = median(processes.bare);
+
+    log(`(c) in-process batches of ${BATCH} calls`);
+    const auth = new core.OidcAuth({ ...options, logger: core.silentLogger });
+    await auth.getAccessToken();
+    const perSecond = (run) => async () => {
+      const start = performance.now();
+      for (let call = 0; call < BATCH; call++) await run();
+      return (BATCH * 1000) / (performance.now() - start);
+    };
+    const inProcess = await interleave(
+      {
+        oidcflow: perSecond(() => auth.getAccessToken()),
+        baseline: perSecond(async () => JSON.parse(await readFile(file, 'utf8')).entry.tokens.accessToken),
+      },
+      { rounds: 15, warmup: 3 },
+    );
+    const oidcflowRate = median(inProcess.oidcflow);
+    const baselineRate = median(inProcess.baseline);
+
+    return [
+      {
+        figure: '(a) new process: cached token vs bare node reading the JSON',
+        oidcflow: round(oidcflowMs, 1),
+        baseline: round(bareMs, 1),
+        ratio: round(oidcflowMs / bareMs),
+        goal: '≤ 1.10',
+        unit: 'ms',
+      },
+      {
+        figure: '(a) breakdown: new process that only imports @oidcflow/core',
+        oidcflow: round(importOnlyMs, 1),
+        baseline: round(bareMs, 1),
+        ratio: round(importOnlyMs / bareMs),
+        goal: '—',
+        unit: 'ms',
+      },
+      {
+        figure: '(c) in-process cache-hit calls per second',
+        oidcflow: Math.round(oidcflowRate),
+        baseline: Math.round(baselineRate),
+        ratio: round(oidcflowRate / baselineRate),
+        goal: '—',
+        unit: 'calls/s',
+      },
+    ];
+  } finally {
+    await directories.removeAll();
+  }
+}

@@ -1,0 +1,52 @@
+// Where the built packages are, temporary directories, and a stand-in for a user's project
+// that has @oidcflow/core and @oidcflow/cache-file installed.
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Imports a workspace package's built entry point (run `pnpm build` first). */
+export function importPackage(directory) {
+  return import(pathToFileURL(join(root, 'packages', directory, 'dist', 'index.js')).href);
+}
+
+/** Imports a dependency as core resolves it (e.g. openid-client, the same copy core uses). */
+export function importDependencyOf(packageDirectory, name, entry) {
+  return import(pathToFileURL(join(root, 'packages', packageDirectory, 'node_modules', name, entry)).href);
+}
+
+/** Temporary directories, all removed by `removeAll`. */
+export function temporaryDirectories() {
+  const made = [];
+  return {
+    async make(prefix = 'oidcflow-bench-') {
+      const directory = await mkdtemp(join(tmpdir(), prefix));
+      made.push(directory);
+      return directory;
+    },
+    async removeAll() {
+      for (const directory of made.splice(0)) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A directory laid out like a user's project: node_modules/@oidcflow/{core,cache-file} link
+ * to the workspace packages, and the given fixture scripts are copied in, so that they
+ * import '@oidcflow/core' by name as a user's program does.
+ */
+export async function makeAppDirectory(directories, fixtures) {
+  const app = await directories.make('oidcflow-bench-app-');
+  const scope = join(app, 'node_modules', '@oidcflow');
+  await mkdir(scope, { recursive: true });
+  for (const name of ['core', 'cache-file'])
+    await symlink(join(root, 'packages', name), join(scope, name), 'dir');
+  const scripts = {};
+  for (const fixture of fixtures) {
+    scripts[fixture] = join(app, fixture);
+    await copyFile(join(root, 'bench', 'fixtures', fixture), scripts[fixture]);
+  }
+  return { app, scripts };
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// pnpm bench [name-filter ...]
+//
+// Builds the workspace (turbo: a no-op when nothing changed), runs every benchmark module
+// bench/*.bench.mjs, each in a process of its own, prints one table, and writes
+// bench/RESULTS.md with the machine and the date (only when every module ran).
+//
+// A benchmark module default-exports an async function that receives { root, log } and
+// returns rows { figure, oidcflow, baseline, ratio, goal, unit? }:
+//   figure    what is measured, starting with its label, e.g. "(a) new process: …"
+//   oidcflow  oidcflow's figure; baseline: the same thing done without oidcflow (or null)
+//   ratio     oidcflow / baseline (or null)
+//   goal      "≤ 1.10" / "≥ 0.5" (checked against ratio, else oidcflow), "1" (oidcflow must
+//             equal it), or "—" (reported, no goal)
+// It may also export `title` and `notes` (a sentence on how it measures), shown in RESULTS.md.
+// Modules time interleaved runs and report medians; nothing here asserts on speed.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDirectory = join(root, 'bench');
+const RESULT_MARKER = 'OIDCFLOW_BENCH_ROWS ';
+
+/** Child mode: runs one module and prints its rows on one marked line. */
+async function runModule(file) {
+  const module = await import(pathToFileURL(file).href);
+  const log = (message) => process.stderr.write(`  ${message}\n`);
+  const rows = await module.default({ root, log });
+  const result = { title: module.title ?? null, notes: module.notes ?? null, rows };
+  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+  // A module that left a handle open (a server, a timer) must not hold the run.
+  process.exit(0);
+}
+
+async function main(filters) {
+  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
+  if (build.status !== 0) {
+    console.error('oidcflow bench: the build failed; fix it and run again.');
+    process.exit(1);
+  }
+
+  const modules = readdirSync(benchDirectory)
+    .filter((name) => name.endsWith('.bench.mjs'))
+    .sort();
+  const selected = modules.filter(
+    (name) => filters.length === 0 || filters.some((filter) => name.includes(filter)),
+  );
+  if (selected.length === 0) {
+    console.error(
+      `oidcflow bench: no module in bench/ matches ${filters.join(', ')} (have: ${modules.join(', ')}).`,
+    );
+    process.exit(1);
+  }
+
+  const sections = [];
+  let failed = false;
+  for (const name of selected) {
+    console.error(`\n${name}`);
+    const run = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--run-module', join(benchDirectory, name)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+        timeout: 15 * 60_000,
+      },
+    );
+    const line = run.stdout?.split('\n').find((text) => text.startsWith(RESULT_MARKER));
+    if (run.status !== 0 || !line) {
+      console.error(`oidcflow bench: ${name} failed (exit ${run.status ?? run.signal}).`);
+      failed = true;
+      continue;
+    }
+    sections.push({ module: name, ...JSON.parse(line.slice(RESULT_MARKER.length)) });
+  }
+
+  const rows = sections.flatMap((section) => section.rows);
+  console.log(`\n${textTable(rows)}`);
+  if (filters.length === 0 && !failed) {
+    writeFileSync(join(benchDirectory, 'RESULTS.md'), resultsMarkdown(sections));
+    console.log('\nWrote bench/RESULTS.md');
+  } else {
+    console.log('\nbench/RESULTS.md is written only by a complete run (no filter, no failure).');
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+function formatNumber(value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en');
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 0.1 ? 2 : 3;
+  return value.toFixed(digits);
+}
+
+/** "yes", "no", or "—" when the goal is informative only. */
+function goalMet(row) {
+  const goal = String(row.goal ?? '—').trim();
+  const bound = /^(≤|<=|≥|>=)\s*([\d.]+)$/.exec(goal);
+  if (bound) {
+    const measured = typeof row.ratio === 'number' ? row.ratio : row.oidcflow;
+    if (typeof measured !== 'number') return '—';
+    const limit = Number(bound[2]);
+    return (bound[1] === '≤' || bound[1] === '<=' ? measured <= limit : measured >= limit) ? 'yes' : 'no';
+  }
+  const exact = /^=?\s*([\d.]+)$/.exec(goal);
+  if (exact && typeof row.oidcflow === 'number') return row.oidcflow === Number(exact[1]) ? 'yes' : 'no';
+  return '—';
+}
+
+function cells(row) {
+  const unit = row.unit ? ` ${row.unit}` : '';
+  const withUnit = (value) => (value === null || value === undefined ? '—' : `${formatNumber(value)}${unit}`);
+  return [
+    row.figure,
+    withUnit(row.oidcflow),
+    withUnit(row.baseline),
+    formatNumber(row.ratio),
+    row.goal ?? '—',
+    goalMet(row),
+  ];
+}
+
+const HEADER = ['figure', 'oidcflow', 'baseline', 'ratio', 'goal', 'met'];
+
+function textTable(rows) {
+  const lines = [HEADER, ...rows.map(cells)];
+  const widths = HEADER.map((_, column) => Math.max(...lines.map((line) => String(line[column]).length)));
+  const format = (line) =>
+    line
+      .map((cell, column) => String(cell).padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  return [
+    format(lines[0]),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...lines.slice(1).map(format),
+  ].join('\n');
+}
+
+function markdownTable(rows) {
+  const escapePipes = (cell) => String(cell).replaceAll('|', '\\|');
+  return [
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map((_, column) => (column === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${cells(row).map(escapePipes).join(' | ')} |`),
+  ].join('\n');
+}
+
+function resultsMarkdown(sections) {
+  const processors = cpus();
+  const machine = [
+    `${processors.length} × ${processors[0]?.model?.trim() ?? 'unknown CPU'}`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    `${process.platform} ${release()} ${process.arch}`,
+    `Node ${process.version}`,
+  ].join(', ');
+  const parts = [
+    '# Benchmark results',
+    '',
+    'Written by `pnpm bench` (scripts/bench.mjs); do not edit by hand. Run it again to update.',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${machine}`,
+    '',
+    markdownTable(sections.flatMap((section) => section.rows)),
+    '',
+    '"met" compares the ratio (or, for counts, the oidcflow figure) with the goal. Timings are medians of interleaved runs on a shared machine; compare ratios, not absolute times.',
+  ];
+  for (const section of sections) {
+    parts.push(
+      '',
+      `## ${section.title ?? section.module}`,
+      '',
+      `\`bench/${section.module}\`${section.notes ? `: ${section.notes}` : ''}`,
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+// Last, so that every constant above is initialised before it runs.
+if (process.argv[2] === '--run-module') {
+  await runModule(process.argv[3]);
+} else {
+  await main(process.argv.slice(2));
+}
