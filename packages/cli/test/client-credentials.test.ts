@@ -131,6 +131,21 @@ describe('oidcflow token (client credentials)', () => {
   });
 });
 
+describe('oidcflow login (client credentials)', () => {
+  it('runs a new grant even with a token cached, and names the client on stderr', async () => {
+    const first = (await sandbox.run(['token', ...ci()], secretEnv())).stdout.trim();
+    const before = tokenRequests();
+    const result = await sandbox.run(['login', ...ci()], secretEnv());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^Logged in as client oidcflow-ci with the client_credentials flow\.\nThe access token expires \d{4}-\S+ \(in (59|60) min\)\.\n$/,
+    );
+    expect(tokenRequests()).toBe(before + 1);
+    expect((await sandbox.run(['token', ...ci()], {})).stdout.trim()).not.toBe(first);
+  });
+});
+
 describe('oidcflow status, explain, logout', () => {
   it('status: not logged in → exit 3; after token → exit 0 with expiry, flow and file, never a token', async () => {
     const before = await sandbox.run(['status', ...ci()], {});
@@ -155,6 +170,35 @@ describe('oidcflow status, explain, logout', () => {
     expect(report.entries).toHaveLength(1);
     expect(report.entries[0]).toMatchObject({ family: 'client', flow: 'client_credentials', valid: true });
     expect(json.stdout).not.toContain(accessToken);
+  });
+
+  it('status: an expired token without a refresh token is "not logged in" (exit 3)', async () => {
+    const shortLived = await startTestIdp({ lifetimes: { accessToken: 2 } });
+    try {
+      const args = [
+        '--issuer',
+        shortLived.issuer,
+        '--client-id',
+        shortLived.clients.ci.clientId,
+        '--client-credentials',
+        '--cache-path',
+        sandbox.cachePath,
+      ];
+      const token = await sandbox.run(['token', ...args], {
+        OIDCFLOW_CLIENT_SECRET: shortLived.clients.ci.clientSecret,
+      });
+      expect(token.code).toBe(0);
+      // Usable until half its 2 s lifetime is left (core's skew for short-lived tokens).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const status = await sandbox.run(['status', ...args, '--output', 'json']);
+      expect(status.code).toBe(3);
+      const report = JSON.parse(status.stdout) as { loggedIn: boolean; entries: Array<{ valid: boolean }> };
+      expect(report).toMatchObject({ loggedIn: false, entries: [{ valid: false }] });
+      const text = await sandbox.run(['status', ...args]);
+      expect(text.stdout).toMatch(/access token:\s+expired, expires .*\(expired /);
+    } finally {
+      await shortLived.stop();
+    }
   });
 
   it('status without --client-credentials still finds the client entry of these settings', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
+import { UsageError } from '../usage-error.js';
 
 /** A fixed port, so the example commands stay the same from one run to the next. */
 export const DEV_IDP_DEFAULT_PORT = 9400;
@@ -77,6 +78,8 @@ function portTaken(error: unknown): boolean {
  */
 export async function runDevIdp(context: CommandContext): Promise<number> {
   const port = context.settings.port ?? DEV_IDP_DEFAULT_PORT;
+  if (port > 65_535)
+    throw new UsageError(`--port ${port} is not a port: use 1 to 65535, or 0 to let the OS choose.`);
   const { startTestIdp } = await import('@oidcflow/test-idp');
   let idp: Awaited<ReturnType<typeof startTestIdp>>;
   try {

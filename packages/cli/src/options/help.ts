@@ -1,6 +1,6 @@
 import { EXIT_CODE_DESCRIPTIONS } from '../exit-codes.js';
 import { COMMAND_TABLE, type CommandSpec } from './command-table.js';
-import { OPTION_TABLE, type OptionSpec, optionsFor } from './option-table.js';
+import { ENVIRONMENT_ONLY, OPTION_TABLE, type OptionSpec, optionsFor } from './option-table.js';
 
 function flagText(option: OptionSpec): string {
   const short = option.short ? `-${option.short}, ` : '';
@@ -60,6 +60,9 @@ export function renderTopHelp(version: string): string {
     'Run `oidcflow <command> --help` for its options. Settings come from flags, else from',
     'OIDCFLOW_* environment variables (OIDCFLOW_ISSUER, OIDCFLOW_CLIENT_ID, …).',
     '',
+    'Environment only:',
+    ...ENVIRONMENT_ONLY.map((variable) => `  ${variable.name}: ${variable.description}`),
+    '',
     'Try it: `oidcflow dev-idp` in one terminal, then follow what it prints in another.',
     '',
     'Exit codes:',
@@ -76,14 +79,21 @@ export function renderOptionsMarkdown(): string {
     const id = `${option.flag}:${option.commands.join(',')}`;
     if (seen.has(id) || option.flag === 'help') continue;
     seen.add(id);
-    const choices = option.choices ? ` (${option.choices.join(', ')})` : '';
-    const fallback = option.defaultText ? `; default ${option.defaultText}` : '';
+    const choices = option.choices ? `: ${option.choices.map((choice) => `\`${choice}\``).join(', ')}` : '';
+    const fallback = option.defaultText ? `; default ${markdownCode(option.defaultText)}` : '';
     const commands = option.commands.length >= 5 ? 'all but dev-idp' : option.commands.join(', ');
     rows.push(
       `| \`${flagText(option)}\` | ${option.env ? `\`${option.env}\`` : ''} | ${commands} | ${option.description}${choices}${fallback} |`,
     );
   }
+  rows.push('', '| environment variable (no flag) | meaning |', '| --- | --- |');
+  for (const variable of ENVIRONMENT_ONLY) rows.push(`| \`${variable.name}\` | ${variable.description} |`);
   return `${rows.join('\n')}\n`;
+}
+
+// Defaults such as `http://127.0.0.1:<callback-port>/callback` would read as HTML in Markdown.
+function markdownCode(text: string): string {
+  return /[<>]/.test(text) ? `\`${text}\`` : text;
 }
 
 export function renderExitCodesMarkdown(): string {

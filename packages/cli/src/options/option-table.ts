@@ -353,7 +353,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     placeholder: 'FORMAT',
     choices: ['text', 'json'],
     defaultText: 'text',
-    description: 'text or json',
+    description: 'text for people, json for programs',
     commands: ['status', 'explain'],
   },
   {
@@ -388,3 +388,19 @@ export function acceptedOptionsFor(command: CommandName): OptionSpec[] {
     (option) => option.commands.includes(command) || option.ignoredBy?.includes(command),
   );
 }
+
+/** Variables read without a flag: a secret must not be in argv, the rest are conventions. */
+export const ENVIRONMENT_ONLY: ReadonlyArray<{ name: string; description: string }> = [
+  {
+    name: 'OIDCFLOW_CLIENT_SECRET',
+    description:
+      'client secret (client credentials, or a confidential auth_code client); there is deliberately no --client-secret flag',
+  },
+  { name: 'OIDCFLOW_DEBUG', description: 'any value: debug lines, and the causes of an error, on stderr' },
+  {
+    name: 'BROWSER',
+    description: 'the command that opens the login page (colon-separated list; %s is the URL)',
+  },
+  { name: 'NO_COLOR', description: 'any value: no colour and no progress line, even on a terminal' },
+  { name: 'HTTPS_PROXY, NO_PROXY', description: 'proxy for IdP requests, and hosts that bypass it' },
+];
