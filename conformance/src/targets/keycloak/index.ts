@@ -1,0 +1,17 @@
+export { defaultKeycloakCacheDirectory } from './cache-directory.js';
+export type { PreparedKeycloak } from './distribution.js';
+export { findJavaRuntime, type JavaRuntime } from './java-runtime.js';
+export {
+  type KeycloakRuntime,
+  type KeycloakTargetOptions,
+  keycloakTarget,
+  type RunningKeycloak,
+} from './keycloak-target.js';
+export {
+  type PreparedKeycloakReport,
+  type PrepareKeycloakOptions,
+  prepareKeycloak,
+} from './prepare-keycloak.js';
+export type { ProgressOutput } from './progress-output.js';
+export { REALM_CLIENTS, REALM_FILE_PATH, REALM_USERNAME } from './realm-file.js';
+export { KEYCLOAK_IMAGE, KEYCLOAK_VERSION, REALM_NAME } from './version.js';

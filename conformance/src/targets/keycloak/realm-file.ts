@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The realm file kept in the repository (conformance/keycloak/oidcflow-realm.json). The same
+ * relative path works from src/ (tests) and dist/ (the built harness).
+ */
+export const REALM_FILE_PATH = fileURLToPath(
+  new URL('../../../keycloak/oidcflow-realm.json', import.meta.url),
+);
+
+/** What the realm file defines; the names must match conformance/keycloak/oidcflow-realm.json. */
+export const REALM_CLIENTS = {
+  authCode: 'oidcflow-cli',
+  device: 'oidcflow-device',
+  service: 'oidcflow-service',
+  /** The resource server the audience mapper names. */
+  api: 'oidcflow-api',
+} as const;
+export const REALM_USERNAME = 'conformance-user';
+
+/** The realm, ready to import, with the values generated for this run. */
+export interface PatchedRealm {
+  json: string;
+  userPassword: string;
+  serviceClientSecret: string;
+}
+
+/**
+ * Fills the placeholders of the realm file with values made up for this run, so no password or
+ * secret is ever stored in the repository or reused between runs.
+ */
+export async function patchedRealm(path: string = REALM_FILE_PATH): Promise<PatchedRealm> {
+  const template = await readFile(path, 'utf8');
+  const values = {
+    '@@USER_PASSWORD@@': `fake-password-${randomBytes(9).toString('base64url')}`,
+    '@@SERVICE_CLIENT_SECRET@@': `fake-secret-${randomBytes(18).toString('base64url')}`,
+    '@@API_CLIENT_SECRET@@': `fake-secret-${randomBytes(18).toString('base64url')}`,
+  };
+  let json = template;
+  for (const [placeholder, value] of Object.entries(values)) {
+    if (!json.includes(placeholder))
+      throw new Error(`the realm file ${path} lacks the placeholder ${placeholder}; restore it`);
+    json = json.replaceAll(placeholder, value);
+  }
+  JSON.parse(json); // A broken realm file should fail here, not deep inside Keycloak's import.
+  return {
+    json,
+    userPassword: values['@@USER_PASSWORD@@'],
+    serviceClientSecret: values['@@SERVICE_CLIENT_SECRET@@'],
+  };
+}
