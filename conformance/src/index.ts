@@ -11,7 +11,16 @@ export { requiredFromEnv } from './matrix/require.js';
 export { type MatrixOptions, runMatrix } from './matrix/run-matrix.js';
 export type { FlowKind, PluginModuleRef, Subject } from './matrix/subject.js';
 export { forceMatch } from './matrix/subject.js';
-export { firstPartySubjects, type PluginSubjectOptions, subjectsForPlugin } from './matrix/subjects.js';
+export {
+  type CompanionFlowOptions,
+  type FirstPartyFlow,
+  firstPartySubjects,
+  type SubjectOptions,
+  subjectForFlowPlugin,
+  subjectsForCacheFactory,
+  subjectsForIdpPlugin,
+  subjectsForPlugin,
+} from './matrix/subjects.js';
 export { renderHtml } from './report/html.js';
 export { renderMarkdown } from './report/markdown.js';
 export { renderTextTable } from './report/text-table.js';

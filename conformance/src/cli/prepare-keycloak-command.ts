@@ -1,32 +1,40 @@
-interface KeycloakPreparation {
-  prepareKeycloak(options?: Record<string, unknown>): Promise<unknown>;
-}
+import { parseArgs } from 'node:util';
+import { prepareKeycloak } from '../targets/keycloak/index.js';
+import { TargetUnavailable } from '../targets/target.js';
 
-/**
- * `oidcflow-conformance prepare-keycloak`: downloads and sets up what the Keycloak target
- * needs ahead of a run (so the run itself measures scenarios, not downloads). The work is the
- * Keycloak target's; this only hands over.
- */
+const USAGE = `Usage: oidcflow-conformance prepare-keycloak [--no-warm-up] [--cache-dir <dir>] [--version <v>]
+
+Downloads the pinned Keycloak distribution from Maven Central (checksum-verified) into the cache
+(OIDCFLOW_KEYCLOAK_CACHE, else ~/.cache/oidcflow/keycloak) and starts it once so its build is
+kept; a run after this starts Keycloak faster and needs no network. A second call does nothing.
+`;
+
+/** `oidcflow-conformance prepare-keycloak`: the Keycloak target's own preparation, from the command line. */
 export async function prepareKeycloakCommand(args: string[], write: (text: string) => void): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    write(
-      'Usage: oidcflow-conformance prepare-keycloak\n\nFetches and prepares Keycloak for the keycloak target.\n',
-    );
+  const { values } = parseArgs({
+    args,
+    options: {
+      'no-warm-up': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+      version: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    write(USAGE);
     return 0;
   }
-  const specifier = '../targets/keycloak/index.js';
-  let module: KeycloakPreparation;
   try {
-    module = (await import(specifier)) as KeycloakPreparation;
+    const report = await prepareKeycloak({
+      warmUp: !values['no-warm-up'],
+      ...(values['cache-dir'] ? { cacheDirectory: values['cache-dir'] } : {}),
+      ...(values.version ? { version: values.version } : {}),
+    });
+    write(`Keycloak ${report.version} is ready in ${report.home} (dev build: ${report.devBuild}).\n`);
+    return 0;
   } catch (error) {
-    write(
-      `prepare-keycloak: the Keycloak target is not part of this build (${(error as Error).message.split('\n')[0]})\n`,
-    );
+    if (!(error instanceof TargetUnavailable)) throw error;
+    write(`prepare-keycloak: ${error.message}\n`);
     return 1;
   }
-  const result = await module.prepareKeycloak({});
-  if (typeof result === 'string') write(`${result}\n`);
-  else if (result && typeof result === 'object') write(`${JSON.stringify(result, null, 2)}\n`);
-  write('Keycloak is prepared.\n');
-  return 0;
 }

@@ -13,7 +13,7 @@ import {
   type Plugin,
 } from '@oidcflow/core';
 import { fingerprint } from '../support/jwt.js';
-import type { PluginModuleRef } from './subject.js';
+import type { PluginModuleRef, Subject } from './subject.js';
 import { forceMatch } from './subject.js';
 import { loadFactory } from './subjects.js';
 
@@ -24,7 +24,7 @@ export interface RaceChildInput {
     'issuer' | 'clientId' | 'scopes' | 'audience' | 'clientSecret' | 'caCertPath' | 'flow' | 'env'
   >;
   cachePath: string;
-  modules: { cache: PluginModuleRef; flow?: PluginModuleRef; idp?: PluginModuleRef };
+  modules: Subject['modules'] & { cache: PluginModuleRef };
 }
 
 async function main(): Promise<void> {

@@ -35,7 +35,8 @@ export interface Subject {
   /** The IdP plugin under test (its `matches` is forced to the target's issuer; see `forceMatch`). */
   idpPlugin?: IdpPlugin;
   createCache(options: CacheFactoryOptions): CachePlugin;
-  modules: { flow?: PluginModuleRef; cache: PluginModuleRef; idp?: PluginModuleRef };
+  /** What a child process imports to rebuild the plugins (the race); a cache given only as an object has none. */
+  modules: { flow?: PluginModuleRef; cache?: PluginModuleRef; idp?: PluginModuleRef };
   /** Set when the plugin could not be loaded: every cell of the row fails with it. */
   loadError?: string;
 }

@@ -6,6 +6,7 @@ import type { FlowKind, PluginModuleRef, Subject } from './subject.js';
 const FILE_CACHE: PluginModuleRef = { specifier: '@oidcflow/cache-file' };
 
 type Factory = (options?: CacheFactoryOptions) => unknown;
+export type FirstPartyFlow = 'auth_code' | 'device' | 'client_credentials';
 
 function describeError(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0] ?? 'unknown error';
@@ -20,9 +21,11 @@ export async function loadFactory(ref: PluginModuleRef): Promise<Factory> {
   throw new Error(`${ref.specifier} exports neither createPlugin nor a default plugin or factory`);
 }
 
-async function fileCacheFactory(): Promise<(options: CacheFactoryOptions) => CachePlugin> {
-  const factory = await loadFactory(FILE_CACHE);
-  return (options) => factory(options) as CachePlugin;
+let fileCache: Promise<(options: CacheFactoryOptions) => CachePlugin> | undefined;
+/** @oidcflow/cache-file, the cache every flow and IdP row uses. */
+function fileCacheFactory(): Promise<(options: CacheFactoryOptions) => CachePlugin> {
+  fileCache ??= loadFactory(FILE_CACHE).then((factory) => (options) => factory(options) as CachePlugin);
+  return fileCache;
 }
 
 /** The kind of flow a flow plugin is, from what it declares. */
@@ -45,35 +48,6 @@ function failedSubject(label: string, flowKind: FlowKind, flowName: string, erro
   };
 }
 
-const FIRST_PARTY_FLOWS: ReadonlyArray<{ specifier: string; flowKind: FlowKind; flowName: string }> = [
-  { specifier: '@oidcflow/flow-authcode', flowKind: 'browser', flowName: 'auth_code' },
-  { specifier: '@oidcflow/flow-device', flowKind: 'device', flowName: 'device' },
-  { specifier: '@oidcflow/flow-credentials', flowKind: 'client', flowName: 'client_credentials' },
-];
-
-/** The rows for oidcflow's own flows, each with the file cache. A package that fails to load fails its row. */
-export async function firstPartySubjects(): Promise<Subject[]> {
-  const createCache = await fileCacheFactory();
-  return Promise.all(
-    FIRST_PARTY_FLOWS.map(async ({ specifier, flowKind, flowName }) => {
-      try {
-        const plugin = (await loadFactory({ specifier }))() as FlowPlugin;
-        return {
-          label: specifier,
-          pluginKind: 'flow' as const,
-          flowKind,
-          flowName: plugin.name,
-          flowPlugin: plugin,
-          createCache,
-          modules: { flow: { specifier }, cache: FILE_CACHE },
-        };
-      } catch (error) {
-        return failedSubject(specifier, flowKind, flowName, error);
-      }
-    }),
-  );
-}
-
 /** A module given as a path becomes a file URL (for `import()` here and in child processes). */
 export function moduleSpecifier(module: string): string {
   if (module.startsWith('file:')) return module;
@@ -82,75 +56,121 @@ export function moduleSpecifier(module: string): string {
   return module;
 }
 
-export interface PluginSubjectOptions {
-  /** Row label. @default the module */
+export interface SubjectOptions {
+  /** Row label. @default the plugin's name (or the module) */
   label?: string;
-  /** Which first-party flows an IdP or cache plugin is run with. @default ['auth_code', 'client_credentials'] for IdP plugins, ['auth_code'] for caches */
-  withFlows?: ReadonlyArray<'auth_code' | 'device' | 'client_credentials'>;
+  /** The module that exports the plugin's factory, so child processes can load it too. */
+  module?: string;
 }
 
-const KIND_OF_FIRST_PARTY: Record<string, FlowKind> = {
+export interface CompanionFlowOptions extends SubjectOptions {
+  /** Which first-party flows an IdP or cache plugin runs with. */
+  withFlows?: readonly FirstPartyFlow[];
+}
+
+const KIND_OF_FIRST_PARTY: Record<FirstPartyFlow, FlowKind> = {
   auth_code: 'browser',
   device: 'device',
   client_credentials: 'client',
 };
 
+function reference(module: string | undefined): PluginModuleRef | undefined {
+  return module ? { specifier: moduleSpecifier(module) } : undefined;
+}
+
+/** The row of a flow plugin: every scenario of its kind, with the file cache. */
+export async function subjectForFlowPlugin(
+  plugin: FlowPlugin,
+  options: SubjectOptions = {},
+): Promise<Subject> {
+  const ref = reference(options.module);
+  return {
+    label: options.label ?? plugin.name,
+    pluginKind: 'flow',
+    flowKind: flowKindOf(plugin),
+    flowName: plugin.name,
+    flowPlugin: plugin,
+    createCache: await fileCacheFactory(),
+    modules: { cache: FILE_CACHE, ...(ref ? { flow: ref } : {}) },
+  };
+}
+
+/** The rows of an IdP plugin: one per first-party flow it is run with (auth_code and client_credentials by default). */
+export async function subjectsForIdpPlugin(
+  plugin: IdpPlugin,
+  options: CompanionFlowOptions = {},
+): Promise<Subject[]> {
+  const ref = reference(options.module);
+  const createCache = await fileCacheFactory();
+  const label = options.label ?? plugin.name;
+  return (options.withFlows ?? ['auth_code', 'client_credentials']).map((flowName) => ({
+    label: `${label} (${flowName})`,
+    pluginKind: 'idp',
+    flowKind: KIND_OF_FIRST_PARTY[flowName],
+    flowName,
+    idpPlugin: plugin,
+    createCache,
+    modules: { cache: FILE_CACHE, ...(ref ? { idp: ref } : {}) },
+  }));
+}
+
+/** The rows of a cache plugin: the scenarios that exercise a cache, with first-party flows (auth_code by default). */
+export function subjectsForCacheFactory(
+  createCache: (options: CacheFactoryOptions) => CachePlugin,
+  options: CompanionFlowOptions = {},
+): Subject[] {
+  const ref = reference(options.module);
+  const label = options.label ?? options.module ?? createCache({}).name;
+  return (options.withFlows ?? ['auth_code']).map((flowName) => ({
+    label: `${label} (${flowName})`,
+    pluginKind: 'cache',
+    flowKind: KIND_OF_FIRST_PARTY[flowName],
+    flowName,
+    // Called per cell, so each cell's cache lives at its own location.
+    createCache,
+    modules: ref ? { cache: ref } : {},
+  }));
+}
+
+const FIRST_PARTY_FLOWS: ReadonlyArray<{ specifier: string; flowKind: FlowKind; flowName: string }> = [
+  { specifier: '@oidcflow/flow-authcode', flowKind: 'browser', flowName: 'auth_code' },
+  { specifier: '@oidcflow/flow-device', flowKind: 'device', flowName: 'device' },
+  { specifier: '@oidcflow/flow-credentials', flowKind: 'client', flowName: 'client_credentials' },
+];
+
+/** The rows for oidcflow's own flows, each with the file cache. A package that fails to load fails its row. */
+export async function firstPartySubjects(): Promise<Subject[]> {
+  return Promise.all(
+    FIRST_PARTY_FLOWS.map(async ({ specifier, flowKind, flowName }) => {
+      try {
+        const plugin = (await loadFactory({ specifier }))() as FlowPlugin;
+        return await subjectForFlowPlugin(plugin, { label: specifier, module: specifier });
+      } catch (error) {
+        return failedSubject(specifier, flowKind, flowName, error);
+      }
+    }),
+  );
+}
+
 /**
- * The rows for a plugin given by module (a third party's): a flow plugin is one row; an IdP
- * or cache plugin is run together with first-party flows, one row per flow.
+ * The rows for a plugin given by module (a third party's, from the command line): a flow
+ * plugin is one row; an IdP or cache plugin runs with first-party flows, one row per flow.
  */
 export async function subjectsForPlugin(
   module: string,
-  options: PluginSubjectOptions = {},
+  options: CompanionFlowOptions = {},
 ): Promise<Subject[]> {
-  const ref: PluginModuleRef = { specifier: moduleSpecifier(module) };
   const label = options.label ?? module;
   let plugin: Plugin;
   let factory: Factory;
   try {
-    factory = await loadFactory(ref);
+    factory = await loadFactory({ specifier: moduleSpecifier(module) });
     plugin = (await factory({})) as Plugin;
   } catch (error) {
     return [failedSubject(label, 'browser', 'unknown', error)];
   }
-  const fileCache = await fileCacheFactory();
-  if (plugin.kind === 'flow') {
-    return [
-      {
-        label,
-        pluginKind: 'flow',
-        flowKind: flowKindOf(plugin),
-        flowName: plugin.name,
-        flowPlugin: plugin,
-        createCache: fileCache,
-        modules: { flow: ref, cache: FILE_CACHE },
-      },
-    ];
-  }
-  const flows =
-    options.withFlows ?? (plugin.kind === 'idp' ? ['auth_code', 'client_credentials'] : ['auth_code']);
-  return flows.map((flowName) => {
-    const flowKind = KIND_OF_FIRST_PARTY[flowName] ?? 'browser';
-    const row = `${label} (${flowName})`;
-    if (plugin.kind === 'idp') {
-      return {
-        label: row,
-        pluginKind: 'idp' as const,
-        flowKind,
-        flowName,
-        idpPlugin: plugin as IdpPlugin,
-        createCache: fileCache,
-        modules: { cache: FILE_CACHE, idp: ref },
-      };
-    }
-    return {
-      label: row,
-      pluginKind: 'cache' as const,
-      flowKind,
-      flowName,
-      // Called again per cell, so each cell's cache lives at its own location.
-      createCache: (cacheOptions: CacheFactoryOptions) => factory(cacheOptions) as CachePlugin,
-      modules: { cache: ref },
-    };
-  });
+  const shared = { ...options, label, module };
+  if (plugin.kind === 'flow') return [await subjectForFlowPlugin(plugin, shared)];
+  if (plugin.kind === 'idp') return subjectsForIdpPlugin(plugin, shared);
+  return subjectsForCacheFactory((cacheOptions) => factory(cacheOptions) as CachePlugin, shared);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RaceChildInput } from '../matrix/race-child.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
-import { check, type Scenario } from './scenario.js';
+import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const PROCESSES = 4;
 const CHILD_TIMEOUT_MS = 60_000;
@@ -49,6 +49,12 @@ export const crossProcessRace: Scenario = {
   forCachePlugins: true,
   async run(cell) {
     const script = raceChildScript();
+    const { modules } = cell.subject;
+    if (!modules.cache)
+      throw new ScenarioSkip(
+        'the cache plugin was given as an object: pass its module so child processes can load it',
+        'not-applicable',
+      );
     const { auth, driver } = await cell.loggingInAuth();
     const first = await auth.getAccessToken();
     await driver?.settled();
@@ -62,11 +68,12 @@ export const crossProcessRace: Scenario = {
         scopes: options.scopes,
         ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
         ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-        ...(options.flow ? { flow: options.flow } : {}),
+        // A refresh needs no flow; a third-party flow's name only means something where it is loaded.
+        ...(options.flow && (modules.flow || !cell.subject.flowPlugin) ? { flow: options.flow } : {}),
         env: cell.environment(),
       },
       cachePath: cell.cachePath,
-      modules: cell.subject.modules,
+      modules: { ...modules, cache: modules.cache },
     };
     const inputPath = join(cell.workDir, 'race-input.json');
     await writeFile(inputPath, JSON.stringify(input), { mode: 0o600 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import type { TestIdp } from '@oidcflow/test-idp';
 import { oidcProviderPages } from '../../browser-bridge/oidc-provider-pages.js';
 import type { ConformanceTarget, IdpRequest, RunningTarget, ScriptedTokenError } from '../target.js';
 import { generateTestCertificates, writeCaFile } from '../tls/test-ca.js';
@@ -95,6 +95,8 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
     name,
     description: describeTarget(tls),
     async start() {
+      // Loaded on start: oidc-provider prints notices when imported, which `--help` should not show.
+      const { startTestIdp } = await import('@oidcflow/test-idp');
       if (!tls) {
         const idp = await startTestIdp({ deviceIntervalSeconds: 1 });
         return running(idp, name, false, undefined, async () => {});

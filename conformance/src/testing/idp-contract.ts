@@ -1,0 +1,93 @@
+import { type IdpPlugin, type IdpRequestContext, SPECIFICATION_VERSION } from '@oidcflow/core';
+import { describe, expect, it } from 'vitest';
+import { type FirstPartyFlow, subjectsForIdpPlugin } from '../matrix/subjects.js';
+import { declareMatrixTests } from './declare-matrix.js';
+import { type ContractOptions, DEFAULT_CONTRACT_TARGETS, scenarioOptions } from './flow-contract.js';
+
+export interface IdpContractOptions extends ContractOptions {
+  /** An issuer of the IdP the plugin is for: `matches` must say yes to it. */
+  matchingIssuer?: string;
+  /** An issuer it must not claim. @default 'https://unrelated-idp.example.test' */
+  otherIssuer?: string;
+  /** First-party flows to run the scenarios with. @default ['auth_code', 'client_credentials'] */
+  withFlows?: readonly FirstPartyFlow[];
+}
+
+const AUDIENCE_STYLES = ['audience', 'resource', 'both', 'none'];
+
+function requestContext(flow: string): IdpRequestContext {
+  return {
+    issuer: 'https://idp.example.test',
+    clientId: 'contract-cli',
+    scopes: ['openid'],
+    audience: 'https://api.example.test',
+    flow,
+  };
+}
+
+function expectParameters(value: unknown): void {
+  expect(value).toBeTypeOf('object');
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    expect(name.length).toBeGreaterThan(0);
+    const values = Array.isArray(entry) ? entry : [entry];
+    for (const item of values) expect(typeof item).toBe('string');
+  }
+}
+
+/**
+ * The IdP plugin contract, as a vitest suite: its data and hooks are well formed, then the
+ * scenarios that an IdP plugin changes (login, refresh, audience) run with it against the
+ * embedded IdPs, for each first-party flow in `withFlows`.
+ *
+ * ```ts
+ * import { runIdpContract } from '@oidcflow/conformance/testing';
+ * await runIdpContract(myIdpPlugin, { matchingIssuer: 'https://tenant.idp.example' });
+ * ```
+ */
+export async function runIdpContract(plugin: IdpPlugin, options: IdpContractOptions = {}): Promise<void> {
+  const subjects = await subjectsForIdpPlugin(plugin, {
+    ...(options.module ? { module: options.module } : {}),
+    ...(options.withFlows ? { withFlows: options.withFlows } : {}),
+  });
+  describe(`IdP plugin contract: ${plugin.name}`, () => {
+    describe('declaration', () => {
+      it('is an IdP plugin of this specification version', () => {
+        expect(plugin.kind).toBe('idp');
+        expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
+        expect(typeof plugin.name).toBe('string');
+        expect(plugin.name.length).toBeGreaterThan(0);
+      });
+      it('matches its own IdP and not another', () => {
+        const other = options.otherIssuer ?? 'https://unrelated-idp.example.test';
+        expect(plugin.matches({ issuer: other })).toBe(false);
+        if (options.matchingIssuer) expect(plugin.matches({ issuer: options.matchingIssuer })).toBe(true);
+      });
+      it('says how the audience is sent with a known value', () => {
+        if (plugin.audienceParameter !== undefined)
+          expect(AUDIENCE_STYLES).toContain(plugin.audienceParameter);
+        for (const flag of [plugin.requiresAudience, plugin.requiresClientSecret])
+          if (flag !== undefined) expect(typeof flag).toBe('boolean');
+      });
+      it('returns parameter maps of strings from its hooks', () => {
+        for (const flow of ['auth_code', 'device', 'client_credentials']) {
+          if (plugin.authorizationParameters)
+            expectParameters(plugin.authorizationParameters(requestContext(flow)));
+          if (plugin.tokenParameters) expectParameters(plugin.tokenParameters(requestContext(flow)));
+        }
+      });
+      it('keeps the issuer when it adjusts metadata', () => {
+        if (!plugin.adjustMetadata) return;
+        const issuer = options.matchingIssuer ?? 'https://idp.example.test';
+        const adjusted = plugin.adjustMetadata({ issuer, token_endpoint: `${issuer}/token` });
+        expect(adjusted.issuer).toBe(issuer);
+      });
+    });
+    describe('scenarios', () => {
+      declareMatrixTests({
+        subjects,
+        targets: options.targets ?? DEFAULT_CONTRACT_TARGETS,
+        ...scenarioOptions(options),
+      });
+    });
+  });
+}
