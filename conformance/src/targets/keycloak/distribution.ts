@@ -10,7 +10,12 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { TargetUnavailable } from '../target.js';
 import { defaultKeycloakCacheDirectory } from './cache-directory.js';
 import { downloadProgress, type ProgressOutput } from './progress-output.js';
-import { distributionFileName, distributionUrl, KEYCLOAK_VERSION } from './version.js';
+import {
+  distributionFileName,
+  distributionUrl,
+  KEYCLOAK_VERSION,
+  repositoryFromEnvironment,
+} from './version.js';
 
 export interface PrepareDistributionOptions {
   /** @default KEYCLOAK_VERSION */
@@ -21,6 +26,8 @@ export interface PrepareDistributionOptions {
   output?: ProgressOutput;
   /** The whole download, after which it is abandoned. @default 20 minutes */
   downloadTimeoutMs?: number;
+  /** A Maven repository in Maven Central's layout. @default OIDCFLOW_KEYCLOAK_REPOSITORY, else Maven Central */
+  repositoryUrl?: string;
 }
 
 export interface PreparedKeycloak {
@@ -61,6 +68,7 @@ export async function prepareDistribution(
   const version = options.version ?? KEYCLOAK_VERSION;
   const cacheDirectory = options.cacheDirectory ?? defaultKeycloakCacheDirectory();
   const output = options.output ?? process.stderr;
+  const repositoryUrl = options.repositoryUrl ?? repositoryFromEnvironment();
   const home = join(cacheDirectory, `keycloak-${version}`);
   const archivePath = join(cacheDirectory, distributionFileName(version));
   const prepared = {
@@ -86,11 +94,12 @@ export async function prepareDistribution(
     );
   }
 
-  const expectedSha1 = await expectedChecksum(version, archivePath);
+  const expectedSha1 = await expectedChecksum(version, archivePath, repositoryUrl);
   if (!(await archiveMatches(archivePath, expectedSha1))) {
     const startedAt = Date.now();
     await obtainArchive({
       version,
+      repositoryUrl,
       archivePath,
       expectedSha1,
       output,
@@ -111,7 +120,11 @@ export async function prepareDistribution(
  * The sha1 Maven Central publishes beside the archive. Kept next to the cached archive, so a
  * later run without network can still check what it unpacks.
  */
-async function expectedChecksum(version: string, archivePath: string): Promise<string> {
+async function expectedChecksum(
+  version: string,
+  archivePath: string,
+  repositoryUrl: string,
+): Promise<string> {
   const storedPath = `${archivePath}.sha1`;
   try {
     const stored = parseSha1(await readFile(storedPath, 'utf8'));
@@ -119,7 +132,7 @@ async function expectedChecksum(version: string, archivePath: string): Promise<s
   } catch {
     // Not stored yet: ask Maven Central below.
   }
-  const url = `${distributionUrl(version)}.sha1`;
+  const url = `${distributionUrl(version, repositoryUrl)}.sha1`;
   let text: string;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
@@ -127,14 +140,16 @@ async function expectedChecksum(version: string, archivePath: string): Promise<s
     text = await response.text();
   } catch (error) {
     throw new TargetUnavailable(
-      `Keycloak ${version} is not in the cache and Maven Central cannot be reached (${url}: ${messageOf(error)}); connect to the network once, or run \`oidcflow-conformance prepare-keycloak\` where it can`,
+      `Keycloak ${version} is not in the cache and its Maven repository cannot be reached (${url}: ${messageOf(error)}); connect to the network once, or run \`oidcflow-conformance prepare-keycloak\` where it can`,
       'keycloak',
       { cause: error },
     );
   }
   const sha1 = parseSha1(text);
   if (!sha1)
-    throw new Error(`Maven Central answered ${url} with something that is not a sha1; try again later`);
+    throw new Error(
+      `the Maven repository answered ${url} with something that is not a sha1; try again later`,
+    );
   await writeFile(storedPath, `${sha1}\n`);
   return sha1;
 }
@@ -151,6 +166,7 @@ async function archiveMatches(path: string, expectedSha1: string): Promise<boole
 
 interface ObtainInput {
   version: string;
+  repositoryUrl: string;
   archivePath: string;
   expectedSha1: string;
   output: ProgressOutput;
@@ -174,7 +190,7 @@ async function obtainArchive(input: ObtainInput): Promise<void> {
       const actual = await sha1OfFile(partPath);
       if (actual !== input.expectedSha1) {
         throw new Error(
-          `the downloaded Keycloak ${input.version} archive does not match Maven Central's sha1 (expected ${input.expectedSha1}, got ${actual}); it was deleted — run again, and check for a proxy that rewrites downloads if it repeats`,
+          `the downloaded Keycloak ${input.version} archive does not match the repository's sha1 (expected ${input.expectedSha1}, got ${actual}); it was deleted — run again, and check for a proxy that rewrites downloads if it repeats`,
         );
       }
     }
@@ -185,7 +201,7 @@ async function obtainArchive(input: ObtainInput): Promise<void> {
 }
 
 async function download(input: ObtainInput & { partPath: string }): Promise<void> {
-  const url = distributionUrl(input.version);
+  const url = distributionUrl(input.version, input.repositoryUrl);
   const controller = new AbortController();
   const overall = setTimeout(
     () => controller.abort(new Error(`no complete download within ${input.timeoutMs} ms`)),
@@ -207,7 +223,7 @@ async function download(input: ObtainInput & { partPath: string }): Promise<void
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
       throw new TargetUnavailable(
-        `Keycloak ${input.version} cannot be downloaded from Maven Central (${url}: ${messageOf(error)}); check the network, or run \`oidcflow-conformance prepare-keycloak\` where it works`,
+        `Keycloak ${input.version} cannot be downloaded (${url}: ${messageOf(error)}); check the network, or run \`oidcflow-conformance prepare-keycloak\` where it works`,
         'keycloak',
         { cause: error },
       );
@@ -215,7 +231,7 @@ async function download(input: ObtainInput & { partPath: string }): Promise<void
     const totalBytes = Number(response.headers.get('content-length')) || undefined;
     const label = `Downloading Keycloak ${input.version}`;
     input.output.write(
-      `oidcflow: downloading Keycloak ${input.version} from Maven Central${totalBytes ? ` (${Math.round(totalBytes / 1_000_000)} MB)` : ''}\n`,
+      `oidcflow: downloading Keycloak ${input.version} from ${new URL(url).host}${totalBytes ? ` (${Math.round(totalBytes / 1_000_000)} MB)` : ''}\n`,
     );
     const progress = downloadProgress(input.output, label, totalBytes);
     let receivedBytes = 0;

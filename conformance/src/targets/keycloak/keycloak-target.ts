@@ -22,6 +22,8 @@ export interface KeycloakTargetOptions {
   cacheDirectory?: string;
   /** Bound on the start (120 s container, 180 s local distribution by default). */
   startupTimeoutMs?: number;
+  /** A Maven repository in Maven Central's layout. @default OIDCFLOW_KEYCLOAK_REPOSITORY, else Maven Central */
+  repositoryUrl?: string;
   /** Where download progress goes when the distribution is not cached yet. @default process.stderr */
   output?: ProgressOutput;
 }
@@ -94,6 +96,7 @@ async function startKeycloakTarget(options: KeycloakTargetOptions): Promise<Runn
       version,
       ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
       ...(options.output ? { output: options.output } : {}),
+      ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}),
     });
     server = await startLocalKeycloak({
       prepared,

@@ -7,11 +7,21 @@ export const KEYCLOAK_VERSION = '26.7.3';
 /** The container image of the same release (used where a Docker engine answers). */
 export const KEYCLOAK_IMAGE = `quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}`;
 
-const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
+export const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
 
-/** Where Maven Central keeps the distribution archive of `version` (the `.sha1` sits beside it). */
-export function distributionUrl(version: string): string {
-  return `${MAVEN_CENTRAL}/org/keycloak/keycloak-quarkus-dist/${version}/${distributionFileName(version)}`;
+/**
+ * Where a Maven repository (Maven Central, or a mirror in the same layout) keeps the
+ * distribution archive of `version`; the `.sha1` sits beside it.
+ */
+export function distributionUrl(version: string, repositoryUrl: string = MAVEN_CENTRAL): string {
+  const base = repositoryUrl.replace(/\/+$/, '');
+  return `${base}/org/keycloak/keycloak-quarkus-dist/${version}/${distributionFileName(version)}`;
+}
+
+/** OIDCFLOW_KEYCLOAK_REPOSITORY names a mirror of Maven Central (a proxy at work); else Maven Central. */
+export function repositoryFromEnvironment(environment: NodeJS.ProcessEnv = process.env): string {
+  const value = environment.OIDCFLOW_KEYCLOAK_REPOSITORY;
+  return value && value.trim() !== '' ? value.trim() : MAVEN_CENTRAL;
 }
 
 export function distributionFileName(version: string): string {
