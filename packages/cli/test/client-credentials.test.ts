@@ -237,6 +237,12 @@ describe('oidcflow status, explain, logout', () => {
     for (const flow of report.flows) expect(flow.reason.length).toBeGreaterThan(0);
   });
 
+  it('explain without a secret says the grant would fail, with the configuration exit code', async () => {
+    const result = await sandbox.run(['explain', ...ci()], {});
+    expect(result.code).toBe(7);
+    expect(result.stdout).toMatch(/problem:.*needs the secret of client "oidcflow-ci"/);
+  });
+
   it('explain for a user client names the flow auto picks without a browser, and why', async () => {
     const result = await sandbox.run(
       ['explain', '--issuer', idp.issuer, '--client-id', idp.clients.native.clientId, '-o', 'json'],

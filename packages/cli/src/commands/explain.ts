@@ -4,6 +4,16 @@ import type { CommandContext } from '../io.js';
 import type { Style } from '../output/style.js';
 import { createAuth } from '../settings/create-auth.js';
 
+function hasClientCredential(context: CommandContext): boolean {
+  const { settings, env } = context;
+  return Boolean(
+    context.secrets.size > 0 ||
+      settings.privateKeyPath ||
+      env.OIDCFLOW_CLIENT_SECRET ||
+      env.OIDCFLOW_PRIVATE_KEY_PATH,
+  );
+}
+
 // Core words its reasons for library callers; on the command line the fix is a flag.
 function forTheCommandLine(reason: string): string {
   return reason.replace('(use OidcCredentialsAuth)', '(use --flow client_credentials)');
@@ -41,10 +51,17 @@ function renderText(report: ExplainReport, style: Style): string {
  * fail with when no flow fits.
  */
 export async function runExplain(context: CommandContext): Promise<number> {
-  const { auth } = await createAuth(context);
+  const { auth, family } = await createAuth(context);
   context.progress('Reading the IdP metadata…');
   const report = await auth.explain();
   context.progress('');
+  // Core's selection does not look at credentials; the grant would fail at once without them.
+  if (family === 'client' && !report.problem && !hasClientCredential(context)) {
+    report.problem = {
+      code: 'CLIENT_SECRET_MISSING',
+      message: `The client credentials grant needs the secret of client "${report.clientId}": set OIDCFLOW_CLIENT_SECRET or --client-secret-file (or --private-key-path for private_key_jwt).`,
+    };
+  }
   const printable = {
     ...report,
     flows: report.flows.map((flow) => ({ ...flow, reason: forTheCommandLine(flow.reason) })),
