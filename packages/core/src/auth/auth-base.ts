@@ -8,6 +8,7 @@ import type { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
 import type { ExplainReport, ObtainMode } from '../lifecycle/slow-path.js';
 import { type FlowPorts, systemClock } from '../ports/flow-ports.js';
+import { openSystemBrowser } from '../ports/lazy-open-url.js';
 import { createStderrLogger } from '../ports/logger.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import type { FlowFamily } from '../spec/cache.js';
@@ -141,9 +142,7 @@ export abstract class AuthBase {
       options.loadModule,
     );
     const ports: FlowPorts = {
-      openUrl:
-        options.ports?.openUrl ??
-        (async (url) => (await import('../ports/open-url.js')).openSystemBrowser(url, env)),
+      openUrl: options.ports?.openUrl ?? ((url) => openSystemBrowser(url, env)),
       output: options.ports?.output ?? process.stderr,
       clock: options.ports?.clock ?? systemClock,
     };

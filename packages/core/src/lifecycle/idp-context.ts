@@ -162,6 +162,7 @@ export async function sessionFor(
     ...(runtime.clientSecret ? { clientSecret: runtime.clientSecret } : {}),
     ...(privateKey ? { privateKey } : {}),
     fetch: http.fetch,
+    ...(runtime.options.signal ? { signal: runtime.options.signal } : {}),
     allowHttp,
     timeoutSeconds: runtime.options.httpTimeoutSeconds ?? 30,
   });

@@ -10,6 +10,8 @@ export interface SessionOptions {
   clientSecret?: string;
   privateKey?: ClientPrivateKey;
   fetch: typeof globalThis.fetch;
+  /** Cancels every request of the session (openid-client's calls take no signal of their own). */
+  signal?: AbortSignal;
   /** http: endpoints were allowed (loopback or the caller's opt-in). */
   allowHttp: boolean;
   timeoutSeconds: number;
@@ -33,7 +35,13 @@ export async function createOpenIdSession(options: SessionOptions): Promise<Open
     clientSecret ? { client_secret: clientSecret } : undefined,
     auth,
   );
-  configuration[client.customFetch] = (url, init) => options.fetch(url, init as RequestInit);
+  const { signal } = options;
+  configuration[client.customFetch] = (url, init) => {
+    const request = init as RequestInit;
+    if (!signal) return options.fetch(url, request);
+    const signals = request.signal ? [request.signal, signal] : [signal];
+    return options.fetch(url, { ...request, signal: AbortSignal.any(signals) });
+  };
   configuration.timeout = options.timeoutSeconds;
   if (options.allowHttp) client.allowInsecureRequests(configuration);
   return { client, configuration, fetch: options.fetch, authMethod: options.authMethod };

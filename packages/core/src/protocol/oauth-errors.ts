@@ -16,14 +16,37 @@ export function oauthErrorOf(error: unknown): string | undefined {
   return typeof shape?.error === 'string' && shape.name === 'ResponseBodyError' ? shape.error : undefined;
 }
 
+/** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
+function causeChain(error: unknown): ResponseBodyErrorShape[] {
+  const chain: ResponseBodyErrorShape[] = [];
+  let current = error;
+  while (current && typeof current === 'object' && chain.length < 6) {
+    chain.push(current as ResponseBodyErrorShape);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+/** openid-client codes for an answer that failed its checks; the detail is in the cause. */
+const INVALID_ANSWER_CODES = new Set([
+  'OAUTH_INVALID_RESPONSE',
+  'OAUTH_PARSE_ERROR',
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+]);
+
 /**
  * Converts what openid-client throws into an `OidcflowError` that says what to do.
  * `action` names the request in words ("refresh the token", "exchange the code").
  */
 export function toOidcflowError(error: unknown, action: string, flow?: string): unknown {
   if (OidcflowError.isInstance(error)) return error;
+  // openid-client wraps what core's fetch threw (IDP_UNREACHABLE, IDP_TLS_UNTRUSTED): use that.
+  const embedded = causeChain(error).find((link) => OidcflowError.isInstance(link));
+  if (embedded) return embedded;
   const shape = (error ?? {}) as ResponseBodyErrorShape;
-  if ((error as { name?: string })?.name === 'AbortError') {
+  if (causeChain(error).some((link) => link.name === 'AbortError')) {
     return new OidcflowError(ErrorCode.LOGIN_ABORTED, `Stopped before the IdP answered (${action}).`, {
       cause: error,
       ...(flow ? { flow } : {}),
@@ -67,6 +90,15 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
           withOauth,
         );
     }
+  }
+  if (shape.code && INVALID_ANSWER_CODES.has(shape.code)) {
+    const detail = causeChain(error)[1]?.message ?? shape.message ?? shape.code;
+    return new OidcflowError(
+      ErrorCode.TOKEN_RESPONSE_INVALID,
+      `The IdP's answer when asked to ${action} failed validation: ${detail}. ` +
+        'This is a problem with the IdP or its configuration; report it to its administrators.',
+      base,
+    );
   }
   if (
     shape.code?.startsWith('OAUTH_') ||
