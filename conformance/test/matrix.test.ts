@@ -17,7 +17,7 @@ const examples = [
 
 const subjects = [...(await firstPartySubjects())];
 for (const path of examples) {
-  const label = path.replace(/^.*\/examples\/([^/]+)\/.*$/, 'examples/$1');
+  const label = path.replace(/^.*[/\\](examples[/\\][^/\\]+)[/\\].*$/, '$1');
   subjects.push(...(await subjectsForPlugin(path, { label })));
 }
 

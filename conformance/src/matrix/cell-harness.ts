@@ -68,6 +68,15 @@ export class CellHarness {
     });
   }
 
+  /**
+   * The client credentials flow runs in OidcCredentialsAuth. That class always asks for the flow
+   * named `client_credentials`, so a third party's client flow of another name runs in OidcAuth
+   * with `flow` set to its name (and its tokens are cached as user tokens).
+   */
+  get credentialsAuth(): boolean {
+    return this.subject.flowKind === 'client' && this.subject.flowName === 'client_credentials';
+  }
+
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -126,7 +135,7 @@ export class CellHarness {
       logger,
       signal: this.controller.signal,
       ports: { output, openUrl: (url) => this.unexpectedLogin(url) },
-      ...(this.subject.flowKind === 'client' ? {} : { flow: this.subject.flowName }),
+      ...(this.credentialsAuth ? {} : { flow: this.subject.flowName }),
       ...(this.client.clientSecret ? { clientSecret: this.client.clientSecret } : {}),
       ...(this.target.caCertPath ? { caCertPath: this.target.caCertPath } : {}),
     };
@@ -136,7 +145,7 @@ export class CellHarness {
   /** An OidcAuth (user flows) or OidcCredentialsAuth (client flows) with `options(overrides)`. */
   auth(overrides: Partial<OidcAuthOptions> = {}): AnyAuth {
     const options = this.options(overrides);
-    return this.subject.flowKind === 'client' ? new OidcCredentialsAuth(options) : new OidcAuth(options);
+    return this.credentialsAuth ? new OidcCredentialsAuth(options) : new OidcAuth(options);
   }
 
   /** A fresh browser profile, closed with the cell. Skips the cell when no browser can run. */
@@ -193,7 +202,7 @@ export class CellHarness {
       clientId: options.clientId ?? '',
       scopes: options.scopes ?? [],
       audience: options.audience,
-      family: this.subject.flowKind === 'client' ? 'client' : 'user',
+      family: this.credentialsAuth ? 'client' : 'user',
     });
   }
 

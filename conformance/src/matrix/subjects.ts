@@ -1,5 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CacheFactoryOptions, CachePlugin, FlowPlugin, IdpPlugin, Plugin } from '@oidcflow/core';
 import type { FlowKind, PluginModuleRef, Subject } from './subject.js';
 
@@ -46,6 +46,14 @@ function failedSubject(label: string, flowKind: FlowKind, flowName: string, erro
     modules: { cache: FILE_CACHE },
     loadError: `${label} could not be loaded: ${describeError(error)}`,
   };
+}
+
+/** A row label for a module: a path relative to the working directory, else the package name. */
+function displayName(module: string): string {
+  const specifier = moduleSpecifier(module);
+  if (!specifier.startsWith('file:')) return module;
+  const path = relative(process.cwd(), fileURLToPath(specifier)).replace(/[/\\]dist[/\\]index\.js$/, '');
+  return path.startsWith('..') ? fileURLToPath(specifier) : path;
 }
 
 /** A module given as a path becomes a file URL (for `import()` here and in child processes). */
@@ -160,7 +168,7 @@ export async function subjectsForPlugin(
   module: string,
   options: CompanionFlowOptions = {},
 ): Promise<Subject[]> {
-  const label = options.label ?? module;
+  const label = options.label ?? displayName(module);
   let plugin: Plugin;
   let factory: Factory;
   try {

@@ -10,10 +10,17 @@ export const audience: Scenario = {
   notApplicable(target, subject) {
     const support = target.capabilities.audience;
     if (!support) return `${target.name} is not set up with an audience`;
-    const style = subject.idpPlugin?.audienceParameter ?? 'audience';
-    if (subject.idpPlugin && support.sentAs !== 'mapper' && style !== support.sentAs && style !== 'both')
-      return `${target.name} takes the audience as "${support.sentAs}", this plugin sends "${style}"`;
-    return undefined;
+    if (!subject.idpPlugin) return undefined;
+    // An IdP plugin is written for its own IdP: it can only be shown working on a target that
+    // takes the audience the same way ('none' fits an IdP that maps it itself).
+    const style = subject.idpPlugin.audienceParameter ?? 'audience';
+    const fits =
+      style === support.sentAs ||
+      (style === 'both' && support.sentAs !== 'mapper') ||
+      (style === 'none' && support.sentAs === 'mapper');
+    return fits
+      ? undefined
+      : `${target.name} takes the audience ${support.sentAs === 'mapper' ? 'through a mapper' : `as "${support.sentAs}"`}; this plugin sends it as "${style}"`;
   },
   async run(cell) {
     const support = cell.target.capabilities.audience;

@@ -61,7 +61,7 @@ export const crossProcessRace: Scenario = {
     await cell.expireCachedAccessToken();
     const options = cell.options();
     const input: RaceChildInput = {
-      family: cell.subject.flowKind === 'client' ? 'client' : 'user',
+      family: cell.credentialsAuth ? 'client' : 'user',
       options: {
         issuer: options.issuer,
         clientId: options.clientId,

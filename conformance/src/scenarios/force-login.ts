@@ -12,11 +12,10 @@ export const forceLogin: Scenario = {
     const meter = cell.meter();
     const mark = meter.mark();
     const second = await cell.loggingInAuth({ forceLogin: true });
-    // Client credentials have no forceLogin option: login() is the same request.
-    const after =
-      cell.subject.flowKind === 'client'
-        ? (await second.auth.login()).accessToken
-        : await second.auth.getAccessToken();
+    // OidcCredentialsAuth has no forceLogin option: login() is the same request.
+    const after = cell.credentialsAuth
+      ? (await second.auth.login()).accessToken
+      : await second.auth.getAccessToken();
     await second.driver?.settled();
     check(after !== before, 'the cached token came back although a login was forced');
     if (second.driver) check(second.driver.opened.length === 1, 'the forced login opened no browser page');
