@@ -135,30 +135,6 @@ export function embeddedOidcflowError(error: unknown): OidcflowError | undefined
   return causeChain(error).find((link) => OidcflowError.isInstance(link)) as OidcflowError | undefined;
 }
 
-/** openid-client codes for an answer that failed its checks; the detail is in the cause. */
-const INVALID_ANSWER_CODES = new Set([
-  'OAUTH_INVALID_RESPONSE',
-  'OAUTH_PARSE_ERROR',
-  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
-  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
-  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
-]);
-
-/**
- * An answer openid-client refused ("invalid response encountered"), with the detail from its
- * cause, e.g. `"response" body "interval" property must be a positive number`.
- */
-export function invalidAnswerError(error: unknown, answer: string): OidcflowError | undefined {
-  const [outer, inner] = causeChain(error);
-  if (typeof outer?.code !== 'string' || !INVALID_ANSWER_CODES.has(outer.code)) return undefined;
-  const detail = inner?.message ?? outer.message ?? outer.code;
-  return new OidcflowError(
-    ErrorCode.TOKEN_RESPONSE_INVALID,
-    `The IdP's ${answer} failed validation: ${detail}. This is a problem with the IdP or its configuration; report it to its administrators.`,
-    { cause: error, flow: DEVICE_FLOW_NAME },
-  );
-}
-
 function fatalPollError(error: unknown, oauthError: string | undefined): unknown {
   const shape = error as ErrorShape;
   const description = shape.error_description;
@@ -183,10 +159,6 @@ function fatalPollError(error: unknown, oauthError: string | undefined): unknown
       details,
     );
   }
-  const embedded = embeddedOidcflowError(error);
-  if (embedded) return embedded;
-  return (
-    invalidAnswerError(error, 'token response') ??
-    toOidcflowError(error, 'issue tokens for the device login', DEVICE_FLOW_NAME)
-  );
+  // Core's conversion also unwraps its own errors (unreachable, TLS) and failed checks.
+  return toOidcflowError(error, 'issue tokens for the device login', DEVICE_FLOW_NAME);
 }

@@ -8,7 +8,7 @@ import {
 import type { DeviceVerification } from '../prompt/device-verification.js';
 import { terminalSafe } from '../prompt/terminal-safe.js';
 import { untilAborted } from './abort.js';
-import { embeddedOidcflowError, invalidAnswerError, unexpectedResponse } from './classify-poll-error.js';
+import { embeddedOidcflowError, unexpectedResponse } from './classify-poll-error.js';
 import { DEFAULT_INTERVAL_SECONDS, DEVICE_FLOW_NAME } from './constants.js';
 
 /** One device authorization (RFC 8628 §3.1–3.2): what to poll with and what to show. */
@@ -54,10 +54,7 @@ function startFailed(error: unknown, endpoint: string | undefined): unknown {
       },
     );
   }
-  return (
-    invalidAnswerError(error, 'device authorization response') ??
-    toOidcflowError(error, 'start the device login', DEVICE_FLOW_NAME)
-  );
+  return toOidcflowError(error, 'start the device login', DEVICE_FLOW_NAME);
 }
 
 /**
