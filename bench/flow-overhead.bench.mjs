@@ -41,6 +41,12 @@ export default async function flowOverheadBenchmarks({ log }) {
       },
       { rounds: ROUNDS, warmup: 20 },
     );
+    idp.requests.reset();
+    await memoryAuth.login();
+    const requestsPerLogin = idp.requests.count();
+    idp.requests.reset();
+    await client.clientCredentialsGrant(configuration);
+    const requestsPerRawGrant = idp.requests.count();
     const file = median(latencies.file);
     const memory = median(latencies.memory);
     const raw = median(latencies.raw);
@@ -60,6 +66,14 @@ export default async function flowOverheadBenchmarks({ log }) {
         ratio: round(memory / raw),
         goal: '—',
         unit: 'ms',
+      },
+      {
+        figure: '(e) breakdown: IdP requests per login() (a forced login discovers again)',
+        oidcflow: requestsPerLogin,
+        baseline: requestsPerRawGrant,
+        ratio: requestsPerLogin / requestsPerRawGrant,
+        goal: '—',
+        unit: 'req',
       },
     ];
   } finally {

@@ -52,7 +52,7 @@ export default async function roundTripBenchmarks({ log }) {
       baseline: rawGrants,
       ratio: oidcflowGrants / rawGrants,
       goal: '1',
-      unit: 'requests',
+      unit: 'req',
     });
     log(`(b) all requests including discovery: oidcflow ${oidcflowAll}`);
 
@@ -116,7 +116,7 @@ export default async function roundTripBenchmarks({ log }) {
         baseline: null,
         ratio: null,
         goal: '0',
-        unit: 'requests',
+        unit: 'req',
       },
       {
         figure: '(d) round trips: refresh (expired token, cached metadata)',
@@ -124,7 +124,7 @@ export default async function roundTripBenchmarks({ log }) {
         baseline: rawRefreshCount,
         ratio: refreshCount / rawRefreshCount,
         goal: '1',
-        unit: 'requests',
+        unit: 'req',
       },
       {
         figure: '(d) round trips: client credentials grant (expired token, cached metadata)',
@@ -132,7 +132,7 @@ export default async function roundTripBenchmarks({ log }) {
         baseline: rawGrantCount,
         ratio: regrantCount / rawGrantCount,
         goal: '1',
-        unit: 'requests',
+        unit: 'req',
       },
       {
         figure: '(d) round trips: first grant, nothing cached (discovery + grant)',
@@ -140,7 +140,7 @@ export default async function roundTripBenchmarks({ log }) {
         baseline: rawGrantCount,
         ratio: firstGrantCount / rawGrantCount,
         goal: '2',
-        unit: 'requests',
+        unit: 'req',
       },
       {
         figure: '(d) round trips: first grant with tokenEndpoint given (no discovery)',
@@ -148,7 +148,7 @@ export default async function roundTripBenchmarks({ log }) {
         baseline: rawGrantCount,
         ratio: overrideCount / rawGrantCount,
         goal: '1',
-        unit: 'requests',
+        unit: 'req',
       },
     );
     return rows;

@@ -146,13 +146,21 @@ function textTable(rows) {
   ].join('\n');
 }
 
+/** A Markdown table laid out as biome formats one: padded cells, numbers right-aligned. */
 function markdownTable(rows) {
   const escapePipes = (cell) => String(cell).replaceAll('|', '\\|');
-  return [
-    `| ${HEADER.join(' | ')} |`,
-    `| ${HEADER.map((_, column) => (column === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...rows.map((row) => `| ${cells(row).map(escapePipes).join(' | ')} |`),
-  ].join('\n');
+  const lines = [HEADER, ...rows.map((row) => cells(row).map(escapePipes))];
+  const widths = HEADER.map((_, column) => Math.max(3, ...lines.map((line) => line[column].length)));
+  const pad = (cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]));
+  const separator = widths.map((width, column) =>
+    column === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`,
+  );
+  return [lines[0], separator, ...lines.slice(1)]
+    .map(
+      (line, index) =>
+        `| ${line.map((cell, column) => (index === 1 ? cell : pad(cell, column))).join(' | ')} |`,
+    )
+    .join('\n');
 }
 
 function resultsMarkdown(sections) {
