@@ -30,7 +30,10 @@ export default async function cliStartupBenchmarks({ log }) {
         scope: 'openid',
       },
       flow: 'auth_code',
-      metadata: { document: { issuer: settings.issuer, token_endpoint: `${settings.issuer}/token` }, fetchedAt: now },
+      metadata: {
+        document: { issuer: settings.issuer, token_endpoint: `${settings.issuer}/token` },
+        fetchedAt: now,
+      },
       savedAt: now,
     });
 
@@ -38,7 +41,11 @@ export default async function cliStartupBenchmarks({ log }) {
     const env = { PATH: process.env.PATH ?? '', HOME: await directories.make('oidcflow-bench-home-') };
     const runProcess = (args, expectOutput) => () => {
       const start = performance.now();
-      const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      const result = spawnSync(process.execPath, args, {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
       const elapsed = performance.now() - start;
       if (result.status !== 0 || (expectOutput && !result.stdout.startsWith(expectOutput))) {
         throw new Error(`node ${args.join(' ')} exited with ${result.status}: ${result.stderr}`);

@@ -9,9 +9,22 @@ function block(name: string): string | undefined {
   return new RegExp(`<!-- ${name}:start[^>]*-->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1];
 }
 
+/** Cell contents only: the README's tables are padded by the formatter (biome), the renderer's are not. */
+function cells(markdown: string | undefined): string[][] {
+  return (markdown ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim().replace(/^-+$/, '---')),
+    );
+}
+
 it('the README option table and exit codes are those the CLI has (node scripts/update-readme.mjs)', () => {
-  expect(block('options')).toBe(renderOptionsMarkdown());
-  expect(block('exit-codes')).toBe(renderExitCodesMarkdown());
+  expect(cells(block('options'))).toEqual(cells(renderOptionsMarkdown()));
+  expect(cells(block('exit-codes'))).toEqual(cells(renderExitCodesMarkdown()));
 });
 
 it('the README covers every command and the sections users look for', () => {

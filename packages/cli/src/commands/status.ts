@@ -77,18 +77,20 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
     );
   }
   const blocks = report.entries.map((entry) => {
+    const expiresAt = Date.parse(entry.expiresAt);
+    // Within core's refresh margin a token still works but is no longer handed out.
+    const state = entry.valid ? 'valid' : expiresAt > now ? 'about to expire' : 'expired';
+    const renewal = entry.valid ? '' : entry.hasRefreshToken ? ', refreshable' : ', a login is needed';
     const token = entry.valid
-      ? style.green('valid')
-      : entry.hasRefreshToken
-        ? style.yellow('expired, refreshable')
-        : style.red('expired');
+      ? style.green(state)
+      : (entry.hasRefreshToken ? style.yellow : style.red)(`${state}${renewal}`);
     const rows: Array<[string, string]> = [
       ['issuer', entry.issuer],
       ['client id', entry.clientId],
       ['subject', entry.subject],
       ['flow', entry.flow],
       ['scopes', entry.scope ?? '(not reported by the IdP)'],
-      ['access token', `${token}, expires ${describeExpiry(Date.parse(entry.expiresAt), now)}`],
+      ['access token', `${token}; expires ${describeExpiry(expiresAt, now)}`],
       ['refresh token', entry.hasRefreshToken ? 'cached' : 'none'],
       ['id token', entry.hasIdToken ? 'cached' : 'none'],
       ['saved', entry.savedAt],

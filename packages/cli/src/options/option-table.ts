@@ -335,7 +335,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     choices: ['token', 'json', 'header', 'exec-credential'],
     defaultText: 'token',
     description:
-      'token: the access token alone; json; header: an Authorization header; exec-credential: for kubectl',
+      'what to print: the access token alone, json (with expiry and scope), an Authorization header, or a kubectl ExecCredential',
     commands: ['token'],
   },
   {
