@@ -1,3 +1,4 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import {
   type CachePlugin,
   cacheKeyFor,
@@ -208,6 +209,32 @@ describe('the client secret', () => {
     expect(output).toContain('oidcflow:'); // debug output was on, so the check means something
     expect(output).not.toContain(secret);
     expect(`${error.message} ${String(error.cause)} ${JSON.stringify(error)}`).not.toContain(secret);
+  });
+});
+
+describe('with the installed file cache', () => {
+  it('a corrupt cache file is a miss with one warning, and the grant replaces it', async () => {
+    const cachePath = await directories.make();
+    const warnings: string[] = [];
+    const options = {
+      issuer: idp.issuer,
+      clientId: idp.clients.ci.clientId,
+      clientSecret: idp.clients.ci.clientSecret,
+      cachePath,
+      env: {},
+      plugins: [createClientCredentialsFlow()],
+      logger: { debug: () => undefined, warn: (message: string) => warnings.push(message) },
+    };
+    const cacheFile = await new OidcCredentialsAuth(options).resolvedCachePath();
+    await mkdir(cachePath, { recursive: true, mode: 0o700 });
+    await writeFile(cacheFile!, '{"version": 1, "key": {"iss', { mode: 0o600 });
+
+    const token = await new OidcCredentialsAuth(options).getAccessToken();
+    expect(token).toBeTruthy();
+    expect(warnings).toEqual([expect.stringContaining('not valid JSON')]);
+    expect(JSON.parse(await readFile(cacheFile!, 'utf8')).version).toBe(1);
+    expect(await new OidcCredentialsAuth(options).getAccessToken()).toBe(token);
+    expect(grants()).toHaveLength(1);
   });
 });
 
