@@ -266,16 +266,28 @@ describe('java versions', () => {
 describe('process groups of a target', () => {
   const processGroupModule = new URL('../dist/targets/keycloak/process-group.js', import.meta.url);
 
-  /** A parent process that tracks a group (a `sleep` standing in for kc.sh + java); resolves with the group id. */
+  /**
+   * A parent process that tracks a group (a `sleep` standing in for kc.sh + java) and its
+   * temporary directory. Like a process that loaded testcontainers, it also has a signal-exit
+   * style listener that re-raises the signal only when it is the last listener.
+   */
   async function parentWithGroup() {
     if (!existsSync(fileURLToPath(processGroupModule))) {
       throw new Error('conformance/dist is missing: build first (pnpm --filter @oidcflow/conformance build)');
     }
+    const directory = await mkdtemp(join(workDirectory, 'run-'));
     const script = `
       import { spawn } from 'node:child_process';
       import { trackGroup } from ${JSON.stringify(processGroupModule.href)};
+      function polite(signal) {
+        if (process.listeners(signal).length === 1) {
+          process.off(signal, polite);
+          process.kill(process.pid, signal);
+        }
+      }
+      process.on('SIGINT', polite);
       const child = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
-      trackGroup(child.pid);
+      trackGroup(child.pid, ${JSON.stringify(directory)});
       process.stdout.write(child.pid + '\\n');
       setInterval(() => {}, 1000);
     `;
@@ -290,10 +302,12 @@ describe('process groups of a target', () => {
       parent.kill('SIGKILL');
       killGroup(groupId, 'SIGKILL');
     });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      parent.once('exit', (_code, signal) => resolve(signal)),
-    );
-    return { parent, groupId, exited };
+    // Bounded: a parent that ignores the signal shows up as 'still running', not as a hung test.
+    const exited = Promise.race([
+      new Promise<string | null>((resolve) => parent.once('exit', (_code, signal) => resolve(signal))),
+      sleep(10_000).then(() => 'still running'),
+    ]);
+    return { parent, groupId, directory, exited };
   }
 
   async function groupGoneWithin(groupId: number, timeoutMs: number): Promise<boolean> {
@@ -305,17 +319,21 @@ describe('process groups of a target', () => {
   }
 
   it('are killed when the parent gets SIGINT, and the parent still ends by SIGINT', async () => {
-    const { parent, groupId, exited } = await parentWithGroup();
+    const { parent, groupId, directory, exited } = await parentWithGroup();
     expect(groupAlive(groupId)).toBe(true);
     parent.kill('SIGINT');
     expect(await exited).toBe('SIGINT');
     expect(await groupGoneWithin(groupId, 2_000)).toBe(true);
+    expect(existsSync(directory)).toBe(false);
   });
 
   it('are killed by the watchdog when the parent is killed outright (SIGKILL)', async () => {
-    const { parent, groupId, exited } = await parentWithGroup();
+    const { parent, groupId, directory, exited } = await parentWithGroup();
     parent.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(await groupGoneWithin(groupId, 5_000)).toBe(true);
+    // The watchdog removes the directory right after the group; allow it a moment.
+    for (let attempt = 0; attempt < 20 && existsSync(directory); attempt += 1) await sleep(100);
+    expect(existsSync(directory)).toBe(false);
   });
 });

@@ -95,7 +95,7 @@ export async function startLocalKeycloak(options: LocalKeycloakOptions): Promise
     const groupId = child.pid;
     if (groupId === undefined)
       throw new Error('kc.sh could not be started (no pid); check that /bin/sh exists');
-    trackGroup(groupId);
+    trackGroup(groupId, runDirectory);
     let exitedWith: string | undefined;
     child.on('exit', (code, signal) => {
       exitedWith = signal ?? `exit code ${code}`;

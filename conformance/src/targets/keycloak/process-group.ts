@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -6,11 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * survives us: they are killed on stop(), on process exit, on SIGINT/SIGTERM/SIGHUP, and — when
  * this process is killed outright — by a small shell watchdog that notices our pid is gone.
  */
-const liveGroups = new Set<number>();
+/** Group id → the run's temporary directory (removed with it), if any. */
+const liveGroups = new Map<number, string | undefined>();
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function killAllNow(): void {
-  for (const groupId of liveGroups) killGroup(groupId, 'SIGKILL');
+  for (const [groupId, directory] of liveGroups) {
+    killGroup(groupId, 'SIGKILL');
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -18,6 +23,8 @@ function onSignal(signal: NodeJS.Signals): void {
   liveGroups.clear();
   uninstallHandlers();
   // Listening for a signal turns off Node's default exit; restore it when nobody else listens.
+  // Listeners like signal-exit (loaded with testcontainers) do the same check: ours runs first
+  // (prepended) and leaves, so the last polite listener sees itself alone and re-raises.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
@@ -26,7 +33,7 @@ function installHandlers(): void {
   if (installed) return;
   installed = true;
   process.on('exit', killAllNow);
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, onSignal);
+  for (const signal of FORWARDED_SIGNALS) process.prependListener(signal, onSignal);
 }
 
 function uninstallHandlers(): void {
@@ -57,12 +64,13 @@ export function groupAlive(groupId: number): boolean {
 
 /**
  * Registers a group (a child spawned with `detached: true`, so its pid is the group id) and
- * starts its watchdog.
+ * starts its watchdog. `temporaryDirectory` is removed along with the group when this process
+ * ends abruptly (stop() callers remove it themselves).
  */
-export function trackGroup(groupId: number): void {
-  liveGroups.add(groupId);
+export function trackGroup(groupId: number, temporaryDirectory?: string): void {
+  liveGroups.set(groupId, temporaryDirectory);
   installHandlers();
-  startWatchdog(groupId);
+  startWatchdog(groupId, temporaryDirectory);
 }
 
 /**
@@ -98,17 +106,16 @@ async function waitForGroupExit(groupId: number, timeoutMs: number): Promise<boo
  * A detached shell that polls once a second: when our process has gone (killed with SIGKILL,
  * where no handler runs) it kills the group; when the group has gone it exits by itself.
  */
-function startWatchdog(groupId: number): void {
+function startWatchdog(groupId: number, temporaryDirectory: string | undefined): void {
+  // After the group is gone: if our process is gone too, nobody else will remove the directory.
   const script =
-    'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; exit 0';
-  const watchdog = spawn(
-    '/bin/sh',
-    ['-c', script, 'oidcflow-keycloak-watchdog', String(process.pid), String(groupId)],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
+    'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; ' +
+    'if [ -n "$3" ] && ! kill -0 "$1" 2>/dev/null; then rm -rf "$3"; fi; exit 0';
+  const watchdogArgs = [String(process.pid), String(groupId), temporaryDirectory ?? ''];
+  const watchdog = spawn('/bin/sh', ['-c', script, 'oidcflow-keycloak-watchdog', ...watchdogArgs], {
+    detached: true,
+    stdio: 'ignore',
+  });
   watchdog.on('error', () => {}); // Without /bin/sh the in-process handlers still cover normal exits.
   watchdog.unref();
 }
