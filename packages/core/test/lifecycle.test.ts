@@ -200,4 +200,22 @@ describe('client credentials lifecycle', () => {
     expect(await new OidcCredentialsAuth(options).getAccessToken()).toBe(token);
     expect(tokenRequests('client_credentials')).toBe(1);
   });
+
+  it('a forced login() reuses the cached metadata: 1 request (the grant), no discovery', async () => {
+    const cache = createMemoryCache();
+    const options = {
+      issuer: idp.issuer,
+      clientId: idp.clients.ci.clientId,
+      clientSecret: idp.clients.ci.clientSecret,
+      plugins: [cache],
+      logger: silentLogger,
+      env: {},
+    };
+    await new OidcCredentialsAuth(options).getAccessToken();
+    idp.requests.reset();
+    await new OidcCredentialsAuth(options).login();
+    expect(idp.requests.discoveryRequests()).toBe(0);
+    expect(idp.requests.count()).toBe(1);
+    expect(tokenRequests('client_credentials')).toBe(1);
+  });
 });

@@ -48,4 +48,26 @@ describe('toOidcflowError', () => {
     expect(error.oauthErrorDescription).toBe('the user said no');
     expect(error.status).toBe(400);
   });
+
+  it('a WWW-Authenticate challenge (a 401 for a wrong client secret) is read like a JSON error', () => {
+    const challenge = Object.assign(new Error('server responded with a challenge'), {
+      name: 'WWWAuthenticateChallengeError',
+      status: 401,
+      cause: [
+        {
+          scheme: 'basic',
+          parameters: {
+            realm: 'x',
+            error: 'invalid_client',
+            error_description: 'client authentication failed',
+          },
+        },
+      ],
+    });
+    const error = converted(challenge);
+    expect(error.code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
+    expect(error.oauthError).toBe('invalid_client');
+    expect(error.message).toContain('Check clientId and clientSecret');
+    expect(error.status).toBe(401);
+  });
 });

@@ -12,7 +12,6 @@ import {
   toOidcflowError,
   toSearchParams,
 } from '@oidcflow/core';
-import { asResponseBodyError } from './challenge-error.js';
 
 export const CLIENT_CREDENTIALS_FLOW_NAME = 'client_credentials';
 const GRANT_TYPE = 'client_credentials';
@@ -58,7 +57,7 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
     return tokenSetFromResponse(response, context.ports.clock.now());
   } catch (error) {
     throw toOidcflowError(
-      asResponseBodyError(error),
+      error,
       'issue a token for the client credentials grant',
       CLIENT_CREDENTIALS_FLOW_NAME,
     );

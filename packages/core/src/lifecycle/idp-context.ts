@@ -29,14 +29,20 @@ function overridesSuffice(runtime: AuthRuntime): boolean {
   return Boolean(authorizationEndpoint || deviceAuthorizationEndpoint);
 }
 
-export async function createRuntimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
+/** The runtime's HTTP client: made once, then reused by every request of the instance. */
+export function runtimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
   const options = runtime.options;
-  return createHttpClient({
+  runtime.http ??= createHttpClient({
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
     timeoutSeconds: options.httpTimeoutSeconds ?? 30,
     env: runtime.env,
     home: runtime.home,
   });
+  // A bad caCertPath is reported now and tried again next time.
+  runtime.http.catch(() => {
+    runtime.http = undefined;
+  });
+  return runtime.http;
 }
 
 /**
@@ -139,7 +145,24 @@ export function requestAdjustments(
   return adjustments;
 }
 
-export async function sessionFor(
+/** The openid-client session for `metadata`, reused while the metadata stays the same. */
+export function sessionFor(
+  runtime: AuthRuntime,
+  http: HttpClient,
+  metadata: ServerMetadata,
+): Promise<OpenIdSession> {
+  const metadataJson = JSON.stringify(metadata);
+  if (runtime.session?.metadataJson !== metadataJson) {
+    const session = createSession(runtime, http, metadata);
+    session.catch(() => {
+      if (runtime.session?.session === session) runtime.session = undefined;
+    });
+    runtime.session = { metadataJson, session };
+  }
+  return runtime.session.session;
+}
+
+async function createSession(
   runtime: AuthRuntime,
   http: HttpClient,
   metadata: ServerMetadata,

@@ -1,7 +1,9 @@
 import type { OidcAuthOptions } from '../config/options.js';
 import type { ResolvedIdentity } from '../config/resolve-identity.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
+import type { OpenIdSession } from '../protocol/openid-session.js';
 import type { CacheKey, CachePlugin, FlowFamily } from '../spec/cache.js';
 
 /** What the lifecycle needs of one `OidcAuth`/`OidcCredentialsAuth`, resolved once. */
@@ -20,4 +22,11 @@ export interface AuthRuntime {
   home: string;
   logger: Logger;
   ports: FlowPorts;
+  /**
+   * Made on first use and kept for the instance's life, so later refreshes and logins reuse
+   * the connection (and its TLS session). Idle sockets do not keep the process alive.
+   */
+  http?: Promise<HttpClient>;
+  /** The openid-client session for the metadata it was made from. */
+  session?: { metadataJson: string; session: Promise<OpenIdSession> };
 }

@@ -10,7 +10,7 @@ import type { FlowPlugin, FlowRunContext, LoginSettings } from '../spec/flow.js'
 import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { isFresh } from './freshness.js';
-import { createRuntimeHttp, requestAdjustments, resolveMetadata, sessionFor } from './idp-context.js';
+import { requestAdjustments, resolveMetadata, runtimeHttp, sessionFor } from './idp-context.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -99,31 +99,29 @@ export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Prom
   return cache.withLock(
     key,
     async () => {
-      const entry = mode === 'force-login' ? undefined : await cache.get(key);
-      if (entry && isFresh(entry, now())) return entry.tokens;
-      const http = await createRuntimeHttp(runtime);
-      try {
-        if (entry?.tokens.refreshToken) {
-          try {
-            const metadata = await resolveMetadata(runtime, http, entry.metadata, now());
-            const session = await sessionFor(runtime, http, metadata.document);
-            const adjustments = requestAdjustments(runtime, metadata.document, entry.flow);
-            const tokens = await refreshTokens(session, entry.tokens, adjustments.tokenParameters, now);
-            await cache.set(key, { tokens, flow: entry.flow, metadata, savedAt: now() });
-            runtime.logger.debug('refreshed the access token');
-            return tokens;
-          } catch (error) {
-            if (!(error instanceof RefreshRejected)) throw error;
-            runtime.logger.debug('the refresh token was rejected (invalid_grant); logging in again');
-            await cache.delete(key);
-          }
+      // A forced login ignores the cached tokens but still uses the cached metadata.
+      const entry = await cache.get(key);
+      const usable = mode === 'force-login' ? undefined : entry;
+      if (usable && isFresh(usable, now())) return usable.tokens;
+      const http = await runtimeHttp(runtime);
+      if (usable?.tokens.refreshToken) {
+        try {
+          const metadata = await resolveMetadata(runtime, http, usable.metadata, now());
+          const session = await sessionFor(runtime, http, metadata.document);
+          const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
+          const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now);
+          await cache.set(key, { tokens, flow: usable.flow, metadata, savedAt: now() });
+          runtime.logger.debug('refreshed the access token');
+          return tokens;
+        } catch (error) {
+          if (!(error instanceof RefreshRejected)) throw error;
+          runtime.logger.debug('the refresh token was rejected (invalid_grant); logging in again');
+          await cache.delete(key);
         }
-        const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');
-        await cache.set(key, fresh);
-        return fresh.tokens;
-      } finally {
-        await http.close();
       }
+      const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');
+      await cache.set(key, fresh);
+      return fresh.tokens;
     },
     runtime.options.signal ? { signal: runtime.options.signal } : undefined,
   );
@@ -146,56 +144,52 @@ export interface ExplainReport {
 
 /** What `obtainTokens` would do for a login, without logging in. */
 export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
-  const http = await createRuntimeHttp(runtime);
+  const http = await runtimeHttp(runtime);
+  const cached = (await runtime.cache.get(runtime.key))?.metadata;
+  const metadata = await resolveMetadata(runtime, http, cached, runtime.ports.clock.now());
+  const registry = await Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
+  const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
+  const report: ExplainReport = {
+    issuer: runtime.identity.issuer,
+    clientId: runtime.identity.clientId,
+    scopes: runtime.identity.scopes,
+    requestedFlow: runtime.requestedFlow,
+    flows: [],
+    environment,
+    cache: { plugin: runtime.cache.name },
+    metadataSource: metadata === cached ? 'cache' : metadata.synthesized ? 'overrides' : 'discovery',
+  };
+  if (runtime.identity.audience) report.audience = runtime.identity.audience;
+  const path = runtime.cache.resolvedCachePath(runtime.key);
+  if (path) report.cache.path = path;
+  const context = {
+    metadata: metadata.document,
+    environment,
+    hasClientSecret: Boolean(runtime.clientSecret),
+    hasPrivateKey: Boolean(runtime.privateKeyPath),
+    requestedFlow: runtime.requestedFlow,
+  };
   try {
-    const cached = (await runtime.cache.get(runtime.key))?.metadata;
-    const metadata = await resolveMetadata(runtime, http, cached, runtime.ports.clock.now());
-    const registry = await Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
-    const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
-    const report: ExplainReport = {
-      issuer: runtime.identity.issuer,
-      clientId: runtime.identity.clientId,
-      scopes: runtime.identity.scopes,
-      requestedFlow: runtime.requestedFlow,
-      flows: [],
-      environment,
-      cache: { plugin: runtime.cache.name },
-      metadataSource: metadata === cached ? 'cache' : metadata.synthesized ? 'overrides' : 'discovery',
-    };
-    if (runtime.identity.audience) report.audience = runtime.identity.audience;
-    const path = runtime.cache.resolvedCachePath(runtime.key);
-    if (path) report.cache.path = path;
-    const context = {
-      metadata: metadata.document,
-      environment,
-      hasClientSecret: Boolean(runtime.clientSecret),
-      hasPrivateKey: Boolean(runtime.privateKeyPath),
-      requestedFlow: runtime.requestedFlow,
-    };
-    try {
-      const selection = selectFlow(registry.flows, context, runtime.family);
-      report.flows = selection.decisions;
-      if (selection.chosen) report.chosen = selection.chosen.name;
-      else {
-        const error = noFlowAvailable(selection.decisions);
-        report.problem = { code: error.code, message: error.message };
-      }
-    } catch (error) {
-      const failure = error as { code: string; message: string };
-      report.problem = { code: failure.code, message: failure.message };
-      report.flows = selectFlow(
-        registry.flows,
-        { ...context, requestedFlow: 'auto' },
-        runtime.family,
-      ).decisions.map((d) => ({
-        ...d,
-        chosen: false,
-      }));
+    const selection = selectFlow(registry.flows, context, runtime.family);
+    report.flows = selection.decisions;
+    if (selection.chosen) report.chosen = selection.chosen.name;
+    else {
+      const error = noFlowAvailable(selection.decisions);
+      report.problem = { code: error.code, message: error.message };
     }
-    return report;
-  } finally {
-    await http.close();
+  } catch (error) {
+    const failure = error as { code: string; message: string };
+    report.problem = { code: failure.code, message: failure.message };
+    report.flows = selectFlow(
+      registry.flows,
+      { ...context, requestedFlow: 'auto' },
+      runtime.family,
+    ).decisions.map((d) => ({
+      ...d,
+      chosen: false,
+    }));
   }
+  return report;
 }
 
 /** Drops the cached entry and revokes its tokens where the IdP advertises revocation. */
@@ -207,7 +201,7 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
     await cache.delete(key);
     const revocationEndpoint = entry.metadata?.document.revocation_endpoint;
     if (!revocationEndpoint) return { removed: true, revoked: false };
-    const http = await createRuntimeHttp(runtime);
+    const http = await runtimeHttp(runtime);
     try {
       const session = await sessionFor(runtime, http, entry.metadata!.document);
       const token = entry.tokens.refreshToken ?? entry.tokens.accessToken;
@@ -219,8 +213,6 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
         `the tokens were removed from the cache, but revoking them at the IdP failed (${(error as Error).message}); they stay valid until they expire.`,
       );
       return { removed: true, revoked: false };
-    } finally {
-      await http.close();
     }
   });
 }

@@ -10,10 +10,40 @@ interface ResponseBodyErrorShape {
   message?: string;
 }
 
-/** The OAuth `error` of an openid-client `ResponseBodyError`, if it is one. */
+interface ChallengeShape {
+  parameters?: Record<string, unknown>;
+}
+
+/**
+ * The OAuth `error` and `error_description` the IdP answered with: from a JSON body
+ * (`ResponseBodyError`), or from a `WWW-Authenticate` challenge (`WWWAuthenticateChallengeError`,
+ * e.g. oidc-provider's 401 for a wrong client secret).
+ */
+function oauthErrorFields(error: unknown): { error: string; description?: string } | undefined {
+  const shape = error as (ResponseBodyErrorShape & { cause?: unknown }) | null;
+  if (shape?.name === 'ResponseBodyError' && typeof shape.error === 'string') {
+    return {
+      error: shape.error,
+      ...(shape.error_description ? { description: shape.error_description } : {}),
+    };
+  }
+  if (shape?.name === 'WWWAuthenticateChallengeError' && Array.isArray(shape.cause)) {
+    const parameters = (shape.cause as ChallengeShape[]).find(
+      (challenge) => typeof challenge?.parameters?.error === 'string',
+    )?.parameters;
+    if (!parameters) return undefined;
+    const description = parameters.error_description;
+    return {
+      error: parameters.error as string,
+      ...(typeof description === 'string' && description ? { description } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** The OAuth `error` the IdP answered with (JSON body or `WWW-Authenticate` challenge), if any. */
 export function oauthErrorOf(error: unknown): string | undefined {
-  const shape = error as ResponseBodyErrorShape | null;
-  return typeof shape?.error === 'string' && shape.name === 'ResponseBodyError' ? shape.error : undefined;
+  return oauthErrorFields(error)?.error;
 }
 
 /** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
@@ -53,9 +83,9 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     });
   }
   const base = { cause: error, ...(flow ? { flow } : {}), ...(shape.status ? { status: shape.status } : {}) };
-  const oauthError = oauthErrorOf(error);
-  if (oauthError) {
-    const description = shape.error_description;
+  const fields = oauthErrorFields(error);
+  if (fields) {
+    const { error: oauthError, description } = fields;
     const said = description ? `${oauthError}: ${description}` : oauthError;
     const withOauth = { ...base, oauthError, ...(description ? { oauthErrorDescription: description } : {}) };
     switch (oauthError) {
