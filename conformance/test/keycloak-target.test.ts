@@ -38,6 +38,9 @@ beforeAll(async () => {
   } catch (error) {
     if (!(error instanceof TargetUnavailable)) throw error;
     unavailableReason = error.message;
+    console.info(
+      `Keycloak cannot run here: ${unavailableReason}${keycloakRequired ? ' (required by OIDCFLOW_REQUIRE)' : ''}`,
+    );
   }
 }, 300_000);
 
@@ -51,7 +54,6 @@ function target(context: TestContext): RunningKeycloak {
   if (running) return running;
   const reason = `Keycloak cannot run here: ${unavailableReason ?? 'it did not start'}`;
   if (keycloakRequired) throw new Error(`${reason} (OIDCFLOW_REQUIRE includes keycloak)`);
-  console.info(`skipped: ${reason}`);
   context.skip(reason);
   throw new Error('unreachable');
 }
