@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OidcflowError } from '@oidcflow/core';
 import type { BrowserProvider } from '../browser-bridge/browser-provider.js';
 import { type Scenario, ScenarioFailure, ScenarioSkip } from '../scenarios/scenario.js';
+import { bounded } from '../support/bounded.js';
 import type { TrafficMeter } from '../support/traffic.js';
 import type { RunningTarget } from '../targets/target.js';
 import type { CellResult, SkipCause } from './cell.js';
@@ -19,6 +20,7 @@ export interface CellRunContext {
   runDirectory: string;
   timeoutMs: number;
   required: ReadonlySet<SkipCause>;
+  progress?: (line: string) => void;
 }
 
 const MAX_DETAIL = 600;
@@ -111,7 +113,9 @@ export async function runCell(context: CellRunContext): Promise<CellResult> {
     clearTimeout(timer);
     if (!controller.signal.aborted) controller.abort(new Error('the cell ended'));
     target.tokenScript?.clear();
-    await harness.close();
+    await bounded(harness.close(), 15_000, () =>
+      context.progress?.(`${target.name}: a browser context did not close`),
+    );
     await rm(workDir, { recursive: true, force: true }).catch(() => {});
   }
 }

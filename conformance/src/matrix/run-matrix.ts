@@ -5,6 +5,7 @@ import type { BrowserProvider } from '../browser-bridge/browser-provider.js';
 import { launchChromium } from '../browser-bridge/chromium.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { bounded } from '../support/bounded.js';
 import { createTrafficMeter } from '../support/traffic.js';
 import type { ConformanceTarget, RunningTarget } from '../targets/target.js';
 import { TargetUnavailable } from '../targets/target.js';
@@ -100,6 +101,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
           runDirectory,
           timeoutMs: options.cellTimeoutMs ?? 120_000,
           required,
+          progress,
         });
         progress(
           `${target.name} × ${subject.label} × ${scenario.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s) ${result.status === 'passed' ? '' : result.detail}`,
@@ -107,10 +109,17 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
         cells.push(result);
       }
     } finally {
-      await traffic?.stop();
-      await running
-        .stop()
-        .catch((error: unknown) => progress(`${target.name}: stop failed: ${describeFailure(error)}`));
+      if (traffic)
+        await bounded(traffic.stop(), 5_000, () =>
+          progress(`${target.name}: the request meter did not stop`),
+        );
+      await bounded(
+        running
+          .stop()
+          .catch((error: unknown) => progress(`${target.name}: stop failed: ${describeFailure(error)}`)),
+        60_000,
+        () => progress(`${target.name}: did not stop within 60 s`),
+      );
     }
     return { entry: { name: target.name, status: 'started', detail: running.description, startMs }, cells };
   };
@@ -133,7 +142,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
       summary: summarize(cells),
     };
   } finally {
-    if (ownBrowser) await browser.close().catch(() => {});
+    if (ownBrowser)
+      await bounded(browser.close(), 15_000, () => progress('the browser did not close in time'));
     await rm(runDirectory, { recursive: true, force: true }).catch(() => {});
   }
 }

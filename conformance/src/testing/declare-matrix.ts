@@ -43,6 +43,10 @@ export function declareMatrixTests(options: MatrixTestOptions): void {
           targets: options.targets.map((name) => createTarget(name)),
           scenarios,
           required: options.required ?? requiredFromEnv(),
+          // Target events and cells that did not pass, as they happen: a long run shows where it is.
+          progress: (line) => {
+            if (!line.includes(': passed (')) process.stderr.write(`conformance: ${line}\n`);
+          },
         });
       } catch (error) {
         runError = error;
