@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { interruptionOf } from './interrupt.js';
 import type { CliIo, CommandContext, CommandRunner, OutputStream } from './io.js';
 import { COMMAND_NAMES, type CommandName } from './options/option-table.js';
@@ -20,8 +20,8 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
 };
 
 export function cliVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
+  // By the package's own name, so it works from any file of the build (bundled or not).
+  return (createRequire(import.meta.url)('@oidcflow/cli/package.json') as { version: string }).version;
 }
 
 function isCommandName(value: string): value is CommandName {

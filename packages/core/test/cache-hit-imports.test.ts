@@ -34,7 +34,7 @@ describe('the cache-hit path', () => {
     expect(stdout).toBe('hit');
     const loaded = readFileSync(importLog, 'utf8').split('\n').filter(Boolean);
     // The log is real: core and the file cache were loaded.
-    expect(loaded.some((url) => url.includes('/core/dist/auth/auth-base.js'))).toBe(true);
+    expect(loaded.some((url) => url.includes('/core/dist/index.js'))).toBe(true);
     expect(loaded.some((url) => url.includes('/cache-file/dist/'))).toBe(true);
     const forbidden = loaded.filter((url) =>
       /openid-client|oauth4webapi|jose|undici|flow-authcode|flow-device|flow-credentials|slow-path|http-client/.test(

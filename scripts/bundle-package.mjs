@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs after `tsc` in a package's build: bundles each entry of its `exports` map (dist/*.js as
+// tsc wrote them) into one file, with the parts loaded by `import()` split into dist/chunks/.
+// A cache hit then loads one file per package instead of dozens: Node's cost for a new process
+// grows with the number of module files. Other packages and Node built-ins stay external;
+// tsc's .d.ts files stay as they are. Usage: node ../../scripts/bundle-package.mjs (in a package).
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { build } from 'rolldown';
+
+const packageDirectory = process.cwd();
+const manifest = JSON.parse(await readFile(join(packageDirectory, 'package.json'), 'utf8'));
+const dist = join(packageDirectory, 'dist');
+
+/** `./dist/x.js` targets of the exports map and of `bin`. */
+function entryFiles() {
+  const targets = new Set();
+  const visit = (value) => {
+    if (typeof value === 'string') {
+      if (value.startsWith('./dist/') && value.endsWith('.js')) targets.add(value.slice('./dist/'.length));
+    } else if (value && typeof value === 'object') {
+      for (const nested of Object.values(value)) visit(nested);
+    }
+  };
+  visit(manifest.exports);
+  visit(manifest.bin);
+  return [...targets];
+}
+
+async function listFiles(directory) {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+const entries = entryFiles();
+const input = Object.fromEntries(entries.map((file) => [file.replace(/\.js$/, ''), join(dist, file)]));
+const compiled = (await listFiles(dist)).filter((file) => /\.js(\.map)?$/.test(file));
+
+// Bundle into memory first: the inputs are the files about to be replaced.
+const bundle = await build({
+  input,
+  platform: 'node',
+  // Only this package's own files go in; every package (and node:*) is imported at run time.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  logLevel: 'warn',
+  write: false,
+  output: {
+    dir: dist,
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    sourcemap: true,
+  },
+});
+
+await Promise.all(compiled.map((file) => rm(file, { force: true })));
+await rm(join(dist, 'chunks'), { recursive: true, force: true });
+for (const item of bundle.output) {
+  const target = join(dist, item.fileName);
+  await mkdir(join(target, '..'), { recursive: true });
+  await writeFile(target, item.type === 'chunk' ? item.code : item.source);
+  if (item.type === 'chunk' && item.map) await writeFile(`${target}.map`, item.map.toString());
+}
+const written = bundle.output
+  .filter((item) => item.type === 'chunk')
+  .map((item) => relative(packageDirectory, join(dist, item.fileName)));
+if (process.env.OIDCFLOW_BUNDLE_VERBOSE) console.log(`bundled ${manifest.name}: ${written.join(', ')}`);
