@@ -174,6 +174,34 @@ describe('the Keycloak conformance target', () => {
     expect(reused.body.error).toBe('invalid_grant');
   });
 
+  it('types the user code on the plain verification page and refuses the device', async (context) => {
+    const keycloak = target(context);
+    const client = keycloak.clients.device!;
+    const authorization = await postForm(`${keycloak.issuer}/protocol/openid-connect/auth/device`, {
+      client_id: client.clientId,
+      scope: client.scopes.join(' '),
+    });
+    const { device_code, user_code, verification_uri } = authorization.body as Record<string, string>;
+    const page = await (await (await launchBrowser()).newContext()).newPage();
+    try {
+      await page.goto(verification_uri!);
+      await keycloak.pages.completeDeviceVerification(page, {
+        user: keycloak.user,
+        userCode: user_code!,
+        consent: 'deny',
+      });
+    } finally {
+      await page.context().close();
+    }
+    const { status, body } = await postForm(`${keycloak.issuer}/protocol/openid-connect/token`, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: client.clientId,
+      device_code: device_code!,
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('access_denied');
+  });
+
   it('lets the auth code + PKCE login be approved, then refused although approved before', async (context) => {
     const keycloak = target(context);
     const client = keycloak.clients.auth_code!;
