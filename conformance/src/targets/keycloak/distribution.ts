@@ -207,7 +207,7 @@ async function download(input: ObtainInput & { partPath: string }): Promise<void
     () => controller.abort(new Error(`no complete download within ${input.timeoutMs} ms`)),
     input.timeoutMs,
   );
-  let stall = setTimeout(() => {}, 0);
+  let stall: NodeJS.Timeout | undefined;
   const armStallTimer = () => {
     clearTimeout(stall);
     stall = setTimeout(

@@ -69,8 +69,9 @@ async function startKeycloakTarget(options: KeycloakTargetOptions): Promise<Runn
   };
   let description: string;
   let chosen: 'container' | 'local';
-  if (runtime === 'container' || (runtime === 'auto' && (await containerEngineAvailable()))) {
-    if (runtime === 'container' && !(await containerEngineAvailable())) {
+  const useContainer = runtime !== 'local' && (await containerEngineAvailable());
+  if (runtime === 'container' || useContainer) {
+    if (!useContainer) {
       throw new TargetUnavailable(
         'no container engine answers (testcontainers found no working runtime); start Docker, or use OIDCFLOW_KEYCLOAK_RUNTIME=local',
         'keycloak',
