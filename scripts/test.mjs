@@ -8,7 +8,12 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (command, args, extra = {}) =>
-  spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }, ...extra });
+  spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    ...extra,
+  });
 
 const build = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 if (build.status !== 0) {
@@ -18,7 +23,15 @@ if (build.status !== 0) {
 
 const reportDir = mkdtempSync(join(tmpdir(), 'oidcflow-test-'));
 const reportFile = join(reportDir, 'vitest.json');
-const vitest = run('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...process.argv.slice(2)]);
+const vitest = run('pnpm', [
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportFile}`,
+  ...process.argv.slice(2),
+]);
 
 let passed = 0;
 let failed = 0;
@@ -29,7 +42,9 @@ try {
   failed = report.numFailedTests;
   skipped = report.numPendingTests + report.numTodoTests;
   // A test file that failed to load counts as a failure even when no test in it ran.
-  failed += report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  failed += report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
 } catch {
   failed += 1;
   console.error('oidcflow: the vitest report could not be read; counting the run as failed.');
