@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import type { Browser, BrowserContext, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import {
   type BrowserProvider,
   type BrowserSession,
@@ -35,10 +35,35 @@ function isAllowed(url: string, hosts: readonly string[]): boolean {
   }
 }
 
+/**
+ * Resolves when every page has loaded what its last main-frame navigation asked for (or after
+ * `timeoutMs`). Chromium can ignore a close that arrives while a navigation commits — the flow
+ * ends as soon as the callback is served, often before the result page loaded — and the
+ * context then never closes.
+ */
+function trackNavigations(context: BrowserContext, timeoutMs: number): () => Promise<unknown> {
+  const loads = new Map<Page, Promise<unknown>>();
+  context.on('page', (page) => {
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+        loads.set(
+          page,
+          page.waitForEvent('load', { timeout: timeoutMs }).catch(() => undefined),
+        );
+      }
+    });
+  });
+  return () => Promise.all(loads.values());
+}
+
 function session(context: BrowserContext): BrowserSession {
+  const navigationsSettled = trackNavigations(context, 3_000);
   return {
     newPage: () => context.newPage(),
-    close: () => context.close(),
+    async close() {
+      await navigationsSettled();
+      await context.close();
+    },
   };
 }
 

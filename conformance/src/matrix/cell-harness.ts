@@ -68,13 +68,9 @@ export class CellHarness {
     });
   }
 
-  /**
-   * The client credentials flow runs in OidcCredentialsAuth. That class always asks for the flow
-   * named `client_credentials`, so a third party's client flow of another name runs in OidcAuth
-   * with `flow` set to its name (and its tokens are cached as user tokens).
-   */
+  /** Client flows (the first-party one or a third party's) run in OidcCredentialsAuth. */
   get credentialsAuth(): boolean {
-    return this.subject.flowKind === 'client' && this.subject.flowName === 'client_credentials';
+    return this.subject.flowKind === 'client';
   }
 
   get signal(): AbortSignal {
@@ -135,7 +131,7 @@ export class CellHarness {
       logger,
       signal: this.controller.signal,
       ports: { output, openUrl: (url) => this.unexpectedLogin(url) },
-      ...(this.credentialsAuth ? {} : { flow: this.subject.flowName }),
+      flow: this.subject.flowName,
       ...(this.client.clientSecret ? { clientSecret: this.client.clientSecret } : {}),
       ...(this.target.caCertPath ? { caCertPath: this.target.caCertPath } : {}),
     };

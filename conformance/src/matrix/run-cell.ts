@@ -114,7 +114,7 @@ export async function runCell(context: CellRunContext): Promise<CellResult> {
     if (!controller.signal.aborted) controller.abort(new Error('the cell ended'));
     target.tokenScript?.clear();
     await bounded(harness.close(), 15_000, () =>
-      context.progress?.(`${target.name}: a browser context did not close`),
+      context.progress?.(`${target.name} × ${scenario.name}: a browser context did not close`),
     );
     await rm(workDir, { recursive: true, force: true }).catch(() => {});
   }

@@ -13,7 +13,8 @@ import { AuthBase } from './auth-base.js';
 export class OidcCredentialsAuth extends AuthBase {
   constructor(options: OidcCredentialsAuthOptions = {}) {
     const env = options.env ?? process.env;
-    super({ ...options, flow: 'client_credentials' }, 'client', 'client_credentials', {
+    const flow = options.flow ?? 'client_credentials';
+    super({ ...options, flow }, 'client', flow, {
       clientSecret: options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
       privateKeyPath: options.privateKeyPath || env.OIDCFLOW_PRIVATE_KEY_PATH || undefined,
     });
@@ -45,6 +46,10 @@ export class OidcCredentialsAuth extends AuthBase {
   }
   get deviceAuthorizationEndpoint(): string | undefined {
     return this.options.deviceAuthorizationEndpoint;
+  }
+  /** `client_credentials`, or the third-party client flow given. */
+  get flow(): string {
+    return this.options.flow ?? 'client_credentials';
   }
   /** The secret as given (not the one read from the environment). */
   get clientSecret(): string {

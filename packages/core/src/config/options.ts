@@ -84,6 +84,8 @@ export interface OidcAuthOptions extends CommonAuthOptions {
 export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
   /** Client secret. Absent: the `OIDCFLOW_CLIENT_SECRET` environment variable. */
   clientSecret?: string;
+  /** A third party's client flow (family `client`) to use instead. @default 'client_credentials' */
+  flow?: string;
 }
 
 export const DEFAULTS = {

@@ -49,6 +49,15 @@ export function selectFlow(
       });
       continue;
     }
+    if (requested !== 'auto' && plugin.name === requested && plugin.family !== family) {
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        family === 'user'
+          ? `The ${requested} flow obtains tokens for the client itself, not a user: use OidcCredentialsAuth (oidcflow --flow ${requested}).`
+          : `The ${requested} flow is a user login: use OidcAuth for it, not OidcCredentialsAuth.`,
+        { flow: requested },
+      );
+    }
     if (requested !== 'auto' && plugin.name !== requested) {
       decisions.push({
         name: plugin.name,
