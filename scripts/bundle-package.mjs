@@ -5,7 +5,7 @@
 // grows with the number of module files. Other packages and Node built-ins stay external;
 // tsc's .d.ts files stay as they are. Usage: node ../../scripts/bundle-package.mjs (in a package).
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'rolldown';
 
 const packageDirectory = process.cwd();
@@ -61,7 +61,3 @@ for (const item of bundle.output) {
   await writeFile(target, item.type === 'chunk' ? item.code : item.source);
   if (item.type === 'chunk' && item.map) await writeFile(`${target}.map`, item.map.toString());
 }
-const written = bundle.output
-  .filter((item) => item.type === 'chunk')
-  .map((item) => relative(packageDirectory, join(dist, item.fileName)));
-if (process.env.OIDCFLOW_BUNDLE_VERBOSE) console.log(`bundled ${manifest.name}: ${written.join(', ')}`);

@@ -82,7 +82,9 @@ export async function recordRequest(
   for (const [name, value] of form ?? []) {
     const shown = SECRET_PARAMETERS.has(name) ? '[redacted]' : value;
     entry.parameters[name] = shown;
-    (entry.repeated[name] ??= []).push(shown);
+    const values = entry.repeated[name] ?? [];
+    values.push(shown);
+    entry.repeated[name] = values;
   }
   const grantType = form?.get('grant_type');
   if (grantType) entry.grantType = grantType;

@@ -4,6 +4,7 @@ import type { HttpClient } from '../http/http-client.js';
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
+import type { Registry } from '../registry/registry.js';
 import type { CacheKey, CachePlugin, FlowFamily } from '../spec/cache.js';
 
 /** What the lifecycle needs of one `OidcAuth`/`OidcCredentialsAuth`, resolved once. */
@@ -27,6 +28,7 @@ export interface AuthRuntime {
    * the connection (and its TLS session). Idle sockets do not keep the process alive.
    */
   http?: Promise<HttpClient>;
+  registry?: Promise<Registry>;
   /** The openid-client session for the metadata it was made from. */
   session?: { metadataJson: string; session: Promise<OpenIdSession> };
 }

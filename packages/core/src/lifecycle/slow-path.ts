@@ -16,6 +16,15 @@ import type { AuthRuntime } from './runtime.js';
 
 export type ObtainMode = 'normal' | 'force-login';
 
+/** The instance's plugins: the installed first-party packages are looked up once. */
+function runtimeRegistry(runtime: AuthRuntime): Promise<Registry> {
+  runtime.registry ??= Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
+  runtime.registry.catch(() => {
+    runtime.registry = undefined;
+  });
+  return runtime.registry;
+}
+
 function loginSettings(runtime: AuthRuntime): LoginSettings {
   const o = runtime.options;
   const settings: LoginSettings = {
@@ -35,7 +44,7 @@ async function chooseFlow(
   runtime: AuthRuntime,
   metadata: CachedMetadata,
 ): Promise<{ plugin: FlowPlugin; decisions: FlowDecision[] }> {
-  const registry = await Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
+  const registry = await runtimeRegistry(runtime);
   const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
   const selection = selectFlow(
     registry.flows,
@@ -147,7 +156,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const http = await runtimeHttp(runtime);
   const cached = (await runtime.cache.get(runtime.key))?.metadata;
   const metadata = await resolveMetadata(runtime, http, cached, runtime.ports.clock.now());
-  const registry = await Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
+  const registry = await runtimeRegistry(runtime);
   const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
   const report: ExplainReport = {
     issuer: runtime.identity.issuer,
