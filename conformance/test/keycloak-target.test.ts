@@ -4,20 +4,11 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
 import { keycloakTarget, type RunningKeycloak } from '../src/targets/keycloak/index.js';
 import { groupAlive } from '../src/targets/keycloak/process-group.js';
 import { TargetUnavailable } from '../src/targets/target.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const keycloakRequired = (process.env.OIDCFLOW_REQUIRE ?? '')
   .split(',')
@@ -71,7 +62,7 @@ async function postForm(
 }
 
 async function launchBrowser(): Promise<Browser> {
-  browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser ??= await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
   return browser;
 }
 

@@ -1,4 +1,5 @@
 import { access, constants } from 'node:fs/promises';
+import { testChromiumLaunchOptions } from '@oidcflow/test-idp';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import {
   type BrowserProvider,
@@ -7,23 +8,13 @@ import {
   unavailableBrowser,
 } from './browser-provider.js';
 
-/** The Chromium the harness drives: the system's, never a downloaded build. */
-export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-] as const;
-
-/** `OIDCFLOW_CHROMIUM` names another executable (a developer's Chrome); else the system Chromium. */
+/** The Chromium the harness drives: the system's (or `OIDCFLOW_CHROMIUM`), never a downloaded build. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.OIDCFLOW_CHROMIUM || DEFAULT_CHROMIUM_PATH;
+  return testChromiumLaunchOptions(env).executablePath;
 }
+
+/** Headless, with nothing that talks to the network by itself. */
+export const CHROMIUM_ARGS: readonly string[] = testChromiumLaunchOptions().args;
 
 function isAllowed(url: string, hosts: readonly string[]): boolean {
   try {

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp } from '@oidcflow/test-idp';
+import { startTestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
 import { chromium } from 'playwright-core';
 import { createAuthCodeFlow } from '../dist/index.js';
 
@@ -67,18 +67,7 @@ async function photographLogin(browser, idp, decision, file) {
 
 await mkdir(outputDirectory, { recursive: true });
 const idp = await startTestIdp();
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(testChromiumLaunchOptions());
 try {
   await photographLogin(browser, idp, 'approve', 'success.png');
   await photographLogin(browser, idp, 'deny', 'error.png');

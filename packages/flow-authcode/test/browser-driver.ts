@@ -1,20 +1,9 @@
-import type { TestIdp } from '@oidcflow/test-idp';
+import { type TestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** The system Chromium, headless, with nothing that talks to the network by itself. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(testChromiumLaunchOptions());
 }
 
 function isLoopback(url: URL): boolean {

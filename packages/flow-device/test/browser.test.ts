@@ -1,5 +1,5 @@
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import { startTestIdp, type TestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDeviceFlow } from '../src/index.js';
@@ -10,18 +10,7 @@ let browser: Browser;
 beforeAll(async () => {
   [idp, browser] = await Promise.all([
     startTestIdp({ deviceIntervalSeconds: 1 }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    }),
+    chromium.launch(testChromiumLaunchOptions()),
   ]);
 });
 afterAll(async () => {

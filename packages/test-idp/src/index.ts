@@ -4,6 +4,7 @@ export {
   completeAuthorizationWithoutBrowser,
   completeDeviceVerificationWithoutBrowser,
 } from './browserless.js';
+export { testChromiumLaunchOptions } from './chromium.js';
 export {
   CI_CLIENT_ID,
   CI_JWT_CLIENT_ID,
