@@ -29,7 +29,7 @@ try {
   );
   idp.requests.reset();
   await auth.getAccessToken();
-  console.log(`second getAccessToken(): ${idp.requests.count()} requests to the IdP (served from the cache)`);
+  console.log(`asked again: ${idp.requests.count()} requests to the IdP (served from the cache)`);
 } finally {
   await idp.stop();
 }

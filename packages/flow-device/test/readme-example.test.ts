@@ -23,7 +23,7 @@ it('the example logs in against the embedded IdP and then serves the token from 
     env: { PATH: process.env.PATH ?? '' },
   });
   expect(stdout).toContain('logged in as alice');
-  expect(stdout).toContain('second getAccessToken(): 0 requests to the IdP');
+  expect(stdout).toContain('asked again: 0 requests to the IdP');
   expect(stderr).toMatch(/and enter the code: [A-Z0-9]{4}-[A-Z0-9]{4}/);
   expect(stderr).toContain('Login approved.');
 });
