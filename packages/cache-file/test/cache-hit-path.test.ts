@@ -39,9 +39,11 @@ describe('a process that finds a valid token in the cache', () => {
     expect(result.cachePath).toBe(join(cachePath, `${key.id}.json`));
 
     const loaded = result.loaded.map((url) => decodeURIComponent(url));
+    // The log is real: core and the file cache were loaded.
+    expect(loaded.some((url) => url.includes('/core/dist/index.js'))).toBe(true);
     expect(loaded.some((url) => url.includes('/cache-file/dist/'))).toBe(true);
     const heavy = loaded.filter((url) =>
-      /openid-client|oauth4webapi|undici|flow-authcode|flow-device|flow-credentials|slow-path|file-lock|atomic-write/.test(
+      /openid-client|oauth4webapi|jose|undici|flow-authcode|flow-device|flow-credentials|slow-path|http-client|file-lock|atomic-write/.test(
         url,
       ),
     );

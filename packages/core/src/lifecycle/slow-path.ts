@@ -1,12 +1,11 @@
 import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
-import { isLoopbackHost } from '../config/url-policy.js';
 import type { HttpClient } from '../http/http-client.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { Registry } from '../registry/registry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
-import type { FlowPlugin, FlowRunContext, LoginSettings } from '../spec/flow.js';
+import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } from '../spec/flow.js';
 import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { isFresh } from './freshness.js';
@@ -40,25 +39,22 @@ function loginSettings(runtime: AuthRuntime): LoginSettings {
   return settings;
 }
 
-async function chooseFlow(
-  runtime: AuthRuntime,
-  metadata: CachedMetadata,
-): Promise<{ plugin: FlowPlugin; decisions: FlowDecision[] }> {
+/** What flows are asked `supports()` with: the metadata, the environment, the credentials. */
+function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSupportContext {
+  return {
+    metadata: metadata.document,
+    environment: detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY)),
+    hasClientSecret: Boolean(runtime.clientSecret),
+    hasPrivateKey: Boolean(runtime.privateKeyPath),
+    requestedFlow: runtime.requestedFlow,
+  };
+}
+
+async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Promise<FlowPlugin> {
   const registry = await runtimeRegistry(runtime);
-  const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
-  const selection = selectFlow(
-    registry.flows,
-    {
-      metadata: metadata.document,
-      environment,
-      hasClientSecret: Boolean(runtime.clientSecret),
-      hasPrivateKey: Boolean(runtime.privateKeyPath),
-      requestedFlow: runtime.requestedFlow,
-    },
-    runtime.family,
-  );
+  const selection = selectFlow(registry.flows, support, runtime.family);
   if (!selection.chosen) throw noFlowAvailable(selection.decisions);
-  return { plugin: selection.chosen, decisions: selection.decisions };
+  return selection.chosen;
 }
 
 async function login(
@@ -69,7 +65,8 @@ async function login(
 ): Promise<CacheEntry> {
   const now = () => runtime.ports.clock.now();
   const metadata = await resolveMetadata(runtime, http, cachedMetadata, now());
-  const { plugin } = await chooseFlow(runtime, metadata);
+  const support = supportContext(runtime, metadata);
+  const plugin = await chooseFlow(runtime, support);
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
   const session = await sessionFor(runtime, http, metadata.document);
   const settings = loginSettings(runtime);
@@ -81,7 +78,7 @@ async function login(
     metadata: metadata.document,
     settings,
     adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
-    environment: detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY)),
+    environment: support.environment,
     openid: session,
     ports: runtime.ports,
     log: runtime.logger,
@@ -157,7 +154,8 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const cached = (await runtime.cache.get(runtime.key))?.metadata;
   const metadata = await resolveMetadata(runtime, http, cached, runtime.ports.clock.now());
   const registry = await runtimeRegistry(runtime);
-  const environment = detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY));
+  const context = supportContext(runtime, metadata);
+  const { environment } = context;
   const report: ExplainReport = {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
@@ -171,13 +169,6 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
-  const context = {
-    metadata: metadata.document,
-    environment,
-    hasClientSecret: Boolean(runtime.clientSecret),
-    hasPrivateKey: Boolean(runtime.privateKeyPath),
-    requestedFlow: runtime.requestedFlow,
-  };
   try {
     const selection = selectFlow(registry.flows, context, runtime.family);
     report.flows = selection.decisions;
@@ -225,5 +216,3 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
     }
   });
 }
-
-export { isLoopbackHost };

@@ -8,7 +8,7 @@ import {
 import type { DeviceVerification } from '../prompt/device-verification.js';
 import { terminalSafe } from '../prompt/terminal-safe.js';
 import { untilAborted } from './abort.js';
-import { embeddedOidcflowError, unexpectedResponse } from './classify-poll-error.js';
+import { unexpectedResponse } from './classify-poll-error.js';
 import { DEFAULT_INTERVAL_SECONDS, DEVICE_FLOW_NAME } from './constants.js';
 
 /** One device authorization (RFC 8628 §3.1–3.2): what to poll with and what to show. */
@@ -26,8 +26,7 @@ function positiveSeconds(value: unknown): number | undefined {
 }
 
 function startFailed(error: unknown, endpoint: string | undefined): unknown {
-  const embedded = embeddedOidcflowError(error);
-  if (embedded) return embedded;
+  // An unreachable IdP or untrusted TLS comes out of toOidcflowError below, unwrapped.
   const response = unexpectedResponse(error);
   if (response) {
     const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
