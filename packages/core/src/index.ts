@@ -20,7 +20,12 @@ export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './po
 export { openSystemBrowser } from './ports/lazy-open-url.js';
 export { createStderrLogger, type Logger, silentLogger } from './ports/logger.js';
 export { type ClientAuthMethod, clientAuthMethodFor } from './protocol/client-auth.js';
-export { oauthErrorOf, toOidcflowError } from './protocol/oauth-errors.js';
+export {
+  type OAuthErrorDetails,
+  oauthErrorDetails,
+  oauthErrorOf,
+  toOidcflowError,
+} from './protocol/oauth-errors.js';
 export type { OpenIdClient, OpenIdSession } from './protocol/openid-session.js';
 export { toSearchParams } from './protocol/search-params.js';
 export { FIRST_PARTY_CACHE, FIRST_PARTY_FLOWS } from './registry/first-party.js';

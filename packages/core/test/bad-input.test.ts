@@ -98,7 +98,10 @@ describe('bad input: each error has a stable code and says what to do', () => {
     }));
     const error = await failureOf({ issuer: server.url });
     expect(error.code).toBe(ErrorCode.ISSUER_MISMATCH);
-    expect(error.message).toMatch(/Set issuer to "https:\/\/other\.example\.test"/);
+    expect(error.message).toContain(`the issuer configured is "${server.url}"`);
+    expect(error.message).toMatch(
+      /set the issuer option \(OIDCFLOW_ISSUER \/ --issuer\) to "https:\/\/other\.example\.test"/,
+    );
   });
 
   it('a flow whose endpoint is missing and not overridden → ENDPOINT_MISSING, naming the option', async () => {

@@ -26,10 +26,13 @@ describe('cacheKeyFor', () => {
     scopes: ['openid', 'profile'],
     family: 'user' as const,
   };
-  it('ignores scope order and a trailing slash on the issuer', () => {
-    expect(cacheKeyFor(base).id).toBe(
-      cacheKeyFor({ ...base, issuer: 'https://idp.example.test/', scopes: ['profile', 'openid'] }).id,
-    );
+  it('ignores scope order', () => {
+    expect(cacheKeyFor(base).id).toBe(cacheKeyFor({ ...base, scopes: ['profile', 'openid'] }).id);
+  });
+  it('keeps the issuer exactly: a trailing slash is another issuer (OIDC Discovery §4.3)', () => {
+    const slashed = cacheKeyFor({ ...base, issuer: 'https://idp.example.test/' });
+    expect(slashed.issuer).toBe('https://idp.example.test/');
+    expect(slashed.id).not.toBe(cacheKeyFor(base).id);
   });
   it('separates issuers, clients, scopes, audiences and flow families', () => {
     const ids = new Set([

@@ -195,6 +195,28 @@ describe('a token endpoint that is not answering OAuth', () => {
     expect(clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000]);
   });
 
+  it('an HTTP 500 with a JSON OAuth error is the IdP answering: reported at once with its words, not retried', async () => {
+    const serverError = {
+      status: 500,
+      body: { error: 'server_error', error_description: 'user not found' },
+    };
+    fast.script.tokenResponses([serverError, serverError, serverError, serverError], {
+      grantType: DEVICE_GRANT,
+    });
+    const started = performance.now();
+    const error = await rejectionOf(new OidcAuth(deviceOptions(fast, { clock })).getAccessToken());
+    expect(error.code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
+    expect(error.oauthError).toBe('server_error');
+    expect(error.oauthErrorDescription).toBe('user not found');
+    expect(error.status).toBe(500);
+    expect(error.message).toContain('server_error: user not found');
+    expect(error.message).not.toContain('instead of an OAuth response');
+    // One poll after the first interval: no back-off of 2 + 4 + 8 s (a minute at interval 5).
+    expect(polls(fast)).toBe(1);
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('connection errors back off exponentially up to 60 s instead of hammering, then the login completes', async () => {
     const proxy = await startIdpProxy(plain, { resetTokenRequests: 5 });
     try {

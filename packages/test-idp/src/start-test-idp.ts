@@ -38,13 +38,18 @@ export interface TestIdpOptions {
   deviceIntervalSeconds?: number;
   /** Resource servers (RFC 8707 resource indicators) the IdP accepts. @default ['https://api.example.test'] */
   resources?: readonly string[];
+  /**
+   * Path of the issuer URL, kept byte for byte: `'/'` (an issuer ending in a slash, as Auth0's
+   * does), `'/realms/x'`, `'/tenant/v2.0/'`. The provider is mounted under it. @default '' (the origin)
+   */
+  issuerPath?: string;
 }
 
 /** An oidc-provider running in this process on 127.0.0.1, with demo clients and one user. */
 export interface TestIdp {
-  /** The issuer URL (no trailing slash). */
+  /** The issuer URL: the origin, plus `issuerPath` when one was given. */
   readonly issuer: string;
-  /** Same as `issuer`: the origin the server answers on. */
+  /** The origin the server answers on (the issuer without its path). */
   readonly url: string;
   readonly port: number;
   readonly clients: TestIdpClients;
@@ -73,8 +78,12 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
 
   // The issuer names the port, so the server listens before the provider exists.
   let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  const mountPath = (options.issuerPath ?? '').replace(/\/+$/, '');
   const listener = (request: IncomingMessage, response: ServerResponse) => {
-    if (handler) handler(request, response);
+    if (handler && mountPath && !unmount(request, mountPath)) {
+      response.statusCode = 404;
+      response.end();
+    } else if (handler) handler(request, response);
     else {
       response.statusCode = 503;
       response.end();
@@ -88,7 +97,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const issuer = `${options.tls ? 'https' : 'http'}://${options.hostname ?? '127.0.0.1'}:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${options.hostname ?? '127.0.0.1'}:${port}`;
+  const issuer = `${origin}${options.issuerPath ?? ''}`;
 
   const provider = new Provider(issuer, {
     clients: clientMetadata(clients),
@@ -173,7 +183,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
 
   return {
     issuer,
-    url: issuer,
+    url: origin,
     port,
     clients,
     user: TEST_USER,
@@ -186,6 +196,19 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Strips the mount path from a request under it, the way a framework mounts a sub-app:
+ * oidc-provider reads `originalUrl` to build its URLs under the issuer's path.
+ */
+function unmount(request: IncomingMessage, mountPath: string): boolean {
+  const url = request.url ?? '/';
+  if (url !== mountPath && !url.startsWith(`${mountPath}/`) && !url.startsWith(`${mountPath}?`)) return false;
+  (request as IncomingMessage & { originalUrl?: string }).originalUrl = url;
+  const rest = url.slice(mountPath.length);
+  request.url = rest.startsWith('/') ? rest : `/${rest}`;
+  return true;
 }
 
 async function ownTokenOnly(

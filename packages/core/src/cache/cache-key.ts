@@ -3,7 +3,8 @@ import type { CacheKey, FlowFamily } from '../spec/cache.js';
 
 /**
  * The cache key for a set of settings. Scopes are sorted, so their order does not matter;
- * the issuer loses a trailing slash. Tokens of issuer A can never be found under issuer B.
+ * the issuer is kept exactly (a trailing slash makes another issuer, OIDC Discovery §4.3).
+ * Tokens of issuer A can never be found under issuer B.
  */
 export function cacheKeyFor(parts: {
   issuer: string;
@@ -12,7 +13,7 @@ export function cacheKeyFor(parts: {
   audience?: string | undefined;
   family: FlowFamily;
 }): CacheKey {
-  const issuer = parts.issuer.replace(/\/+$/, '');
+  const issuer = parts.issuer;
   const scopes = [...new Set(parts.scopes)].sort();
   const material = JSON.stringify([issuer, parts.clientId, scopes, parts.audience ?? null, parts.family]);
   const id = createHash('sha256').update(material).digest('hex').slice(0, 32);

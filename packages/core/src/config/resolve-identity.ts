@@ -8,6 +8,7 @@ import { parseIdpUrl } from './url-policy.js';
 
 /** Who we log in to and as what: the settings that make up the cache key. */
 export interface ResolvedIdentity {
+  /** Exactly as configured: `https://idp.example.com/` and `https://idp.example.com` are two issuers. */
   issuer: string;
   clientId: string;
   scopes: string[];
@@ -67,5 +68,7 @@ export async function resolveIdentity(
           ? ['openid']
           : [];
   const audience = options.audience ?? (options.useServerAudience ? server.audience : undefined);
-  return { issuer: issuer.replace(/\/+$/, ''), clientId, scopes, ...(audience ? { audience } : {}) };
+  // Kept byte for byte: an issuer is an exact string (OIDC Discovery §4.3, RFC 8414 §3.3), and
+  // the ID tokens' `iss` and the discovery document must match it as the IdP spells it.
+  return { issuer, clientId, scopes, ...(audience ? { audience } : {}) };
 }

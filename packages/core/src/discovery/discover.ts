@@ -42,8 +42,23 @@ async function fetchDocument(
 }
 
 /**
+ * The metadata names another issuer than the one configured. Issuers are compared exactly
+ * (OIDC Discovery §4.3, RFC 8414 §3.3): the ID tokens' `iss` will be the IdP's spelling, so
+ * the fix is to configure that spelling, byte for byte.
+ */
+function issuerMismatch(url: string, advertised: string, configured: string): OidcflowError {
+  const slashOnly = advertised.replace(/\/+$/, '') === configured.replace(/\/+$/, '');
+  return new OidcflowError(
+    ErrorCode.ISSUER_MISMATCH,
+    `The IdP at ${url} says its issuer is "${advertised}", but the issuer configured is "${configured}"` +
+      `${slashOnly ? ' (they differ only in the trailing slash)' : ''}. Issuers must match exactly. ` +
+      `If this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${advertised}".`,
+  );
+}
+
+/**
  * Fetches the IdP's metadata: OpenID Connect discovery, else RFC 8414. Refuses a document
- * whose `issuer` is not the issuer asked for (a mix-up or a misconfigured URL).
+ * whose `issuer` is not exactly the issuer asked for (a mix-up or a misconfigured URL).
  */
 export async function discoverMetadata(
   issuer: string,
@@ -81,13 +96,7 @@ export async function discoverMetadata(
         `Discovery at ${url} returned metadata without an issuer.`,
       );
     }
-    if (document.issuer.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
-      throw new OidcflowError(
-        ErrorCode.ISSUER_MISMATCH,
-        `The IdP at ${url} says its issuer is "${document.issuer}", not "${issuer}". ` +
-          `Set issuer to "${document.issuer}" if that is the IdP you mean.`,
-      );
-    }
+    if (document.issuer !== issuer) throw issuerMismatch(url, document.issuer, issuer);
     return document;
   }
   throw new OidcflowError(

@@ -45,6 +45,9 @@ export function runtimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
   return runtime.http;
 }
 
+/** Where the metadata a request uses came from: `explain()` reports it. */
+export type MetadataSource = 'cache' | 'discovery' | 'overrides';
+
 /**
  * The IdP's metadata for this runtime: fresh cached metadata, else the overrides alone when
  * they suffice, else discovery. Overrides always win; IdP plugins may fix the result.
@@ -55,20 +58,35 @@ export async function resolveMetadata(
   cached: CachedMetadata | undefined,
   now: number,
 ): Promise<CachedMetadata> {
+  return (await resolveMetadataWithSource(runtime, http, cached, now)).metadata;
+}
+
+/** `resolveMetadata`, also saying whether the cache, the overrides or discovery supplied it. */
+export async function resolveMetadataWithSource(
+  runtime: AuthRuntime,
+  http: HttpClient,
+  cached: CachedMetadata | undefined,
+  now: number,
+): Promise<{ metadata: CachedMetadata; source: MetadataSource }> {
   const ttl = (runtime.options.metadataTtlSeconds ?? 86_400) * 1000;
   const overrides = runtime.options;
   let result: CachedMetadata;
+  let source: MetadataSource;
+  // Compared exactly: metadata is reused only for the issuer it was fetched for, as spelled.
   if (cached && now - cached.fetchedAt < ttl && cached.document.issuer === runtime.identity.issuer) {
     result = cached;
+    source = 'cache';
   } else if (overridesSuffice(runtime)) {
     result = {
       document: synthesizeMetadata(runtime.identity.issuer, overrides),
       fetchedAt: now,
       synthesized: true,
     };
+    source = 'overrides';
   } else {
     const document = await discoverMetadata(runtime.identity.issuer, http.fetch, runtime.options.signal);
     result = { document, fetchedAt: now };
+    source = 'discovery';
   }
   let document = applyOverrides(result.document, overrides);
   for (const idp of matchingIdps(runtime, document)) {
@@ -79,7 +97,7 @@ export async function resolveMetadata(
     const value = document[field];
     if (typeof value === 'string') parseIdpUrl(value, field, allowInsecure);
   }
-  return { ...result, document };
+  return { metadata: { ...result, document }, source };
 }
 
 export function matchingIdps(runtime: AuthRuntime, metadata?: ServerMetadata): IdpPlugin[] {

@@ -9,7 +9,14 @@ import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } fr
 import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { isFresh } from './freshness.js';
-import { requestAdjustments, resolveMetadata, runtimeHttp, sessionFor } from './idp-context.js';
+import {
+  type MetadataSource,
+  requestAdjustments,
+  resolveMetadata,
+  resolveMetadataWithSource,
+  runtimeHttp,
+  sessionFor,
+} from './idp-context.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -143,7 +150,8 @@ export interface ExplainReport {
   flows: FlowDecision[];
   environment: { browserAvailable: boolean; browserReason: string; interactive: boolean };
   cache: { plugin: string; path?: string };
-  metadataSource: 'cache' | 'discovery' | 'overrides';
+  /** `cache` when the metadata cached with the tokens was reused (no request at all). */
+  metadataSource: MetadataSource;
   /** Set when the requested flow cannot run: the error's code and message. */
   problem?: { code: string; message: string };
 }
@@ -152,7 +160,12 @@ export interface ExplainReport {
 export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const http = await runtimeHttp(runtime);
   const cached = (await runtime.cache.get(runtime.key))?.metadata;
-  const metadata = await resolveMetadata(runtime, http, cached, runtime.ports.clock.now());
+  const { metadata, source } = await resolveMetadataWithSource(
+    runtime,
+    http,
+    cached,
+    runtime.ports.clock.now(),
+  );
   const registry = await runtimeRegistry(runtime);
   const context = supportContext(runtime, metadata);
   const { environment } = context;
@@ -164,7 +177,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     flows: [],
     environment,
     cache: { plugin: runtime.cache.name },
-    metadataSource: metadata === cached ? 'cache' : metadata.synthesized ? 'overrides' : 'discovery',
+    metadataSource: source,
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
   const path = runtime.cache.resolvedCachePath(runtime.key);
@@ -209,8 +222,11 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
       await session.client.tokenRevocation(session.configuration, token, { token_type_hint: hint });
       return { removed: true, revoked: true };
     } catch (error) {
+      // The IdP's words (`invalid_client: …`) are what tells the user what went wrong.
+      const failure = toOidcflowError(error, 'revoke the tokens');
+      const said = failure instanceof Error ? failure.message : String(failure);
       runtime.logger.warn(
-        `the tokens were removed from the cache, but revoking them at the IdP failed (${(error as Error).message}); they stay valid until they expire.`,
+        `the tokens were removed from the cache, but revoking them at the IdP failed: ${said} They stay valid until they expire.`,
       );
       return { removed: true, revoked: false };
     }

@@ -1,5 +1,6 @@
 import type { ServerMetadata } from '../spec/metadata.js';
 import type { ClientAuthMethod } from './client-auth.js';
+import { keepOAuthErrorBody } from './oauth-errors.js';
 import type { OpenIdSession } from './openid-session.js';
 import type { ClientPrivateKey } from './private-key.js';
 
@@ -36,11 +37,15 @@ export async function createOpenIdSession(options: SessionOptions): Promise<Open
     auth,
   );
   const { signal } = options;
-  configuration[client.customFetch] = (url, init) => {
+  configuration[client.customFetch] = async (url, init) => {
     const request = init as RequestInit;
-    if (!signal) return options.fetch(url, request);
-    const signals = request.signal ? [request.signal, signal] : [signal];
-    return options.fetch(url, { ...request, signal: AbortSignal.any(signals) });
+    const signals = [request.signal, signal].filter((s): s is AbortSignal => Boolean(s));
+    const response = await options.fetch(
+      url,
+      signal ? { ...request, signal: AbortSignal.any(signals) } : request,
+    );
+    // openid-client reads OAuth errors from 4xx JSON only; an IdP's 5xx JSON error is kept too.
+    return keepOAuthErrorBody(response);
   };
   configuration.timeout = options.timeoutSeconds;
   if (options.allowHttp) client.allowInsecureRequests(configuration);

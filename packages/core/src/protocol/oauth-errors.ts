@@ -14,13 +14,69 @@ interface ChallengeShape {
   parameters?: Record<string, unknown>;
 }
 
+export interface OAuthErrorDetails {
+  error: string;
+  description?: string;
+  /** The HTTP status, where the error came in a response openid-client did not read. */
+  status?: number;
+}
+
+/**
+ * OAuth errors read from responses openid-client does not read them from: a 5xx (or a 4xx
+ * without an `application/json` content type) whose body is `{"error": …}`. Keyed by the
+ * response openid-client attaches to its "unexpected HTTP response" error.
+ */
+const unreadErrorBodies = new WeakMap<object, OAuthErrorDetails>();
+
+/** The statuses and content types for which oauth4webapi reads the OAuth error itself. */
+function readByOpenIdClient(response: Response): boolean {
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return response.status >= 400 && response.status < 500 && contentType === 'application/json';
+}
+
+/**
+ * For an error response: reads its body and, when it is a JSON OAuth error, remembers the
+ * `error` and `error_description`, so that the error openid-client raises for it reports the
+ * IdP's words (a `server_error` with "user not found" on an HTTP 500 is an answer, not an
+ * outage). Returns an equivalent response for openid-client to read; others pass unchanged.
+ */
+export async function keepOAuthErrorBody(response: Response): Promise<Response> {
+  if (response.status < 400 || readByOpenIdClient(response) || !response.body) return response;
+  const text = await response.text();
+  const copy = new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  const details = parseOAuthErrorBody(text);
+  if (details) unreadErrorBodies.set(copy, { ...details, status: response.status });
+  return copy;
+}
+
+function parseOAuthErrorBody(text: string): OAuthErrorDetails | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { error, error_description: description } = body as Record<string, unknown>;
+  if (typeof error !== 'string' || error === '') return undefined;
+  return { error, ...(typeof description === 'string' && description ? { description } : {}) };
+}
+
 /**
  * The OAuth `error` and `error_description` the IdP answered with: from a JSON body
- * (`ResponseBodyError`), or from a `WWW-Authenticate` challenge (`WWWAuthenticateChallengeError`,
- * e.g. oidc-provider's 401 for a wrong client secret).
+ * (`ResponseBodyError`, or an error response `keepOAuthErrorBody` read), or from a
+ * `WWW-Authenticate` challenge (`WWWAuthenticateChallengeError`, e.g. oidc-provider's 401 for
+ * a wrong client secret).
  */
-function oauthErrorFields(error: unknown): { error: string; description?: string } | undefined {
+export function oauthErrorDetails(error: unknown): OAuthErrorDetails | undefined {
   const shape = error as (ResponseBodyErrorShape & { cause?: unknown }) | null;
+  const unread =
+    typeof shape?.cause === 'object' && shape.cause !== null ? unreadErrorBodies.get(shape.cause) : undefined;
+  if (unread) return unread;
   if (shape?.name === 'ResponseBodyError' && typeof shape.error === 'string') {
     return {
       error: shape.error,
@@ -43,7 +99,7 @@ function oauthErrorFields(error: unknown): { error: string; description?: string
 
 /** The OAuth `error` the IdP answered with (JSON body or `WWW-Authenticate` challenge), if any. */
 export function oauthErrorOf(error: unknown): string | undefined {
-  return oauthErrorFields(error)?.error;
+  return oauthErrorDetails(error)?.error;
 }
 
 /** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
@@ -82,8 +138,9 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
       ...(flow ? { flow } : {}),
     });
   }
-  const base = { cause: error, ...(flow ? { flow } : {}), ...(shape.status ? { status: shape.status } : {}) };
-  const fields = oauthErrorFields(error);
+  const fields = oauthErrorDetails(error);
+  const status = shape.status ?? fields?.status;
+  const base = { cause: error, ...(flow ? { flow } : {}), ...(status ? { status } : {}) };
   if (fields) {
     const { error: oauthError, description } = fields;
     const said = description ? `${oauthError}: ${description}` : oauthError;
@@ -105,6 +162,14 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
         return new OidcflowError(
           ErrorCode.DEVICE_CODE_EXPIRED,
           `The device code expired (${said}). Run the login again.`,
+          withOauth,
+        );
+      case 'server_error':
+      case 'temporarily_unavailable':
+        return new OidcflowError(
+          ErrorCode.TOKEN_REQUEST_FAILED,
+          `The IdP failed when asked to ${action}${status ? ` (HTTP ${status})` : ''}: ${said}. ` +
+            'Try again later, and tell its administrators if it persists.',
           withOauth,
         );
       case 'invalid_client':

@@ -1,4 +1,4 @@
-import { ErrorCode, OidcflowError, oauthErrorOf, toOidcflowError } from '@oidcflow/core';
+import { ErrorCode, OidcflowError, oauthErrorDetails, toOidcflowError } from '@oidcflow/core';
 import { DEVICE_FLOW_NAME } from './constants.js';
 
 /** What one failed poll of the token endpoint means for the loop. */
@@ -8,7 +8,7 @@ export type PollFailure =
   /** The IdP could not be reached or did not answer in time: back off and try again. */
   | { kind: 'connection'; error: unknown }
   /**
-   * A 5xx without an OAuth error body (a proxy's HTML page, a restart) or a 429 from a rate
+   * A 5xx without a JSON OAuth error body (a proxy's HTML page, a restart) or a 429 from a rate
    * limiter in front of the IdP: retry a few times.
    */
   | { kind: 'server'; response: Response; retryAfterSeconds?: number; error: unknown }
@@ -20,7 +20,6 @@ interface ErrorShape {
   code?: unknown;
   message?: string;
   cause?: unknown;
-  error_description?: string;
 }
 
 const CONNECTION_CODES = new Set([
@@ -85,7 +84,7 @@ function retryAfterSeconds(response: Response): number | undefined {
 
 /** Sorts a failed device-code token request into what the polling loop does next. */
 export function classifyPollError(error: unknown): PollFailure {
-  const oauthError = oauthErrorOf(error);
+  const oauthError = oauthErrorDetails(error)?.error;
   if (oauthError === 'authorization_pending') return { kind: 'authorization_pending' };
   if (oauthError === 'slow_down') return { kind: 'slow_down' };
   const chain = causeChain(error);
@@ -95,7 +94,9 @@ export function classifyPollError(error: unknown): PollFailure {
   // An untrusted certificate does not fix itself by waiting.
   if (tlsFailure) return { kind: 'fatal', error: tlsFailure };
   if (!oauthError && isConnectionFailure(chain)) return { kind: 'connection', error };
-  const response = unexpectedResponse(error);
+  // A 5xx whose body is a JSON OAuth error (`server_error`, "user not found") is the IdP's
+  // answer, not an outage: it ends the login with the IdP's words instead of being retried.
+  const response = oauthError ? undefined : unexpectedResponse(error);
   if (response && (response.status >= 500 || response.status === 429)) {
     const retryAfter = retryAfterSeconds(response);
     return {
@@ -136,8 +137,7 @@ export function embeddedOidcflowError(error: unknown): OidcflowError | undefined
 }
 
 function fatalPollError(error: unknown, oauthError: string | undefined): unknown {
-  const shape = error as ErrorShape;
-  const description = shape.error_description;
+  const description = oauthErrorDetails(error)?.description;
   const said = oauthError ? (description ? `${oauthError}: ${description}` : oauthError) : '';
   const details = {
     cause: error,
