@@ -69,6 +69,21 @@ describe('oidcflow token (client credentials)', () => {
     expect(tokenRequests()).toBe(before);
   });
 
+  it('an HTTP 500 with a JSON OAuth error: the IdP error code and description on stderr, at once', async () => {
+    idp.script.tokenResponses(
+      [{ status: 500, body: { error: 'server_error', error_description: 'user not found' } }],
+      { clientId: idp.clients.ci.clientId },
+    );
+    const started = performance.now();
+    const result = await sandbox.run(['token', ...ci()], secretEnv());
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(8);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('server_error: user not found');
+    expect(result.stderr).not.toContain('instead of an OAuth response');
+    expect(idp.script.pending()).toBe(0);
+  });
+
   it('--output json: expiry, type and token, no refresh token unless asked', async () => {
     const result = await sandbox.run(['token', ...ci(['--output', 'json'])], secretEnv());
     expect(result.code).toBe(0);
@@ -270,6 +285,24 @@ describe('oidcflow status, explain, logout', () => {
     const again = await sandbox.run(['logout', ...ci()], secretEnv());
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('Nothing to log out');
+  });
+
+  it("a revocation answered 401 invalid_client: logout warns with the IdP's code and description", async () => {
+    const token = (await sandbox.run(['token', ...ci()], secretEnv())).stdout.trim();
+    idp.script.tokenResponses(
+      [
+        {
+          status: 401,
+          body: { error: 'invalid_client', error_description: 'client is not allowed to revoke' },
+        },
+      ],
+      { path: '/token/revocation' },
+    );
+    const result = await sandbox.run(['logout', ...ci()], secretEnv());
+    expect(idp.script.pending()).toBe(0);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('invalid_client: client is not allowed to revoke');
+    expect(result.stderr).not.toContain(token);
   });
 });
 

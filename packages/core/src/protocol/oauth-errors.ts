@@ -113,6 +113,22 @@ function causeChain(error: unknown): ResponseBodyErrorShape[] {
   return chain;
 }
 
+/**
+ * The status and content type of an error response that holds no OAuth error (a proxy's HTML
+ * page, an empty 503): openid-client's "unexpected HTTP response" errors carry the response.
+ * The body is not quoted: an HTML page says nothing useful in a terminal.
+ */
+function notAnOAuthResponse(error: unknown): { status: number; contentType: string } | undefined {
+  const shape = error as { code?: unknown; cause?: unknown } | null;
+  if (shape?.code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' && shape?.code !== 'OAUTH_RESPONSE_IS_NOT_JSON') {
+    return undefined;
+  }
+  const response = shape.cause as Partial<Response> | undefined;
+  if (typeof response?.status !== 'number' || typeof response.headers?.get !== 'function') return undefined;
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+  return { status: response.status, contentType };
+}
+
 /** openid-client codes for an answer that failed its checks; the detail is in the cause. */
 const INVALID_ANSWER_CODES = new Set([
   'OAUTH_INVALID_RESPONSE',
@@ -185,6 +201,18 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
           withOauth,
         );
     }
+  }
+  const notOAuth = notAnOAuthResponse(error);
+  if (notOAuth) {
+    const advice =
+      notOAuth.status >= 500 || notOAuth.status === 429
+        ? 'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.'
+        : 'Check the endpoint URLs (issuer, tokenEndpoint) and any proxy in front of the IdP.';
+    return new OidcflowError(
+      ErrorCode.TOKEN_REQUEST_FAILED,
+      `The IdP answered HTTP ${notOAuth.status} (${notOAuth.contentType}) instead of an OAuth response when asked to ${action}. ${advice}`,
+      { ...base, status: notOAuth.status },
+    );
   }
   if (shape.code && INVALID_ANSWER_CODES.has(shape.code)) {
     const detail = causeChain(error)[1]?.message ?? shape.message ?? shape.code;

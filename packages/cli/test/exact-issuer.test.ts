@@ -1,0 +1,80 @@
+// The built `oidcflow` binary against IdPs whose issuer ends in a slash or has a path: the
+// issuer is used and printed byte for byte (OIDC Discovery §4.3), by login, status and explain.
+import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, type CliProcess, CliSandbox } from './support/cli-process.js';
+
+/** The value of a `name:   value` row of status or explain. */
+function row(stdout: string, name: string): string | undefined {
+  const line = stdout.split('\n').find((text) => text.startsWith(`${name}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j', (issuerPath) => {
+  let idp: TestIdp;
+  let sandbox: CliSandbox;
+  beforeAll(async () => {
+    assertBuilt();
+    idp = await startTestIdp({ issuerPath, deviceIntervalSeconds: 1 });
+  });
+  afterAll(async () => {
+    await idp?.stop();
+  });
+  beforeEach(async () => {
+    sandbox = await CliSandbox.create();
+    idp.requests.reset();
+  });
+  afterEach(async () => {
+    await sandbox.dispose();
+  });
+
+  const deviceLogin = (issuer: string) => [
+    '--issuer',
+    issuer,
+    '--client-id',
+    idp.clients.device.clientId,
+    '--flow',
+    'device',
+    '--no-browser',
+    '--cache-path',
+    sandbox.cachePath,
+  ];
+
+  async function approveDevice(cli: CliProcess): Promise<void> {
+    const [, url] = await cli.waitForStderr(/code filled in:\s*\n\s+(\S+)/);
+    await completeDeviceVerificationWithoutBrowser(url!, idp.user);
+  }
+
+  it('login, then status and explain print the issuer exactly as given; explain reads the cached metadata', async () => {
+    expect(idp.issuer.endsWith(issuerPath)).toBe(true);
+    const cli = sandbox.start(['login', ...deviceLogin(idp.issuer)]);
+    await approveDevice(cli);
+    const login = await cli.done;
+    expect(login.stderr).toMatch(/Logged in as alice with the device flow\./);
+    expect(login.code).toBe(0);
+
+    const status = await sandbox.run(['status', ...deviceLogin(idp.issuer)]);
+    expect(status.code).toBe(0);
+    expect(row(status.stdout, 'issuer')).toBe(idp.issuer);
+
+    idp.requests.reset();
+    const explain = await sandbox.run(['explain', ...deviceLogin(idp.issuer)]);
+    expect(explain.code).toBe(0);
+    expect(row(explain.stdout, 'issuer')).toBe(idp.issuer);
+    expect(row(explain.stdout, 'metadata')).toBe('from cache');
+    expect(idp.requests.count()).toBe(0);
+
+    const json = await sandbox.run(['explain', '--output', 'json', ...deviceLogin(idp.issuer)]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ issuer: idp.issuer, metadataSource: 'cache' });
+  });
+
+  it('the spelling the IdP does not use fails at once, naming both spellings and what to pass', async () => {
+    const other = idp.issuer.endsWith('/') ? idp.issuer.replace(/\/+$/, '') : `${idp.issuer}/`;
+    const result = await sandbox.run(['login', ...deviceLogin(other)]);
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain(`says its issuer is "${idp.issuer}"`);
+    expect(result.stderr).toContain(`the issuer configured is "${other}"`);
+    expect(result.stderr).toContain(`--issuer) to "${idp.issuer}"`);
+    expect(idp.requests.tokenRequests()).toBe(0);
+  });
+});
