@@ -78,6 +78,19 @@ describe('starting the device login', () => {
     expect(error.message).toContain('"interval" property must be a positive number');
   });
 
+  it('a 503 with a JSON OAuth error from the device authorization endpoint keeps its words', async () => {
+    idp.script.tokenResponses(
+      [{ status: 503, body: { error: 'temporarily_unavailable', error_description: 'directory is down' } }],
+      { path: '/device/auth' },
+    );
+    const error = await rejectionOf(new OidcAuth(deviceOptions(idp, { clock })).getAccessToken());
+    expect(error.code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
+    expect(error.status).toBe(503);
+    expect(error.oauthError).toBe('temporarily_unavailable');
+    expect(error.message).toContain('temporarily_unavailable: directory is down');
+    expect(error.message).toContain('start the device login');
+  });
+
   it('an HTML page from the device authorization endpoint is reported as such', async () => {
     idp.script.tokenResponses([{ status: 404, body: '<html>Not here</html>', contentType: 'text/html' }], {
       path: '/device/auth',

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   type FlowRunContext,
   OidcflowError,
+  oauthErrorDetails,
   toOidcflowError,
   toSearchParams,
 } from '@oidcflow/core';
@@ -27,7 +28,9 @@ function positiveSeconds(value: unknown): number | undefined {
 
 function startFailed(error: unknown, endpoint: string | undefined): unknown {
   // An unreachable IdP or untrusted TLS comes out of toOidcflowError below, unwrapped.
-  const response = unexpectedResponse(error);
+  const details = oauthErrorDetails(error);
+  // A 5xx with a JSON OAuth error is an answer: its words are reported by toOidcflowError.
+  const response = details ? undefined : unexpectedResponse(error);
   if (response) {
     const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
     return new OidcflowError(
@@ -37,9 +40,11 @@ function startFailed(error: unknown, endpoint: string | undefined): unknown {
       { cause: error, status: response.status, flow: DEVICE_FLOW_NAME },
     );
   }
-  const shape = error as { name?: string; error?: string; error_description?: string; status?: number };
-  if (shape?.name === 'ResponseBodyError' && shape.error === 'unauthorized_client') {
-    const said = shape.error_description ? `: ${shape.error_description}` : '';
+  const shape = error as { status?: number };
+  if (details?.error === 'unauthorized_client') {
+    const description = details.description;
+    const status = shape?.status ?? details.status;
+    const said = description ? `: ${description}` : '';
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
       `The IdP does not let this client use the device flow (unauthorized_client${said}). ` +
@@ -48,8 +53,8 @@ function startFailed(error: unknown, endpoint: string | undefined): unknown {
         cause: error,
         flow: DEVICE_FLOW_NAME,
         oauthError: 'unauthorized_client',
-        ...(shape.error_description ? { oauthErrorDescription: shape.error_description } : {}),
-        ...(shape.status ? { status: shape.status } : {}),
+        ...(description ? { oauthErrorDescription: description } : {}),
+        ...(status ? { status } : {}),
       },
     );
   }
