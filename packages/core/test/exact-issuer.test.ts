@@ -114,6 +114,23 @@ describe.each(ISSUER_PATHS)('issuer path %j', (issuerPath) => {
     expect(failure.message).toContain(`(OIDCFLOW_ISSUER / --issuer) to "${idp.issuer}"`);
     expect(counter.runs).toBe(0);
   });
+
+  it('with the endpoints given, an issuer the IdP does not send (RFC 9207 iss) is ISSUER_MISMATCH naming both spellings', async () => {
+    const other = idp.issuer.endsWith('/') ? idp.issuer.replace(/\/+$/, '') : `${idp.issuer}/`;
+    const auth = new OidcAuth(
+      options({ issuer: other, authorizationEndpoint: endpoint('auth'), tokenEndpoint: endpoint('token') }),
+    );
+    const error = await auth.getTokens().then(
+      () => undefined,
+      (failure: unknown) => failure as OidcflowError,
+    );
+
+    expect(error?.code).toBe(ErrorCode.ISSUER_MISMATCH);
+    expect(error?.message).toContain(`The issuer in the authorization response (iss) is "${idp.issuer}"`);
+    expect(error?.message).toContain(`the issuer configured is "${other}"`);
+    expect(error?.message).toContain(`(OIDCFLOW_ISSUER / --issuer) to "${idp.issuer}"`);
+    expect(idp.requests.discoveryRequests()).toBe(0);
+  });
 });
 
 describe('cache entries of the 0.x key (issuer without its trailing slash)', () => {

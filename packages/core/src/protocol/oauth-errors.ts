@@ -129,6 +129,34 @@ function notAnOAuthResponse(error: unknown): { status: number; contentType: stri
   return { status: response.status, contentType };
 }
 
+/**
+ * The two spellings when the IdP names another issuer than the one configured: in an ID
+ * token's `iss` (oauth4webapi's cause: `{ claim: 'iss', expected, claims }`) or in the RFC 9207
+ * `iss` of an authorization response (`{ expected, parameters }`). Without discovery (endpoints
+ * given as options) this is the first place a misspelt issuer shows, so the fix is said here.
+ */
+function issuerMismatchIn(error: unknown): { expected: string; actual: string; where: string } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && code !== 'OAUTH_INVALID_RESPONSE') return undefined;
+  for (const link of causeChain(error) as Array<Record<string, unknown>>) {
+    if (typeof link.expected !== 'string') continue;
+    const claims = link.claims as Record<string, unknown> | undefined;
+    if (link.claim === 'iss' && typeof claims?.iss === 'string') {
+      return { expected: link.expected, actual: claims.iss, where: "The ID token's issuer (iss)" };
+    }
+    const parameters = link.parameters as URLSearchParams | undefined;
+    const iss = parameters instanceof URLSearchParams ? parameters.get('iss') : null;
+    if (iss !== null && iss !== link.expected) {
+      return {
+        expected: link.expected,
+        actual: iss,
+        where: 'The issuer in the authorization response (iss)',
+      };
+    }
+  }
+  return undefined;
+}
+
 /** openid-client codes for an answer that failed its checks; the detail is in the cause. */
 const INVALID_ANSWER_CODES = new Set([
   'OAUTH_INVALID_RESPONSE',
@@ -201,6 +229,15 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
           withOauth,
         );
     }
+  }
+  const issuers = issuerMismatchIn(error);
+  if (issuers) {
+    return new OidcflowError(
+      ErrorCode.ISSUER_MISMATCH,
+      `${issuers.where} is "${issuers.actual}", but the issuer configured is "${issuers.expected}". ` +
+        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${issuers.actual}".`,
+      base,
+    );
   }
   const notOAuth = notAnOAuthResponse(error);
   if (notOAuth) {
