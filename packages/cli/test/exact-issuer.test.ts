@@ -68,6 +68,25 @@ describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j', (issuerPath)
     expect(JSON.parse(json.stdout)).toMatchObject({ issuer: idp.issuer, metadataSource: 'cache' });
   });
 
+  it('client credentials: a new grant reuses the cached metadata, 1 round trip at the IdP', async () => {
+    const ci = [
+      '--issuer',
+      idp.issuer,
+      '--client-id',
+      idp.clients.ci.clientId,
+      '--client-credentials',
+      '--cache-path',
+      sandbox.cachePath,
+    ];
+    const env = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+    expect((await sandbox.run(['token', ...ci], env)).code).toBe(0);
+    idp.requests.reset();
+    const renewal = await sandbox.run(['login', ...ci], env);
+    expect(renewal.code).toBe(0);
+    expect(idp.requests.count()).toBe(1);
+    expect(idp.requests.tokenRequests('client_credentials')).toBe(1);
+  });
+
   it('the spelling the IdP does not use fails at once, naming both spellings and what to pass', async () => {
     const other = idp.issuer.endsWith('/') ? idp.issuer.replace(/\/+$/, '') : `${idp.issuer}/`;
     const result = await sandbox.run(['login', ...deviceLogin(other)]);
