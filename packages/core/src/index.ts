@@ -13,6 +13,7 @@ export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { expandHome, isLoopbackHost } from './config/url-policy.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
+export { hasTerminalControls, terminalLines, terminalText } from './errors/terminal-text.js';
 export { isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
 export { tokenSetFromResponse } from './lifecycle/token-set.js';

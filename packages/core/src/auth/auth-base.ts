@@ -119,6 +119,7 @@ export abstract class AuthBase {
       return (
         await createHttpClient({
           timeoutSeconds: options.httpTimeoutSeconds ?? 30,
+          ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
           env,
           home,
           ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 
 interface ResponseBodyErrorShape {
   name?: string;
@@ -85,7 +86,9 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
   const base = { cause: error, ...(flow ? { flow } : {}), ...(shape.status ? { status: shape.status } : {}) };
   const fields = oauthErrorFields(error);
   if (fields) {
-    const { error: oauthError, description } = fields;
+    // Both come from the IdP and go into a message: no line breaks or escapes of theirs.
+    const oauthError = terminalText(fields.error);
+    const description = fields.description === undefined ? undefined : terminalText(fields.description);
     const said = description ? `${oauthError}: ${description}` : oauthError;
     const withOauth = { ...base, oauthError, ...(description ? { oauthErrorDescription: description } : {}) };
     switch (oauthError) {
