@@ -6,10 +6,11 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 // The same set, but keeping newline and tab: for our own multi-line texts around IdP values.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const UNSAFE_KEEPING_LINES =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
-const escape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const spelledOut = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * `text` as it may reach a terminal: every control or bidi/format character replaced by its
@@ -18,12 +19,12 @@ const escape = (character: string) => `\\u${character.charCodeAt(0).toString(16)
  * written to stdout or stderr.
  */
 export function terminalText(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, spelledOut);
 }
 
 /** Like `terminalText`, but leaves newlines and tabs alone: for whole messages oidcflow wrote itself. */
 export function terminalLines(text: string): string {
-  return text.replace(UNSAFE_KEEPING_LINES, escape);
+  return text.replace(UNSAFE_KEEPING_LINES, spelledOut);
 }
 
 /** Whether `text` holds anything `terminalText` would replace. */
