@@ -45,6 +45,7 @@ function lockTiming(options: FileCacheOptions): LockTiming {
   const timing = {
     timeoutMs: seconds('lockTimeoutSeconds'),
     staleMs: seconds('lockStaleSeconds'),
+    maxHoldMs: seconds('lockMaxHoldSeconds'),
     heartbeatMs: seconds('lockHeartbeatSeconds'),
   };
   if (timing.heartbeatMs * 2 > timing.staleMs) {

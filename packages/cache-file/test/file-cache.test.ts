@@ -296,14 +296,22 @@ describe('the lock, left behind by an owner this process cannot check', () => {
     return lockPath;
   }
 
-  it.each([
-    ['an owner on another host', foreignOwner(Date.now() - 120_000)],
-    ['an unreadable owner', '{"pid": "torn'],
-  ])('is taken over once it is older than lockStaleSeconds: %s', async (_, text) => {
+  it('an unreadable owner is taken over once the file is older than lockStaleSeconds', async () => {
     const cachePath = await directories.make();
-    await leaveLock(cachePath, text, 120_000);
+    await leaveLock(cachePath, '{"pid": "torn', 120_000);
     const cache = createFileCache({ cachePath, lockTimeoutSeconds: 10, lockStaleSeconds: 30 });
     expect(await cache.withLock(contractKeys().user, async () => 'taken over')).toBe('taken over');
+  });
+
+  it('an owner on another host is taken over only after lockMaxHoldSeconds, however silent', async () => {
+    const cachePath = await directories.make();
+    // Untouched for 2 minutes (4 × lockStaleSeconds): silence is no proof the holder is gone.
+    await leaveLock(cachePath, foreignOwner(Date.now() - 120_000), 120_000);
+    const waiting = createFileCache({ cachePath, lockTimeoutSeconds: 0.5, lockStaleSeconds: 30 });
+    const error = await rejection(waiting.withLock(contractKeys().user, async () => 'never'));
+    expect(error.code).toBe(ErrorCode.CACHE_LOCK_TIMEOUT);
+    const bounded = createFileCache({ cachePath, lockTimeoutSeconds: 10, lockMaxHoldSeconds: 60 });
+    expect(await bounded.withLock(contractKeys().user, async () => 'taken over')).toBe('taken over');
   });
 
   it('is respected while it is younger than lockStaleSeconds (its owner may be working elsewhere)', async () => {
