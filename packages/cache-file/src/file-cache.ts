@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CacheEntry,
@@ -45,6 +45,7 @@ function lockTiming(options: FileCacheOptions): LockTiming {
   const timing = {
     timeoutMs: seconds('lockTimeoutSeconds'),
     staleMs: seconds('lockStaleSeconds'),
+    maxHoldMs: seconds('lockMaxHoldSeconds'),
     heartbeatMs: seconds('lockHeartbeatSeconds'),
   };
   if (timing.heartbeatMs * 2 > timing.staleMs) {
@@ -100,7 +101,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
   async function checkDirectoryOnce(): Promise<void> {
     if (directoryChecked) return;
-    assertPrivateDirectory(directory, await stat(directory));
+    assertPrivateDirectory(directory, await lstat(directory));
     directoryChecked = true;
   }
 
@@ -109,8 +110,10 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     if (directoryReady) return undefined;
     try {
       await mkdir(directory, { recursive: true, mode: 0o700 });
-      const stats = await stat(directory);
-      if (!stats.isDirectory()) return Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      // lstat: a symbolic link is refused, not followed (assertPrivateDirectory).
+      const stats = await lstat(directory);
+      if (!stats.isDirectory() && !stats.isSymbolicLink())
+        return Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       assertPrivateDirectory(directory, stats);
       directoryChecked = true;
       directoryReady = true;

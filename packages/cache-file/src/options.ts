@@ -14,10 +14,18 @@ export interface FileCacheOptions extends CacheFactoryOptions {
   /** Seconds to wait for another process's lock before giving up with CACHE_LOCK_TIMEOUT. @default 600 */
   lockTimeoutSeconds?: number;
   /**
-   * A lock whose owner has not touched it for this long is taken over. The owner touches it
-   * every `lockHeartbeatSeconds` while it works, so a long login keeps its lock. @default 30
+   * A lock file whose owner cannot be read and that nobody touched for this long is taken
+   * over. A lock with a readable owner is never judged by silence (see `lockMaxHoldSeconds`).
+   * @default 30
    */
   lockStaleSeconds?: number;
+  /**
+   * A lock is taken over when its owner is provably gone (same host, process ended), or once
+   * it was held this long: the bound for a holder that is stopped (Ctrl-Z, a sleeping laptop),
+   * hung, or on another host sharing the directory. Waiters give up after `lockTimeoutSeconds`
+   * before that, with an error naming the holder. @default 3600
+   */
+  lockMaxHoldSeconds?: number;
   /** How often the lock owner touches the lock file. Must be less than half of `lockStaleSeconds`. @default 5 */
   lockHeartbeatSeconds?: number;
 }
@@ -25,5 +33,6 @@ export interface FileCacheOptions extends CacheFactoryOptions {
 export const FILE_CACHE_DEFAULTS = {
   lockTimeoutSeconds: 600,
   lockStaleSeconds: 30,
+  lockMaxHoldSeconds: 3600,
   lockHeartbeatSeconds: 5,
 } as const;

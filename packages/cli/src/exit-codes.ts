@@ -53,6 +53,7 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   SERVER_SOURCE_FAILED: ExitCode.UNREACHABLE,
   IDP_UNREACHABLE: ExitCode.UNREACHABLE,
   IDP_TLS_UNTRUSTED: ExitCode.UNREACHABLE,
+  IDP_RESPONSE_TOO_LARGE: ExitCode.IDP_ERROR,
   // The host answered but has no metadata there: almost always a wrong issuer URL.
   DISCOVERY_NOT_FOUND: ExitCode.CONFIGURATION,
   DISCOVERY_INVALID: ExitCode.IDP_ERROR,

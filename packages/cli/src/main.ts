@@ -135,9 +135,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     progress('');
     if (error instanceof UsageError && command && !error.command) {
-      return reportError(new UsageError(error.message, command), stderr, io.env, style);
+      return await reportError(new UsageError(error.message, command), stderr, io.env, style);
     }
     const signal = interruptionOf(io.signal);
-    return reportError(error, stderr, io.env, style, signal ? { signal } : {});
+    return await reportError(error, stderr, io.env, style, signal ? { signal } : {});
   }
 }

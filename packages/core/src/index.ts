@@ -13,9 +13,10 @@ export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { expandHome, isLoopbackHost } from './config/url-policy.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
+export { hasTerminalControls, terminalLines, terminalText } from './errors/terminal-text.js';
 export { isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
-export { tokenSetFromResponse } from './lifecycle/token-set.js';
+export { boundedExpiresIn, tokenSetFromResponse, warnOnce } from './lifecycle/token-set.js';
 export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
 export { openSystemBrowser } from './ports/lazy-open-url.js';
 export { createStderrLogger, type Logger, silentLogger } from './ports/logger.js';
@@ -51,5 +52,10 @@ export type {
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
-export { DEFAULT_EXPIRES_IN_SECONDS, EXPIRY_SKEW_SECONDS, type TokenSet } from './spec/tokens.js';
+export {
+  DEFAULT_EXPIRES_IN_SECONDS,
+  EXPIRY_SKEW_SECONDS,
+  MAX_EXPIRES_IN_SECONDS,
+  type TokenSet,
+} from './spec/tokens.js';
 export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';

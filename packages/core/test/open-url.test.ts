@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { browserCommands, browserEntryCommand, openSystemBrowser } from '../src/ports/open-url.js';
+import {
+  browserCommands,
+  browserEntryCommand,
+  openerEnvironment,
+  openSystemBrowser,
+} from '../src/ports/open-url.js';
 
 const URL_WITH_QUERY = 'https://idp.example.com/auth?client_id=cli&state=a&scope=openid%20profile';
 
@@ -8,10 +13,12 @@ describe('browserEntryCommand', () => {
     expect(browserEntryCommand('firefox --new-tab %s', URL_WITH_QUERY)).toEqual({
       file: 'firefox',
       args: ['--new-tab', URL_WITH_QUERY],
+      env: {},
     });
     expect(browserEntryCommand('  chromium  ', URL_WITH_QUERY)).toEqual({
       file: 'chromium',
       args: [URL_WITH_QUERY],
+      env: {},
     });
   });
 
@@ -19,6 +26,7 @@ describe('browserEntryCommand', () => {
     expect(browserEntryCommand('"/opt/My Browser/browser" --flag \'a b\'', 'http://x/')).toEqual({
       file: '/opt/My Browser/browser',
       args: ['--flag', 'a b', 'http://x/'],
+      env: {},
     });
   });
 
@@ -34,19 +42,61 @@ describe('browserCommands', () => {
   it('tries every BROWSER entry first, then the platform opener', () => {
     expect(files({ BROWSER: 'one:two --x' }, 'linux')).toEqual(['one', 'two', 'xdg-open']);
     expect(files({}, 'darwin')).toEqual(['open']);
-    expect(files({ BROWSER: 'a;b' }, 'win32')).toEqual(['a', 'b', 'cmd.exe']);
+    expect(files({ BROWSER: 'a;b' }, 'win32')).toEqual(['a', 'b', 'rundll32']);
   });
 
-  it('on WSL tries wslview and the Windows start command before xdg-open, escaping cmd.exe metacharacters', () => {
-    const commands = browserCommands(URL_WITH_QUERY, { WSL_DISTRO_NAME: 'Debian' }, 'linux');
-    expect(commands.map((command) => command.file)).toEqual(['wslview', 'cmd.exe', 'xdg-open']);
-    expect(commands[1]?.args.at(-1)).toBe(URL_WITH_QUERY.replaceAll('&', '^&'));
+  // A URL a hostile discovery document chose: under cmd.exe, %OIDCFLOW_CLIENT_SECRET% expands
+  // even inside quotes. No opener may pass it through cmd.exe or give it the secret.
+  const HOSTILE_URL = 'https://idp.example.com/auth?x=%OIDCFLOW_CLIENT_SECRET%&y=%25AWS_SECRET_ACCESS_KEY%25';
+  const ENV = {
+    PATH: '/usr/bin',
+    DISPLAY: ':0',
+    BROWSER: 'firefox',
+    OIDCFLOW_CLIENT_SECRET: 'client-secret-value',
+    OIDCFLOW_ISSUER: 'https://idp.example.com',
+    AWS_SECRET_ACCESS_KEY: 'aws-secret',
+    GITHUB_TOKEN: 'ghp_x',
+    AZURE_CLIENT_SECRET: 'azure',
+    MY_API_KEY: 'k',
+    DB_PASSWORD: 'p',
+  };
+  const SAFE_ENV = { PATH: '/usr/bin', DISPLAY: ':0', BROWSER: 'firefox' };
+
+  it('openerEnvironment drops oidcflow settings and anything named like a secret', () => {
+    expect(openerEnvironment(ENV)).toEqual(SAFE_ENV);
   });
 
-  it('on Windows quotes the URL for start, so & does not split the command', () => {
-    const [command] = browserCommands(URL_WITH_QUERY, {}, 'win32');
-    expect(command).toMatchObject({ file: 'cmd.exe', verbatim: true });
-    expect(command?.args.at(-1)).toBe(`"start "" "${URL_WITH_QUERY}""`);
+  it.each([
+    ['win32', {}, [['rundll32', ['url.dll,FileProtocolHandler', HOSTILE_URL]]]],
+    ['darwin', {}, [['open', [HOSTILE_URL]]]],
+    ['linux', {}, [['xdg-open', [HOSTILE_URL]]]],
+    ['freebsd', {}, [['xdg-open', [HOSTILE_URL]]]],
+    [
+      'linux',
+      { WSL_DISTRO_NAME: 'Debian' },
+      [
+        ['wslview', [HOSTILE_URL]],
+        ['explorer.exe', [HOSTILE_URL]],
+        ['xdg-open', [HOSTILE_URL]],
+      ],
+    ],
+  ] as const)(
+    '%s %j: the URL is one argument, no cmd.exe, no secret in the environment',
+    (platform, extra, expected) => {
+      const env = { ...ENV, ...extra };
+      delete (env as Record<string, string>).BROWSER;
+      const commands = browserCommands(HOSTILE_URL, env, platform);
+      expect(commands.map((command) => [command.file, command.args])).toEqual(expected);
+      for (const command of commands) {
+        expect(command.file.toLowerCase()).not.toMatch(/cmd(\.exe)?$/);
+        expect(command.env).toEqual({ PATH: '/usr/bin', DISPLAY: ':0', ...extra });
+      }
+    },
+  );
+
+  it('a BROWSER entry gets the same environment without secrets', () => {
+    const [command] = browserCommands(HOSTILE_URL, ENV, 'linux');
+    expect(command).toMatchObject({ file: 'firefox', args: [HOSTILE_URL], env: SAFE_ENV });
   });
 });
 
@@ -66,6 +116,29 @@ describe('openSystemBrowser', () => {
         'linux',
       ),
     ).toBe(false);
+  });
+
+  it('the opener process really runs without the secrets', async () => {
+    const { mkdtemp, readFile, rm, writeFile, chmod } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const directory = await mkdtemp(join(tmpdir(), 'oidcflow-opener-'));
+    try {
+      const opener = join(directory, 'opener.sh');
+      await writeFile(opener, `#!/bin/sh\nenv > '${directory}/env.txt'\n`);
+      await chmod(opener, 0o755);
+      const opened = await openSystemBrowser(
+        'http://127.0.0.1:1/x',
+        { BROWSER: opener, PATH: process.env.PATH, OIDCFLOW_CLIENT_SECRET: 'the-secret', KEEP_ME: 'yes' },
+        'linux',
+      );
+      expect(opened).toBe(true);
+      const seen = await readFile(join(directory, 'env.txt'), 'utf8');
+      expect(seen).toContain('KEEP_ME=yes');
+      expect(seen).not.toContain('the-secret');
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('opens only http and https URLs', async () => {

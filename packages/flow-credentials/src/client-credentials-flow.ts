@@ -54,7 +54,7 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
   if (context.scopes.length > 0) parameters.set('scope', context.scopes.join(' '));
   try {
     const response = await client.clientCredentialsGrant(configuration, parameters);
-    return tokenSetFromResponse(response, context.ports.clock.now());
+    return tokenSetFromResponse(response, context.ports.clock.now(), context.log);
   } catch (error) {
     throw toOidcflowError(
       error,

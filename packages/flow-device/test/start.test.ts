@@ -115,10 +115,10 @@ describe('starting the device login', () => {
     expect(error.code).toBe(ErrorCode.IDP_UNREACHABLE);
   });
 
-  it('control characters in what the IdP sends never reach the terminal', async () => {
+  it('control and bidi characters in what the IdP sends are shown as \\u…, never obeyed', async () => {
     scriptDeviceAuthorization({
       device_code: 'not-a-real-device-code',
-      user_code: 'ABCD-\u001b[2JEFGH',
+      user_code: 'ABCD-\u001b[2JEF\u202eGH',
       verification_uri: `${idp.issuer}/device\u001b]0;owned\u0007`,
       verification_uri_complete: `${idp.issuer}/device?user_code=ABCD-EFGH\u009b`,
       expires_in: 600,
@@ -129,8 +129,9 @@ describe('starting the device login', () => {
     expect(error.code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
     expect(clock.sleeps).toEqual([5_000]);
     const text = output.text();
-    expect(text).toContain('ABCD-[2JEFGH');
-    expect(text).toContain(`${idp.issuer}/device]0;owned\n`);
+    expect(text).toContain('ABCD-\\u001b[2JEF\\u202eGH');
+    expect(text).toContain(`${idp.issuer}/device\\u001b]0;owned\\u0007\n`);
+    expect(text).not.toContain('\u202e');
     expect(text).not.toContain('\u001b[2J');
     expect(text).not.toContain('\u001b]');
     expect(text).not.toContain('\u0007');

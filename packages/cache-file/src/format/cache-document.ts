@@ -50,6 +50,14 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** The largest distance from 1970 a `Date` can hold, in ms (ECMAScript §21.4.1.1). */
+const MAX_TIME_MS = 8.64e15;
+
+/** An epoch-ms time a `Date` can hold: `1e300` would pass as a number and fail every later use. */
+function isTime(value: unknown): value is number {
+  return isFiniteNumber(value) && Math.abs(value) <= MAX_TIME_MS;
+}
+
 function optional(value: unknown, check: (v: unknown) => boolean): boolean {
   return value === undefined || check(value);
 }
@@ -62,7 +70,7 @@ function tokensProblem(tokens: unknown): string | undefined {
   if (!isString(tokens.accessToken) || tokens.accessToken === '')
     return 'entry.tokens.accessToken is missing';
   if (!isString(tokens.tokenType)) return 'entry.tokens.tokenType is missing';
-  if (!isFiniteNumber(tokens.expiresAt)) return 'entry.tokens.expiresAt is not a number';
+  if (!isTime(tokens.expiresAt)) return 'entry.tokens.expiresAt is not a time';
   for (const field of ['refreshToken', 'idToken', 'scope'] as const) {
     if (!optional(tokens[field], isString)) return `entry.tokens.${field} is not a string`;
   }
@@ -105,7 +113,7 @@ function metadataProblem(metadata: unknown): string | undefined {
     if (!optional(document[field], isStringList))
       return `entry.metadata.document.${field} is not a list of strings`;
   }
-  if (!isFiniteNumber(metadata.fetchedAt)) return 'entry.metadata.fetchedAt is not a number';
+  if (!isTime(metadata.fetchedAt)) return 'entry.metadata.fetchedAt is not a time';
   if (!optional(metadata.synthesized, (v) => typeof v === 'boolean'))
     return 'entry.metadata.synthesized is not a boolean';
   return undefined;
@@ -152,7 +160,7 @@ export function parseCacheDocument(text: string, key: CacheKey): ParseResult {
     tokensProblem(entry.tokens) ??
     metadataProblem(entry.metadata) ??
     (!isString(entry.flow) ? 'entry.flow is not a string' : undefined) ??
-    (!isFiniteNumber(entry.savedAt) ? 'entry.savedAt is not a number' : undefined);
+    (!isTime(entry.savedAt) ? 'entry.savedAt is not a time' : undefined);
   if (problem) return { problem };
   return { entry: entry as unknown as CacheEntry };
 }

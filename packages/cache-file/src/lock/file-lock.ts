@@ -6,8 +6,13 @@ import { heldLockTokens, type LockOwner, newLockOwner, ownerIsGone, parseLockOwn
 export interface LockTiming {
   /** Give up waiting after this long (CACHE_LOCK_TIMEOUT). */
   timeoutMs: number;
-  /** A lock not touched for this long is taken over. */
+  /** A lock whose owner cannot be read (no owner, torn JSON) and not touched for this long is taken over. */
   staleMs: number;
+  /**
+   * A lock held longer than this is taken over whoever holds it: the bound for a holder that
+   * is alive but never finishes, or runs on another host (whose process we cannot check).
+   */
+  maxHoldMs: number;
   /** The owner touches its lock this often. */
   heartbeatMs: number;
 }
@@ -49,9 +54,21 @@ async function inspect(lockPath: string): Promise<Inspection | undefined> {
   }
 }
 
+/**
+ * Whether a lock may be taken over. A holder is never judged by its silence: a process
+ * stopped with Ctrl-Z or on a sleeping laptop touches nothing, but wakes up in the middle of
+ * a refresh, and two refreshes of one rotating refresh token make the IdP revoke them all.
+ * So a lock is stale only when its holder is provably gone (same host, process no longer
+ * alive), or after `maxHoldMs` from when it was taken. A lock file without a readable owner
+ * names no one to wait for: it is judged by how long it has not been touched.
+ */
 function isStale(inspection: Inspection, timing: LockTiming, now: number): boolean {
-  if (inspection.owner && ownerIsGone(inspection.owner)) return true;
-  return now - inspection.stats.mtimeMs > timing.staleMs;
+  const { owner } = inspection;
+  if (!owner) return now - inspection.stats.mtimeMs > timing.staleMs;
+  if (ownerIsGone(owner)) return true;
+  // The earlier of the owner's clock and the file's: a skewed clock cannot extend the bound.
+  const takenAt = Math.min(owner.acquiredAt, inspection.stats.birthtimeMs || owner.acquiredAt);
+  return now - takenAt > timing.maxHoldMs;
 }
 
 function sameLock(a: Inspection, b: Inspection): boolean {
@@ -173,7 +190,7 @@ function startHeartbeat(lockPath: string, owner: LockOwner, timing: LockTiming, 
         clearInterval(timer);
         warn(
           `another process took over the token cache lock ${lockPath} while this one held it ` +
-            `(this process did not touch it for ${timing.staleMs / 1000} s); two logins or refreshes may have run at once.`,
+            `(held for more than ${timing.maxHoldMs / 1000} s, or removed by hand); two logins or refreshes may have run at once.`,
         );
         return;
       }
@@ -187,9 +204,9 @@ function startHeartbeat(lockPath: string, owner: LockOwner, timing: LockTiming, 
 
 /**
  * Takes the cross-process lock at `lockPath`, waiting (with growing pauses) while another
- * live process holds it. A lock is taken over when its owner process is gone or it has not
- * been touched for `staleMs`; the holder touches it every `heartbeatMs`, so a login that
- * takes minutes keeps it. Rejects with CACHE_LOCK_TIMEOUT after the deadline, LOGIN_ABORTED
+ * live process holds it. A lock is taken over only when its owner process is provably gone
+ * or it was taken more than `maxHoldMs` ago (see `isStale`); the holder touches it every
+ * `heartbeatMs`, which tells a lock file without a readable owner from a live one. Rejects with CACHE_LOCK_TIMEOUT after the deadline, LOGIN_ABORTED
  * on abort, or the file system's error (the caller handles an unwritable directory).
  */
 export async function acquireFileLock(lockPath: string, options: AcquireOptions): Promise<HeldFileLock> {

@@ -1,7 +1,8 @@
-import type { ExplainReport } from '@oidcflow/core';
+import { type ExplainReport, terminalText } from '@oidcflow/core';
 import { exitCodeForError } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
 import type { Style } from '../output/style.js';
+import { jsonForTerminal } from '../output/terminal-json.js';
 import { createAuth } from '../settings/create-auth.js';
 
 function hasClientCredential(context: CommandContext): boolean {
@@ -22,10 +23,10 @@ function forTheCommandLine(reason: string): string {
 function renderText(report: ExplainReport, style: Style): string {
   const environment = report.environment;
   const rows: Array<[string, string]> = [
-    ['issuer', report.issuer],
-    ['client id', report.clientId],
-    ['scopes', report.scopes.length > 0 ? report.scopes.join(' ') : '(none)'],
-    ...(report.audience ? [['audience', report.audience] as [string, string]] : []),
+    ['issuer', terminalText(report.issuer)],
+    ['client id', terminalText(report.clientId)],
+    ['scopes', terminalText(report.scopes.length > 0 ? report.scopes.join(' ') : '(none)')],
+    ...(report.audience ? [['audience', terminalText(report.audience)] as [string, string]] : []),
     ['flow asked', report.requestedFlow],
     ['chosen', report.chosen ? style.bold(report.chosen) : style.red('none')],
     [
@@ -34,14 +35,19 @@ function renderText(report: ExplainReport, style: Style): string {
     ],
     ['interactive', environment.interactive ? 'yes (stderr is a terminal)' : 'no (stderr is not a terminal)'],
     ['metadata', `from ${report.metadataSource}`],
-    ['cache', report.cache.path ? `${report.cache.plugin}: ${report.cache.path}` : report.cache.plugin],
+    [
+      'cache',
+      terminalText(report.cache.path ? `${report.cache.plugin}: ${report.cache.path}` : report.cache.plugin),
+    ],
   ];
   const width = Math.max(...report.flows.map((flow) => flow.name.length));
   const flows = report.flows.map((flow) => {
     const mark = flow.chosen ? style.green('✓ chosen  ') : flow.installed ? '  declined' : '  missing ';
-    return `  ${mark}  ${flow.name.padEnd(width)}  ${forTheCommandLine(flow.reason)}`;
+    return `  ${mark}  ${terminalText(flow.name.padEnd(width))}  ${terminalText(forTheCommandLine(flow.reason))}`;
   });
-  const problem = report.problem ? `\n${style.red('problem:')} ${report.problem.message}\n` : '';
+  const problem = report.problem
+    ? `\n${style.red('problem:')} ${terminalText(report.problem.message)}\n`
+    : '';
   return `${rows.map(([name, value]) => `${`${name}:`.padEnd(13)}${value}`).join('\n')}\n\nflows:\n${flows.join('\n')}\n${problem}`;
 }
 
@@ -66,7 +72,7 @@ export async function runExplain(context: CommandContext): Promise<number> {
     ...report,
     flows: report.flows.map((flow) => ({ ...flow, reason: forTheCommandLine(flow.reason) })),
   };
-  if (context.settings.output === 'json') context.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
+  if (context.settings.output === 'json') context.stdout.write(`${jsonForTerminal(printable)}\n`);
   else context.stdout.write(renderText(printable, context.style));
   return report.problem ? exitCodeForError(report.problem.code) : 0;
 }

@@ -1,7 +1,8 @@
-import { isFresh } from '@oidcflow/core';
+import { isFresh, terminalText } from '@oidcflow/core';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
 import { describeExpiry, describeSubject } from '../output/describe.js';
+import { jsonForTerminal } from '../output/terminal-json.js';
 import { createAuth } from '../settings/create-auth.js';
 import { familiesFor } from './families.js';
 
@@ -72,7 +73,7 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
   if (report.entries.length === 0) {
     const where = report.cachePaths.length > 0 ? ` in ${report.cachePaths.join(' or ')}` : '';
     return (
-      `Not logged in: nothing is cached for ${settings.clientId ?? 'this client'} at ${settings.issuer ?? 'this issuer'}${where}.\n` +
+      `Not logged in: nothing is cached for ${terminalText(settings.clientId ?? 'this client')} at ${terminalText(settings.issuer ?? 'this issuer')}${terminalText(where)}.\n` +
       'Run `oidcflow login` (same options) to log in.\n'
     );
   }
@@ -85,16 +86,17 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
       ? style.green(state)
       : (entry.hasRefreshToken ? style.yellow : style.red)(`${state}${renewal}`);
     const rows: Array<[string, string]> = [
-      ['issuer', entry.issuer],
-      ['client id', entry.clientId],
-      ['subject', entry.subject],
-      ['flow', entry.flow],
-      ['scopes', entry.scope ?? '(not reported by the IdP)'],
+      // What the IdP or the cache file said is shown, never obeyed, by the terminal.
+      ['issuer', terminalText(entry.issuer)],
+      ['client id', terminalText(entry.clientId)],
+      ['subject', terminalText(entry.subject)],
+      ['flow', terminalText(entry.flow)],
+      ['scopes', terminalText(entry.scope ?? '(not reported by the IdP)')],
       ['access token', `${token}; expires ${describeExpiry(expiresAt, now)}`],
       ['refresh token', entry.hasRefreshToken ? 'cached' : 'none'],
       ['id token', entry.hasIdToken ? 'cached' : 'none'],
       ['saved', entry.savedAt],
-      ['cache file', entry.cachePath ?? '(in memory)'],
+      ['cache file', terminalText(entry.cachePath ?? '(in memory)')],
     ];
     return rows.map(([name, value]) => `${`${name}:`.padEnd(15)}${value}`).join('\n');
   });
@@ -108,7 +110,7 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
 export async function runStatus(context: CommandContext): Promise<number> {
   const now = Date.now();
   const report = await collect(context, now);
-  if (context.settings.output === 'json') context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (context.settings.output === 'json') context.stdout.write(`${jsonForTerminal(report)}\n`);
   else context.stdout.write(renderText(report, context, now));
   return report.loggedIn ? ExitCode.OK : ExitCode.NOT_LOGGED_IN;
 }

@@ -1,4 +1,4 @@
-import type { TokenSet } from '@oidcflow/core';
+import { type TokenSet, terminalText } from '@oidcflow/core';
 
 function decodeJwtPayload(jwt: string): Record<string, unknown> | undefined {
   const payload = jwt.split('.')[1];
@@ -18,15 +18,16 @@ export function idTokenClaims(tokens: TokenSet): Record<string, unknown> | undef
 
 /**
  * Who the tokens belong to, for humans: `preferred_username`, else `email`, else `sub` of the
- * ID token; a client credentials token (no ID token) belongs to the client.
+ * ID token; a client credentials token (no ID token) belongs to the client. The claim comes
+ * from the IdP, so control and bidi characters are spelled out (`terminalText`).
  */
 export function describeSubject(tokens: TokenSet, clientId: string): string {
   const claims = idTokenClaims(tokens);
   for (const claim of ['preferred_username', 'email', 'sub']) {
     const value = claims?.[claim];
-    if (typeof value === 'string' && value !== '') return value;
+    if (typeof value === 'string' && value !== '') return terminalText(value);
   }
-  return `client ${clientId}`;
+  return `client ${terminalText(clientId)}`;
 }
 
 /** `in 59 min`, `in 2 h 5 min`, `12 s ago`. */

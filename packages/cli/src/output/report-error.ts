@@ -39,14 +39,21 @@ function causeChain(error: unknown): string[] {
 /**
  * Writes `oidcflow: <message> (<code>)` to stderr and returns the exit code. Core's messages
  * never hold a token or a secret; a stack (and its causes) is shown only with OIDCFLOW_DEBUG.
+ * Any message but a usage error's may quote the IdP, so it passes core's `terminalLines`
+ * (control and bidi characters spelled out as `\uXXXX`); core loads only on that path.
  */
-export function reportError(
+export async function reportError(
   error: unknown,
   stderr: { write(text: string): unknown },
   env: NodeJS.ProcessEnv,
   style: Style,
   interrupted: { signal?: 'SIGINT' | 'SIGTERM' } = {},
-): number {
+): Promise<number> {
+  // Made safe before our own colours go around it.
+  const safe =
+    error instanceof UsageError || interrupted.signal
+      ? (text: string) => text
+      : (await import('@oidcflow/core')).terminalLines;
   const prefix = style.red('oidcflow:');
   if (interrupted.signal) {
     stderr.write(`${prefix} interrupted (${interrupted.signal}); the token cache was left as it was.\n`);
@@ -59,16 +66,16 @@ export function reportError(
     exitCode = ExitCode.USAGE;
   } else if (isOidcflowError(error)) {
     const hint = COMMAND_LINE_HINTS[error.code];
-    stderr.write(`${prefix} ${error.message} (${error.code})\n${hint ? `${hint}\n` : ''}`);
+    stderr.write(`${prefix} ${safe(error.message)} (${error.code})\n${hint ? `${hint}\n` : ''}`);
     exitCode = exitCodeForError(error.code);
   } else if (error instanceof CliError) {
-    stderr.write(`${prefix} ${error.message}\n`);
+    stderr.write(`${prefix} ${safe(error.message)}\n`);
     exitCode = error.exitCode;
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    stderr.write(`${prefix} ${message}\n`);
+    stderr.write(`${prefix} ${safe(message)}\n`);
     exitCode = ExitCode.UNEXPECTED;
   }
-  if (env.OIDCFLOW_DEBUG) stderr.write(`${style.dim(causeChain(error).join('\ncaused by: '))}\n`);
+  if (env.OIDCFLOW_DEBUG) stderr.write(`${style.dim(safe(causeChain(error).join('\ncaused by: ')))}\n`);
   return exitCode;
 }

@@ -1,4 +1,5 @@
 import type { TokenSet } from '@oidcflow/core';
+import { jsonForTerminal } from './terminal-json.js';
 
 export const TOKEN_OUTPUTS = ['token', 'json', 'header', 'exec-credential'] as const;
 export type TokenOutput = (typeof TOKEN_OUTPUTS)[number];
@@ -63,7 +64,8 @@ export function formatTokens(
     case 'header':
       return `Authorization: ${authorizationScheme(tokens.tokenType)} ${tokens.accessToken}\n`;
     case 'json':
-      return `${JSON.stringify(tokenJson(tokens, options.now, options.includeRefreshToken), null, 2)}\n`;
+      // `scope` comes from the IdP: bidi and C1 characters are escaped (same JSON, safe to print).
+      return `${jsonForTerminal(tokenJson(tokens, options.now, options.includeRefreshToken))}\n`;
     case 'exec-credential':
       return `${JSON.stringify(execCredential(tokens))}\n`;
   }

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { cacheKeyFor } from '../cache/cache-key.js';
+import { isUsableEntry } from '../cache/usable-entry.js';
 import type { OidcAuthOptions } from '../config/options.js';
 import { resolveIdentity } from '../config/resolve-identity.js';
 import { validateOptions } from '../config/validate-options.js';
@@ -45,7 +46,7 @@ export abstract class AuthBase {
     const runtime = await this.resolveRuntime();
     if (!this.forceLoginPending) {
       const entry = await runtime.cache.get(runtime.key);
-      if (entry && isFresh(entry, runtime.ports.clock.now())) return entry.tokens;
+      if (isUsableEntry(entry) && isFresh(entry, runtime.ports.clock.now())) return entry.tokens;
     }
     const mode: ObtainMode = this.forceLoginPending ? 'force-login' : 'normal';
     const tokens = await this.obtain(runtime, mode);
@@ -62,7 +63,7 @@ export abstract class AuthBase {
   > {
     const runtime = await this.resolveRuntime();
     const entry = await runtime.cache.get(runtime.key);
-    if (!entry) return undefined;
+    if (!isUsableEntry(entry)) return undefined;
     const cachePath = runtime.cache.resolvedCachePath(runtime.key);
     return {
       tokens: entry.tokens,
@@ -119,6 +120,7 @@ export abstract class AuthBase {
       return (
         await createHttpClient({
           timeoutSeconds: options.httpTimeoutSeconds ?? 30,
+          ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
           env,
           home,
           ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),

@@ -39,8 +39,13 @@ export interface CommonAuthOptions {
   plugins?: readonly Plugin[];
   /** Accept `http:` issuers and endpoints on non-loopback hosts. Never do this in production. @default false */
   allowInsecureHttp?: boolean;
-  /** Seconds each IdP HTTP request may take. @default 30 */
+  /** Seconds each IdP HTTP request may take, from connecting to the last byte of the answer. @default 30 */
   httpTimeoutSeconds?: number;
+  /**
+   * Largest IdP response read, in bytes (metadata, keys, tokens are a few KB); a larger one
+   * fails with IDP_RESPONSE_TOO_LARGE before it fills the memory. @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
   /** Seconds discovery metadata stays fresh in the cache. @default 86400 */
   metadataTtlSeconds?: number;
   /** Replace the outside world of flows (browser opener, prompt output, clock). */

@@ -42,7 +42,10 @@ export async function resolveIdentity(
     options.scopes === undefined ||
     (options.useServerAudience && !options.audience);
   let server: ServerAuthInfo = {};
-  if (needsServer && options.server) server = await resolveServerSource(options.server, getFetch);
+  if (needsServer && options.server) {
+    const policy = { allowInsecureHttp: options.allowInsecureHttp ?? false };
+    server = await resolveServerSource(options.server, getFetch, policy);
+  }
 
   const issuer = options.issuer || server.issuer;
   if (!issuer) {

@@ -1,6 +1,13 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { ServerAuthInfo, ServerSource } from './server-source.js';
+import { parseIdpUrl } from './url-policy.js';
+
+/** How the resource metadata may be fetched: the same URL rule as issuers. */
+export interface ResourceMetadataPolicy {
+  /** Accept `http:` off loopback (the caller's `allowInsecureHttp`). @default false */
+  allowInsecureHttp?: boolean;
+}
 
 function failed(what: string, cause?: unknown): OidcflowError {
   return new OidcflowError(
@@ -16,17 +23,34 @@ function metadataUrlFor(resourceUrl: string): string {
   return `${url.origin}/.well-known/oauth-protected-resource${path}`;
 }
 
-/** Reads RFC 9728 protected resource metadata into `ServerAuthInfo`. */
+/**
+ * Reads RFC 9728 protected resource metadata into `ServerAuthInfo`. The document names the
+ * issuer (and so where the client secret is sent), so it gets the issuer's URL rule (https,
+ * or http on loopback or with the opt-in), is never taken from a redirect, and must carry a
+ * `resource` identical to the one asked for (RFC 9728 §3.3). The HTTP client's deadline and
+ * size cap apply as to every IdP request.
+ */
 async function fromResourceMetadata(
   source: { resourceUrl?: string; resourceMetadataUrl?: string },
   fetch: typeof globalThis.fetch,
+  policy: ResourceMetadataPolicy,
 ): Promise<ServerAuthInfo> {
+  const allowInsecure = policy.allowInsecureHttp ?? false;
+  if (source.resourceUrl) parseIdpUrl(source.resourceUrl, 'server.resourceUrl', allowInsecure);
   const url = source.resourceMetadataUrl ?? metadataUrlFor(source.resourceUrl as string);
+  parseIdpUrl(url, 'the resource metadata URL', allowInsecure);
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual' });
   } catch (error) {
+    if (OidcflowError.isInstance(error) && error.code === ErrorCode.IDP_RESPONSE_TOO_LARGE) throw error;
     throw failed(`${url} cannot be reached`, error);
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw failed(
+      `${url} answered with a redirect (HTTP ${response.status}), which is not followed for resource metadata (RFC 9728 §3.3); give the final URL`,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel();
@@ -42,24 +66,24 @@ async function fromResourceMetadata(
   if (!Array.isArray(servers) || typeof servers[0] !== 'string') {
     throw failed(`${url} lists no authorization_servers`);
   }
-  // RFC 9728 §3.3: the metadata must be about the resource we asked for.
-  if (
-    source.resourceUrl &&
-    typeof document.resource === 'string' &&
-    document.resource !== source.resourceUrl
-  ) {
+  // RFC 9728 §3.3: a document without `resource`, or about another resource, MUST NOT be used.
+  if (typeof document.resource !== 'string' || document.resource === '') {
+    throw failed(`${url} has no "resource" member, so it cannot be about the resource asked for`);
+  }
+  if (source.resourceUrl && document.resource !== source.resourceUrl) {
     throw failed(`${url} describes resource "${document.resource}", not "${source.resourceUrl}"`);
   }
   const info: ServerAuthInfo = { issuer: servers[0] };
   if (Array.isArray(document.scopes_supported))
     info.scopes = document.scopes_supported.filter((s) => typeof s === 'string');
-  if (typeof document.resource === 'string') info.audience = document.resource;
+  info.audience = document.resource;
   return info;
 }
 
 export async function resolveServerSource(
   source: ServerSource,
   fetch: () => Promise<typeof globalThis.fetch>,
+  policy: ResourceMetadataPolicy = {},
 ): Promise<ServerAuthInfo> {
   if (typeof source === 'function') {
     let info: ServerAuthInfo;
@@ -71,5 +95,5 @@ export async function resolveServerSource(
     if (typeof info !== 'object' || info === null) throw failed('the server function returned nothing');
     return info;
   }
-  return fromResourceMetadata(source, await fetch());
+  return fromResourceMetadata(source, await fetch(), policy);
 }

@@ -11,7 +11,10 @@ export interface ServerAuthInfo {
  * - `{ resourceUrl }`: the URL of the protected resource; its RFC 9728 metadata
  *   (`/.well-known/oauth-protected-resource`) gives `authorization_servers[0]` as issuer,
  *   `scopes_supported` as scopes and `resource` as audience. `resourceMetadataUrl` names
- *   the metadata document directly (as a `WWW-Authenticate` header would).
+ *   the metadata document directly (as a `WWW-Authenticate` header would). Both URLs follow
+ *   the issuer's rule (https, or http on loopback or with `allowInsecureHttp`); redirects are
+ *   not followed; a document whose `resource` is missing or differs from `resourceUrl` is
+ *   refused (RFC 9728 §3.3), since it chooses where the client authenticates.
  * - a function returning `ServerAuthInfo` (what xGT's `GetOidcIssuer` does).
  */
 export type ServerSource =

@@ -16,6 +16,14 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     invalid(`callbackTimeoutSeconds ${timeout} must be a positive number of seconds.`);
   }
+  const httpTimeout = options.httpTimeoutSeconds;
+  if (httpTimeout !== undefined && !(Number.isFinite(httpTimeout) && httpTimeout > 0)) {
+    invalid(`httpTimeoutSeconds ${httpTimeout} must be a positive number of seconds.`);
+  }
+  const maxBytes = options.maxResponseBytes;
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
+    invalid(`maxResponseBytes ${maxBytes} must be a positive whole number of bytes (default 1048576).`);
+  }
   if (options.flow !== undefined && (typeof options.flow !== 'string' || options.flow === '')) {
     invalid('flow must be "auto", "auth_code", "device", or the name of a flow plugin.');
   }

@@ -21,6 +21,11 @@ export const ErrorCode = {
   IDP_UNREACHABLE: 'IDP_UNREACHABLE',
   /** TLS verification failed: the IdP's certificate is not trusted (see `caCertPath`). */
   IDP_TLS_UNTRUSTED: 'IDP_TLS_UNTRUSTED',
+  /**
+   * An IdP response was larger than `maxResponseBytes` (1 MiB by default); it was not read
+   * further. Metadata, keys and tokens are a few KB: this is a misbehaving or hostile server.
+   */
+  IDP_RESPONSE_TOO_LARGE: 'IDP_RESPONSE_TOO_LARGE',
   /** Neither OpenID Connect discovery nor RFC 8414 metadata was found. */
   DISCOVERY_NOT_FOUND: 'DISCOVERY_NOT_FOUND',
   /** The discovery response is not a JSON metadata document. */

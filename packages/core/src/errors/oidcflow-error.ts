@@ -1,4 +1,5 @@
 import type { ErrorCode } from './codes.js';
+import { terminalLines, terminalText } from './terminal-text.js';
 
 const MARKER = Symbol.for('oidcflow.error');
 
@@ -16,7 +17,9 @@ export interface OidcflowErrorOptions {
 
 /**
  * The one error class of oidcflow. `code` is stable (see `ErrorCode`); `message` says what
- * happened and what to do next, and never contains a token or a secret.
+ * happened and what to do next, and never contains a token or a secret. Messages quote what
+ * the IdP said, so control and bidi characters in them are shown as `\uXXXX` (see
+ * `terminalText`): printing `error.message` to a terminal is safe.
  *
  * Several copies of @oidcflow/core can be loaded at once (each plugin imports core), so use
  * `OidcflowError.isInstance(e)` rather than `instanceof`.
@@ -31,11 +34,11 @@ export class OidcflowError extends Error {
   readonly flow?: string;
 
   constructor(code: ErrorCode, message: string, options: OidcflowErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(terminalLines(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.oauthError !== undefined) this.oauthError = options.oauthError;
     if (options.oauthErrorDescription !== undefined)
-      this.oauthErrorDescription = options.oauthErrorDescription;
+      this.oauthErrorDescription = terminalText(options.oauthErrorDescription);
     if (options.status !== undefined) this.status = options.status;
     if (options.flow !== undefined) this.flow = options.flow;
   }

@@ -6,7 +6,10 @@ import { OidcflowError } from '../errors/oidcflow-error.js';
 
 export interface HttpClientOptions {
   caCertPath?: string;
+  /** Seconds one request may take from connecting to the last byte of the body. */
   timeoutSeconds: number;
+  /** Largest response body read, in bytes; a larger one fails with IDP_RESPONSE_TOO_LARGE. @default 1 MiB */
+  maxResponseBytes?: number;
   env: NodeJS.ProcessEnv;
   home: string;
 }
@@ -15,6 +18,12 @@ export interface HttpClient {
   fetch: typeof globalThis.fetch;
   close(): Promise<void>;
 }
+
+/** Metadata, key sets and token responses are a few KB; 1 MiB leaves room for any honest IdP. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Statuses whose responses have no body (a `Response` refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const USER_AGENT = `oidcflow/0.1 node/${process.versions.node}`;
 
@@ -84,9 +93,65 @@ export function mapNetworkError(error: unknown, url: string): unknown {
   return error;
 }
 
+function tooLarge(url: string, maxBytes: number): OidcflowError {
+  return new OidcflowError(
+    ErrorCode.IDP_RESPONSE_TOO_LARGE,
+    `The answer of ${new URL(url).origin}${new URL(url).pathname} is larger than ${maxBytes} bytes, so oidcflow stopped reading it. ` +
+      'IdP metadata, keys and tokens are a few KB: check the URL. If the IdP really sends more, raise maxResponseBytes.',
+  );
+}
+
+function timedOut(url: string, seconds: number, cause: unknown): OidcflowError {
+  return new OidcflowError(
+    ErrorCode.IDP_UNREACHABLE,
+    `Cannot reach the IdP at ${new URL(url).origin}: its answer did not arrive in full within ${seconds} s. ` +
+      'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise httpTimeoutSeconds (--http-timeout-seconds).',
+    { cause },
+  );
+}
+
 /**
- * The one HTTP client for IdP calls: system roots plus `caCertPath`, HTTPS_PROXY/NO_PROXY,
- * timeouts and a User-Agent. undici is imported here, never on the cache-hit path.
+ * Reads the whole body, at most `maxBytes` of it, and returns a response holding it. Reading
+ * here, under the request's deadline, makes the deadline cover the last byte (undici's
+ * `bodyTimeout` only bounds the pause between two chunks, so a server that drips one byte a
+ * second would never time out) and stops a huge body before it fills the memory.
+ */
+async function readWhole(response: Response, url: string, maxBytes: number): Promise<Response> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(url, maxBytes);
+  }
+  const chunks: Uint8Array[] = [];
+  if (response.body) {
+    const reader = response.body.getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(url, maxBytes);
+      }
+      chunks.push(value);
+    }
+  }
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : Buffer.concat(chunks);
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * The one HTTP client for IdP calls: system roots plus `caCertPath`, HTTPS_PROXY/NO_PROXY, a
+ * User-Agent, and the same policy for every request (discovery, keys, token, device,
+ * revocation, userinfo, resource metadata): one deadline from connect to the last byte, a
+ * response size cap, and no redirect followed for anything but GET and HEAD (a redirected
+ * POST would carry the client's credentials or a code to wherever the redirect points).
+ * undici is imported here, never on the cache-hit path.
  */
 export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
   const ca = options.caCertPath
@@ -111,18 +176,30 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
         })
       : new undici.Agent({ connect, headersTimeout: timeout, bodyTimeout: timeout });
 
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const headers = new Headers(init?.headers);
     if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
+    const deadline = AbortSignal.timeout(timeout);
+    const callerSignal = init?.signal ?? undefined;
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    const redirect = method === 'GET' || method === 'HEAD' ? (init?.redirect ?? 'follow') : 'manual';
     try {
       // undici's fetch and Response are the platform's own types at run time.
-      return (await undici.fetch(url, {
+      const response = (await undici.fetch(url, {
         ...(init as object),
+        method,
         headers,
         dispatcher,
+        signal,
+        redirect,
       } as Parameters<typeof undici.fetch>[1])) as unknown as Response;
+      return await readWhole(response, url, maxBytes);
     } catch (error) {
+      if (OidcflowError.isInstance(error)) throw error;
+      if (deadline.aborted && !callerSignal?.aborted) throw timedOut(url, options.timeoutSeconds, error);
       throw mapNetworkError(error, url);
     }
   }) as typeof globalThis.fetch;

@@ -35,6 +35,7 @@ export function runtimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
   runtime.http ??= createHttpClient({
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
     timeoutSeconds: options.httpTimeoutSeconds ?? 30,
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     env: runtime.env,
     home: runtime.home,
   });

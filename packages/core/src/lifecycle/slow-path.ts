@@ -1,3 +1,4 @@
+import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -113,7 +114,8 @@ export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Prom
     key,
     async () => {
       // A forced login ignores the cached tokens but still uses the cached metadata.
-      const entry = await cache.get(key);
+      const stored = await cache.get(key);
+      const entry = isUsableEntry(stored) ? stored : undefined;
       const usable = mode === 'force-login' ? undefined : entry;
       if (usable && isFresh(usable, now())) return usable.tokens;
       const http = await runtimeHttp(runtime);
@@ -129,7 +131,11 @@ export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Prom
         } catch (error) {
           if (!(error instanceof RefreshRejected)) throw error;
           runtime.logger.debug('the refresh token was rejected (invalid_grant); logging in again');
-          await cache.delete(key);
+          // Delete only the entry that failed: if it now holds another refresh token, another
+          // process refreshed meanwhile (rotation), and its fresh entry must survive.
+          const current = await cache.get(key);
+          if (current?.tokens.refreshToken === usable.tokens.refreshToken) await cache.delete(key);
+          else if (isUsableEntry(current) && isFresh(current, now())) return current.tokens;
         }
       }
       const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');

@@ -1,17 +1,49 @@
 import type * as OpenIdClient from 'openid-client';
-import { DEFAULT_EXPIRES_IN_SECONDS, type TokenSet } from '../spec/tokens.js';
+import type { Logger } from '../ports/logger.js';
+import { DEFAULT_EXPIRES_IN_SECONDS, MAX_EXPIRES_IN_SECONDS, type TokenSet } from '../spec/tokens.js';
 
 type TokenResponse = OpenIdClient.TokenEndpointResponse & OpenIdClient.TokenEndpointResponseHelpers;
 
+/** Clamp warnings already given in this process: one per kind is enough to tell the user. */
+const warnedOnce = new Set<string>();
+
+/** Says `message` through `log` the first time only (per process), so a bad IdP cannot flood stderr. */
+export function warnOnce(log: Pick<Logger, 'warn'> | undefined, kind: string, message: string): void {
+  if (!log || warnedOnce.has(kind)) return;
+  warnedOnce.add(kind);
+  log.warn(message);
+}
+
+/**
+ * The access token's lifetime in seconds as the IdP gave it, bounded: absent, zero, negative
+ * or not a number → `DEFAULT_EXPIRES_IN_SECONDS`; more than `MAX_EXPIRES_IN_SECONDS` (an IdP
+ * that sends `1e300` would otherwise make an expiry no date can hold) → the maximum, with a
+ * warning.
+ */
+export function boundedExpiresIn(value: unknown, log?: Pick<Logger, 'warn'>): number {
+  if (typeof value !== 'number' || !(value > 0)) return DEFAULT_EXPIRES_IN_SECONDS;
+  if (value > MAX_EXPIRES_IN_SECONDS) {
+    warnOnce(
+      log,
+      'token-expires-in',
+      `the IdP said the access token lives ${String(value)} s; oidcflow uses it for at most ${MAX_EXPIRES_IN_SECONDS} s.`,
+    );
+    return MAX_EXPIRES_IN_SECONDS;
+  }
+  return value;
+}
+
 /**
  * Normalises an openid-client token response. A response without `expires_in` gets
- * `DEFAULT_EXPIRES_IN_SECONDS`, so such a token is reused for a while instead of never.
+ * `DEFAULT_EXPIRES_IN_SECONDS`, so such a token is reused for a while instead of never; one
+ * beyond `MAX_EXPIRES_IN_SECONDS` is clamped (warned once through `log`).
  */
-export function tokenSetFromResponse(response: TokenResponse, now: number): TokenSet {
-  const expiresIn =
-    typeof response.expires_in === 'number' && response.expires_in > 0
-      ? response.expires_in
-      : DEFAULT_EXPIRES_IN_SECONDS;
+export function tokenSetFromResponse(
+  response: TokenResponse,
+  now: number,
+  log?: Pick<Logger, 'warn'>,
+): TokenSet {
+  const expiresIn = boundedExpiresIn(response.expires_in, log);
   const tokens: TokenSet = {
     accessToken: response.access_token,
     tokenType: response.token_type,

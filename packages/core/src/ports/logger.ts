@@ -1,3 +1,5 @@
+import { terminalLines } from '../errors/terminal-text.js';
+
 /** Where oidcflow reports what it does. Never give it a token or a secret. */
 export interface Logger {
   debug(message: string): void;
@@ -9,10 +11,10 @@ export function createStderrLogger(env: NodeJS.ProcessEnv = process.env): Logger
   const debugEnabled = Boolean(env.OIDCFLOW_DEBUG);
   return {
     debug(message) {
-      if (debugEnabled) process.stderr.write(`oidcflow: ${message}\n`);
+      if (debugEnabled) process.stderr.write(`oidcflow: ${terminalLines(message)}\n`);
     },
     warn(message) {
-      process.stderr.write(`oidcflow: warning: ${message}\n`);
+      process.stderr.write(`oidcflow: warning: ${terminalLines(message)}\n`);
     },
   };
 }

@@ -3,11 +3,31 @@ import { spawn } from 'node:child_process';
 /** How long a started opener may run before we take "still running" as "the browser started". */
 const START_GRACE_MS = 2_000;
 
-interface Command {
+export interface OpenerCommand {
   file: string;
+  /** Arguments as separate words; the URL is always exactly one of them, never parsed by a shell. */
   args: string[];
-  /** Pass `args` to the Windows command line as they are (cmd.exe does its own parsing). */
-  verbatim?: boolean;
+  /** The environment the opener runs with: the caller's, without secrets (`openerEnvironment`). */
+  env: NodeJS.ProcessEnv;
+  /** Success is "it started": explorer.exe exits 1 even when it opened the URL. */
+  anyExit?: boolean;
+}
+
+/**
+ * Names of variables an opener never gets: oidcflow's own (`OIDCFLOW_CLIENT_SECRET`, …) and
+ * anything that names a secret by convention (cloud keys, tokens, passwords). A browser needs
+ * none of them, and a hostile authorization URL or a compromised opener could carry them off.
+ */
+const SECRET_NAME =
+  /^OIDCFLOW_|SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY/i;
+
+/** `env` without the variables an opener must not see (see `SECRET_NAME`). */
+export function openerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !SECRET_NAME.test(name)) kept[name] = value;
+  }
+  return kept;
 }
 
 /**
@@ -15,7 +35,7 @@ interface Command {
  * the grace period (a browser started in the foreground); false on a spawn error or another
  * exit code.
  */
-function tryCommand(command: Command, env: NodeJS.ProcessEnv): Promise<boolean> {
+function tryCommand(command: OpenerCommand): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (opened: boolean) => {
@@ -33,16 +53,15 @@ function tryCommand(command: Command, env: NodeJS.ProcessEnv): Promise<boolean> 
       child = spawn(command.file, command.args, {
         stdio: 'ignore',
         detached: true,
-        env,
+        env: command.env,
         windowsHide: true,
-        ...(command.verbatim ? { windowsVerbatimArguments: true } : {}),
       });
     } catch {
       finish(false);
       return;
     }
     child.once('error', () => finish(false));
-    child.once('exit', (code) => finish(code === 0));
+    child.once('exit', (code) => finish(code === 0 || Boolean(command.anyExit)));
   });
 }
 
@@ -50,7 +69,11 @@ function tryCommand(command: Command, env: NodeJS.ProcessEnv): Promise<boolean> 
  * Splits one `BROWSER` entry into words, honouring single and double quotes (no expansion:
  * this is not a shell), and puts the URL where `%s` is, or last (Python's webbrowser rule).
  */
-export function browserEntryCommand(entry: string, url: string): Command | undefined {
+export function browserEntryCommand(
+  entry: string,
+  url: string,
+  env: NodeJS.ProcessEnv = {},
+): OpenerCommand | undefined {
   const words: string[] = [];
   let current = '';
   let quote: '"' | "'" | undefined;
@@ -77,38 +100,43 @@ export function browserEntryCommand(entry: string, url: string): Command | undef
   const hasPlaceholder = rest.some((word) => word.includes('%s'));
   const args = rest.map((word) => word.replaceAll('%s', url));
   if (!hasPlaceholder) args.push(url);
-  return { file, args };
-}
-
-/** Characters cmd.exe treats specially outside quotes, escaped with `^`. */
-function escapeForCmd(url: string): string {
-  return url.replace(/[\^&|<>()]/g, '^$&');
+  return { file, args, env: openerEnvironment(env) };
 }
 
 function isWsl(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.WSL_DISTRO_NAME || env.WSL_INTEROP);
 }
 
-/** The openers to try, in order: every `BROWSER` entry, then the platform's own. */
-export function browserCommands(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Command[] {
-  const commands: Command[] = [];
+/**
+ * The openers to try, in order: every `BROWSER` entry, then the platform's own. None goes
+ * through a shell or cmd.exe: cmd.exe expands `%NAME%` even inside quotes, so a URL from a
+ * hostile discovery document could carry any environment variable's value to its host.
+ * - Windows: `rundll32 url.dll,FileProtocolHandler URL` (the shell's URL handler, one argument);
+ * - WSL: `wslview URL`, then `explorer.exe URL` (Windows' explorer, not cmd.exe), then xdg-open;
+ * - macOS: `open URL`; other Unix: `xdg-open URL`.
+ */
+export function browserCommands(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): OpenerCommand[] {
+  const commands: OpenerCommand[] = [];
   const separator = platform === 'win32' ? ';' : ':';
   for (const entry of (env.BROWSER ?? '').split(separator)) {
-    const command = browserEntryCommand(entry, url);
+    const command = browserEntryCommand(entry, url, env);
     if (command) commands.push(command);
   }
+  const safeEnv = openerEnvironment(env);
   if (platform === 'darwin') {
-    commands.push({ file: 'open', args: [url] });
+    commands.push({ file: 'open', args: [url], env: safeEnv });
   } else if (platform === 'win32') {
-    // /s strips the outer quotes; inside them cmd.exe leaves & | < > alone. `""` is start's window title.
-    commands.push({ file: 'cmd.exe', args: ['/d', '/s', '/c', `"start "" "${url}""`], verbatim: true });
+    commands.push({ file: 'rundll32', args: ['url.dll,FileProtocolHandler', url], env: safeEnv });
   } else {
     if (platform === 'linux' && isWsl(env)) {
-      commands.push({ file: 'wslview', args: [url] });
-      // WSL interop hands the words to cmd.exe unquoted, so its metacharacters are escaped.
-      commands.push({ file: 'cmd.exe', args: ['/c', 'start', '""', escapeForCmd(url)] });
+      commands.push({ file: 'wslview', args: [url], env: safeEnv });
+      commands.push({ file: 'explorer.exe', args: [url], env: safeEnv, anyExit: true });
     }
-    commands.push({ file: 'xdg-open', args: [url] });
+    commands.push({ file: 'xdg-open', args: [url], env: safeEnv });
   }
   return commands;
 }
@@ -116,7 +144,8 @@ export function browserCommands(url: string, env: NodeJS.ProcessEnv, platform: N
 /**
  * Opens `url` in the user's browser, never through a shell: each `BROWSER` entry (a
  * colon-separated list of commands, `%s` marking the URL, as Python's webbrowser reads it),
- * then `open` (macOS), `cmd /c start` (Windows), `wslview` or `cmd.exe` (WSL), `xdg-open`.
+ * then `open` (macOS), `rundll32 url.dll,FileProtocolHandler` (Windows), `wslview` or
+ * `explorer.exe` (WSL), `xdg-open`; each with the environment minus secrets.
  * Resolves false when none could be started; only http(s) URLs are opened.
  */
 export async function openSystemBrowser(
@@ -134,7 +163,7 @@ export async function openSystemBrowser(
     return false;
   }
   for (const command of browserCommands(href, env, platform)) {
-    if (await tryCommand(command, env)) return true;
+    if (await tryCommand(command)) return true;
   }
   return false;
 }

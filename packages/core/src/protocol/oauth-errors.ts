@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 
 interface ResponseBodyErrorShape {
   name?: string;
@@ -186,7 +187,9 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
   const status = shape.status ?? fields?.status;
   const base = { cause: error, ...(flow ? { flow } : {}), ...(status ? { status } : {}) };
   if (fields) {
-    const { error: oauthError, description } = fields;
+    // Both come from the IdP and go into a message: no line breaks or escapes of theirs.
+    const oauthError = terminalText(fields.error);
+    const description = fields.description === undefined ? undefined : terminalText(fields.description);
     const said = description ? `${oauthError}: ${description}` : oauthError;
     const withOauth = { ...base, oauthError, ...(description ? { oauthErrorDescription: description } : {}) };
     switch (oauthError) {

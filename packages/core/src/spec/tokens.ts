@@ -17,3 +17,9 @@ export interface TokenSet {
 export const DEFAULT_EXPIRES_IN_SECONDS = 300;
 /** A cached access token is used only while it is valid for at least this long. */
 export const EXPIRY_SKEW_SECONDS = 60;
+/**
+ * Longest access-token lifetime oidcflow believes (7 days). Longer claims are clamped: an
+ * expiry far in the future cannot be stored as a date (`expires_in: 1e300`), and a token the
+ * IdP really lets live longer is simply refreshed or renewed a little early.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 7 * 24 * 3600;

@@ -50,7 +50,7 @@ export async function exchangeCode(
       ),
       context.signal,
     );
-    return tokenSetFromResponse(response, context.ports.clock.now());
+    return tokenSetFromResponse(response, context.ports.clock.now(), context.log);
   } catch (error) {
     const converted = toOidcflowError(error, 'exchange the authorization code for tokens', 'auth_code');
     if (OidcflowError.isInstance(converted)) throw converted;

@@ -45,6 +45,7 @@ describe('callbackTarget', () => {
   it('binds 127.0.0.1 for a localhost redirectUri, and keeps localhost in the URI', () => {
     const target = callbackTarget({ ...defaults, redirectUri: 'http://localhost:9123/cb' });
     expect(target.bindHost).toBe('127.0.0.1');
+    expect(target.bindsBothLoopbacks).toBe(true);
     expect(redirectUriFor(target, 9123)).toBe('http://localhost:9123/cb');
   });
 

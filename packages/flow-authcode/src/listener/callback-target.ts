@@ -6,6 +6,12 @@ export const DEFAULT_CALLBACK_PATH = '/callback';
 export interface CallbackTarget {
   /** The address the listener binds (an IP literal, never a wildcard unless the caller opted in). */
   bindHost: string;
+  /**
+   * `localhost` in the redirect URI: the browser may resolve it to 127.0.0.1 or ::1, so the
+   * listener also binds [::1] on the same port, or refuses to start when another process
+   * holds it (that process would receive the authorization code).
+   */
+  bindsBothLoopbacks?: boolean;
   /** Requested port; 0 lets the OS choose. */
   port: number;
   /** Path of the redirect URI; every other path gets a 404. */
@@ -24,10 +30,16 @@ function stripBrackets(host: string): string {
   return host.replace(/^\[|\]$/g, '');
 }
 
-/** `localhost` names loopback but is not an address to bind (RFC 8252 §8.3): bind its IPv4 twin. */
+/**
+ * `localhost` names loopback but is not an address to bind (RFC 8252 §8.3): bind its IPv4
+ * twin, and [::1] as well (see `bindsBothLoopbacks`).
+ */
 function bindAddressFor(host: string): string {
-  const bare = stripBrackets(host);
-  return bare.toLowerCase() === 'localhost' ? '127.0.0.1' : bare;
+  return isLocalhost(host) ? '127.0.0.1' : stripBrackets(host);
+}
+
+function isLocalhost(host: string): boolean {
+  return stripBrackets(host).toLowerCase() === 'localhost';
 }
 
 function uriHostFor(host: string): string {
@@ -81,6 +93,7 @@ function targetFromRedirectUri(redirectUri: string, settings: LoginSettings): Ca
   checkPort(port, 'The port of redirectUri');
   return {
     bindHost: bindAddressFor(url.hostname),
+    ...(isLocalhost(url.hostname) ? { bindsBothLoopbacks: true } : {}),
     port,
     path: url.pathname || '/',
     uriHost: url.hostname,
@@ -96,6 +109,7 @@ export function callbackTarget(settings: LoginSettings): CallbackTarget {
   checkPort(settings.callbackPort, 'callbackPort');
   return {
     bindHost: bindAddressFor(host),
+    ...(isLocalhost(host) ? { bindsBothLoopbacks: true } : {}),
     port: settings.callbackPort,
     path: DEFAULT_CALLBACK_PATH,
     uriHost: uriHostFor(host),

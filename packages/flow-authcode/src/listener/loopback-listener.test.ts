@@ -58,8 +58,17 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function startListener(port = 0) {
-  const listener = await LoopbackListener.start({ target: target(port), check: byState });
+async function startListener(
+  settings: {
+    port?: number;
+    target?: CallbackTarget;
+    check?: (parameters: URLSearchParams) => CallbackVerdict;
+  } = {},
+) {
+  const listener = await LoopbackListener.start({
+    target: settings.target ?? target(settings.port ?? 0),
+    check: settings.check ?? byState,
+  });
   cleanups.push(() => listener.close());
   return listener;
 }
@@ -137,11 +146,61 @@ describe('LoopbackListener', () => {
     const listener = await startListener();
     const socket = await openSocket(listener.address().port);
     const hungUp = untilServerHangsUp(socket);
-    socket.write('GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    socket.write(
+      `GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1:${listener.address().port}\r\nConnection: keep-alive\r\n\r\n`,
+    );
     const received = await within(hungUp, 5_000, 'the listener hanging up after its answer');
     expect(received).toMatch(/^HTTP\/1\.1 404 /);
     expect(received).toMatch(/\r\nConnection: close\r\n/i);
     expect(listener.listening).toBe(true);
+  });
+
+  it('refuses a request whose Host is not the redirect URI host:port (DNS rebinding), on every path', async () => {
+    const seen: string[] = [];
+    const listener = await startListener({
+      check: (parameters) => {
+        seen.push(parameters.get('state') ?? '');
+        return byState(parameters);
+      },
+    });
+    const port = listener.address().port;
+    for (const host of [`attacker.example:${port}`, '127.0.0.1', `localhost:${port}`, '']) {
+      const socket = await openSocket(port);
+      const hungUp = untilServerHangsUp(socket);
+      const hostLine = host ? `Host: ${host}\r\n` : '';
+      socket.write(`GET /callback?state=good&code=x HTTP/1.1\r\n${hostLine}Connection: close\r\n\r\n`);
+      const received = await within(hungUp, 5_000, `the answer for Host ${host}`);
+      expect(received, host).toMatch(/^HTTP\/1\.1 (421|400) /);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('for localhost binds 127.0.0.1 and ::1 on one port, or refuses when another process holds [::1]', async () => {
+    const both = await startListener({
+      target: { ...target(), uriHost: 'localhost', bindsBothLoopbacks: true },
+    });
+    const families = both
+      .addresses()
+      .map((address) => `${address.family} ${address.address} ${address.port}`);
+    const port = both.address().port;
+    expect(families).toEqual([`IPv4 127.0.0.1 ${port}`, `IPv6 ::1 ${port}`]);
+    await both.close();
+
+    // Another process takes [::1] on the port first: the listener must not start beside it.
+    const squatter = createServer((_request, response) => response.end('stolen'));
+    await new Promise<void>((resolve) => squatter.listen({ host: '::1', port: 0 }, resolve));
+    cleanups.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+    const taken = (squatter.address() as AddressInfo).port;
+    const error = await LoopbackListener.start({
+      target: { ...target(taken), uriHost: 'localhost', bindsBothLoopbacks: true },
+      check: byState,
+    }).then(
+      () => undefined,
+      (e: { code?: string; message?: string }) => e,
+    );
+    expect(error?.code).toBe('CALLBACK_PORT_IN_USE');
+    expect(error?.message).toContain('::1');
+    expect(await tryConnect('127.0.0.1', taken)).toBe('ECONNREFUSED');
   });
 
   it('once closed, has dropped idle connections (a browser preconnect) and refuses new ones', async () => {

@@ -5,6 +5,7 @@ import {
   failurePage,
   invalidCallbackPage,
   METHOD_NOT_ALLOWED_PAGE,
+  MISDIRECTED_PAGE,
   NOT_FOUND_PAGE,
   type ResultPage,
   sendPage,
@@ -77,6 +78,74 @@ function listenError(error: NodeJS.ErrnoException, target: CallbackTarget): Oidc
   }
 }
 
+/** How many OS-chosen ports to try when [::1] has the one 127.0.0.1 got (port 0 only). */
+const DUAL_BIND_ATTEMPTS = 5;
+
+function listenOn(
+  host: string,
+  port: number,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<Server> {
+  const server = createServer(handler);
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    // Browsers hold idle keep-alive sockets open; without this, close() waits for them.
+    server.closeAllConnections();
+  });
+}
+
+function describeAddress(server: Server): string {
+  const address = server.address() as AddressInfo;
+  return address.family === 'IPv6'
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`;
+}
+
+/**
+ * Binds the target: its one address, or for `localhost` 127.0.0.1 and then ::1 on the same
+ * port. A machine without IPv6 loopback has no [::1] for anyone to take; [::1] held by another
+ * process is refused (the browser could send the code there), and with an OS-chosen port
+ * another pair is tried.
+ */
+async function listenAll(
+  target: CallbackTarget,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<Server[]> {
+  for (let attempt = 1; ; attempt++) {
+    let first: Server;
+    try {
+      first = await listenOn(target.bindHost, target.port, handler);
+    } catch (error) {
+      throw listenError(error as NodeJS.ErrnoException, target);
+    }
+    if (!target.bindsBothLoopbacks) return [first];
+    const port = (first.address() as AddressInfo).port;
+    try {
+      return [first, await listenOn('::1', port, handler)];
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return [first];
+      await closeServer(first);
+      if (code === 'EADDRINUSE' && target.port === 0 && attempt < DUAL_BIND_ATTEMPTS) continue;
+      throw listenError(error as NodeJS.ErrnoException, { ...target, bindHost: '::1', port });
+    }
+  }
+}
+
 /**
  * The RFC 8252 loopback listener. Serves one path, takes one authorization response (the
  * first that `check` does not ignore), answers everything else with a 404, 405 or 400 page,
@@ -91,8 +160,11 @@ export class LoopbackListener {
   private pendingResponse: ServerResponse | undefined;
   private closing: Promise<void> | undefined;
 
+  /** Where the redirect URI points (`127.0.0.1:8765`, `localhost:8765`): the only Host answered. */
+  private readonly expectedHost: string;
+
   private constructor(
-    private readonly server: Server,
+    private readonly servers: Server[],
     private readonly options: LoopbackListenerOptions,
     /** The exact redirect URI to send, with the bound port. */
     readonly redirectUri: string,
@@ -103,44 +175,50 @@ export class LoopbackListener {
     });
     // A listener closed without a response is not an unhandled rejection by itself.
     this.callback.catch(() => {});
+    this.expectedHost = new URL(redirectUri).host.toLowerCase();
   }
 
   static async start(options: LoopbackListenerOptions): Promise<LoopbackListener> {
     const { target } = options;
     let listener: LoopbackListener | undefined;
-    const server = createServer((request, response) => {
+    const handler = (request: IncomingMessage, response: ServerResponse) => {
       listener?.handle(request, response).catch((error: unknown) => {
         (options.log ?? silentLogger).debug(`login listener: answering a request failed: ${String(error)}`);
         response.destroy();
       });
-    });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, target));
-      server.once('error', onError);
-      server.listen({ host: target.bindHost, port: target.port, exclusive: true }, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
-    listener = new LoopbackListener(server, options, redirectUriFor(target, port));
+    };
+    const servers = await listenAll(target, handler);
+    const port = (servers[0]!.address() as AddressInfo).port;
+    listener = new LoopbackListener(servers, options, redirectUriFor(target, port));
     (options.log ?? silentLogger).debug(
-      `login listener on ${target.bindHost}:${port}, redirect URI ${listener.redirectUri}`,
+      `login listener on ${servers.map((server) => describeAddress(server)).join(' and ')}, redirect URI ${listener.redirectUri}`,
     );
     return listener;
   }
 
   /** The bound address (for tests and diagnostics). */
   address(): AddressInfo {
-    return this.server.address() as AddressInfo;
+    return this.servers[0]!.address() as AddressInfo;
+  }
+
+  /** Every bound address: one, or 127.0.0.1 and ::1 for a `localhost` redirect URI. */
+  addresses(): AddressInfo[] {
+    return this.servers.map((server) => server.address() as AddressInfo);
   }
 
   get listening(): boolean {
-    return this.server.listening;
+    return this.servers.every((server) => server.listening);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const log = this.options.log ?? silentLogger;
+    // DNS rebinding: a web page at attacker.example whose name now resolves to 127.0.0.1 can
+    // reach this port from the user's own browser, but its requests carry its own Host.
+    if ((request.headers.host ?? '').toLowerCase() !== this.expectedHost) {
+      log.debug(`login listener: refused a request for Host ${JSON.stringify(request.headers.host ?? '')}`);
+      await sendPage(response, 421, MISDIRECTED_PAGE);
+      return;
+    }
     const requestUrl = new URL(request.url ?? '/', this.redirectUri);
     if (requestUrl.pathname !== this.options.target.path) {
       await sendPage(response, 404, NOT_FOUND_PAGE);
@@ -198,10 +276,6 @@ export class LoopbackListener {
       this.pendingResponse = undefined;
       await sendPage(pending, 500, failurePage('The login stopped before it completed.')).catch(() => {});
     }
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      // Browsers hold idle keep-alive sockets open; without this, close() waits for them.
-      this.server.closeAllConnections();
-    });
+    await Promise.all(this.servers.map(closeServer));
   }
 }

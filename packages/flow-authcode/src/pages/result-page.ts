@@ -141,6 +141,15 @@ export const NOT_FOUND_PAGE: ResultPage = {
   lines: ['This address only receives the login response.'],
 };
 
+export const MISDIRECTED_PAGE: ResultPage = {
+  tone: 'failure',
+  title: 'Not for this address',
+  lines: [
+    'This request names another host than the login redirect address, so it was refused.',
+    'If a login is running, finish it in the window it opened.',
+  ],
+};
+
 export const METHOD_NOT_ALLOWED_PAGE: ResultPage = {
   tone: 'failure',
   title: 'Method not allowed',

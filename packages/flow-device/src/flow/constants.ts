@@ -6,6 +6,14 @@ export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_c
 
 /** RFC 8628 §3.2: the polling interval when the IdP sends none. */
 export const DEFAULT_INTERVAL_SECONDS = 5;
+/**
+ * Longest device-code lifetime oidcflow waits for (30 min; RFC 8628's example is 30 min, IdPs
+ * use 5–15). The login holds the cache lock while it waits, so a longer `expires_in` is clamped.
+ */
+export const MAX_DEVICE_EXPIRES_IN_SECONDS = 1800;
+/** Polling interval bounds: at least 1 s (never hammer the IdP), at most 60 s (the user is waiting). */
+export const MIN_INTERVAL_SECONDS = 1;
+export const MAX_INTERVAL_SECONDS = 60;
 /** RFC 8628 §3.5: `slow_down` adds 5 seconds to this and every later poll. */
 export const SLOW_DOWN_INCREMENT_SECONDS = 5;
 /** Longest wait between polls after connection or server errors (RFC 8628 §3.5 back-off). */

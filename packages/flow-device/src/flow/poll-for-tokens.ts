@@ -6,7 +6,12 @@ import {
   notOAuthResponseError,
   unexpectedResponse,
 } from './classify-poll-error.js';
-import { DEVICE_FLOW_NAME, MAX_SERVER_ERROR_RETRIES, SLOW_DOWN_INCREMENT_SECONDS } from './constants.js';
+import {
+  DEVICE_FLOW_NAME,
+  MAX_INTERVAL_SECONDS,
+  MAX_SERVER_ERROR_RETRIES,
+  SLOW_DOWN_INCREMENT_SECONDS,
+} from './constants.js';
 import { backoffSeconds } from './poll-backoff.js';
 
 export interface PollOptions<T> {
@@ -79,7 +84,8 @@ export async function pollForTokens<T>(options: PollOptions<T>): Promise<T> {
         case 'slow_down':
           connectionFailures = 0;
           serverFailures = 0;
-          intervalSeconds += SLOW_DOWN_INCREMENT_SECONDS;
+          // Bounded: an IdP that answers slow_down forever cannot stretch the wait without end.
+          intervalSeconds = Math.min(MAX_INTERVAL_SECONDS, intervalSeconds + SLOW_DOWN_INCREMENT_SECONDS);
           waitSeconds = intervalSeconds;
           log.debug(`the IdP asked to slow down; polling every ${intervalSeconds} s from now on`);
           break;

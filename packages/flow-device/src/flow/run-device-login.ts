@@ -82,7 +82,7 @@ export async function runDeviceLogin(
       },
     });
     finalText = 'Login approved.';
-    return tokenSetFromResponse(response, clock.now());
+    return tokenSetFromResponse(response, clock.now(), context.log);
   } catch (error) {
     if (OidcflowError.isInstance(error)) finalText = `The login did not complete: ${error.code}.`;
     throw error;

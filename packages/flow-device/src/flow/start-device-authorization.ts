@@ -3,27 +3,52 @@ import {
   type FlowRunContext,
   OidcflowError,
   oauthErrorDetails,
+  terminalText,
   toOidcflowError,
   toSearchParams,
+  warnOnce,
 } from '@oidcflow/core';
 import type { DeviceVerification } from '../prompt/device-verification.js';
-import { terminalSafe } from '../prompt/terminal-safe.js';
 import { untilAborted } from './abort.js';
 import { unexpectedResponse } from './classify-poll-error.js';
-import { DEFAULT_INTERVAL_SECONDS, DEVICE_FLOW_NAME } from './constants.js';
+import {
+  DEFAULT_INTERVAL_SECONDS,
+  DEVICE_FLOW_NAME,
+  MAX_DEVICE_EXPIRES_IN_SECONDS,
+  MAX_INTERVAL_SECONDS,
+  MIN_INTERVAL_SECONDS,
+} from './constants.js';
 
 /** One device authorization (RFC 8628 §3.1–3.2): what to poll with and what to show. */
 export interface DeviceAuthorization {
   /** Secret of this login: sent only to the token endpoint, never shown or logged. */
   deviceCode: string;
   verification: DeviceVerification;
-  /** `expires_in` as the IdP sent it. */
+  /** `expires_in` as the IdP sent it, at most `MAX_DEVICE_EXPIRES_IN_SECONDS`. */
   expiresInSeconds: number;
 }
 
 /** A positive number of seconds, or undefined (absent, zero, negative or not a number). */
 function positiveSeconds(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** `value` within [min, max]; says once through `log` when the IdP's value was outside. */
+function clamp(
+  value: number,
+  bounds: { min: number; max: number },
+  context: FlowRunContext,
+  what: string,
+): number {
+  const bounded = Math.min(bounds.max, Math.max(bounds.min, value));
+  if (bounded !== value) {
+    warnOnce(
+      context.log,
+      `device-${what}`,
+      `the IdP sent a device ${what} of ${String(value)} s; oidcflow uses ${bounded} s.`,
+    );
+  }
+  return bounded;
 }
 
 function startFailed(error: unknown, endpoint: string | undefined): unknown {
@@ -79,23 +104,38 @@ export async function startDeviceAuthorization(context: FlowRunContext): Promise
   } catch (error) {
     throw startFailed(error, context.metadata.device_authorization_endpoint);
   }
-  const expiresInSeconds = positiveSeconds(response.expires_in);
-  if (!expiresInSeconds) {
+  const sentExpiresIn = positiveSeconds(response.expires_in);
+  if (!sentExpiresIn) {
     throw new OidcflowError(
       ErrorCode.TOKEN_RESPONSE_INVALID,
       'The device authorization response has no usable expires_in. This is a problem with the IdP; report it to its administrators.',
       { flow: DEVICE_FLOW_NAME },
     );
   }
+  // The login waits (holding the cache lock) for as long as the IdP says: bound both numbers.
+  const expiresInSeconds = clamp(
+    sentExpiresIn,
+    { min: 1, max: MAX_DEVICE_EXPIRES_IN_SECONDS },
+    context,
+    'code lifetime (expires_in)',
+  );
+  // RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default."
+  const sentInterval = positiveSeconds(response.interval) ?? DEFAULT_INTERVAL_SECONDS;
+  const interval = clamp(
+    sentInterval,
+    { min: MIN_INTERVAL_SECONDS, max: MAX_INTERVAL_SECONDS },
+    context,
+    'polling interval',
+  );
+  // Shown on the terminal: control and bidi characters are spelled out, never obeyed.
   const verification: DeviceVerification = {
-    userCode: terminalSafe(response.user_code),
-    verificationUri: terminalSafe(response.verification_uri),
+    userCode: terminalText(response.user_code),
+    verificationUri: terminalText(response.verification_uri),
     expiresAt: context.ports.clock.now() + expiresInSeconds * 1000,
-    // RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default."
-    interval: positiveSeconds(response.interval) ?? DEFAULT_INTERVAL_SECONDS,
+    interval,
   };
   if (typeof response.verification_uri_complete === 'string') {
-    verification.verificationUriComplete = terminalSafe(response.verification_uri_complete);
+    verification.verificationUriComplete = terminalText(response.verification_uri_complete);
   }
   return { deviceCode: response.device_code, verification, expiresInSeconds };
 }

@@ -1,8 +1,8 @@
+import { terminalText } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
 import type { DeviceVerification } from './device-verification.js';
 import { describeDuration, formatTimeLeft } from './format-duration.js';
 import { promptText } from './prompt-text.js';
-import { terminalSafe } from './terminal-safe.js';
 
 const now = 1_700_000_000_000;
 const verification: DeviceVerification = {
@@ -67,9 +67,11 @@ describe('durations', () => {
   });
 });
 
-describe('terminalSafe', () => {
+describe('terminalText (core) on what the device prompt shows', () => {
   it('removes escape sequences and other control characters an IdP might send', () => {
-    expect(terminalSafe('WDJB-\x1b]0;owned\x07MJHT\r\n\x9b')).toBe('WDJB-]0;ownedMJHT');
-    expect(terminalSafe('https://idp.example.test/device?x=ü')).toBe('https://idp.example.test/device?x=ü');
+    expect(terminalText('WDJB-\x1b]0;owned\x07MJHT\r\n\x9b\u202e')).toBe(
+      'WDJB-\\u001b]0;owned\\u0007MJHT\\u000d\\u000a\\u009b\\u202e',
+    );
+    expect(terminalText('https://idp.example.test/device?x=ü')).toBe('https://idp.example.test/device?x=ü');
   });
 });

@@ -1,0 +1,117 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One request as the hostile server saw it, body included. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HostileServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  requests: SeenRequest[];
+  stop(): Promise<void>;
+}
+
+type Handler = (request: SeenRequest, response: ServerResponse, base: string) => void | Promise<void>;
+
+const running = new Set<HostileServer>();
+
+/** Stops every server the test file started (call from afterEach). */
+export async function stopServers(): Promise<void> {
+  await Promise.all([...running].map((server) => server.stop()));
+}
+
+/**
+ * A server on 127.0.0.1 with an OS-chosen port that answers as `handler` says, after reading
+ * the request body (at most 64 KB: these servers attack, they are not attacked).
+ */
+export async function startServer(handler: Handler): Promise<HostileServer> {
+  const requests: SeenRequest[] = [];
+  const sockets = new Set<Socket>();
+  let base = '';
+  const server = createServer((incoming, response) => {
+    let body = '';
+    incoming.setEncoding('utf8');
+    incoming.on('data', (chunk: string) => {
+      if (body.length < 65_536) body += chunk;
+    });
+    incoming.on('end', () => {
+      const seen: SeenRequest = {
+        method: incoming.method ?? 'GET',
+        path: incoming.url ?? '/',
+        headers: incoming.headers,
+        body,
+      };
+      requests.push(seen);
+      Promise.resolve(handler(seen, response, base)).catch(() => response.destroy());
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hostile: HostileServer = {
+    url: base,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        running.delete(hostile);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  running.add(hostile);
+  return hostile;
+}
+
+export function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+/** Discovery metadata for an IdP at `base` with every endpoint on the same server. */
+export function metadataFor(base: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    issuer: base,
+    token_endpoint: `${base}/token`,
+    authorization_endpoint: `${base}/authorize`,
+    device_authorization_endpoint: `${base}/device`,
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    ...extra,
+  };
+}
+
+/** Writes `total` bytes in `chunk`-sized pieces, waiting for the socket to drain; stops when it closes. */
+export async function writeMany(response: ServerResponse, total: number, chunk: Buffer): Promise<number> {
+  let sent = 0;
+  while (sent < total && !response.destroyed && !response.writableEnded) {
+    const ok = response.write(chunk);
+    sent += chunk.length;
+    if (!ok) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.on('drain', done);
+        response.on('close', done);
+      });
+    }
+  }
+  if (!response.destroyed) response.end();
+  return sent;
+}

@@ -1,0 +1,84 @@
+// Issue 12, item 1: RFC 9728 resource metadata chooses the issuer, and so where the client
+// secret goes. An attacker on that hop (or the resource server) must not be able to name its own.
+import { ErrorCode, OidcCredentialsAuth, OidcflowError, silentLogger } from '@oidcflow/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { removeDirectories, temporaryDirectory } from '../support/processes.js';
+import { json, metadataFor, startServer, stopServers } from '../support/servers.js';
+
+const CLIENT_SECRET = 'client-secret-that-only-the-real-idp-may-see';
+
+afterEach(async () => {
+  await stopServers();
+  await removeDirectories();
+});
+
+/** An IdP that would gladly take the client secret: records every request. */
+async function attackerIdp() {
+  return startServer((request, response, base) => {
+    if (request.path === '/.well-known/openid-configuration') json(response, 200, metadataFor(base));
+    else if (request.path.startsWith('/.well-known/oauth-protected-resource'))
+      json(response, 200, { resource: resourceUrl, authorization_servers: [base] });
+    else if (request.path === '/token')
+      json(response, 200, { access_token: 'stolen', token_type: 'Bearer', expires_in: 300 });
+    else json(response, 404, {});
+  });
+}
+let resourceUrl = '';
+
+async function tokenWith(server: { resourceUrl?: string; resourceMetadataUrl?: string }) {
+  const auth = new OidcCredentialsAuth({
+    clientId: 'cli',
+    clientSecret: CLIENT_SECRET,
+    server: server as { resourceUrl: string },
+    cachePath: await temporaryDirectory(),
+    logger: silentLogger,
+    env: {},
+  });
+  return auth.getAccessToken().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('hostile resource metadata (RFC 9728)', () => {
+  it('a redirect to the attacker’s metadata is not followed, so the client secret never leaves', async () => {
+    const attacker = await attackerIdp();
+    const resource = await startServer((_request, response) => {
+      response.writeHead(302, { location: `${attacker.url}/.well-known/oauth-protected-resource` });
+      response.end();
+    });
+    resourceUrl = resource.url;
+    const error = await tokenWith({ resourceUrl });
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.SERVER_SOURCE_FAILED);
+    expect((error as Error).message).toMatch(/redirect/);
+    expect(attacker.requests).toEqual([]);
+  });
+
+  it('a document without `resource` naming the attacker’s issuer is refused (RFC 9728 §3.3)', async () => {
+    const attacker = await attackerIdp();
+    const resource = await startServer((_request, response) =>
+      json(response, 200, { authorization_servers: [attacker.url] }),
+    );
+    resourceUrl = resource.url;
+    const error = await tokenWith({ resourceUrl });
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.SERVER_SOURCE_FAILED);
+    expect((error as Error).message).toContain('no "resource" member');
+    expect(attacker.requests).toEqual([]);
+  });
+
+  it('a document about another resource, reached by its metadata URL, is refused too', async () => {
+    const attacker = await attackerIdp();
+    const resource = await startServer((_request, response) =>
+      json(response, 200, { resource: 'https://other.example', authorization_servers: [attacker.url] }),
+    );
+    resourceUrl = resource.url;
+    const error = await tokenWith({ resourceUrl, resourceMetadataUrl: `${resource.url}/meta` });
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.SERVER_SOURCE_FAILED);
+    expect(attacker.requests).toEqual([]);
+  });
+
+  it('resource metadata over clear-text http off loopback is refused before any request', async () => {
+    const error = await tokenWith({ resourceUrl: 'http://resource.invalid/api' });
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.CONFIG_INSECURE_URL);
+  });
+});

@@ -1,0 +1,132 @@
+// Issue 12, item 3: lifetimes and intervals the IdP sends are bounded; a cache entry that
+// cannot become a token is a miss, never an exception.
+import { readFile, writeFile } from 'node:fs/promises';
+import { type Clock, ErrorCode, OidcAuth, OidcflowError } from '@oidcflow/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { killChildren, removeDirectories, runCli, temporaryDirectory } from '../support/processes.js';
+import { json, metadataFor, startServer, stopServers } from '../support/servers.js';
+
+afterEach(async () => {
+  killChildren();
+  await stopServers();
+  await removeDirectories();
+});
+
+const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+
+/** A client-credentials IdP whose tokens claim to live `expiresIn` seconds. */
+async function idpWithLifetime(expiresIn: number) {
+  let issued = 0;
+  return startServer((request, response, base) => {
+    if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
+    if (request.path === '/token') {
+      issued += 1;
+      return json(response, 200, {
+        access_token: `token-${issued}`,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      });
+    }
+    json(response, 404, {});
+  });
+}
+
+async function cliSettings(issuer: string) {
+  const cachePath = await temporaryDirectory();
+  return {
+    args: ['--issuer', issuer, '--client-id', 'ci', '--client-credentials', '--cache-path', cachePath],
+    env: { OIDCFLOW_CLIENT_SECRET: 'ci-secret-value', HOME: cachePath },
+  };
+}
+
+describe('hostile lifetimes', () => {
+  it('expires_in: 1e300 does not poison the cache: token, exec-credential and status keep working', async () => {
+    const idp = await idpWithLifetime(1e300);
+    const { args, env } = await cliSettings(idp.url);
+    const first = await runCli(['token', ...args], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('oidcflow uses it for at most 604800 s');
+    const credential = await runCli(['token', ...args, '--output', 'exec-credential'], env);
+    expect(credential.code, credential.stderr).toBe(0);
+    const expires = Date.parse(JSON.parse(credential.stdout).status.expirationTimestamp);
+    expect(expires).toBeGreaterThan(Date.now());
+    expect(expires).toBeLessThanOrEqual(Date.now() + SEVEN_DAYS_MS);
+    const status = await runCli(['status', ...args], env);
+    expect(status.code, status.stderr).toBe(0);
+    // One grant: the clamped token was reused from the cache.
+    expect(idp.requests.filter((r) => r.path === '/token')).toHaveLength(1);
+  });
+
+  it('a cache file whose expiry no date can hold is a miss, not "Invalid time value"', async () => {
+    const idp = await idpWithLifetime(300);
+    const { args, env } = await cliSettings(idp.url);
+    expect((await runCli(['token', ...args], env)).code).toBe(0);
+    const status = JSON.parse((await runCli(['status', ...args, '--output', 'json'], env)).stdout);
+    const file = status.entries[0].cachePath as string;
+    const document = JSON.parse(await readFile(file, 'utf8'));
+    document.entry.tokens.expiresAt = 1e300;
+    await writeFile(file, JSON.stringify(document), { mode: 0o600 });
+
+    const poisoned = await runCli(['status', ...args], env);
+    expect(poisoned.stderr).not.toContain('Invalid time value');
+    expect(poisoned.code).toBe(3); // not logged in: the entry is a miss
+    const renewed = await runCli(['token', ...args], env);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(renewed.stdout.trim()).toBe('token-2');
+  });
+
+  it('a device code that lives 1e9 s and polls every 1e9 s is clamped (30 min, 60 s), with one warning', async () => {
+    let polls = 0;
+    const idp = await startServer((request, response, base) => {
+      if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
+      if (request.path === '/device')
+        return json(response, 200, {
+          device_code: 'device-code',
+          user_code: 'ABCD-EFGH',
+          verification_uri: `${base}/verify`,
+          expires_in: 1e9,
+          interval: 1e9,
+        });
+      if (request.path === '/token') {
+        polls += 1;
+        return json(response, 400, { error: 'authorization_pending' });
+      }
+      json(response, 404, {});
+    });
+    // A clock whose sleeps pass at once, and that refuses to sleep longer than a minute.
+    let now = Date.now();
+    const sleeps: number[] = [];
+    const clock: Clock = {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (ms > 60_000) throw new Error(`asked to sleep ${ms} ms`);
+        now += ms;
+      },
+    };
+    const warnings: string[] = [];
+    const output = { write: () => true, isTTY: false };
+    const auth = new OidcAuth({
+      issuer: idp.url,
+      clientId: 'cli',
+      flow: 'device',
+      openBrowser: false,
+      cachePath: await temporaryDirectory(),
+      ports: { clock, output },
+      logger: { debug() {}, warn: (message) => warnings.push(message) },
+      env: {},
+    });
+    const started = now;
+    const error = await auth.getAccessToken().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.LOGIN_TIMEOUT);
+    expect(Math.max(...sleeps)).toBe(60_000);
+    expect(now - started).toBeLessThanOrEqual(1_800_000);
+    expect(polls).toBeGreaterThan(20);
+    expect(polls).toBeLessThanOrEqual(30);
+    expect(warnings.filter((w) => w.includes('code lifetime'))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('polling interval'))).toHaveLength(1);
+  });
+});
