@@ -1,10 +1,17 @@
 import { externalTarget } from './external/external-target.js';
+import { hydraTarget } from './hydra/index.js';
 import { keycloakTarget } from './keycloak/index.js';
 import { embeddedOidcProviderTarget } from './oidc-provider/embedded-target.js';
 import type { ConformanceTarget } from './target.js';
 
 /** Target names in the order of the matrix's columns. */
-export const TARGET_NAMES = ['oidc-provider-http', 'oidc-provider-https', 'keycloak', 'external'] as const;
+export const TARGET_NAMES = [
+  'oidc-provider-http',
+  'oidc-provider-https',
+  'keycloak',
+  'hydra',
+  'external',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Every target, by name. Each is started at most once per run. */
@@ -16,6 +23,8 @@ export function createTarget(name: TargetName, env: NodeJS.ProcessEnv = process.
       return embeddedOidcProviderTarget({ tls: true });
     case 'keycloak':
       return keycloakTarget();
+    case 'hydra':
+      return hydraTarget();
     case 'external':
       return externalTarget(env);
   }
