@@ -47,16 +47,11 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
           signedIn = true;
           await page.locator(APP_SELECTORS.username).fill(input.user.username);
           await page.locator(APP_SELECTORS.password).fill(input.user.password);
-          await submitAndWait(
-            page,
-            page.locator(APP_SELECTORS.signIn),
-            APP_SELECTORS.loginForm,
-            stepTimeoutMs,
-          );
+          await submitAndWait(page, page.locator(APP_SELECTORS.signIn), stepTimeoutMs);
           break;
         case 'consent': {
           const button = input.consent === 'approve' ? APP_SELECTORS.allow : APP_SELECTORS.deny;
-          await submitAndWait(page, page.locator(button), APP_SELECTORS.consentForm, stepTimeoutMs);
+          await submitAndWait(page, page.locator(button), stepTimeoutMs);
           return;
         }
         case 'error':
@@ -108,10 +103,19 @@ async function nextPage(page: Page, origins: ReadonlySet<string>, timeoutMs: num
   return 'login';
 }
 
-/** Clicks a submit button and waits until its form has gone (the next page loaded). */
-async function submitAndWait(page: Page, button: Locator, formSelector: string, timeoutMs: number) {
+/**
+ * Clicks a submit button and waits for the next document. Not "until the form is detached":
+ * a refused sign-in answers with the same form again, which a locator would take for the old one.
+ */
+async function submitAndWait(page: Page, button: Locator, timeoutMs: number) {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+    timeout: timeoutMs,
+  });
+  navigated.catch(() => {});
   await button.click({ timeout: timeoutMs });
-  await page.locator(formSelector).first().waitFor({ state: 'detached', timeout: timeoutMs });
+  await navigated;
+  await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs }).catch(() => {});
 }
 
 async function textOf(locator: Locator): Promise<string> {
