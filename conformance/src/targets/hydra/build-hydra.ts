@@ -88,7 +88,7 @@ export async function prepareHydraBinary(options: BuildHydraOptions = {}): Promi
       });
       if (result.outcome === 'timed-out') {
         throw new TargetUnavailable(
-          `building Ory Hydra ${version} did not finish within ${Math.round(timeoutMs / 60_000)} min (${step.what}); last lines of its log:\n${await logTail(logPath)}`,
+          `building Ory Hydra ${version} did not finish within ${Math.round(timeoutMs / 1000)} s (${step.what}); last lines of its log:\n${await logTail(logPath)}`,
           'hydra',
         );
       }
