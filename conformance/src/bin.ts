@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { prepareHydraCommand } from './cli/prepare-hydra-command.js';
 import { prepareKeycloakCommand } from './cli/prepare-keycloak-command.js';
 import { prepareSpringCommand } from './cli/prepare-spring-command.js';
 import { runCommand, UsageError } from './cli/run-command.js';
@@ -10,6 +11,7 @@ const USAGE = `Usage:
                        [--first-party] [--with-flow <flow>]... [--report-dir <dir>] [--quiet]
   oidcflow-conformance prepare-keycloak [--help]
   oidcflow-conformance prepare-spring [--help]
+  oidcflow-conformance prepare-hydra [--help]
 
 Runs oidcflow's conformance scenarios and prints the matrix plugin × target × scenario.
 
@@ -24,7 +26,7 @@ Runs oidcflow's conformance scenarios and prints the matrix plugin × target × 
   --report-dir <dir>   where matrix.json, matrix.md and matrix.html go (default: conformance-report)
   --quiet              no progress lines
 
-Environment: OIDCFLOW_REQUIRE=browser,keycloak,spring turns those skips into failures;
+Environment: OIDCFLOW_REQUIRE=browser,keycloak,hydra,spring turns those skips into failures;
 OIDCFLOW_EXTERNAL_ISSUER and friends describe the external target (docs/plugins.md);
 OIDCFLOW_CHROMIUM names the browser (default /usr/bin/chromium).
 Exit status: 0 when no cell failed, 1 when one did, 2 for a usage error.
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const write = (text: string) => process.stdout.write(text);
   if (argv[0] === 'prepare-keycloak') return prepareKeycloakCommand(argv.slice(1), write);
   if (argv[0] === 'prepare-spring') return prepareSpringCommand(argv.slice(1), write);
+  if (argv[0] === 'prepare-hydra') return prepareHydraCommand(argv.slice(1), write);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

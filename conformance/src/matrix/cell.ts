@@ -6,6 +6,7 @@ export type SkipCause =
   | 'browser'
   | 'keycloak'
   | 'spring'
+  | 'hydra'
   | 'external'
   | 'not-applicable'
   | 'not-selected'

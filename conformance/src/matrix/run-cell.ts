@@ -72,7 +72,7 @@ export async function runCell(context: CellRunContext): Promise<CellResult> {
   if (!target.capabilities.flows.includes(flow) || !target.clients[flow])
     return skipResult(
       base(),
-      `${target.name} has no client for the ${flow} flow`,
+      target.capabilities.flowUnavailable?.[flow] ?? `${target.name} has no client for the ${flow} flow`,
       'not-applicable',
       context.required,
     );

@@ -1,4 +1,5 @@
 import { externalTarget } from './external/external-target.js';
+import { hydraTarget } from './hydra/index.js';
 import { keycloakTarget } from './keycloak/index.js';
 import { embeddedOidcProviderTarget } from './oidc-provider/embedded-target.js';
 import { springTarget } from './spring/index.js';
@@ -9,6 +10,7 @@ export const TARGET_NAMES = [
   'oidc-provider-http',
   'oidc-provider-https',
   'keycloak',
+  'hydra',
   'spring',
   'external',
 ] as const;
@@ -25,6 +27,8 @@ export function createTarget(name: TargetName, env: NodeJS.ProcessEnv = process.
       return keycloakTarget();
     case 'spring':
       return springTarget();
+    case 'hydra':
+      return hydraTarget();
     case 'external':
       return externalTarget(env);
   }

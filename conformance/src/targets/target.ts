@@ -40,6 +40,8 @@ export interface AudienceSupport {
 
 export interface TargetCapabilities {
   flows: readonly FlowName[];
+  /** Why the IdP cannot run a flow it lacks, in its own terms (the cells say this, not "no client"). */
+  flowUnavailable?: Partial<Record<FlowName, string>>;
   /** A refresh returns a new refresh token and the old one stops working. */
   refreshTokenRotation: boolean;
   /** The metadata advertises a revocation endpoint. */
