@@ -1,5 +1,7 @@
 // The built `oidcflow` binary against IdPs whose issuer ends in a slash or has a path: the
 // issuer is used and printed byte for byte (OIDC Discovery §4.3), by login, status and explain.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, type CliProcess, CliSandbox } from './support/cli-process.js';
@@ -8,6 +10,31 @@ import { assertBuilt, type CliProcess, CliSandbox } from './support/cli-process.
 function row(stdout: string, name: string): string | undefined {
   const line = stdout.split('\n').find((text) => text.startsWith(`${name}:`));
   return line?.slice(name.length + 1).trim();
+}
+
+/** A protected resource on 127.0.0.1 whose RFC 9728 metadata names `issuer` as its authorization server. */
+async function startResourceMetadataServer(
+  issuer: string,
+): Promise<{ resource: string; stop(): Promise<void> }> {
+  let resource = '';
+  const server: Server = createServer((request, response) => {
+    if (request.url !== '/.well-known/oauth-protected-resource/api') {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ resource, authorization_servers: [issuer] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  resource = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  return {
+    resource,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j', (issuerPath) => {
@@ -85,6 +112,31 @@ describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j', (issuerPath)
     expect(renewal.code).toBe(0);
     expect(idp.requests.count()).toBe(1);
     expect(idp.requests.tokenRequests('client_credentials')).toBe(1);
+  });
+
+  it('an issuer from RFC 9728 resource metadata (--resource-url) is printed by status exactly too', async () => {
+    const resourceServer = await startResourceMetadataServer(idp.issuer);
+    try {
+      const args = [
+        '--resource-url',
+        resourceServer.resource,
+        '--client-id',
+        idp.clients.device.clientId,
+        '--flow',
+        'device',
+        '--no-browser',
+        '--cache-path',
+        sandbox.cachePath,
+      ];
+      const cli = sandbox.start(['login', ...args]);
+      await approveDevice(cli);
+      expect((await cli.done).code).toBe(0);
+      const status = await sandbox.run(['status', ...args]);
+      expect(status.code).toBe(0);
+      expect(row(status.stdout, 'issuer')).toBe(idp.issuer);
+    } finally {
+      await resourceServer.stop();
+    }
   });
 
   it('the spelling the IdP does not use fails at once, naming both spellings and what to pass', async () => {

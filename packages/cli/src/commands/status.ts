@@ -46,11 +46,12 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
     if (!cached) continue;
     const { tokens } = cached;
     const valid = isFresh({ tokens, flow: cached.flow, savedAt: cached.savedAt }, now);
-    const clientId = auth.clientId || context.settings.clientId || '';
+    // As resolved (an option, or the server source), byte for byte: the same string explain prints.
+    const clientId = cached.clientId;
     const entry: StatusEntry = {
       family,
       flow: cached.flow,
-      issuer: auth.issuer || context.settings.issuer || '',
+      issuer: cached.issuer,
       clientId,
       subject: describeSubject(tokens, clientId),
       expiresAt: iso(tokens.expiresAt),

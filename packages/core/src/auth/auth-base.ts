@@ -59,7 +59,16 @@ export abstract class AuthBase {
    * an expired entry (check `tokens.expiresAt`); undefined when nothing is cached.
    */
   async getCachedTokens(): Promise<
-    { tokens: TokenSet; flow: string; savedAt: number; cachePath?: string } | undefined
+    | {
+        tokens: TokenSet;
+        flow: string;
+        savedAt: number;
+        /** The issuer the entry is kept under, exactly as resolved (option or server source). */
+        issuer: string;
+        clientId: string;
+        cachePath?: string;
+      }
+    | undefined
   > {
     const runtime = await this.resolveRuntime();
     const entry = await runtime.cache.get(runtime.key);
@@ -69,6 +78,8 @@ export abstract class AuthBase {
       tokens: entry.tokens,
       flow: entry.flow,
       savedAt: entry.savedAt,
+      issuer: runtime.key.issuer,
+      clientId: runtime.key.clientId,
       ...(cachePath ? { cachePath } : {}),
     };
   }

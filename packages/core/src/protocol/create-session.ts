@@ -1,6 +1,6 @@
 import type { ServerMetadata } from '../spec/metadata.js';
 import type { ClientAuthMethod } from './client-auth.js';
-import { keepOAuthErrorBody } from './oauth-errors.js';
+import { keepOAuthErrorBody } from './error-response-body.js';
 import type { OpenIdSession } from './openid-session.js';
 import type { ClientPrivateKey } from './private-key.js';
 

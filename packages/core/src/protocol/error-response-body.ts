@@ -1,0 +1,62 @@
+// Error responses whose OAuth error openid-client does not read (a 5xx JSON body), read here
+// so that the error conversion, which is synchronous, can still report the IdP's words.
+
+export interface OAuthErrorDetails {
+  error: string;
+  description?: string;
+  /** The HTTP status, where the error came in a response openid-client did not read. */
+  status?: number;
+}
+
+/**
+ * OAuth errors read from responses openid-client does not read them from: a 5xx (or a 4xx
+ * without an `application/json` content type) whose body is `{"error": …}`. Keyed by the
+ * response openid-client attaches to its "unexpected HTTP response" error.
+ */
+const unreadErrorBodies = new WeakMap<object, OAuthErrorDetails>();
+
+/** The OAuth error `keepOAuthErrorBody` read from this response, if it read one. */
+export function unreadOAuthError(response: unknown): OAuthErrorDetails | undefined {
+  return typeof response === 'object' && response !== null ? unreadErrorBodies.get(response) : undefined;
+}
+
+/** The statuses and content types for which oauth4webapi reads the OAuth error itself. */
+function readByOpenIdClient(response: Response): boolean {
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return response.status >= 400 && response.status < 500 && contentType === 'application/json';
+}
+
+/**
+ * For an error response: reads its body and, when it is a JSON OAuth error, remembers the
+ * `error` and `error_description`, so that the error openid-client raises for it reports the
+ * IdP's words (a `server_error` with "user not found" on an HTTP 500 is an answer, not an
+ * outage). Returns an equivalent response for openid-client to read; others pass unchanged.
+ */
+export async function keepOAuthErrorBody(response: Response): Promise<Response> {
+  // `new Response` takes 200–599 only; anything else is left to openid-client as it is.
+  if (response.status < 400 || response.status > 599 || readByOpenIdClient(response) || !response.body) {
+    return response;
+  }
+  const text = await response.text();
+  const copy = new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  const details = parseOAuthErrorBody(text);
+  if (details) unreadErrorBodies.set(copy, { ...details, status: response.status });
+  return copy;
+}
+
+function parseOAuthErrorBody(text: string): OAuthErrorDetails | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { error, error_description: description } = body as Record<string, unknown>;
+  if (typeof error !== 'string' || error === '') return undefined;
+  return { error, ...(typeof description === 'string' && description ? { description } : {}) };
+}
