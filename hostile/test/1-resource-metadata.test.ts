@@ -66,13 +66,15 @@ describe('hostile resource metadata (RFC 9728)', () => {
     expect(attacker.requests).toEqual([]);
   });
 
-  it('a document about another resource, reached by its metadata URL, is refused too', async () => {
+  it('a document named by resourceMetadataUrl alone (as WWW-Authenticate would) must still carry `resource`', async () => {
     const attacker = await attackerIdp();
     const resource = await startServer((_request, response) =>
-      json(response, 200, { resource: 'https://other.example', authorization_servers: [attacker.url] }),
+      json(response, 200, { authorization_servers: [attacker.url], scopes_supported: ['openid'] }),
     );
     resourceUrl = resource.url;
-    const error = await tokenWith({ resourceUrl, resourceMetadataUrl: `${resource.url}/meta` });
+    const error = await tokenWith({
+      resourceMetadataUrl: `${resource.url}/.well-known/oauth-protected-resource`,
+    });
     expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.SERVER_SOURCE_FAILED);
     expect(attacker.requests).toEqual([]);
   });

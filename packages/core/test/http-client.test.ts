@@ -95,3 +95,52 @@ describe('the HTTP client for IdP calls', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
+
+describe('the one policy for every request', () => {
+  it('never follows a redirect on a POST (the body holds the client secret or a code)', async () => {
+    const attacker = await startFixtureServer((_request, response) => json(response, 200, { stolen: true }));
+    stops.push(attacker.stop);
+    const idp = await startFixtureServer((_request, response) => {
+      response.writeHead(307, { location: `${attacker.url}/token` });
+      response.end();
+    });
+    stops.push(idp.stop);
+    const client = await createHttpClient({ timeoutSeconds: 5, env: {}, home: '/' });
+    const response = await client.fetch(`${idp.url}/token`, {
+      method: 'POST',
+      body: 'grant_type=client_credentials&client_secret=s',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await client.close();
+    expect(response.status).toBe(307);
+    expect(attacker.requests).toEqual([]);
+  });
+
+  it('bounds the whole answer by the deadline, not each chunk, and its size by maxResponseBytes', async () => {
+    const drip = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => response.write(' '), 200);
+      response.on('close', () => clearInterval(timer));
+    });
+    const dripUrl = await listen(drip);
+    const client = await createHttpClient({ timeoutSeconds: 1, maxResponseBytes: 1000, env: {}, home: '/' });
+    const started = Date.now();
+    const late = await client.fetch(`${dripUrl}/x`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(OidcflowError.isInstance(late) && late.code).toBe(ErrorCode.IDP_UNREACHABLE);
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    const big = await startFixtureServer((_request, response) =>
+      json(response, 200, { pad: 'x'.repeat(5000) }),
+    );
+    stops.push(big.stop);
+    const tooLarge = await client.fetch(`${big.url}/x`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await client.close();
+    expect(OidcflowError.isInstance(tooLarge) && tooLarge.code).toBe(ErrorCode.IDP_RESPONSE_TOO_LARGE);
+  });
+});
