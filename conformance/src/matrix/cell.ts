@@ -27,6 +27,8 @@ export interface MatrixReport {
   startedAt: string;
   wallTimeMs: number;
   machine: { node: string; platform: string; cpus: number };
+  /** Which browser ran the browser cells, or why none could. Absent: no cell needed one. */
+  browser?: string;
   plugins: string[];
   targets: Array<{ name: string; status: 'started' | 'skipped' | 'failed'; detail: string; startMs: number }>;
   scenarios: string[];

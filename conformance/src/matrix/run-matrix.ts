@@ -53,6 +53,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
       ? await launchChromium()
       : { newSession: () => Promise.reject(new Error('no browser')), close: async () => {} });
   if (browser.unavailableReason) progress(`browser: ${browser.unavailableReason}`);
+  else if (browser.description) progress(`browser: ${browser.description}`);
 
   const cellsFor = (target: string) =>
     options.subjects.flatMap((subject) =>
@@ -135,6 +136,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
         platform: `${process.platform}-${process.arch}`,
         cpus: cpus().length,
       },
+      ...(browserNeeded(options.subjects)
+        ? { browser: browser.description ?? browser.unavailableReason ?? 'a browser given by the caller' }
+        : {}),
       plugins: options.subjects.map((subject) => subject.label),
       targets: results.map((result) => result.entry),
       scenarios: scenarios.map((scenario) => scenario.name),
