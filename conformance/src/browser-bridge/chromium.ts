@@ -79,7 +79,7 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
       `the ${found.description} did not start: ${String((error as Error).message).split('\n')[0]}`,
     );
   }
-  const description = `Chromium ${browser.version()} (${found.source}: ${found.description})`;
+  const description = `Chromium ${browser.version()}, ${found.description}`;
   return {
     description,
     async newSession(options: SessionOptions = {}) {

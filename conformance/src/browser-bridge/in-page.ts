@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+// biome-ignore-all lint/performance/useDomNodeTextContent: the text a person sees (innerText leaves hidden text out) is the point here
 // Functions that run inside the IdP's page (page.evaluate serialises them): each must be
 // self-contained — no imports, no outer variables, only its argument.
 

@@ -64,14 +64,14 @@ async function fromPath(env: NodeJS.ProcessEnv): Promise<TestBrowser> {
   if (!path) return { found: false, reason: 'OIDCFLOW_BROWSER=path, but OIDCFLOW_CHROMIUM is not set' };
   if (!(await isExecutable(path)))
     return { found: false, reason: `OIDCFLOW_CHROMIUM=${path} is not an executable file` };
-  return found('path', `OIDCFLOW_CHROMIUM=${path}`, { executablePath: path, args: [...TEST_BROWSER_ARGS] });
+  return found('path', `browser at OIDCFLOW_CHROMIUM=${path}`, { executablePath: path, args: [...TEST_BROWSER_ARGS] });
 }
 
 async function fromSystem(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<TestBrowser> {
   const candidates = systemBrowserCandidates({ platform, env });
   for (const candidate of candidates) {
     if (await isExecutable(candidate))
-      return found('system', `system browser ${candidate}`, {
+      return found('system', `system browser at ${candidate}`, {
         executablePath: candidate,
         args: [...TEST_BROWSER_ARGS],
       });
@@ -103,7 +103,7 @@ async function fromNpm(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promi
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
   const libraryPath = [extracted.env.LD_LIBRARY_PATH, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
-  return found('npm', `npm package ${NPM_CHROMIUM_PACKAGE} ${pkg.version} (${extracted.executablePath})`, {
+  return found('npm', `npm package ${NPM_CHROMIUM_PACKAGE} ${pkg.version} at ${extracted.executablePath}`, {
     executablePath: extracted.executablePath,
     args: [...TEST_BROWSER_ARGS],
     // Only the browser gets the bundled NSS: the test process keeps its own libraries.
