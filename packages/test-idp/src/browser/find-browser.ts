@@ -64,7 +64,10 @@ async function fromPath(env: NodeJS.ProcessEnv): Promise<TestBrowser> {
   if (!path) return { found: false, reason: 'OIDCFLOW_BROWSER=path, but OIDCFLOW_CHROMIUM is not set' };
   if (!(await isExecutable(path)))
     return { found: false, reason: `OIDCFLOW_CHROMIUM=${path} is not an executable file` };
-  return found('path', `browser at OIDCFLOW_CHROMIUM=${path}`, { executablePath: path, args: [...TEST_BROWSER_ARGS] });
+  return found('path', `browser at OIDCFLOW_CHROMIUM=${path}`, {
+    executablePath: path,
+    args: [...TEST_BROWSER_ARGS],
+  });
 }
 
 async function fromSystem(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<TestBrowser> {
