@@ -113,6 +113,9 @@ describe('the generic page script', () => {
     expect(failure.message).toContain('Our sign-in service is unavailable right now.');
     expect(failure.evidence.url).toBe(`${server.origin}/authorize`);
     expect(failure.evidence.screenshot?.length).toBeGreaterThan(1_000);
+    // The password sat in plain text (no type=password): it was emptied before the screenshot.
+    expect(await page.locator('#secret').inputValue()).toBe('');
+    expect(await page.locator('#who').inputValue()).toBe(user.username);
     console.info(`page that did not move reported in ${elapsedMs} ms`);
   });
 
