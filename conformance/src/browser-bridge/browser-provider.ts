@@ -17,6 +17,8 @@ export interface SessionOptions {
 export interface BrowserProvider {
   /** Set when no browser can run here: every cell that needs one is skipped with this reason. */
   readonly unavailableReason?: string;
+  /** Which browser runs (version and where it came from), for the report. */
+  readonly description?: string;
   newSession(options?: SessionOptions): Promise<BrowserSession>;
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import { access, constants } from 'node:fs/promises';
-import { testChromiumLaunchOptions } from '@oidcflow/test-idp';
+import { findTestBrowser, TEST_BROWSER_ARGS } from '@oidcflow/test-idp';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import {
   type BrowserProvider,
@@ -8,13 +7,17 @@ import {
   unavailableBrowser,
 } from './browser-provider.js';
 
-/** The Chromium the harness drives: the system's (or `OIDCFLOW_CHROMIUM`), never a downloaded build. */
+/**
+ * OIDCFLOW_CHROMIUM, else Debian's path. Only for callers that need a path synchronously:
+ * `launchChromium` finds a browser as the tests do (system, then the npm package's Chromium).
+ * @deprecated use `findTestBrowser` of @oidcflow/test-idp
+ */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return testChromiumLaunchOptions(env).executablePath;
+  return env.OIDCFLOW_CHROMIUM || '/usr/bin/chromium';
 }
 
 /** Headless, with nothing that talks to the network by itself. */
-export const CHROMIUM_ARGS: readonly string[] = testChromiumLaunchOptions().args;
+export const CHROMIUM_ARGS: readonly string[] = TEST_BROWSER_ARGS;
 
 function isAllowed(url: string, hosts: readonly string[]): boolean {
   try {
@@ -59,28 +62,26 @@ function session(context: BrowserContext): BrowserSession {
 }
 
 /**
- * Launches Chromium once for the whole run; each scenario gets its own context (cookies,
- * storage). Resolves to an unavailable provider, with the reason, when it cannot start.
+ * Launches the test browser once for the whole run (OIDCFLOW_CHROMIUM, a system
+ * Chrome/Chromium/Edge, else the npm package's Chromium; OIDCFLOW_BROWSER forces one); each
+ * scenario gets its own context (cookies, storage). Resolves to an unavailable provider, with
+ * the reason and how to get a browser, when none can start.
  */
 export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<BrowserProvider> {
-  const executablePath = chromiumPath(env);
-  try {
-    await access(executablePath, constants.X_OK);
-  } catch {
-    return unavailableBrowser(
-      `no Chromium at ${executablePath} (install the distribution's chromium package, or set OIDCFLOW_CHROMIUM)`,
-    );
-  }
+  const found = await findTestBrowser({ env });
+  if (!found.found) return unavailableBrowser(found.reason);
   let browser: Browser;
   try {
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+    browser = await chromium.launch({ ...found.launchOptions, timeout: 30_000 });
   } catch (error) {
     return unavailableBrowser(
-      `Chromium at ${executablePath} did not start: ${String((error as Error).message).split('\n')[0]}`,
+      `the ${found.description} did not start: ${String((error as Error).message).split('\n')[0]}`,
     );
   }
+  const description = `Chromium ${browser.version()}, ${found.description}`;
   return {
+    description,
     async newSession(options: SessionOptions = {}) {
       // The browser is not under test: a target served with the harness's own CA may be loaded
       // without trusting that CA in Chromium (oidcflow's HTTP client still must trust it).

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { summaryLine } from '../matrix/cell.js';
 import { requiredFromEnv } from '../matrix/require.js';
 import { runMatrix } from '../matrix/run-matrix.js';
@@ -57,6 +57,7 @@ export async function runCommand(input: RunCommandInput, write: (text: string) =
     targets: targetNames.map((name) => createTarget(name)),
     scenarios,
     required,
+    artifactsDirectory: join(resolve(input.reportDir), 'screenshots'),
     progress: input.quiet ? () => {} : (line) => write(`  ${line}\n`),
   });
   const files = await writeReports(report, resolve(input.reportDir));

@@ -22,6 +22,17 @@ export interface CellResult {
   /** Set on skipped cells, and on failed cells that were skips before OIDCFLOW_REQUIRE. */
   skipCause?: SkipCause;
   durationMs: number;
+  /** What the IdP's page showed when a page script gave up (failed cells only). */
+  evidence?: CellEvidence;
+}
+
+export interface CellEvidence {
+  /** The page's origin and path. */
+  url: string;
+  /** Its visible error text (or the start of its text). */
+  visibleText: string;
+  /** Absolute path of a PNG screenshot of the page, when one could be taken. */
+  screenshot?: string;
 }
 
 export interface MatrixSummary {
@@ -35,6 +46,8 @@ export interface MatrixReport {
   startedAt: string;
   wallTimeMs: number;
   machine: { node: string; platform: string; cpus: number };
+  /** Which browser ran the browser cells, or why none could. Absent: no cell needed one. */
+  browser?: string;
   plugins: string[];
   targets: Array<{ name: string; status: 'started' | 'skipped' | 'failed'; detail: string; startMs: number }>;
   scenarios: string[];

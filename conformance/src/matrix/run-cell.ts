@@ -1,12 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OidcflowError } from '@oidcflow/core';
 import type { BrowserProvider } from '../browser-bridge/browser-provider.js';
+import { PageScriptFailure } from '../browser-bridge/page-evidence.js';
 import { type Scenario, ScenarioFailure, ScenarioSkip } from '../scenarios/scenario.js';
 import { bounded } from '../support/bounded.js';
 import type { TrafficMeter } from '../support/traffic.js';
 import type { RunningTarget } from '../targets/target.js';
-import type { CellResult, SkipCause } from './cell.js';
+import type { CellEvidence, CellResult, SkipCause } from './cell.js';
 import { CellHarness } from './cell-harness.js';
 import { type Subject, TARGET_FLOW_FOR_KIND } from './subject.js';
 
@@ -21,6 +22,8 @@ export interface CellRunContext {
   timeoutMs: number;
   required: ReadonlySet<SkipCause>;
   progress?: (line: string) => void;
+  /** Where screenshots of failed page scripts are kept (it outlives the run). */
+  artifactsDirectory?: string;
 }
 
 const MAX_DETAIL = 600;
@@ -55,6 +58,28 @@ export function skipResult(
       skipCause: cause,
     };
   return { ...base, status: 'skipped', detail: reason, skipCause: cause };
+}
+
+/** A failed page script's evidence for the report; its screenshot is written to `directory`. */
+async function cellEvidence(
+  reason: unknown,
+  directory: string | undefined,
+  name: string,
+): Promise<CellEvidence | undefined> {
+  const evidence = PageScriptFailure.evidenceOf(reason);
+  if (!evidence) return undefined;
+  const result: CellEvidence = { url: evidence.url, visibleText: evidence.visibleText };
+  if (evidence.screenshot && directory) {
+    const file = join(directory, `${name.replace(/[^\w.-]+/g, '_')}-${Date.now()}.png`);
+    try {
+      await mkdir(directory, { recursive: true });
+      await writeFile(file, evidence.screenshot);
+      result.screenshot = file;
+    } catch {
+      // The report still has the URL and the page's text.
+    }
+  }
+  return result;
 }
 
 /** Runs one scenario for one plugin on one running target, within the timeout. Never throws. */
@@ -108,7 +133,17 @@ export async function runCell(context: CellRunContext): Promise<CellResult> {
     if (error instanceof ScenarioSkip)
       return skipResult(base(), error.message, error.skipCause, context.required);
     const reason = controller.signal.aborted ? controller.signal.reason : error;
-    return { ...base(), status: 'failed', detail: describeFailure(reason) };
+    const evidence = await cellEvidence(
+      reason,
+      context.artifactsDirectory,
+      `${target.name}-${subject.label}-${scenario.name}`,
+    );
+    return {
+      ...base(),
+      status: 'failed',
+      detail: describeFailure(reason),
+      ...(evidence ? { evidence } : {}),
+    };
   } finally {
     clearTimeout(timer);
     if (!controller.signal.aborted) controller.abort(new Error('the cell ended'));

@@ -25,6 +25,8 @@ export interface MatrixOptions {
   browser?: BrowserProvider;
   /** Per cell. @default 120 s */
   cellTimeoutMs?: number;
+  /** Where screenshots of failed page scripts go. @default a folder under the OS temp folder, kept */
+  artifactsDirectory?: string;
   /** Progress lines (one per target event and per cell). */
   progress?: (line: string) => void;
 }
@@ -46,6 +48,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const required = options.required ?? new Set<SkipCause>();
   const progress = options.progress ?? (() => {});
   const runDirectory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-'));
+  const artifactsDirectory =
+    options.artifactsDirectory ?? join(tmpdir(), `oidcflow-conformance-screenshots-${process.pid}`);
   const ownBrowser = !options.browser && browserNeeded(options.subjects);
   const browser: BrowserProvider =
     options.browser ??
@@ -53,6 +57,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
       ? await launchChromium()
       : { newSession: () => Promise.reject(new Error('no browser')), close: async () => {} });
   if (browser.unavailableReason) progress(`browser: ${browser.unavailableReason}`);
+  else if (browser.description) progress(`browser: ${browser.description}`);
 
   const cellsFor = (target: string) =>
     options.subjects.flatMap((subject) =>
@@ -102,6 +107,7 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
           timeoutMs: options.cellTimeoutMs ?? 120_000,
           required,
           progress,
+          artifactsDirectory,
         });
         progress(
           `${target.name} × ${subject.label} × ${scenario.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s) ${result.status === 'passed' ? '' : result.detail}`,
@@ -135,6 +141,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
         platform: `${process.platform}-${process.arch}`,
         cpus: cpus().length,
       },
+      ...(browserNeeded(options.subjects)
+        ? { browser: browser.description ?? browser.unavailableReason ?? 'a browser given by the caller' }
+        : {}),
       plugins: options.subjects.map((subject) => subject.label),
       targets: results.map((result) => result.entry),
       scenarios: scenarios.map((scenario) => scenario.name),

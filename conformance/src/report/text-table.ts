@@ -27,11 +27,14 @@ export function renderTextTable(report: MatrixReport): string {
     (target) => `  ${target.name}: ${target.status}${target.detail ? ` — ${target.detail}` : ''}`,
   );
   lines.push('', 'targets:', ...targetLines);
+  if (report.browser) lines.push('', `browser: ${report.browser}`);
   const failures = report.cells.filter((cell) => cell.status === 'failed');
   if (failures.length > 0) {
     lines.push('', 'failures:');
-    for (const cell of failures)
+    for (const cell of failures) {
       lines.push(`  ${cell.plugin} × ${cell.target} × ${cell.scenario}: ${cell.detail}`);
+      if (cell.evidence?.screenshot) lines.push(`    screenshot: ${cell.evidence.screenshot}`);
+    }
   }
   lines.push('', `wall time ${seconds(report.wallTimeMs)}`);
   return lines.join('\n');

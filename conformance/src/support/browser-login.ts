@@ -1,4 +1,6 @@
+import type { Page } from 'playwright-core';
 import type { BrowserSession } from '../browser-bridge/browser-provider.js';
+import { capturePageEvidence, PageScriptFailure } from '../browser-bridge/page-evidence.js';
 import type { ConsentAnswer, PageScript } from '../browser-bridge/page-script.js';
 import type { FlowKind } from '../matrix/subject.js';
 import type { TestUser } from '../targets/target.js';
@@ -13,7 +15,10 @@ export interface BrowserLoginOptions {
   beforeLogin?: (url: string) => Promise<void>;
   /** What the flow printed so far: the user code, when the flow opened a URL without it. */
   promptText?: () => string;
-  /** A page script failed: the login cannot complete, so the scenario should stop now. */
+  /**
+   * A page script failed: the login cannot complete, so the scenario should stop now. The error
+   * is a PageScriptFailure carrying what the page showed (URL, visible text, screenshot).
+   */
   onFailure: (error: Error) => void;
 }
 
@@ -29,9 +34,8 @@ export interface BrowserLoginDriver {
 export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDriver {
   const opened: string[] = [];
   const tasks: Promise<void>[] = [];
-  const complete = async (url: string) => {
+  const complete = async (url: string, page: Page) => {
     if (options.beforeLogin) await options.beforeLogin(url);
-    const page = await options.session.newPage();
     await page.goto(url);
     if (options.flowKind === 'device') {
       const userCode =
@@ -47,18 +51,33 @@ export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDr
       await options.pages.completeLogin(page, { user: options.user, consent: options.consent });
     }
   };
+  /** Any script's failure, with what its page showed (a script of our own has captured it already). */
+  const failure = async (error: unknown, page: Page | undefined): Promise<PageScriptFailure> => {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    const message = `the ${options.pages.name} page script failed: ${cause.message.split('\n')[0]}`;
+    const evidence =
+      PageScriptFailure.evidenceOf(cause) ??
+      (page && !page.isClosed()
+        ? await capturePageEvidence(page, [options.user.password])
+        : { url: 'no page', visibleText: 'no page was open' });
+    return new PageScriptFailure(message, evidence, { cause });
+  };
   return {
     opened,
     async openUrl(url) {
       opened.push(url);
       // The flow waits for the redirect (or polls) while the page script runs, so do not block it.
-      const task = complete(url).catch((error: unknown) => {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        options.onFailure(
-          new Error(`the ${options.pages.name} page script failed: ${failure.message.split('\n')[0]}`),
-        );
-        throw failure;
-      });
+      const task = (async () => {
+        let page: Page | undefined;
+        try {
+          page = await options.session.newPage();
+          await complete(url, page);
+        } catch (error) {
+          const failed = await failure(error, page);
+          options.onFailure(failed);
+          throw failed;
+        }
+      })();
       task.catch(() => {});
       tasks.push(task);
       return true;

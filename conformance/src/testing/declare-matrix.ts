@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import type { MatrixReport, SkipCause } from '../matrix/cell.js';
 import { planCells } from '../matrix/plan.js';
@@ -43,6 +43,9 @@ export function declareMatrixTests(options: MatrixTestOptions): void {
           targets: options.targets.map((name) => createTarget(name)),
           scenarios,
           required: options.required ?? requiredFromEnv(),
+          ...(options.reportDir
+            ? { artifactsDirectory: join(resolve(options.reportDir), 'screenshots') }
+            : {}),
           // Target events and cells that did not pass, as they happen: a long run shows where it is.
           progress: (line) => {
             if (!line.includes(': passed (')) process.stderr.write(`conformance: ${line}\n`);

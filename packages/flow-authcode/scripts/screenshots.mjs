@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Regenerates docs/flow-authcode/success.png and error.png: two real logins against the
-// embedded test IdP in the system Chromium (one approved, one cancelled at the consent page),
+// embedded test IdP in the test browser (one approved, one cancelled at the consent page),
 // photographing the result pages the loopback listener serves. Run after a build:
 //   pnpm --filter @oidcflow/flow-authcode screenshots
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
+import { startTestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
 import { chromium } from 'playwright-core';
 import { createAuthCodeFlow } from '../dist/index.js';
 
@@ -67,7 +67,7 @@ async function photographLogin(browser, idp, decision, file) {
 
 await mkdir(outputDirectory, { recursive: true });
 const idp = await startTestIdp();
-const browser = await chromium.launch(testChromiumLaunchOptions());
+const browser = await chromium.launch(await testBrowserLaunchOptions());
 try {
   await photographLogin(browser, idp, 'approve', 'success.png');
   await photographLogin(browser, idp, 'deny', 'error.png');

@@ -1,9 +1,12 @@
-import { type TestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
+import { type TestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
-/** The system Chromium, headless, with nothing that talks to the network by itself. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch(testChromiumLaunchOptions());
+/**
+ * The test browser (OIDCFLOW_CHROMIUM, a system Chrome/Chromium/Edge, else the npm package's
+ * Chromium; OIDCFLOW_BROWSER forces one), headless, with nothing that talks to the network by itself.
+ */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch(await testBrowserLaunchOptions());
 }
 
 function isLoopback(url: URL): boolean {

@@ -1,5 +1,5 @@
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp, type TestIdp, testChromiumLaunchOptions } from '@oidcflow/test-idp';
+import { startTestIdp, type TestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDeviceFlow } from '../src/index.js';
@@ -10,7 +10,7 @@ let browser: Browser;
 beforeAll(async () => {
   [idp, browser] = await Promise.all([
     startTestIdp({ deviceIntervalSeconds: 1 }),
-    chromium.launch(testChromiumLaunchOptions()),
+    testBrowserLaunchOptions().then((options) => chromium.launch(options)),
   ]);
 });
 afterAll(async () => {

@@ -1,10 +1,20 @@
 export { CLAIMS_BY_SCOPE, TEST_USER, type TestUser } from './account.js';
+export { type CandidateInput, systemBrowserCandidates } from './browser/candidates.js';
+export {
+  type BrowserLaunchOptions,
+  type BrowserSource,
+  type FindBrowserOptions,
+  findTestBrowser,
+  TEST_BROWSER_ARGS,
+  type TestBrowser,
+  testBrowserLaunchOptions,
+} from './browser/find-browser.js';
+export { NPM_CHROMIUM_PACKAGE, npmChromiumCacheDirectory } from './browser/npm-chromium.js';
 export {
   type BrowserlessOptions,
   completeAuthorizationWithoutBrowser,
   completeDeviceVerificationWithoutBrowser,
 } from './browserless.js';
-export { testChromiumLaunchOptions } from './chromium.js';
 export {
   CI_CLIENT_ID,
   CI_JWT_CLIENT_ID,

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type IdpPlugin, SPECIFICATION_VERSION } from '@oidcflow/core';
-import { genericPages } from '../../browser-bridge/generic-pages.js';
+import { genericPageScript } from '../../browser-bridge/generic-pages.js';
 import type { PageScript } from '../../browser-bridge/page-script.js';
 import { fetchDiscovery } from '../../support/raw-http.js';
 import type { ConformanceTarget, FlowName, RunningTarget, TargetClient } from '../target.js';
@@ -31,19 +31,69 @@ export const EXTERNAL_ENV = {
   caCertPath: 'OIDCFLOW_EXTERNAL_CA_CERT_PATH',
   /** A module whose default export is a PageScript for the IdP's pages. @default a generic script */
   pages: 'OIDCFLOW_EXTERNAL_PAGES',
-  /** `1` when the consent page can be refused (consent-denied runs). */
+  /**
+   * Which flows' pages show a consent that can be refused (consent-denied runs there):
+   * `1` (every user flow), `0`, a list (`auth_code,device`), or per-flow values
+   * (`auth_code=1,device=0`). See consentDenialFromEnv.
+   */
   consentDenial: 'OIDCFLOW_EXTERNAL_CONSENT_DENIAL',
+  /** Seconds one page-script step may take before the cell fails with what the page shows. @default 10 */
+  pageStepSeconds: 'OIDCFLOW_EXTERNAL_PAGE_STEP_SECONDS',
   /** `1` when a refresh returns a new refresh token and retires the old one. */
   refreshRotation: 'OIDCFLOW_EXTERNAL_REFRESH_ROTATION',
 } as const;
+
+type UserFlow = 'auth_code' | 'device';
+const FLOW_ALIASES: Record<string, UserFlow> = {
+  auth_code: 'auth_code',
+  authcode: 'auth_code',
+  'auth-code': 'auth_code',
+  browser: 'auth_code',
+  device: 'device',
+  device_code: 'device',
+};
+const YES = /^(1|true|yes|on)$/i;
+const NO = /^(0|false|no|off)?$/i;
+
+/**
+ * Reads OIDCFLOW_EXTERNAL_CONSENT_DENIAL: `1`/`true` — both user flows' pages can refuse;
+ * `0`/unset — none; `auth_code,device` (commas or spaces) — the flows named; `auth_code=1,device=0`
+ * — per flow. Throws on a word it does not know (the target then fails to start), so a typo is not a silent "no".
+ */
+export function consentDenialFromEnv(value: string | undefined): Partial<Record<FlowName, boolean>> {
+  const text = (value ?? '').trim();
+  if (NO.test(text)) return {};
+  if (YES.test(text)) return { auth_code: true, device: true };
+  const result: Partial<Record<FlowName, boolean>> = {};
+  for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+    const [name = '', setting] = item.split('=');
+    const flow = FLOW_ALIASES[name.toLowerCase()];
+    if (!flow || (setting !== undefined && !YES.test(setting) && !NO.test(setting)))
+      throw new Error(
+        `${EXTERNAL_ENV.consentDenial}=${text}: use 1, 0, a list of flows (auth_code,device) or auth_code=1,device=0`,
+      );
+    result[flow] = setting === undefined || YES.test(setting);
+  }
+  return result;
+}
 
 function words(value: string | undefined, fallback: string[]): string[] {
   const list = (value ?? '').split(/\s+/).filter(Boolean);
   return list.length > 0 ? list : fallback;
 }
 
-async function loadPages(specifier: string | undefined, issuer: string): Promise<PageScript> {
-  if (!specifier) return genericPages(new URL(issuer).origin);
+async function loadPages(
+  specifier: string | undefined,
+  issuer: string,
+  stepSeconds: string | undefined,
+): Promise<PageScript> {
+  if (!specifier) {
+    const seconds = Number(stepSeconds);
+    return genericPageScript({
+      idpOrigin: new URL(issuer).origin,
+      ...(seconds > 0 ? { stepTimeoutMs: seconds * 1000 } : {}),
+    });
+  }
   const url =
     isAbsolute(specifier) || specifier.startsWith('.') ? pathToFileURL(resolve(specifier)).href : specifier;
   const module = (await import(url)) as { default?: PageScript; pages?: PageScript };
@@ -85,6 +135,7 @@ export function externalTarget(env: NodeJS.ProcessEnv = process.env): Conformanc
           'external',
         );
       }
+      const consentDenial = consentDenialFromEnv(env[EXTERNAL_ENV.consentDenial]);
       const caCertPath = env[EXTERNAL_ENV.caCertPath];
       const metadata = await fetchDiscovery(issuer, caCertPath).catch((error: unknown) => {
         throw new TargetUnavailable(
@@ -124,12 +175,12 @@ export function externalTarget(env: NodeJS.ProcessEnv = process.env): Conformanc
         issuer,
         clients,
         user: { username: env[EXTERNAL_ENV.username] ?? '', password: env[EXTERNAL_ENV.password] ?? '' },
-        pages: await loadPages(env[EXTERNAL_ENV.pages], issuer),
+        pages: await loadPages(env[EXTERNAL_ENV.pages], issuer, env[EXTERNAL_ENV.pageStepSeconds]),
         capabilities: {
           flows,
           refreshTokenRotation: env[EXTERNAL_ENV.refreshRotation] === '1',
           revocation: typeof metadata.revocation_endpoint === 'string',
-          consentDenial: env[EXTERNAL_ENV.consentDenial] === '1' ? { auth_code: true, device: true } : {},
+          consentDenial,
           customCa: Boolean(caCertPath),
           deviceScriptUnavailable: 'a real IdP cannot be told to answer slow_down or expired_token on demand',
           ...(audience
