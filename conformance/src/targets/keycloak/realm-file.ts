@@ -23,6 +23,8 @@ export const REALM_CLIENTS = {
   api: 'oidcflow-api',
 } as const;
 export const REALM_USERNAME = 'conformance-user';
+/** A second user, for tests that run beside the matrix on a shared Keycloak (consent revocations stay apart). */
+export const REALM_TESTER_USERNAME = 'keycloak-tester';
 /** The device timings the realm file sets on the two clients above. */
 export const REALM_DEVICE_TIMING = { codeLifespanSeconds: 3, intervalSeconds: 3 } as const;
 
