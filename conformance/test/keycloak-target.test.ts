@@ -1,13 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { get as httpsGet } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
-import { keycloakTarget, type RunningKeycloak } from '../src/targets/keycloak/index.js';
-import { groupAlive } from '../src/targets/keycloak/process-group.js';
+import {
+  keycloakTarget,
+  REALM_TESTER_USERNAME,
+  type RunningKeycloak,
+  sharedKeycloakState,
+  sharedKeycloakTarget,
+} from '../src/targets/keycloak/index.js';
 import { TargetUnavailable } from '../src/targets/target.js';
 
 const keycloakRequired = (process.env.OIDCFLOW_REQUIRE ?? '')
@@ -18,13 +24,20 @@ const keycloakRequired = (process.env.OIDCFLOW_REQUIRE ?? '')
 let running: RunningKeycloak | undefined;
 let unavailableReason: string | undefined;
 let browser: Browser | undefined;
+/** The run's Keycloak broker (test/global-setup.ts); absent when this file runs on its own config. */
+const broker = inject('keycloakBroker');
 
 beforeAll(async () => {
   const startedAt = Date.now();
   try {
-    running = (await keycloakTarget().start()) as RunningKeycloak;
+    // The run's one Keycloak, as a second user: the matrix runs beside these tests on the same
+    // server, and revoking this user's consents must not end the matrix user's sessions.
+    const target = broker
+      ? sharedKeycloakTarget(broker, { username: REALM_TESTER_USERNAME })
+      : keycloakTarget();
+    running = (await target.start()) as RunningKeycloak;
     console.info(
-      `keycloak target: ${running.description} ready in ${Date.now() - startedAt} ms${running.reusedDevBuild === false ? ' (first start: dev build made and kept)' : ''}`,
+      `keycloak target: ${running.description} ready for this file in ${Date.now() - startedAt} ms${running.reusedDevBuild === false ? ' (first start: dev build made and kept)' : ''}`,
     );
   } catch (error) {
     if (!(error instanceof TargetUnavailable)) throw error;
@@ -33,10 +46,11 @@ beforeAll(async () => {
       `Keycloak cannot run here: ${unavailableReason}${keycloakRequired ? ' (required by OIDCFLOW_REQUIRE)' : ''}`,
     );
   }
-}, 300_000);
+}, 16 * 60_000);
 
 afterAll(async () => {
   await browser?.close();
+  // A borrowed Keycloak's stop() does nothing: the broker stops it at the end of the run.
   await running?.stop();
 }, 60_000);
 
@@ -234,19 +248,74 @@ describe('the Keycloak conformance target', () => {
     expect(callbacks[1]?.searchParams.get('error')).toBe('access_denied');
   });
 
-  it('stops: the port is closed and no process of it is left', async (context) => {
+  it('is the run’s one shared Keycloak, started once', async (context) => {
     const keycloak = target(context);
-    await keycloak.stop();
-    const { port } = new URL(keycloak.baseUrl);
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
+    if (!broker) context.skip('no Keycloak broker (run through conformance/vitest.config.ts)');
+    const state = await sharedKeycloakState(broker);
+    expect(state.state).toBe('ready');
+    expect(state.starts).toBe(1);
+    expect(keycloak.description).toMatch(/shared by this test run$/);
+    expect(keycloak.user.username).toBe(REALM_TESTER_USERNAME);
+  });
+
+  it('serves the realm over HTTPS too, with a certificate only the run’s CA trusts', async (context) => {
+    const keycloak = target(context);
+    if (keycloak.runtime !== 'local') context.skip('HTTPS is set up for the local distribution only');
+    const tls = keycloak.tlsEndpoint!;
+    expect(tls.issuer).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/realms\/oidcflow$/);
+    expect(keycloak.capabilities.customCa).toBe(true);
+    const discovery = (ca?: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const request = httpsGet(
+          `${tls.issuer}/.well-known/openid-configuration`,
+          { ...(ca ? { ca } : {}), timeout: 10_000 },
+          (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            response.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
+          },
+        );
+        request.on('timeout', () => request.destroy(new Error('timeout')));
+        request.on('error', reject);
       });
-      socket.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
-    if (keycloak.processGroupId !== undefined) expect(groupAlive(keycloak.processGroupId)).toBe(false);
+    await expect(discovery()).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    const metadata = await discovery(await readFile(tls.caCertPath, 'utf8'));
+    // Dev mode takes the issuer from the request: over HTTPS it is the HTTPS one.
+    expect(metadata.issuer).toBe(tls.issuer);
+    expect(metadata.token_endpoint).toBe(`${tls.issuer}/protocol/openid-connect/token`);
+  });
+
+  it('enforces the device timing of the dedicated clients: a 3 s code lifespan and a 3 s interval', async (context) => {
+    const keycloak = target(context);
+    const timing = keycloak.deviceTiming!;
+    const deviceAuthorization = (clientId: string) =>
+      postForm(`${keycloak.issuer}/protocol/openid-connect/auth/device`, {
+        client_id: clientId,
+        scope: 'openid',
+      });
+    const poll = (clientId: string, deviceCode: string) =>
+      postForm(`${keycloak.issuer}/protocol/openid-connect/token`, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: clientId,
+        device_code: deviceCode,
+      });
+
+    const slow = await deviceAuthorization(timing.slowClient.clientId);
+    expect(slow.body.interval).toBe(timing.intervalSeconds);
+    const slowCode = String(slow.body.device_code);
+    expect((await poll(timing.slowClient.clientId, slowCode)).body.error).toBe('authorization_pending');
+    expect((await poll(timing.slowClient.clientId, slowCode)).body.error).toBe('slow_down');
+
+    const expiring = await deviceAuthorization(timing.expiringClient.clientId);
+    expect(expiring.body.expires_in).toBe(timing.codeLifespanSeconds);
+    const expiringCode = String(expiring.body.device_code);
+    expect((await poll(timing.expiringClient.clientId, expiringCode)).body.error).toBe(
+      'authorization_pending',
+    );
+    await sleep((timing.codeLifespanSeconds + 1.5) * 1000);
+    expect((await poll(timing.expiringClient.clientId, expiringCode)).body.error).toBe('expired_token');
   });
 });

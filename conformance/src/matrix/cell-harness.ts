@@ -149,7 +149,7 @@ export class CellHarness {
     if (this.browser.unavailableReason) throw new ScenarioSkip(this.browser.unavailableReason, 'browser');
     const session = await this.browser.newSession({
       ...(this.target.browserHosts ? { allowedHosts: this.target.browserHosts } : {}),
-      ignoreHttpsErrors: Boolean(this.target.caCertPath),
+      ignoreHttpsErrors: Boolean(this.target.caCertPath ?? this.target.tlsEndpoint),
     });
     this.sessions.push(session);
     return session;

@@ -1,43 +1,96 @@
 import { ErrorCode } from '@oidcflow/core';
+import type { CellHarness } from '../matrix/cell-harness.js';
 import { pause } from '../support/time.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
+import type { DeviceTiming } from '../targets/target.js';
 import { DEVICE_CODE_GRANT, deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
+import { describePolls, realDeviceTimingOf, startDeviceTimingProxy } from './device-timing.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
+
+/** What the proxy tells the client the code lives: well past the IdP's own lifespan. */
+const ADVERTISED_LIFETIME_SECONDS = 120;
+/** Long enough for a (wrong) next poll at a 1 s interval to show up. */
+const QUIET_AFTER_EXPIRY_MS = 2_500;
 
 export const deviceExpired: Scenario = {
   name: 'device expired code',
   summary:
     'expired_token stops the device flow at once with DEVICE_CODE_EXPIRED; no further poll, no restart',
   flowKinds: ['device'],
-  notApplicable: (target) => deviceScriptUnavailable(target),
+  notApplicable: (target) => (realDeviceTimingOf(target) ? undefined : deviceScriptUnavailable(target)),
   async run(cell) {
-    tokenScriptOf(cell.target).scriptDevicePolls(cell.client.clientId, [{ error: 'expired_token' }]);
-    const meter = cell.meter();
-    const mark = meter.mark();
-    const opened: string[] = [];
-    // Nobody enters the code: the IdP answers the first poll with expired_token.
-    const auth = cell.auth({
-      ports: {
-        openUrl: async (url) => {
-          opened.push(url);
-          return true;
-        },
-      },
-    });
-    await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
-    // Long enough for a (wrong) next poll at a 1 s interval to show up.
-    await pause(2_500);
-    const requests = meter.since(mark);
-    const polls = grantRequests(requests, DEVICE_CODE_GRANT);
-    check(polls.length === 1, `expected exactly one poll, saw: ${describeRequests(requests)}`);
-    const authorizations = requests.filter(
-      (request) => request.path.includes('device') && !request.grantType,
-    );
-    check(authorizations.length <= 1, `the flow restarted itself: ${describeRequests(requests)}`);
-    check(
-      (await cell.cache.get(cell.cacheKey())) === undefined,
-      'something was cached after the code expired',
-    );
-    return 'DEVICE_CODE_EXPIRED after the first poll; no further poll or new device authorization';
+    if (cell.target.tokenScript) return scripted(cell);
+    const timing = realDeviceTimingOf(cell.target);
+    if (!timing) return scripted(cell); // Skips with the target's reason.
+    return expiredAtTheIdp(cell, timing);
   },
 };
+
+/** The embedded IdP answers the first poll with expired_token. */
+async function scripted(cell: CellHarness): Promise<string> {
+  tokenScriptOf(cell.target).scriptDevicePolls(cell.client.clientId, [{ error: 'expired_token' }]);
+  const meter = cell.meter();
+  const mark = meter.mark();
+  // Nobody enters the code: the IdP answers the first poll with expired_token.
+  const auth = cell.auth({ ports: { openUrl: async () => true } });
+  await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
+  await pause(QUIET_AFTER_EXPIRY_MS);
+  const requests = meter.since(mark);
+  const polls = grantRequests(requests, DEVICE_CODE_GRANT);
+  check(polls.length === 1, `expected exactly one poll, saw: ${describeRequests(requests)}`);
+  const authorizations = requests.filter((request) => request.path.includes('device') && !request.grantType);
+  check(authorizations.length <= 1, `the flow restarted itself: ${describeRequests(requests)}`);
+  check((await cell.cache.get(cell.cacheKey())) === undefined, 'something was cached after the code expired');
+  return 'DEVICE_CODE_EXPIRED after the first poll; no further poll or new device authorization';
+}
+
+/**
+ * A real IdP (Keycloak): a client whose codes live a few seconds, while a proxy advertises
+ * them as living much longer — so oidcflow keeps polling until the IdP itself says
+ * expired_token, as it would when the IdP's clock or policy disagrees with `expires_in`.
+ */
+async function expiredAtTheIdp(cell: CellHarness, timing: DeviceTiming): Promise<string> {
+  const client = timing.expiringClient;
+  const { proxy, env } = await startDeviceTimingProxy(cell, (body) => ({
+    ...body,
+    expires_in: ADVERTISED_LIFETIME_SECONDS,
+  }));
+  try {
+    const overrides = { clientId: client.clientId, scopes: client.scopes, env };
+    // Nobody enters the code.
+    const auth = cell.auth({ ...overrides, ports: { openUrl: async () => true } });
+    const error = await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
+    check(
+      error.message.includes('expired_token'),
+      `the error does not say what the IdP said: ${error.message}`,
+    );
+    await pause(QUIET_AFTER_EXPIRY_MS);
+    const authorizations = proxy.requests.filter(
+      (request) => !request.grantType && request.method === 'POST',
+    );
+    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT);
+    check(authorizations.length === 1, `expected one device authorization, saw ${authorizations.length}`);
+    const last = polls.at(-1);
+    check(
+      last?.oauthError === 'expired_token',
+      `the last poll was not answered expired_token: ${describePolls(polls)}`,
+    );
+    check(
+      polls.slice(0, -1).every((poll) => poll.oauthError === 'authorization_pending'),
+      `polls before the expiry got other answers, or a poll followed expired_token: ${describePolls(polls)}`,
+    );
+    const authorizedAt = authorizations[0]?.at ?? 0;
+    const expiredAfter = (last.at - authorizedAt) / 1000;
+    check(
+      expiredAfter >= timing.codeLifespanSeconds - 1,
+      `the IdP said expired_token ${expiredAfter.toFixed(1)} s after the authorization, before the code's ${timing.codeLifespanSeconds} s`,
+    );
+    check(
+      (await cell.cache.get(cell.cacheKey(overrides))) === undefined,
+      'something was cached after the code expired',
+    );
+    return `the IdP answered expired_token ${expiredAfter.toFixed(1)} s in (poll ${polls.length}); DEVICE_CODE_EXPIRED, no further poll or new device authorization`;
+  } finally {
+    await proxy.stop();
+  }
+}

@@ -17,6 +17,25 @@ export interface ProxiedRequest {
   grantType?: string;
   /** Epoch ms when the proxy received it. */
   at: number;
+  /** Token requests (those with a grant type): the IdP's HTTP status and OAuth `error`, once answered. */
+  status?: number;
+  oauthError?: string;
+}
+
+/** Changes a JSON answer of the IdP before the client sees it. */
+export interface JsonRewrite {
+  /** Answers to requests whose path ends with this (e.g. `/auth/device`) are rewritten. */
+  pathSuffix: string;
+  /** Gets the parsed JSON of a 2xx answer; returns what the client receives instead. */
+  rewrite(body: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface CountingProxyOptions {
+  /**
+   * Rewrite answers, e.g. a device authorization response advertising another `interval` or
+   * `expires_in` than the IdP enforces, so the IdP's own `slow_down` or `expired_token` follows.
+   */
+  rewrite?: JsonRewrite;
 }
 
 export interface CountingProxy {
@@ -46,7 +65,7 @@ function grantTypeOf(method: string, contentType: string | undefined, body: Buff
  * carries readable HTTP, so the proxy parses it with an internal HTTP server and forwards each
  * request itself. TLS tunnels are piped untouched and only counted (`opaqueTunnels`).
  */
-export async function startCountingProxy(): Promise<CountingProxy> {
+export async function startCountingProxy(options: CountingProxyOptions = {}): Promise<CountingProxy> {
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   const state = { opaqueTunnels: 0 };
@@ -62,9 +81,19 @@ export async function startCountingProxy(): Promise<CountingProxy> {
       );
       const method = incoming.method ?? 'GET';
       const grantType = grantTypeOf(method, incoming.headers['content-type'], body);
-      requests.push({ method, url: target.href, at: Date.now(), ...(grantType ? { grantType } : {}) });
+      const entry: ProxiedRequest = {
+        method,
+        url: target.href,
+        at: Date.now(),
+        ...(grantType ? { grantType } : {}),
+      };
+      requests.push(entry);
+      const rewrite = options.rewrite && target.pathname.endsWith(options.rewrite.pathSuffix);
+      const readAnswer = rewrite || grantType !== undefined;
       const headers = { ...incoming.headers };
       delete headers['proxy-connection'];
+      // An answer the proxy reads must come uncompressed.
+      if (readAnswer) headers['accept-encoding'] = 'identity';
       const upstream = httpRequest(
         {
           host: target.hostname,
@@ -74,8 +103,29 @@ export async function startCountingProxy(): Promise<CountingProxy> {
           headers,
         },
         (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
+          if (!readAnswer) {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+            return;
+          }
+          const parts: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => parts.push(chunk));
+          answer.on('end', () => {
+            const status = answer.statusCode ?? 502;
+            let payload = Buffer.concat(parts);
+            const json = jsonOf(payload);
+            if (grantType) {
+              entry.status = status;
+              if (typeof json?.error === 'string') entry.oauthError = json.error;
+            }
+            if (rewrite && json && status >= 200 && status < 300 && options.rewrite) {
+              payload = Buffer.from(JSON.stringify(options.rewrite.rewrite(json)));
+            }
+            const answerHeaders = { ...answer.headers, 'content-length': String(payload.length) };
+            delete answerHeaders['transfer-encoding'];
+            outgoing.writeHead(status, answerHeaders);
+            outgoing.end(payload);
+          });
         },
       );
       upstream.on('error', () => {
@@ -146,6 +196,18 @@ export async function startCountingProxy(): Promise<CountingProxy> {
         server.close(() => resolve());
       }),
   };
+}
+
+function jsonOf(payload: Buffer): Record<string, unknown> | undefined {
+  if (payload.length > MAX_BODY_BYTES) return undefined;
+  try {
+    const value: unknown = JSON.parse(payload.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function splitHostPort(origin: string): [string, number] {

@@ -83,6 +83,20 @@ export interface TokenScript {
   clear(): void;
 }
 
+/**
+ * Device clients whose timing the IdP itself enforces. The scenarios reach them through a proxy
+ * that rewrites the device authorization response (`expires_in`, `interval`), so the client
+ * believes what the IdP does not: the IdP's own answers (`expired_token`, `slow_down`) follow.
+ */
+export interface DeviceTiming {
+  /** Its device codes expire after `codeLifespanSeconds` (the IdP then answers `expired_token`). */
+  expiringClient: TargetClient;
+  codeLifespanSeconds: number;
+  /** The IdP answers `slow_down` to a poll that comes less than `intervalSeconds` after the last one. */
+  slowClient: TargetClient;
+  intervalSeconds: number;
+}
+
 /** A target while it runs. */
 export interface RunningTarget {
   name: string;
@@ -96,6 +110,13 @@ export interface RunningTarget {
   caCertPath?: string;
   requestLog?: IdpRequestLog;
   tokenScript?: TokenScript;
+  /**
+   * The same IdP also served over HTTPS by a private CA, when `issuer` is plain HTTP (Keycloak
+   * listens on both in one process): where the custom CA scenario runs.
+   */
+  tlsEndpoint?: { issuer: string; caCertPath: string };
+  /** A real IdP's own device timing, for the device scenarios where polls cannot be scripted. */
+  deviceTiming?: DeviceTiming;
   /** What the target is, for the report ("Keycloak 26.6.1, local distribution on Java 21"). */
   description: string;
   /**

@@ -10,6 +10,7 @@ import { writeReports } from '../report/write-reports.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { createTarget, type TargetName } from '../targets/registry.js';
+import type { ConformanceTarget } from '../targets/target.js';
 
 export interface MatrixTestOptions {
   subjects: readonly Subject[];
@@ -22,6 +23,8 @@ export interface MatrixTestOptions {
   /** How long the whole matrix may take. @default 15 minutes */
   timeoutMs?: number;
   required?: ReadonlySet<SkipCause>;
+  /** How a target is made. @default createTarget (each starts its own server) */
+  targetFor?: (name: TargetName) => ConformanceTarget;
 }
 
 /**
@@ -40,7 +43,7 @@ export function declareMatrixTests(options: MatrixTestOptions): void {
       try {
         report = await runMatrix({
           subjects: options.subjects,
-          targets: options.targets.map((name) => createTarget(name)),
+          targets: options.targets.map((name) => (options.targetFor ?? createTarget)(name)),
           scenarios,
           required: options.required ?? requiredFromEnv(),
           ...(options.reportDir

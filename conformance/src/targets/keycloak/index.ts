@@ -13,5 +13,13 @@ export {
   prepareKeycloak,
 } from './prepare-keycloak.js';
 export type { ProgressOutput } from './progress-output.js';
-export { REALM_CLIENTS, REALM_FILE_PATH, REALM_USERNAME } from './realm-file.js';
+export { REALM_CLIENTS, REALM_FILE_PATH, REALM_TESTER_USERNAME, REALM_USERNAME } from './realm-file.js';
+export {
+  acquireSharedKeycloak,
+  type KeycloakBroker,
+  type SharedKeycloakState,
+  sharedKeycloakState,
+  sharedKeycloakTarget,
+  startKeycloakBroker,
+} from './shared-keycloak.js';
 export { KEYCLOAK_IMAGE, KEYCLOAK_VERSION, REALM_NAME } from './version.js';

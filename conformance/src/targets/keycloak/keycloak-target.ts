@@ -1,5 +1,6 @@
 import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
 import { type ConformanceTarget, type RunningTarget, TargetUnavailable } from '../target.js';
+import { generateTestCertificates } from '../tls/test-ca.js';
 import { keycloakAdmin } from './admin-api.js';
 import { containerEngineAvailable, startKeycloakContainer } from './container-runtime.js';
 import { prepareDistribution } from './distribution.js';
@@ -7,7 +8,7 @@ import { withFreshConsent } from './fresh-consent-pages.js';
 import { findJavaRuntime } from './java-runtime.js';
 import { startLocalKeycloak } from './local-distribution.js';
 import type { ProgressOutput } from './progress-output.js';
-import { patchedRealm, REALM_CLIENTS, REALM_USERNAME } from './realm-file.js';
+import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
 import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 
 /** How to run Keycloak: a container, the Maven Central distribution, or whichever works here. */
@@ -33,42 +34,63 @@ export interface RunningKeycloak extends RunningTarget {
   /** http://127.0.0.1:<port> */
   baseUrl: string;
   runtime: 'container' | 'local';
-  /** Local distribution: kc.sh's process group, gone once stop() resolves. */
+  /** Local distribution: kc.sh's process group, gone once the owner stopped it. */
   processGroupId?: number;
   /** Local distribution: the start reused the dev-mode build kept in the cache. */
   reusedDevBuild?: boolean;
+}
+
+/**
+ * A started Keycloak as plain data: everything a process needs to use it, so one instance can
+ * serve several test files (see shared-keycloak.ts). Its secrets are the fake ones generated for
+ * this run.
+ */
+export interface KeycloakInstance {
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** The same server over HTTPS with a certificate from a CA made for this run (local distribution). */
+  https?: { baseUrl: string; caCertPath: string };
+  admin: { username: string; password: string };
+  userPassword: string;
+  serviceClientSecret: string;
+  runtime: 'container' | 'local';
+  description: string;
+  processGroupId?: number;
+  reusedDevBuild?: boolean;
+}
+
+/** A Keycloak server this process started, and how to stop it. */
+export interface OwnedKeycloak {
+  instance: KeycloakInstance;
+  stop(): Promise<void>;
 }
 
 const USER_SCOPES = ['openid', 'profile', 'email'];
 
 /**
  * Keycloak as a conformance target: one realm (conformance/keycloak/oidcflow-realm.json) with a
- * PKCE auth code client, a device client, a confidential client-credentials client, an audience
- * mapper and refresh token rotation. `start()` throws `TargetUnavailable` (cause 'keycloak') when
- * Keycloak cannot run here.
+ * PKCE auth code client, device clients, a confidential client-credentials client, an audience
+ * mapper and refresh token rotation, on HTTP and (local distribution) HTTPS with a generated CA.
+ * `start()` throws `TargetUnavailable` (cause 'keycloak') when Keycloak cannot run here.
  */
 export function keycloakTarget(options: KeycloakTargetOptions = {}): ConformanceTarget {
   return {
     name: 'keycloak',
     description: `Keycloak ${options.version ?? KEYCLOAK_VERSION} (a container where a Docker engine answers, else the Maven Central distribution)`,
-    start: () => startKeycloakTarget(options),
+    async start() {
+      const owned = await startKeycloakInstance(options);
+      return runningKeycloak(owned.instance, { stop: owned.stop });
+    },
   };
 }
 
-async function startKeycloakTarget(options: KeycloakTargetOptions): Promise<RunningKeycloak> {
+/** Starts a Keycloak server with the realm imported; throws `TargetUnavailable` where it cannot run. */
+export async function startKeycloakInstance(options: KeycloakTargetOptions = {}): Promise<OwnedKeycloak> {
   const version = options.version ?? KEYCLOAK_VERSION;
   const runtime = options.runtime ?? runtimeFromEnvironment();
   const realm = await patchedRealm();
+  const secrets = { userPassword: realm.userPassword, serviceClientSecret: realm.serviceClientSecret };
 
-  let server: {
-    baseUrl: string;
-    admin: { username: string; password: string };
-    processGroupId?: number;
-    reusedDevBuild?: boolean;
-    stop(): Promise<void>;
-  };
-  let description: string;
-  let chosen: 'container' | 'local';
   const useContainer = runtime !== 'local' && (await containerEngineAvailable());
   if (runtime === 'container' || useContainer) {
     if (!useContainer) {
@@ -78,56 +100,91 @@ async function startKeycloakTarget(options: KeycloakTargetOptions): Promise<Runn
       );
     }
     const image = options.version ? `quay.io/keycloak/keycloak:${version}` : KEYCLOAK_IMAGE;
-    server = await startKeycloakContainer({
+    const server = await startKeycloakContainer({
       realmJson: realm.json,
       image,
       ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
     });
-    description = `Keycloak ${version}, container ${image}`;
-    chosen = 'container';
-  } else {
-    const java = await findJavaRuntime();
-    if (!java) {
-      throw new TargetUnavailable(
-        'Keycloak needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set JAVA_HOME',
-        'keycloak',
-      );
-    }
-    const prepared = await prepareDistribution({
-      version,
-      ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
-      ...(options.output ? { output: options.output } : {}),
-      ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}),
-    });
-    server = await startLocalKeycloak({
-      prepared,
-      java,
-      realmJson: realm.json,
-      ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
-    });
-    description = `Keycloak ${version}, local distribution on Java ${java.major}`;
-    chosen = 'local';
+    return {
+      instance: {
+        baseUrl: server.baseUrl,
+        admin: server.admin,
+        ...secrets,
+        runtime: 'container',
+        description: `Keycloak ${version}, container ${image}`,
+      },
+      stop: () => server.stop(),
+    };
   }
 
-  const admin = keycloakAdmin(server.baseUrl, server.admin);
+  const java = await findJavaRuntime();
+  if (!java) {
+    throw new TargetUnavailable(
+      'Keycloak needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set JAVA_HOME',
+      'keycloak',
+    );
+  }
+  const prepared = await prepareDistribution({
+    version,
+    ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
+    ...(options.output ? { output: options.output } : {}),
+    ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}),
+  });
+  const server = await startLocalKeycloak({
+    prepared,
+    java,
+    realmJson: realm.json,
+    tls: generateTestCertificates(['127.0.0.1', 'localhost']),
+    ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+  });
+  return {
+    instance: {
+      baseUrl: server.baseUrl,
+      ...(server.https ? { https: server.https } : {}),
+      admin: server.admin,
+      ...secrets,
+      runtime: 'local',
+      description: `Keycloak ${version}, local distribution on Java ${java.major}, HTTP and HTTPS (generated CA)`,
+      processGroupId: server.processGroupId,
+      reusedDevBuild: server.reusedDevBuild,
+    },
+    stop: () => server.stop(),
+  };
+}
+
+export interface RunningKeycloakOptions {
+  /** What the target's stop() does: the owner stops the server, a borrower does nothing. */
+  stop: () => Promise<void>;
+  /** The realm user the pages log in as. @default REALM_USERNAME */
+  username?: string;
+}
+
+/** The conformance target's view of a started Keycloak. */
+export function runningKeycloak(
+  instance: KeycloakInstance,
+  options: RunningKeycloakOptions,
+): RunningKeycloak {
+  const admin = keycloakAdmin(instance.baseUrl, instance.admin);
+  const username = options.username ?? REALM_USERNAME;
+  const issuer = `${instance.baseUrl}/realms/${REALM_NAME}`;
   return {
     name: 'keycloak',
-    baseUrl: server.baseUrl,
-    runtime: chosen,
-    ...(server.processGroupId !== undefined ? { processGroupId: server.processGroupId } : {}),
-    ...(server.reusedDevBuild !== undefined ? { reusedDevBuild: server.reusedDevBuild } : {}),
-    issuer: `${server.baseUrl}/realms/${REALM_NAME}`,
+    baseUrl: instance.baseUrl,
+    runtime: instance.runtime,
+    ...(instance.processGroupId !== undefined ? { processGroupId: instance.processGroupId } : {}),
+    ...(instance.reusedDevBuild !== undefined ? { reusedDevBuild: instance.reusedDevBuild } : {}),
+    issuer,
     clients: {
       auth_code: { clientId: REALM_CLIENTS.authCode, scopes: USER_SCOPES },
       device: { clientId: REALM_CLIENTS.device, scopes: USER_SCOPES },
       client_credentials: {
         clientId: REALM_CLIENTS.service,
-        clientSecret: realm.serviceClientSecret,
+        clientSecret: instance.serviceClientSecret,
         scopes: [],
       },
     },
-    user: { username: REALM_USERNAME, password: realm.userPassword },
-    pages: withFreshConsent(keycloakPages, () => admin.revokeConsents(REALM_USERNAME)),
+    user: { username, password: instance.userPassword },
+    pages: withFreshConsent(keycloakPages, () => admin.revokeConsents(username)),
     capabilities: {
       flows: ['auth_code', 'device', 'client_credentials'],
       refreshTokenRotation: true,
@@ -135,11 +192,25 @@ async function startKeycloakTarget(options: KeycloakTargetOptions): Promise<Runn
       // consentRequired on oidcflow-cli; the device flow always asks.
       consentDenial: { auth_code: true, device: true },
       audience: { sentAs: 'mapper', audience: REALM_CLIENTS.api, expectedAud: REALM_CLIENTS.api },
-      customCa: false,
+      customCa: instance.https !== undefined,
       deviceScriptUnavailable: 'a real Keycloak cannot be scripted',
     },
-    description,
-    stop: () => server.stop(),
+    ...(instance.https
+      ? {
+          tlsEndpoint: {
+            issuer: `${instance.https.baseUrl}/realms/${REALM_NAME}`,
+            caCertPath: instance.https.caCertPath,
+          },
+        }
+      : {}),
+    deviceTiming: {
+      expiringClient: { clientId: REALM_CLIENTS.deviceExpiring, scopes: USER_SCOPES },
+      codeLifespanSeconds: REALM_DEVICE_TIMING.codeLifespanSeconds,
+      slowClient: { clientId: REALM_CLIENTS.deviceSlow, scopes: USER_SCOPES },
+      intervalSeconds: REALM_DEVICE_TIMING.intervalSeconds,
+    },
+    description: instance.description,
+    stop: options.stop,
   };
 }
 

@@ -2,10 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type TestCertificates, writeCaFile } from '../tls/test-ca.js';
 import { devBuildDirectory, restoreDevBuild, saveDevBuild } from './dev-build-cache.js';
 import type { PreparedKeycloak } from './distribution.js';
 import type { JavaRuntime } from './java-runtime.js';
@@ -19,6 +21,8 @@ export interface LocalKeycloakOptions {
   realmJson: string;
   /** Bound on the start, the first re-augmentation included. @default 180 000 */
   startupTimeoutMs?: number;
+  /** Also serve HTTPS with this certificate (signed by a CA the harness made), beside HTTP. */
+  tls?: TestCertificates;
 }
 
 /** A Keycloak server started from the distribution, on loopback ports chosen by the OS. */
@@ -27,6 +31,8 @@ export interface LocalKeycloak {
   baseUrl: string;
   /** http://127.0.0.1:<management port> (health) */
   managementUrl: string;
+  /** With `tls`: https://127.0.0.1:<https port>, and the CA file that trusts it (in the run directory). */
+  https?: { baseUrl: string; caCertPath: string };
   admin: { username: string; password: string };
   /** The start reused a kept dev build (no re-augmentation). */
   reusedDevBuild: boolean;
@@ -61,7 +67,8 @@ export async function startLocalKeycloak(options: LocalKeycloakOptions): Promise
       mode: 0o600,
     });
 
-    const [httpPort, managementPort] = await freePorts(2);
+    const [httpPort, managementPort, httpsPort = 0] = await freePorts(3);
+    const https = options.tls ? await writeTlsFiles(options.tls, runDirectory, httpsPort) : undefined;
     const admin = {
       username: 'oidcflow-admin',
       password: `fake-admin-${randomBytes(12).toString('base64url')}`,
@@ -79,6 +86,7 @@ export async function startLocalKeycloak(options: LocalKeycloakOptions): Promise
           `--http-port=${httpPort}`,
           `--http-management-port=${managementPort}`,
           '--health-enabled=true',
+          ...(https?.arguments ?? []),
         ],
         {
           cwd: home,
@@ -108,7 +116,7 @@ export async function startLocalKeycloak(options: LocalKeycloakOptions): Promise
     const managementUrl = `http://127.0.0.1:${managementPort}`;
     const timeoutMs = options.startupTimeoutMs ?? 180_000;
     const deadline = Date.now() + timeoutMs;
-    while (!(await ready(baseUrl, managementUrl))) {
+    while (!(await ready(baseUrl, managementUrl, https?.endpoint))) {
       if (exitedWith !== undefined) {
         throw new Error(
           `Keycloak exited during startup (${exitedWith}); last lines of its log:\n${await logTail(logPath)}`,
@@ -128,6 +136,7 @@ export async function startLocalKeycloak(options: LocalKeycloakOptions): Promise
     return {
       baseUrl,
       managementUrl,
+      ...(https ? { https: https.endpoint } : {}),
       admin,
       reusedDevBuild,
       processGroupId: groupId,
@@ -164,8 +173,41 @@ function keycloakEnvironment(
   };
 }
 
-/** Health says the server runs; the realm's discovery document says the import worked too. */
-async function ready(baseUrl: string, managementUrl: string): Promise<boolean> {
+/**
+ * The certificate, its key (0600) and the CA file in the run directory, and the options that
+ * add an HTTPS listener to the same process. The management interface stays plain HTTP (it
+ * would otherwise inherit HTTPS), so the health check needs no CA.
+ */
+async function writeTlsFiles(
+  certificates: TestCertificates,
+  runDirectory: string,
+  httpsPort: number,
+): Promise<{ arguments: string[]; endpoint: { baseUrl: string; caCertPath: string } }> {
+  const certificateFile = join(runDirectory, 'server.pem');
+  const keyFile = join(runDirectory, 'server-key.pem');
+  await writeFile(certificateFile, certificates.serverCertificate, { mode: 0o644 });
+  await writeFile(keyFile, certificates.serverKey, { mode: 0o600 });
+  const caCertPath = await writeCaFile(certificates, runDirectory);
+  return {
+    arguments: [
+      `--https-port=${httpsPort}`,
+      `--https-certificate-file=${certificateFile}`,
+      `--https-certificate-key-file=${keyFile}`,
+      '--http-management-scheme=http',
+    ],
+    endpoint: { baseUrl: `https://127.0.0.1:${httpsPort}`, caCertPath },
+  };
+}
+
+/**
+ * Health says the server runs; the realm's discovery document says the import worked too (and,
+ * with HTTPS, that the HTTPS listener answers with the certificate the CA signed).
+ */
+async function ready(
+  baseUrl: string,
+  managementUrl: string,
+  https: { baseUrl: string; caCertPath: string } | undefined,
+): Promise<boolean> {
   try {
     const health = await fetch(`${managementUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
     await health.body?.cancel();
@@ -174,10 +216,28 @@ async function ready(baseUrl: string, managementUrl: string): Promise<boolean> {
       signal: AbortSignal.timeout(5_000),
     });
     await discovery.body?.cancel();
-    return discovery.status === 200;
+    if (discovery.status !== 200) return false;
+    return https === undefined || (await httpsAnswers(https));
   } catch {
     return false;
   }
+}
+
+/** A GET of the realm's discovery over HTTPS, trusting only the run's CA. */
+async function httpsAnswers(https: { baseUrl: string; caCertPath: string }): Promise<boolean> {
+  const ca = await readFile(https.caCertPath, 'utf8');
+  return new Promise((resolve) => {
+    const request = httpsGet(
+      `${https.baseUrl}/realms/${REALM_NAME}/.well-known/openid-configuration`,
+      { ca, timeout: 5_000 },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      },
+    );
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
 }
 
 async function logTail(path: string): Promise<string> {

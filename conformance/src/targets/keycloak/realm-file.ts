@@ -14,11 +14,19 @@ export const REALM_FILE_PATH = fileURLToPath(
 export const REALM_CLIENTS = {
   authCode: 'oidcflow-cli',
   device: 'oidcflow-device',
+  /** Device codes live 3 s (`oauth2.device.code.lifespan`), polls every 1 s. */
+  deviceExpiring: 'oidcflow-device-expiring',
+  /** Polls at most every 3 s (`oauth2.device.polling.interval`), else `slow_down`. */
+  deviceSlow: 'oidcflow-device-slow',
   service: 'oidcflow-service',
   /** The resource server the audience mapper names. */
   api: 'oidcflow-api',
 } as const;
 export const REALM_USERNAME = 'conformance-user';
+/** A second user, for tests that run beside the matrix on a shared Keycloak (consent revocations stay apart). */
+export const REALM_TESTER_USERNAME = 'keycloak-tester';
+/** The device timings the realm file sets on the two clients above. */
+export const REALM_DEVICE_TIMING = { codeLifespanSeconds: 3, intervalSeconds: 3 } as const;
 
 /** The realm, ready to import, with the values generated for this run. */
 export interface PatchedRealm {
