@@ -1,3 +1,4 @@
+export type { GetTokensOptions } from './auth/auth-base.js';
 export { OidcAuth } from './auth/oidc-auth.js';
 export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
@@ -13,7 +14,7 @@ export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { expandHome, isLoopbackHost } from './config/url-policy.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { isFresh } from './lifecycle/freshness.js';
+export { expiresAtOf, idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
 export { tokenSetFromResponse } from './lifecycle/token-set.js';
 export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
@@ -46,5 +47,10 @@ export type {
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
-export { DEFAULT_EXPIRES_IN_SECONDS, EXPIRY_SKEW_SECONDS, type TokenSet } from './spec/tokens.js';
+export {
+  DEFAULT_EXPIRES_IN_SECONDS,
+  EXPIRY_SKEW_SECONDS,
+  type TokenKind,
+  type TokenSet,
+} from './spec/tokens.js';
 export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';
