@@ -182,7 +182,8 @@ export const gitCredential: Scenario = {
           `expected one refresh_token request after the erase, saw: ${describeRequests(renewal)}`,
         );
       }
-      return 'git logged in once, then 0 IdP requests; a refused token was erased and renewed by refresh, no login';
+      const checks = [...new Set(server.requests.flatMap((request) => request.checkedBy ?? []))].join(', ');
+      return `git logged in once, then 0 IdP requests; a refused token was erased and renewed by refresh, no login (tokens checked by ${checks})`;
     } finally {
       await Promise.all([server.stop(), relay.stop()]);
     }

@@ -9,6 +9,8 @@ export interface GitRequest {
   status: number;
   /** The Basic password's verdict, when one was sent. */
   verdict?: 'accepted' | 'refused';
+  /** How an accepted token was checked: its signature against the JWKS, or at the userinfo endpoint (opaque). */
+  checkedBy?: 'jwks' | 'userinfo';
   reason?: string;
 }
 
@@ -65,7 +67,7 @@ export async function startGitServer(
           return;
         }
         if (acceptedTokens.at(-1) !== password) acceptedTokens.push(password);
-        requests.push({ path: url.pathname, status: 200, verdict: 'accepted' });
+        requests.push({ path: url.pathname, status: 200, verdict: 'accepted', checkedBy: result.checkedBy });
         runHttpBackend(request, response, url, projectRoot, String(result.claims.sub ?? ''));
       },
       (error: unknown) => {

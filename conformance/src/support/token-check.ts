@@ -40,13 +40,19 @@ async function checkByUserinfo(token: string, requirements: TokenRequirements): 
   if (response.status !== 200)
     return { ok: false, reason: `userinfo refused the token (HTTP ${response.status})` };
   const claims = JSON.parse(response.body) as { sub?: string };
-  return { ok: true, claims: { iss: requirements.issuer, ...(claims.sub ? { sub: claims.sub } : {}) } };
+  return {
+    ok: true,
+    claims: { iss: requirements.issuer, ...(claims.sub ? { sub: claims.sub } : {}) },
+    checkedBy: 'userinfo',
+  };
 }
 
 /** The User-Agent of the resource servers' own IdP requests, so the IdP's log does not count them as oidcflow's. */
 export const RESOURCE_SERVER_AGENT = 'oidcflow-conformance-resource-server';
 
-export type TokenVerdict = { ok: true; claims: JWTPayload } | { ok: false; reason: string };
+export type TokenVerdict =
+  | { ok: true; claims: JWTPayload; checkedBy: 'jwks' | 'userinfo' }
+  | { ok: false; reason: string };
 
 /**
  * Checks a bearer JWT as kube-apiserver's OIDC authenticator does: signature against the
@@ -88,7 +94,7 @@ export function createTokenChecker(
           (requirements.orAuthorizedParty === true && payload.azp === requirements.clientId);
         if (!forClient)
           return { ok: false, reason: `aud ${JSON.stringify(payload.aud)} lacks the client id` };
-        return { ok: true, claims: payload };
+        return { ok: true, claims: payload, checkedBy: 'jwks' };
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'ERR';
         // A key rotated since the JWKS was read: read it once more.
