@@ -1,13 +1,15 @@
 /** What one cell of the matrix (plugin × target × scenario) came to. */
 export type CellStatus = 'passed' | 'failed' | 'skipped';
 
-/** Why a cell could not run; `browser` and `keycloak` skips become failures under OIDCFLOW_REQUIRE. */
+/** Why a cell could not run; `browser`, `keycloak`, `kubectl`, … skips become failures under OIDCFLOW_REQUIRE. */
 export type SkipCause =
   | 'browser'
   | 'keycloak'
-  | 'spring'
   | 'hydra'
+  | 'spring'
   | 'external'
+  | 'kubectl'
+  | 'git'
   | 'not-applicable'
   | 'not-selected'
   | 'target';

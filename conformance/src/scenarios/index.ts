@@ -8,6 +8,8 @@ import { deviceExpired } from './device-expired.js';
 import { deviceSlowDown } from './device-slow-down.js';
 import { endpointOverrides } from './endpoint-overrides.js';
 import { forceLogin } from './force-login.js';
+import { gitCredential } from './git-credential.js';
+import { kubectl } from './kubectl.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { refresh } from './refresh.js';
@@ -30,6 +32,8 @@ export const SCENARIOS: readonly Scenario[] = [
   endpointOverrides,
   customCa,
   crossProcessRace,
+  kubectl,
+  gitCredential,
 ];
 
 export {
@@ -43,6 +47,8 @@ export {
   deviceSlowDown,
   endpointOverrides,
   forceLogin,
+  gitCredential,
+  kubectl,
   login,
   logout,
   refresh,

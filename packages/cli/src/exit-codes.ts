@@ -28,7 +28,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   0: 'success',
   1: 'unexpected error (a bug or a local I/O problem; the message says which)',
   2: 'usage error: unknown command or option, missing or malformed value',
-  3: 'not logged in (`status`: nothing usable is cached)',
+  3: 'not logged in: nothing usable is cached and no login may run here (`status`; kubectl calls with interactive: false)',
   4: 'login denied by the user or the IdP',
   5: 'IdP or server unreachable, or its TLS certificate is not trusted',
   6: 'timed out: browser callback, device code, or cache lock',
@@ -77,6 +77,7 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CACHE_INSECURE: ExitCode.CONFIGURATION,
   CACHE_LOCK_TIMEOUT: ExitCode.TIMEOUT,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
+  ID_TOKEN_UNAVAILABLE: ExitCode.CONFIGURATION,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

@@ -20,6 +20,8 @@ export interface CliIo {
 
 export interface CommandContext extends CliIo {
   settings: CliSettings;
+  /** Words after the options that are not options: git-credential's action. Empty elsewhere. */
+  operands: readonly string[];
   /** Where each setting came from (`--issuer`, `OIDCFLOW_ISSUER`), for messages. */
   origins: Partial<Record<keyof CliSettings, string>>;
   /** Colours for stderr: plain text unless stderr is a TTY and NO_COLOR is unset. */

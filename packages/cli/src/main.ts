@@ -16,6 +16,7 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
   logout: async () => (await import('./commands/logout.js')).runLogout,
   status: async () => (await import('./commands/status.js')).runStatus,
   explain: async () => (await import('./commands/explain.js')).runExplain,
+  'git-credential': async () => (await import('./commands/git-credential.js')).runGitCredential,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
 };
 
@@ -42,6 +43,18 @@ function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress
       return stderr.columns;
     },
   };
+}
+
+/**
+ * git runs a credential helper as `<helper command> <action>`: for git-credential the last
+ * word, when it is not an option, is the action. Other commands take options only.
+ */
+function splitOperands(command: CommandName, args: string[]): { options: string[]; operands: string[] } {
+  const last = args.at(-1);
+  if (command === 'git-credential' && last !== undefined && !last.startsWith('-')) {
+    return { options: args.slice(0, -1), operands: [last] };
+  }
+  return { options: args, operands: [] };
 }
 
 /** Help, version, or the command to run with its arguments. */
@@ -112,7 +125,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       return invocation.exitCode;
     }
     command = invocation.command;
-    const { settings, origins } = parseCommandLine(command, invocation.args, io.env);
+    const { options, operands } = splitOperands(command, invocation.args);
+    const { settings, origins } = parseCommandLine(command, options, io.env);
     if (settings.help) {
       io.stdout.write(await commandHelp(command));
       return 0;
@@ -121,6 +135,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       ...io,
       stderr,
       settings,
+      operands,
       origins,
       style,
       progress,

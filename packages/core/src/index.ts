@@ -1,3 +1,4 @@
+export type { GetTokensOptions } from './auth/auth-base.js';
 export { OidcAuth } from './auth/oidc-auth.js';
 export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
@@ -14,7 +15,7 @@ export { expandHome, isLoopbackHost } from './config/url-policy.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
 export { hasTerminalControls, terminalLines, terminalText } from './errors/terminal-text.js';
-export { isFresh } from './lifecycle/freshness.js';
+export { expiresAtOf, idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
 export { boundedExpiresIn, tokenSetFromResponse, warnOnce } from './lifecycle/token-set.js';
 export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
@@ -56,6 +57,7 @@ export {
   DEFAULT_EXPIRES_IN_SECONDS,
   EXPIRY_SKEW_SECONDS,
   MAX_EXPIRES_IN_SECONDS,
+  type TokenKind,
   type TokenSet,
 } from './spec/tokens.js';
 export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';

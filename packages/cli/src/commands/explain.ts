@@ -35,6 +35,7 @@ function renderText(report: ExplainReport, style: Style): string {
     ],
     ['interactive', environment.interactive ? 'yes (stderr is a terminal)' : 'no (stderr is not a terminal)'],
     ['metadata', `from ${report.metadataSource}`],
+    ['id token', report.idToken.renewal],
     [
       'cache',
       terminalText(report.cache.path ? `${report.cache.plugin}: ${report.cache.path}` : report.cache.plugin),

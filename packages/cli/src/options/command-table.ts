@@ -23,14 +23,19 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   },
   {
     name: 'token',
-    summary: 'print a valid access token (from the cache, by refresh, or by logging in)',
+    summary: 'print a valid access or ID token (from the cache, by refresh, or by logging in)',
     description:
-      'Prints the access token alone on stdout, newline-terminated, for $(oidcflow token). Logs in\n' +
-      'first when nothing usable is cached; prompts and messages go to stderr.',
+      'Prints the token alone on stdout, newline-terminated, for $(oidcflow token). Logs in\n' +
+      'first when nothing usable is cached; prompts and messages go to stderr. --token-type id\n' +
+      'prints the ID token, judged fresh on its own expiry. As a kubectl exec plugin\n' +
+      '(--output exec-credential) it answers in the apiVersion kubectl asks for, gives the ID token\n' +
+      'of a user login (the access token for client credentials), and, when kubectl says the call\n' +
+      'is not interactive, never opens a browser or prompts: exit 3 until `oidcflow login` is run.',
     examples: [
       'curl -H "$(oidcflow token --output header)" https://api.example.com/things',
       'OIDCFLOW_CLIENT_SECRET=… oidcflow token --client-credentials --client-id ci-job',
       'oidcflow token --output exec-credential   # as a kubectl exec plugin',
+      'oidcflow token --token-type id --output json',
     ],
   },
   {
@@ -54,6 +59,19 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
       'Reads the IdP metadata (or the cached copy) and reports, for every known flow, whether it\n' +
       'would run and why or why not. Exits with the code a login would fail with when no flow fits.',
     examples: ['oidcflow explain', 'oidcflow explain --flow device --output json'],
+  },
+  {
+    name: 'git-credential',
+    summary: "git's credential helper: a valid token as the password for the hosts you configure",
+    description:
+      "Speaks git's credential-helper protocol: `get` answers username (--username, default oauth2)\n" +
+      'and a valid token as password, logging in when needed; `erase` (git saying the server refused\n' +
+      'it) drops that token from the cache so the next `get` refreshes; `store` does nothing.\n' +
+      'Configure it for your git host only, with a leading ! so git runs it as a command.',
+    examples: [
+      "git config --global credential.https://git.example.com.helper '!oidcflow git-credential --issuer https://idp.example.com --client-id git-cli'",
+      'printf "protocol=https\\nhost=git.example.com\\n\\n" | oidcflow git-credential get',
+    ],
   },
   {
     name: 'dev-idp',

@@ -4,7 +4,15 @@
  * list, so a flag cannot exist in one and be missing from another.
  */
 
-export const COMMAND_NAMES = ['login', 'token', 'logout', 'status', 'explain', 'dev-idp'] as const;
+export const COMMAND_NAMES = [
+  'login',
+  'token',
+  'logout',
+  'status',
+  'explain',
+  'git-credential',
+  'dev-idp',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** The values the options produce, after flag > environment variable > default. */
@@ -36,6 +44,8 @@ export interface CliSettings {
   privateKeyPath?: string;
   privateKeyId?: string;
   output?: string;
+  tokenType?: string;
+  username?: string;
   includeRefreshToken?: boolean;
   port?: number;
   help?: boolean;
@@ -71,9 +81,9 @@ export interface OptionSpec {
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
-const AUTH: readonly CommandName[] = ['login', 'token', 'logout', 'status', 'explain'];
+const AUTH: readonly CommandName[] = ['login', 'token', 'logout', 'status', 'explain', 'git-credential'];
 /** Commands that may run a login flow. */
-const LOGIN: readonly CommandName[] = ['login', 'token'];
+const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
 const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain'];
 
@@ -259,7 +269,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'OIDCFLOW_FORCE_LOGIN',
     description: 'ignore cached tokens and log in again (login always does)',
     commands: ['token'],
-    ignoredBy: ['login', ...NOT_LOGIN],
+    ignoredBy: ['login', 'git-credential', ...NOT_LOGIN],
   },
   {
     flag: 'no-browser',
@@ -337,6 +347,39 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     description:
       'what to print: the access token alone, json (with expiry and scope), an Authorization header, or a kubectl ExecCredential',
     commands: ['token'],
+  },
+  {
+    flag: 'token-type',
+    kind: 'string',
+    key: 'tokenType',
+    env: 'OIDCFLOW_TOKEN_TYPE',
+    placeholder: 'TYPE',
+    choices: ['access', 'id'],
+    defaultText: 'access; id for --output exec-credential of a user login',
+    description:
+      'which token to print (and whose expiry decides whether the cached one is used): the access token or the ID token',
+    commands: ['token'],
+  },
+  {
+    flag: 'token-type',
+    kind: 'string',
+    key: 'tokenType',
+    env: 'OIDCFLOW_TOKEN_TYPE',
+    placeholder: 'TYPE',
+    choices: ['access', 'id'],
+    defaultText: 'access',
+    description: 'which token git gets as the password: the access token or the ID token',
+    commands: ['git-credential'],
+  },
+  {
+    flag: 'username',
+    kind: 'string',
+    key: 'username',
+    env: 'OIDCFLOW_GIT_USERNAME',
+    placeholder: 'NAME',
+    defaultText: 'oauth2',
+    description: 'the username git sends beside the token',
+    commands: ['git-credential'],
   },
   {
     flag: 'include-refresh-token',

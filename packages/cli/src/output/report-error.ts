@@ -13,6 +13,9 @@ const COMMAND_LINE_HINTS: Readonly<Record<string, string>> = {
     'On the command line: OIDCFLOW_CLIENT_SECRET=… in the environment, or --client-secret-file PATH.',
   NO_FLOW_AVAILABLE: 'Run `oidcflow explain` with the same options to see each flow and why it cannot run.',
   FLOW_NOT_INSTALLED: 'Run `oidcflow explain` with the same options to see which flows are installed.',
+  NOT_LOGGED_IN:
+    "Run `oidcflow login` in a terminal with the same options (for kubectl: the args and env of the kubeconfig's exec entry), then try again.",
+  ID_TOKEN_UNAVAILABLE: 'On the command line: --token-type access (OIDCFLOW_TOKEN_TYPE=access).',
 };
 
 interface CodedError {

@@ -7,13 +7,29 @@ import { validateOptions } from '../config/validate-options.js';
 import { isFresh } from '../lifecycle/freshness.js';
 import type { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
-import type { ExplainReport, ObtainMode } from '../lifecycle/slow-path.js';
+import type { ExplainReport, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
 import { type FlowPorts, systemClock } from '../ports/flow-ports.js';
 import { openSystemBrowser } from '../ports/lazy-open-url.js';
 import { createStderrLogger } from '../ports/logger.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import type { FlowFamily } from '../spec/cache.js';
-import type { TokenSet } from '../spec/tokens.js';
+import type { TokenKind, TokenSet } from '../spec/tokens.js';
+
+/** How `getTokens()` answers. */
+export interface GetTokensOptions {
+  /**
+   * Whose expiry decides whether the cache can answer: `access` (default) or `id` (then the
+   * result has an `idToken` valid past the skew).
+   * @default 'access'
+   */
+  tokenType?: TokenKind;
+  /**
+   * False: never log in (no browser, no device prompt); a refresh is still done. Fails with
+   * `NOT_LOGGED_IN` where a login would be needed, e.g. for kubectl's non-interactive calls.
+   * @default true
+   */
+  allowLogin?: boolean;
+}
 
 // The slow path (discovery, openid-client, undici, flows) loads only when the cache misses.
 const slowPath = () => import('../lifecycle/slow-path.js');
@@ -41,16 +57,36 @@ export abstract class AuthBase {
     return (await this.getTokens()).accessToken;
   }
 
-  /** Access, ID and refresh tokens with expiry, scope and type. */
-  async getTokens(): Promise<TokenSet> {
+  /**
+   * A valid ID token (a JWT whose `aud` is the client id, what Kubernetes' OIDC authenticator
+   * takes): from the cache, by refresh, or by logging in. Its own `exp` decides, not the access
+   * token's. `ID_TOKEN_UNAVAILABLE` for client credentials or without the `openid` scope.
+   */
+  async getIdToken(): Promise<string> {
+    const tokens = await this.getTokens({ tokenType: 'id' });
+    return tokens.idToken as string;
+  }
+
+  /**
+   * Access, ID and refresh tokens with expiry, scope and type. `tokenType: 'id'` makes the ID
+   * token's expiry decide (and guarantees `idToken`); `allowLogin: false` never logs in and
+   * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt).
+   */
+  async getTokens(options: GetTokensOptions = {}): Promise<TokenSet> {
+    const kind = options.tokenType ?? 'access';
     const runtime = await this.resolveRuntime();
+    // Without openid no login yields an ID token: say so before running one.
+    if (kind === 'id' && (this.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
+      throw (await slowPath()).idTokenUnavailable(runtime);
+    }
     if (!this.forceLoginPending) {
       const entry = await runtime.cache.get(runtime.key);
-      if (isUsableEntry(entry) && isFresh(entry, runtime.ports.clock.now())) return entry.tokens;
+      if (isUsableEntry(entry) && isFresh(entry, runtime.ports.clock.now(), kind)) return entry.tokens;
     }
     const mode: ObtainMode = this.forceLoginPending ? 'force-login' : 'normal';
-    const tokens = await this.obtain(runtime, mode);
-    this.forceLoginPending = false;
+    const allowLogin = options.allowLogin ?? true;
+    const tokens = await this.obtain(runtime, { mode, kind, allowLogin });
+    if (mode === 'force-login' && allowLogin) this.forceLoginPending = false;
     return tokens;
   }
 
@@ -86,9 +122,21 @@ export abstract class AuthBase {
 
   /** Runs a login now, whatever is cached, and caches its tokens. */
   async login(): Promise<TokenSet> {
-    const tokens = await this.obtain(await this.resolveRuntime(), 'force-login');
+    const request = { mode: 'force-login', kind: 'access', allowLogin: true } as const;
+    const tokens = await this.obtain(await this.resolveRuntime(), request);
     this.forceLoginPending = false;
     return tokens;
+  }
+
+  /**
+   * The server refused `token` (git's `erase`, an API's 401): when it is the cached access or
+   * ID token it is dropped, keeping the refresh token, so the next call refreshes instead of
+   * returning it again. Another token is ignored. No request is made. Resolves with whether
+   * the cache changed.
+   */
+  async rejectToken(token: string): Promise<boolean> {
+    const { rejectToken } = await import('../lifecycle/reject-token.js');
+    return rejectToken(await this.resolveRuntime(), token);
   }
 
   /** Removes the cached tokens, and revokes them at the IdP when it advertises revocation. */
@@ -107,9 +155,10 @@ export abstract class AuthBase {
     return (await slowPath()).explain(await this.resolveRuntime());
   }
 
-  private async obtain(runtime: AuthRuntime, mode: ObtainMode): Promise<TokenSet> {
-    const flightKey = `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}\0${mode}`;
-    return singleFlight(flightKey, async () => (await slowPath()).obtainTokens(runtime, mode));
+  private async obtain(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
+    const { mode, kind, allowLogin } = request;
+    const flightKey = `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}\0${mode}\0${kind}\0${allowLogin}`;
+    return singleFlight(flightKey, async () => (await slowPath()).obtainTokens(runtime, request));
   }
 
   private resolveRuntime(): Promise<AuthRuntime> {

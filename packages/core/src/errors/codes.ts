@@ -70,6 +70,8 @@ export const ErrorCode = {
   CACHE_LOCK_TIMEOUT: 'CACHE_LOCK_TIMEOUT',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
+  /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */
+  ID_TOKEN_UNAVAILABLE: 'ID_TOKEN_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

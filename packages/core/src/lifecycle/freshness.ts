@@ -1,12 +1,38 @@
 import type { CacheEntry } from '../spec/cache.js';
-import { EXPIRY_SKEW_SECONDS } from '../spec/tokens.js';
+import { EXPIRY_SKEW_SECONDS, type TokenKind, type TokenSet } from '../spec/tokens.js';
 
 /**
- * A cached access token is usable while it has more than the skew left: 60 s, or half of
- * its lifetime for tokens that live less than two minutes (else they would never be reused).
+ * When the ID token expires (epoch ms): its `exp` claim. Undefined without an ID token, or
+ * for one whose claims were not kept (then it cannot be judged, so it is never handed out).
  */
-export function isFresh(entry: CacheEntry, now: number): boolean {
-  const lifetime = entry.tokens.expiresAt - entry.savedAt;
+export function idTokenExpiresAt(tokens: TokenSet): number | undefined {
+  if (!tokens.idToken) return undefined;
+  const exp = tokens.idTokenClaims?.exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+
+/** When the token of `kind` expires (epoch ms); undefined when there is no such token. */
+export function expiresAtOf(tokens: TokenSet, kind: TokenKind): number | undefined {
+  return kind === 'id' ? idTokenExpiresAt(tokens) : tokens.expiresAt;
+}
+
+/**
+ * Whether the token of `kind` is usable: it has more than the skew left, 60 s, or half of its
+ * lifetime for tokens that live less than two minutes (else they would never be reused).
+ * Each kind is judged on its own expiry: an ID token about to expire is not fresh although
+ * the access token beside it has an hour left.
+ */
+export function isFresh(entry: CacheEntry, now: number, kind: TokenKind = 'access'): boolean {
+  const expiresAt = expiresAtOf(entry.tokens, kind);
+  if (expiresAt === undefined) return false;
+  const issuedAt = kind === 'id' ? idTokenIssuedAt(entry) : entry.savedAt;
+  const lifetime = expiresAt - issuedAt;
   const skew = Math.min(EXPIRY_SKEW_SECONDS * 1000, Math.max(0, lifetime / 2));
-  return entry.tokens.expiresAt - skew > now;
+  return expiresAt - skew > now;
+}
+
+// `iat` when the claims have it; the entry's save time otherwise (close to it after a login).
+function idTokenIssuedAt(entry: CacheEntry): number {
+  const iat = entry.tokens.idTokenClaims?.iat;
+  return typeof iat === 'number' ? iat * 1000 : entry.savedAt;
 }

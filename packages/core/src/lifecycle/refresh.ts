@@ -4,14 +4,17 @@ import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
 import { toSearchParams } from '../protocol/search-params.js';
 import type { TokenSet } from '../spec/tokens.js';
+import { idTokenExpiresAt } from './freshness.js';
 import { tokenSetFromResponse } from './token-set.js';
 
 /** Thrown inside the lifecycle when the refresh token is no longer accepted. */
 export class RefreshRejected extends Error {}
 
 /**
- * One refresh round trip. A response without an ID token or refresh token keeps the
- * previous one; an ID token for another `iss` or `sub` is refused (OIDC Core §12.2).
+ * One refresh round trip. A response without a refresh token keeps the previous one. A
+ * response without an ID token (OIDC Core §12.2 allows that) keeps the previous ID token only
+ * while it is still valid, marked `idTokenCarriedOver`; an expired one is dropped, so nobody is
+ * handed it. An ID token for another `iss` or `sub` is refused.
  */
 export async function refreshTokens(
   session: OpenIdSession,
@@ -43,8 +46,12 @@ export async function refreshTokens(
     );
   }
   if (!next.idToken && previous.idToken) {
-    next.idToken = previous.idToken;
-    if (previous.idTokenClaims) next.idTokenClaims = previous.idTokenClaims;
+    const expiresAt = idTokenExpiresAt(previous);
+    if (expiresAt !== undefined && expiresAt > now()) {
+      next.idToken = previous.idToken;
+      if (previous.idTokenClaims) next.idTokenClaims = previous.idTokenClaims;
+      next.idTokenCarriedOver = true;
+    }
   }
   if (!next.refreshToken && previous.refreshToken) next.refreshToken = previous.refreshToken;
   if (next.scope === undefined && previous.scope !== undefined) next.scope = previous.scope;

@@ -1,6 +1,8 @@
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { Registry } from '../registry/registry.js';
@@ -8,8 +10,8 @@ import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/sele
 import type { CacheEntry } from '../spec/cache.js';
 import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } from '../spec/flow.js';
 import type { CachedMetadata } from '../spec/metadata.js';
-import type { TokenSet } from '../spec/tokens.js';
-import { isFresh } from './freshness.js';
+import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import { idTokenExpiresAt, isFresh } from './freshness.js';
 import {
   type MetadataSource,
   requestAdjustments,
@@ -103,12 +105,46 @@ async function login(
   return { tokens, flow: plugin.name, metadata, savedAt: now() };
 }
 
+/** What a caller asked `obtainTokens` for. */
+export interface ObtainRequest {
+  mode: ObtainMode;
+  /** The token whose freshness decides: an ID token near expiry is renewed although the access token is not. */
+  kind: TokenKind;
+  /** False: never log in (no browser, no prompt); `NOT_LOGGED_IN` when a login would be needed. */
+  allowLogin: boolean;
+}
+
+function notLoggedIn(runtime: AuthRuntime, kind: TokenKind): OidcflowError {
+  const what = kind === 'id' ? 'ID token' : 'access token';
+  return new OidcflowError(
+    ErrorCode.NOT_LOGGED_IN,
+    `No usable ${what} is cached for client "${runtime.identity.clientId}" at ${runtime.identity.issuer}, and logging in is not allowed here. Log in first with the same settings (oidcflow login, or login()), then try again.`,
+  );
+}
+
+/** The error for an ID token asked of a login that yields none. */
+export function idTokenUnavailable(runtime: AuthRuntime): OidcflowError {
+  if (runtime.family === 'client') {
+    return new OidcflowError(
+      ErrorCode.ID_TOKEN_UNAVAILABLE,
+      'The client credentials grant yields no ID token (there is no user). Use the access token instead (getAccessToken(), or --token-type access).',
+    );
+  }
+  return new OidcflowError(
+    ErrorCode.ID_TOKEN_UNAVAILABLE,
+    `The IdP issued no ID token to client "${runtime.identity.clientId}" (scopes asked: ${runtime.identity.scopes.join(' ') || 'none'}). Ask for the openid scope, or use the access token instead.`,
+  );
+}
+
 /**
  * Steps 3 and 4 of the token lifecycle, under the cache lock: re-read (another process may
- * have done the work), refresh with cached metadata in one round trip, else log in.
+ * have done the work), refresh with cached metadata in one round trip, else log in. Freshness
+ * is judged on the token of `request.kind`; a refresh that leaves no fresh ID token (the IdP
+ * sent none and the previous one has expired) goes on to a login when an ID token is asked for.
  */
-export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Promise<TokenSet> {
+export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
   const { cache, key } = runtime;
+  const { mode, kind } = request;
   const now = () => runtime.ports.clock.now();
   return cache.withLock(
     key,
@@ -117,17 +153,21 @@ export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Prom
       const stored = await cache.get(key);
       const entry = isUsableEntry(stored) ? stored : undefined;
       const usable = mode === 'force-login' ? undefined : entry;
-      if (usable && isFresh(usable, now())) return usable.tokens;
-      const http = await runtimeHttp(runtime);
+      if (usable && isFresh(usable, now(), kind)) return usable.tokens;
       if (usable?.tokens.refreshToken) {
+        const http = await runtimeHttp(runtime);
         try {
           const metadata = await resolveMetadata(runtime, http, usable.metadata, now());
           const session = await sessionFor(runtime, http, metadata.document);
           const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
           const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now);
-          await cache.set(key, { tokens, flow: usable.flow, metadata, savedAt: now() });
+          const refreshed: CacheEntry = { tokens, flow: usable.flow, metadata, savedAt: now() };
+          await cache.set(key, refreshed);
           runtime.logger.debug('refreshed the access token');
-          return tokens;
+          if (isFresh(refreshed, now(), kind)) return tokens;
+          runtime.logger.debug(
+            'the refresh response carried no ID token and the cached one is about to expire; a login is needed for a new one',
+          );
         } catch (error) {
           if (!(error instanceof RefreshRejected)) throw error;
           runtime.logger.debug('the refresh token was rejected (invalid_grant); logging in again');
@@ -135,11 +175,14 @@ export async function obtainTokens(runtime: AuthRuntime, mode: ObtainMode): Prom
           // process refreshed meanwhile (rotation), and its fresh entry must survive.
           const current = await cache.get(key);
           if (current?.tokens.refreshToken === usable.tokens.refreshToken) await cache.delete(key);
-          else if (isUsableEntry(current) && isFresh(current, now())) return current.tokens;
+          else if (isUsableEntry(current) && isFresh(current, now(), kind)) return current.tokens;
         }
       }
+      if (!request.allowLogin) throw notLoggedIn(runtime, kind);
+      const http = await runtimeHttp(runtime);
       const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');
       await cache.set(key, fresh);
+      if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
     },
     runtime.options.signal ? { signal: runtime.options.signal } : undefined,
@@ -160,12 +203,42 @@ export interface ExplainReport {
   metadataSource: MetadataSource;
   /** Set when the requested flow cannot run: the error's code and message. */
   problem?: { code: string; message: string };
+  /** Whether an ID token can be had (`getIdToken()`, kubectl) and how it is renewed. */
+  idToken: { available: boolean; renewal: string };
+}
+
+/** What `explain()` says about the ID token, from the settings and what is cached. */
+function idTokenFacts(runtime: AuthRuntime, entry: CacheEntry | undefined): ExplainReport['idToken'] {
+  if (runtime.family === 'client') {
+    return { available: false, renewal: 'none: the client credentials grant yields no ID token' };
+  }
+  if (!runtime.identity.scopes.includes('openid')) {
+    return {
+      available: false,
+      renewal: 'none: the scopes do not include openid, so the IdP sends no ID token',
+    };
+  }
+  const tokens = entry?.tokens;
+  if (tokens?.idTokenCarriedOver) {
+    const expiresAt = idTokenExpiresAt(tokens);
+    const until = expiresAt ? ` until ${new Date(expiresAt).toISOString()}` : '';
+    return {
+      available: true,
+      renewal: `this IdP's last refresh returned no ID token: the earlier one is used${until}, then a login is needed for a new one (a refresh cannot renew it)`,
+    };
+  }
+  return {
+    available: true,
+    renewal:
+      'renewed by refresh when the ID token is about to expire; if a refresh returns none, the earlier one is used while valid, then a login follows',
+  };
 }
 
 /** What `obtainTokens` would do for a login, without logging in. */
 export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const http = await runtimeHttp(runtime);
-  const cached = (await runtime.cache.get(runtime.key))?.metadata;
+  const cachedEntry = await runtime.cache.get(runtime.key);
+  const cached = cachedEntry?.metadata;
   const { metadata, source } = await resolveMetadataWithSource(
     runtime,
     http,
@@ -184,6 +257,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     environment,
     cache: { plugin: runtime.cache.name },
     metadataSource: source,
+    idToken: idTokenFacts(runtime, isUsableEntry(cachedEntry) ? cachedEntry : undefined),
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
   const path = runtime.cache.resolvedCachePath(runtime.key);

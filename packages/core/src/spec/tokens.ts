@@ -9,9 +9,21 @@ export interface TokenSet {
   idToken?: string;
   /** Space-separated scopes granted, when the IdP said. */
   scope?: string;
-  /** Claims of the ID token, as validated at login; kept so a refresh can compare `iss` and `sub`. */
+  /**
+   * Claims of the ID token, as validated at login; kept so a refresh can compare `iss` and
+   * `sub`, and so the ID token's own expiry (`exp`) can be judged without decoding it.
+   */
   idTokenClaims?: Record<string, unknown>;
+  /**
+   * Set when the last refresh response carried no ID token (OIDC allows that) and `idToken`
+   * is the earlier one, kept because it was still valid. Once it expires, a login is needed
+   * for a new ID token.
+   */
+  idTokenCarriedOver?: boolean;
 }
+
+/** Which token a caller asks for, and so whose expiry decides whether the cache can answer. */
+export type TokenKind = 'access' | 'id';
 
 /** Lifetime assumed for an access token whose response carried no `expires_in`. */
 export const DEFAULT_EXPIRES_IN_SECONDS = 300;

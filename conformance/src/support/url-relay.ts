@@ -1,0 +1,51 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * The user's browser for an oidcflow started by another program (kubectl, git): a `BROWSER`
+ * command that hands each URL over HTTP to this process, where a Playwright page opens it.
+ * The URL goes through the same opener a user's browser command does.
+ */
+export interface UrlRelay {
+  /** The value for `BROWSER`. */
+  browserCommand: string;
+  stop(): Promise<void>;
+}
+
+const SCRIPT = `// Written by the conformance harness: passes the URL to open to the harness.
+const url = process.argv[2];
+const response = await fetch(process.env.OIDCFLOW_CONFORMANCE_URL_RELAY, { method: 'POST', body: url });
+process.exitCode = response.ok ? 0 : 1;
+`;
+
+export async function startUrlRelay(
+  directory: string,
+  open: (url: string) => void,
+): Promise<UrlRelay & { env: Record<string, string> }> {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      response.writeHead(body.startsWith('http') ? 204 : 400).end();
+      if (body.startsWith('http')) open(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const script = join(directory, 'url-relay-browser.mjs');
+  await writeFile(script, SCRIPT, { mode: 0o700 });
+  return {
+    browserCommand: `${process.execPath} ${script}`,
+    env: { OIDCFLOW_CONFORMANCE_URL_RELAY: `http://127.0.0.1:${port}/open` },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

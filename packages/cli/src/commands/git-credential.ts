@@ -1,0 +1,54 @@
+import type { TokenKind } from '@oidcflow/core';
+import {
+  formatCredentialAnswer,
+  mayReceiveToken,
+  readCredentialRequest,
+} from '../git/credential-protocol.js';
+import type { CommandContext } from '../io.js';
+import { chosenToken } from '../output/token-formats.js';
+import { createAuth, rememberTokens } from '../settings/create-auth.js';
+import { UsageError } from '../usage-error.js';
+
+export const GIT_CREDENTIAL_ACTIONS = ['get', 'store', 'erase'] as const;
+const DEFAULT_USERNAME = 'oauth2';
+
+/**
+ * `oidcflow git-credential <get|store|erase>`, git's credential helper. `get` answers the
+ * username and a valid token as the password (logging in when needed: a browser, or a device
+ * prompt on stderr, which git leaves on the terminal); `erase` — git saying the server refused
+ * the credential — drops that token from the cache so the next `get` refreshes; `store` does
+ * nothing (the token is cached already). Other actions are ignored, as git asks of helpers.
+ */
+export async function runGitCredential(context: CommandContext): Promise<number> {
+  const action = context.operands[0];
+  if (action === undefined) {
+    throw new UsageError('git passes the action (get, store or erase) as the last argument; none was given.');
+  }
+  if (action === 'store' || !(GIT_CREDENTIAL_ACTIONS as readonly string[]).includes(action)) return 0;
+  const request = await readCredentialRequest(context.stdin);
+  if (request.password) context.secrets.add(request.password);
+  const { auth } = await createAuth(context);
+  if (action === 'erase') {
+    if (request.password) await auth.rejectToken(request.password);
+    return 0;
+  }
+  if (!mayReceiveToken(request)) {
+    context.stderr.write(
+      `oidcflow: not sending a token to ${request.protocol ?? '?'}://${request.host ?? '?'}: only https (or http to this machine) gets one.\n`,
+    );
+    return 0;
+  }
+  const tokenType = (context.settings.tokenType as TokenKind | undefined) ?? 'access';
+  const tokens = await auth.getTokens({ tokenType });
+  rememberTokens(context, tokens);
+  const { token, expiresAt } = chosenToken(tokens, tokenType);
+  context.stdout.write(
+    formatCredentialAnswer({
+      username: context.settings.username ?? DEFAULT_USERNAME,
+      password: token,
+      // git 2.41+ drops the credential by itself after this; older versions ignore the line.
+      password_expiry_utc: String(Math.floor(expiresAt / 1000)),
+    }),
+  );
+  return 0;
+}
