@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createMemoryCache, OidcAuth, OidcflowError } from '@oidcflow/core';
+import { createDeviceFlow } from '@oidcflow/flow-device';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
@@ -150,6 +152,20 @@ describe('the Spring Authorization Server conformance target', () => {
     });
     expect(status).toBe(400);
     expect(body.error).toBe('invalid_scope');
+    // oidcflow's default scopes come from scopes_supported (["openid"] here): its error says what to do.
+    const auth = new OidcAuth({
+      issuer: spring.issuer,
+      clientId: spring.clients.device!.clientId,
+      flow: 'device',
+      openBrowser: false,
+      plugins: [createDeviceFlow(), createMemoryCache()],
+      ports: { output: { write: () => {} } },
+    });
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught as OidcflowError);
+    expect(OidcflowError.isInstance(error)).toBe(true);
+    expect((error as OidcflowError).oauthError).toBe('invalid_scope');
+    expect((error as OidcflowError).message).toContain('[openid]');
+    expect((error as OidcflowError).message).toContain('Set the scopes option');
   });
 
   it('completes a device login through its pages (code typed), then rotates and revokes the refresh token with client_id alone', async (context) => {

@@ -65,6 +65,18 @@ describe('starting the device login', () => {
     expect(error.message).toContain('Enable the device authorization grant');
   });
 
+  it('invalid_scope names the scopes and says to set them', async () => {
+    idp.script.tokenResponses(
+      [{ status: 400, body: { error: 'invalid_scope', error_description: 'OAuth 2.0 Parameter: scope' } }],
+      { path: '/device/auth' },
+    );
+    const error = await rejectionOf(new OidcAuth(deviceOptions(idp, { clock })).getAccessToken());
+    expect(error.code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
+    expect(error.oauthError).toBe('invalid_scope');
+    expect(error.message).toContain('[openid profile] (invalid_scope: OAuth 2.0 Parameter: scope)');
+    expect(error.message).toContain('Set the scopes option');
+  });
+
   it('an invalid device authorization response names what is wrong', async () => {
     scriptDeviceAuthorization({
       device_code: 'not-a-real-device-code',

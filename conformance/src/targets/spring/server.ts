@@ -61,8 +61,10 @@ export async function startSpringServer(options: StartSpringServerOptions): Prom
       child = spawn(
         options.java.javaPath,
         [
-          // The C1 compiler only: a short-lived test server starts faster.
+          // The C1 compiler only: a short-lived test server starts faster. A small heap is
+          // plenty for a few in-memory clients and leaves the machine to the other targets.
           '-XX:TieredStopAtLevel=1',
+          '-Xmx384m',
           '-jar',
           options.jarPath,
           `--oidcflow.user-name=${settings.userName}`,

@@ -51,7 +51,7 @@ function clamp(
   return bounded;
 }
 
-function startFailed(error: unknown, endpoint: string | undefined): unknown {
+function startFailed(error: unknown, endpoint: string | undefined, scopes: readonly string[]): unknown {
   // An unreachable IdP or untrusted TLS comes out of toOidcflowError below, unwrapped.
   const details = oauthErrorDetails(error);
   // A 5xx with a JSON OAuth error is an answer: its words are reported by toOidcflowError.
@@ -83,6 +83,24 @@ function startFailed(error: unknown, endpoint: string | undefined): unknown {
       },
     );
   }
+  if (shape?.name === 'ResponseBodyError' && shape.error === 'invalid_scope') {
+    // The default scopes come from the IdP's scopes_supported, which is not per grant:
+    // Spring Authorization Server advertises openid but refuses it in a device request.
+    const said = shape.error_description ? `: ${shape.error_description}` : '';
+    return new OidcflowError(
+      ErrorCode.TOKEN_REQUEST_FAILED,
+      `The IdP refused the scopes of the device login [${scopes.join(' ')}] (invalid_scope${said}). ` +
+        'Set the scopes option to ones this client may ask for in a device login at this IdP ' +
+        '(some IdPs, Spring Authorization Server among them, refuse openid there).',
+      {
+        cause: error,
+        flow: DEVICE_FLOW_NAME,
+        oauthError: 'invalid_scope',
+        ...(shape.error_description ? { oauthErrorDescription: shape.error_description } : {}),
+        ...(shape.status ? { status: shape.status } : {}),
+      },
+    );
+  }
   return toOidcflowError(error, 'start the device login', DEVICE_FLOW_NAME);
 }
 
@@ -102,7 +120,7 @@ export async function startDeviceAuthorization(context: FlowRunContext): Promise
       context.signal,
     );
   } catch (error) {
-    throw startFailed(error, context.metadata.device_authorization_endpoint);
+    throw startFailed(error, context.metadata.device_authorization_endpoint, context.scopes);
   }
   const sentExpiresIn = positiveSeconds(response.expires_in);
   if (!sentExpiresIn) {
