@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hydraPageScript } from '../../browser-bridge/hydra-pages.js';
 import type { ProgressOutput } from '../keycloak/progress-output.js';
 import type { ConformanceTarget, RunningTarget } from '../target.js';
@@ -69,10 +70,13 @@ async function startHydraTarget(options: HydraTargetOptions): Promise<RunningHyd
       urls: { login: app.loginUrl, consent: app.consentUrl, error: app.errorUrl },
       ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
     });
+    await generateSigningKeys(server.publicUrl);
     const admin = hydraAdmin(server.adminUrl);
     app.connect(admin);
     const metadata = (await (
-      await fetch(`${server.publicUrl}/.well-known/openid-configuration`)
+      await fetch(`${server.publicUrl}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(10_000),
+      })
     ).json()) as Record<string, unknown>;
     const publicClient = await admin.createClient({
       client_name: 'oidcflow CLI (public, PKCE)',
@@ -142,4 +146,31 @@ async function startHydraTarget(options: HydraTargetOptions): Promise<RunningHyd
     await Promise.allSettled([server?.stop(), app.close()]);
     throw error;
   }
+}
+
+/**
+ * Hydra makes its RSA-4096 signing keys (ID tokens, JWT access tokens) on first use, which can
+ * take longer than its public server's fixed 10 s write timeout on a busy machine. Inside the
+ * first login that drops the connection; Chromium then repeats the GET, and Hydra refuses the
+ * repeat ("The consent verifier has already been used"). Serving the key set once here makes
+ * the keys before any browser arrives. Bounded: the first answers may be cut off while the
+ * keys are made, so it asks again for up to 120 s.
+ */
+async function generateSigningKeys(publicUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  let last = 'no answer';
+  for (let attempt = 0; attempt < 30 && Date.now() < deadline; attempt += 1) {
+    try {
+      const response = await fetch(`${publicUrl}/.well-known/jwks.json`, {
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await response.json()) as { keys?: unknown[] };
+      if (response.ok && (body.keys?.length ?? 0) > 0) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(1_000);
+  }
+  throw new Error(`Hydra did not serve its signing keys within 120 s (${last})`);
 }
