@@ -83,10 +83,12 @@ function startFailed(error: unknown, endpoint: string | undefined, scopes: reado
       },
     );
   }
-  if (shape?.name === 'ResponseBodyError' && shape.error === 'invalid_scope') {
+  if (details?.error === 'invalid_scope') {
     // The default scopes come from the IdP's scopes_supported, which is not per grant:
     // Spring Authorization Server advertises openid but refuses it in a device request.
-    const said = shape.error_description ? `: ${shape.error_description}` : '';
+    const description = details.description;
+    const status = shape?.status ?? details.status;
+    const said = description ? `: ${description}` : '';
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
       `The IdP refused the scopes of the device login [${scopes.join(' ')}] (invalid_scope${said}). ` +
@@ -96,8 +98,8 @@ function startFailed(error: unknown, endpoint: string | undefined, scopes: reado
         cause: error,
         flow: DEVICE_FLOW_NAME,
         oauthError: 'invalid_scope',
-        ...(shape.error_description ? { oauthErrorDescription: shape.error_description } : {}),
-        ...(shape.status ? { status: shape.status } : {}),
+        ...(description ? { oauthErrorDescription: description } : {}),
+        ...(status ? { status } : {}),
       },
     );
   }
