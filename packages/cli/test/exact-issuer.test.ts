@@ -2,7 +2,12 @@
 // issuer is used and printed byte for byte (OIDC Discovery §4.3), by login, status and explain.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import {
+  completeAuthorizationWithoutBrowser,
+  completeDeviceVerificationWithoutBrowser,
+  startTestIdp,
+  type TestIdp,
+} from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, type CliProcess, CliSandbox } from './support/cli-process.js';
 
@@ -147,5 +152,55 @@ describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j', (issuerPath)
     expect(result.stderr).toContain(`the issuer configured is "${other}"`);
     expect(result.stderr).toContain(`--issuer) to "${idp.issuer}"`);
     expect(idp.requests.tokenRequests()).toBe(0);
+  });
+});
+
+describe.each(['/', '/tenant/v2.0/'])('issuer path %j, auth_code and refresh', (issuerPath) => {
+  let idp: TestIdp;
+  let sandbox: CliSandbox;
+  beforeAll(async () => {
+    assertBuilt();
+    // Access tokens of 2 s are fresh for 1 s (half their life): the next `token` refreshes.
+    idp = await startTestIdp({ issuerPath, lifetimes: { accessToken: 2 } });
+  });
+  afterAll(async () => {
+    await idp?.stop();
+  });
+  beforeEach(async () => {
+    sandbox = await CliSandbox.create();
+  });
+  afterEach(async () => {
+    await sandbox.dispose();
+  });
+
+  it('logs in with the browser flow, then refreshes in exactly 1 round trip (the cached metadata is reused)', async () => {
+    const args = [
+      '--issuer',
+      idp.issuer,
+      '--client-id',
+      idp.clients.native.clientId,
+      '--flow',
+      'auth_code',
+      '--no-browser',
+      '--callback-port',
+      '0',
+      '--cache-path',
+      sandbox.cachePath,
+    ];
+    const cli = sandbox.start(['login', ...args]);
+    const [, url] = await cli.waitForStderr(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\S*auth\?\S+)$/m);
+    const callback = await completeAuthorizationWithoutBrowser(url!, idp.user);
+    await (await fetch(callback)).text();
+    const login = await cli.done;
+    expect(login.stderr).toMatch(/Logged in as alice with the auth_code flow\./);
+    expect(login.code).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    idp.requests.reset();
+    const token = await sandbox.run(['token', ...args]);
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim()).not.toBe('');
+    expect(idp.requests.count()).toBe(1);
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
   });
 });

@@ -124,7 +124,6 @@ describe.each(ISSUER_PATHS)('issuer path %j', (issuerPath) => {
       () => undefined,
       (failure: unknown) => failure as OidcflowError,
     );
-
     expect(error?.code).toBe(ErrorCode.ISSUER_MISMATCH);
     expect(error?.message).toContain(`The issuer in the authorization response (iss) is "${idp.issuer}"`);
     expect(error?.message).toContain(`the issuer configured is "${other}"`);
