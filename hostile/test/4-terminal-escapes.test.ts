@@ -42,7 +42,7 @@ describe('hostile text for the terminal', () => {
   });
 
   it('a discovery issuer with escapes is spelled out in the mismatch error', async () => {
-    const idp = await startServer((request, response, base) =>
+    const idp = await startServer((_request, response, base) =>
       json(response, 200, metadataFor(`${base}${ESCAPES}`)),
     );
     const { args, env } = await settingsFor(idp.url);

@@ -142,9 +142,10 @@ describe('8 processes at once with an empty cache and the authorization code flo
     await writeFile(browserLog, '');
     const { results, stderr } = await getTokensInProcesses(8, userSettings({ callbackTimeoutSeconds: 60 }), {
       HOME: home,
-      // Core's opener runs BROWSER without a shell: "<node> <script>", the URL appended.
+      // Core's opener runs BROWSER without a shell: "<node> <script>", the URL appended; it
+      // passes no OIDCFLOW_* variable on, so the log file is named by FAKE_BROWSER_LOG.
       BROWSER: `${process.execPath} ${fixture('fake-browser.mjs')}`,
-      OIDCFLOW_TEST_BROWSER_LOG: browserLog,
+      FAKE_BROWSER_LOG: browserLog,
     });
     expect(
       results.filter((result) => !result.ok),

@@ -199,7 +199,10 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
       return await readWhole(response, url, maxBytes);
     } catch (error) {
       if (OidcflowError.isInstance(error)) throw error;
-      if (deadline.aborted && !callerSignal?.aborted) throw timedOut(url, options.timeoutSeconds, error);
+      // Ours, or openid-client's own `timeout` (the same seconds): the answer came too slowly.
+      const timeoutReason = (callerSignal?.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+      if ((deadline.aborted && !callerSignal?.aborted) || (callerSignal?.aborted && timeoutReason))
+        throw timedOut(url, options.timeoutSeconds, error);
       throw mapNetworkError(error, url);
     }
   }) as typeof globalThis.fetch;
