@@ -7,7 +7,7 @@ import type { ConsentAnswer, PageScript } from './page-script.js';
 export interface GenericPageOptions {
   /** The IdP's origin. @default the origin of the page the script starts on */
   idpOrigin?: string;
-  /** How long one step may take (a page to appear, a submit to move on) before the script gives up. @default 10 000 */
+  /** How long one step may take (a page to appear, a submit to move on) before the script gives up. @default 8 000 */
   stepTimeoutMs?: number;
   /** Pages the script answers at most. @default 12 */
   maxSteps?: number;
@@ -91,7 +91,7 @@ async function submit(form: PageForm, from: Locator, timeoutMs: number): Promise
  * URL and a screenshot (PageScriptFailure). Each step is bounded by `stepTimeoutMs`.
  */
 export function genericPageScript(options: GenericPageOptions = {}): PageScript {
-  const stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
+  const stepTimeoutMs = options.stepTimeoutMs ?? 8_000;
   const maxSteps = options.maxSteps ?? 12;
 
   const walk = async (page: Page, input: Input, device: boolean): Promise<void> => {

@@ -68,7 +68,7 @@ function consentPage(next: string): string {
     `<p>Example CLI wants to read your profile.</p>
 <form method="post" action="/consent"><input type="hidden" name="next" value="${next}">
   <button name="decision" value="deny" class="secondary">Deny</button>
-  <button name="decision" value="allow">Allow</button>
+  <button name="decision" value="allow">Allow access</button>
 </form>`,
   );
 }
