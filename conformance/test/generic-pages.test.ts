@@ -67,6 +67,16 @@ describe('the generic page script', () => {
     expect(server.callbacks[0]?.searchParams.get('error')).toBe('access_denied');
   });
 
+  it('fails, saying so, when asked to refuse consent and the IdP shows no consent page', async (context) => {
+    const { server, page } = await open(context, { user, consentRemembered: true });
+    await page.goto(server.authorizationUrl('s5'));
+    const failure = await failureOf(genericPageScript().completeLogin(page, { user, consent: 'deny' }));
+    expect(failure.message).toContain(
+      'asked to refuse consent, but the login finished without a consent page',
+    );
+    expect(failure.evidence.url).toBe(`${server.callbackOrigin}/callback`);
+  });
+
   it('enters the device code in a field known by its label and placeholder, signs in and approves', async (context) => {
     const { server, page } = await open(context, { user });
     await page.goto(server.verificationUrl);

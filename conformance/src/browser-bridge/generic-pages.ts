@@ -103,10 +103,19 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
     };
     let previous: { kind: PageKind; url: string } | undefined;
     let lastAction = '';
+    let refused = false;
+    // Asked to refuse, but the IdP asked nothing: it remembered an approval, or needs none for this client.
+    const noConsentToRefuse = () =>
+      fail(
+        `asked to refuse consent, but the ${device ? 'device verification' : 'login'} finished without a consent page to refuse (the IdP remembered an earlier approval or asks no consent for this client; leave this flow out of OIDCFLOW_EXTERNAL_CONSENT_DENIAL)`,
+      );
     for (let step = 0; step < maxSteps; step += 1) {
       const lastPage = device && previous !== undefined;
       const form = await settle(page, idpOrigin, lastPage ? LAST_PAGE_SETTLE_MS : stepTimeoutMs);
-      if (form === 'left') return;
+      if (form === 'left') {
+        if (input.consent === 'deny' && !refused) await noConsentToRefuse();
+        return;
+      }
       const url = withoutFragment(page.url());
       if (form.kind === 'none') {
         if (lastPage) {
@@ -115,6 +124,7 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
           const shown = text.replace(/^shows no error; its text begins: /, '');
           if (input.consent === 'approve' && (text.startsWith('shows: ') || ERROR_WORDS.test(shown)))
             await fail(`the device verification ended on an error page after the script ${lastAction}`);
+          if (input.consent === 'deny' && !refused) await noConsentToRefuse();
           return;
         }
         await fail(
@@ -161,6 +171,7 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
           marker = form.button(answer);
           await marker.click({ timeout: stepTimeoutMs });
           lastAction = answer === 'deny' ? 'refused consent' : 'approved';
+          refused ||= answer === 'deny';
         }
       }
       if (!(await moved(page, url, marker, stepTimeoutMs)))
