@@ -1,9 +1,21 @@
 export type { BrowserProvider, BrowserSession, SessionOptions } from './browser-bridge/browser-provider.js';
 export { CHROMIUM_ARGS, chromiumPath, launchChromium } from './browser-bridge/chromium.js';
-export { genericPages } from './browser-bridge/generic-pages.js';
+export { type GenericPageOptions, genericPageScript, genericPages } from './browser-bridge/generic-pages.js';
 export { oidcProviderPages } from './browser-bridge/oidc-provider-pages.js';
+export {
+  capturePageEvidence,
+  type PageEvidence,
+  PageScriptFailure,
+} from './browser-bridge/page-evidence.js';
 export type { ConsentAnswer, PageScript } from './browser-bridge/page-script.js';
-export type { CellResult, CellStatus, MatrixReport, MatrixSummary, SkipCause } from './matrix/cell.js';
+export type {
+  CellEvidence,
+  CellResult,
+  CellStatus,
+  MatrixReport,
+  MatrixSummary,
+  SkipCause,
+} from './matrix/cell.js';
 export { summarize, summaryLine } from './matrix/cell.js';
 export { CellHarness } from './matrix/cell-harness.js';
 export { type PlannedCell, planCells } from './matrix/plan.js';
@@ -33,7 +45,11 @@ export {
   ScenarioFailure,
   ScenarioSkip,
 } from './scenarios/scenario.js';
-export { EXTERNAL_ENV, externalTarget } from './targets/external/external-target.js';
+export {
+  consentDenialFromEnv,
+  EXTERNAL_ENV,
+  externalTarget,
+} from './targets/external/external-target.js';
 export { embeddedOidcProviderTarget } from './targets/oidc-provider/embedded-target.js';
 export { createTarget, isTargetName, TARGET_NAMES, type TargetName } from './targets/registry.js';
 export type {

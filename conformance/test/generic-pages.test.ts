@@ -67,6 +67,16 @@ describe('the generic page script', () => {
     expect(server.callbacks[0]?.searchParams.get('error')).toBe('access_denied');
   });
 
+  it('fails, saying so, when asked to refuse consent and the IdP shows no consent page', async (context) => {
+    const { server, page } = await open(context, { user, consentRemembered: true });
+    await page.goto(server.authorizationUrl('s5'));
+    const failure = await failureOf(genericPageScript().completeLogin(page, { user, consent: 'deny' }));
+    expect(failure.message).toContain(
+      'asked to refuse consent, but the login finished without a consent page',
+    );
+    expect(failure.evidence.url).toBe(`${server.callbackOrigin}/callback`);
+  });
+
   it('enters the device code in a field known by its label and placeholder, signs in and approves', async (context) => {
     const { server, page } = await open(context, { user });
     await page.goto(server.verificationUrl);
@@ -103,13 +113,13 @@ describe('the generic page script', () => {
     const { server, page } = await open(context, { user, loginBehaviour: 'submit-ignored' });
     await page.goto(server.authorizationUrl('s4'));
     const started = Date.now();
-    // The default step bound (10 s), as a cell gets it.
+    // The default step bound (8 s), as a cell gets it.
     const failure = await failureOf(genericPageScript().completeLogin(page, { user, consent: 'approve' }));
     const elapsedMs = Date.now() - started;
 
     expect(elapsedMs).toBeLessThan(15_000);
     expect(server.signIns).toHaveLength(0);
-    expect(failure.message).toContain('the page did not move within 10 s after the script signed in');
+    expect(failure.message).toContain('the page did not move within 8 s after the script signed in');
     expect(failure.message).toContain('Our sign-in service is unavailable right now.');
     expect(failure.evidence.url).toBe(`${server.origin}/authorize`);
     expect(failure.evidence.screenshot?.length).toBeGreaterThan(1_000);

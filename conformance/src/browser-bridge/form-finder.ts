@@ -10,10 +10,11 @@ import {
 /** What kind of page a person would say this is. */
 export type PageKind = 'login' | 'identifier' | 'user-code' | 'consent' | 'none';
 
-// Button texts, compared after brackets and extra spaces are removed ("[ Abort ]" → "Abort").
+// Button texts, compared after brackets and extra spaces are removed ("[ Abort ]" → "Abort");
+// a text that starts with one of these words counts ("Allow access", "Authorize my-cli").
 const APPROVE =
-  '^(allow|allow access|accept|approve|authori[sz]e|continue|confirm|yes|grant|grant access|submit|agree|i agree|ok|consent)$';
-const DENY = "^(deny|decline|cancel|no|reject|abort|refuse|not now|deny access|don'?t allow)$";
+  '^(allow|accept|approve|authori[sz]e|continue|confirm|yes|grant|submit|agree|i agree|ok|consent)\\b';
+const DENY = "^(deny|decline|cancel|no|reject|abort|refuse|not now|don'?t allow)\\b";
 const SIGN_IN = '^(sign[ -]?in|log[ -]?in|next|continue|submit|verify|confirm|send|go)$';
 
 export interface PageForm {

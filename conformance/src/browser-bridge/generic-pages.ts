@@ -7,7 +7,7 @@ import type { ConsentAnswer, PageScript } from './page-script.js';
 export interface GenericPageOptions {
   /** The IdP's origin. @default the origin of the page the script starts on */
   idpOrigin?: string;
-  /** How long one step may take (a page to appear, a submit to move on) before the script gives up. @default 10 000 */
+  /** How long one step may take (a page to appear, a submit to move on) before the script gives up. @default 8 000 */
   stepTimeoutMs?: number;
   /** Pages the script answers at most. @default 12 */
   maxSteps?: number;
@@ -91,7 +91,7 @@ async function submit(form: PageForm, from: Locator, timeoutMs: number): Promise
  * URL and a screenshot (PageScriptFailure). Each step is bounded by `stepTimeoutMs`.
  */
 export function genericPageScript(options: GenericPageOptions = {}): PageScript {
-  const stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
+  const stepTimeoutMs = options.stepTimeoutMs ?? 8_000;
   const maxSteps = options.maxSteps ?? 12;
 
   const walk = async (page: Page, input: Input, device: boolean): Promise<void> => {
@@ -103,10 +103,19 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
     };
     let previous: { kind: PageKind; url: string } | undefined;
     let lastAction = '';
+    let refused = false;
+    // Asked to refuse, but the IdP asked nothing: it remembered an approval, or needs none for this client.
+    const noConsentToRefuse = () =>
+      fail(
+        `asked to refuse consent, but the ${device ? 'device verification' : 'login'} finished without a consent page to refuse (the IdP remembered an earlier approval or asks no consent for this client; leave this flow out of OIDCFLOW_EXTERNAL_CONSENT_DENIAL)`,
+      );
     for (let step = 0; step < maxSteps; step += 1) {
       const lastPage = device && previous !== undefined;
       const form = await settle(page, idpOrigin, lastPage ? LAST_PAGE_SETTLE_MS : stepTimeoutMs);
-      if (form === 'left') return;
+      if (form === 'left') {
+        if (input.consent === 'deny' && !refused) await noConsentToRefuse();
+        return;
+      }
       const url = withoutFragment(page.url());
       if (form.kind === 'none') {
         if (lastPage) {
@@ -115,6 +124,7 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
           const shown = text.replace(/^shows no error; its text begins: /, '');
           if (input.consent === 'approve' && (text.startsWith('shows: ') || ERROR_WORDS.test(shown)))
             await fail(`the device verification ended on an error page after the script ${lastAction}`);
+          if (input.consent === 'deny' && !refused) await noConsentToRefuse();
           return;
         }
         await fail(
@@ -161,6 +171,7 @@ export function genericPageScript(options: GenericPageOptions = {}): PageScript 
           marker = form.button(answer);
           await marker.click({ timeout: stepTimeoutMs });
           lastAction = answer === 'deny' ? 'refused consent' : 'approved';
+          refused ||= answer === 'deny';
         }
       }
       if (!(await moved(page, url, marker, stepTimeoutMs)))

@@ -11,6 +11,8 @@ export interface FormPagesOptions {
   user: { username: string; password: string };
   /** `submit-ignored`: the sign-in form's submit is swallowed by script (the page never moves). */
   loginBehaviour?: 'normal' | 'submit-ignored';
+  /** The user approved this client before: no consent page, the login goes straight back. */
+  consentRemembered?: boolean;
 }
 
 export interface FormPagesServer {
@@ -68,7 +70,7 @@ function consentPage(next: string): string {
     `<p>Example CLI wants to read your profile.</p>
 <form method="post" action="/consent"><input type="hidden" name="next" value="${next}">
   <button name="decision" value="deny" class="secondary">Deny</button>
-  <button name="decision" value="allow">Allow</button>
+  <button name="decision" value="allow">Allow access</button>
 </form>`,
   );
 }
@@ -137,6 +139,8 @@ export async function startFormPagesServer(options: FormPagesOptions): Promise<F
         signIns.push({ username, passwordMatched });
         if (username !== options.user.username || !passwordMatched)
           return html(response, loginPage(next, 'Incorrect email or password.', false));
+        if (options.consentRemembered && next.startsWith(callbackOrigin))
+          return redirect(response, `${next}&code=example-code`);
         return redirect(response, `/consent?next=${encodeURIComponent(next)}`);
       }
       if (request.method === 'GET' && url.pathname === '/consent')

@@ -37,7 +37,7 @@ export const EXTERNAL_ENV = {
    * (`auth_code=1,device=0`). See consentDenialFromEnv.
    */
   consentDenial: 'OIDCFLOW_EXTERNAL_CONSENT_DENIAL',
-  /** Seconds one page-script step may take before the cell fails with what the page shows. @default 10 */
+  /** Seconds one page-script step may take before the cell fails with what the page shows. @default 8 */
   pageStepSeconds: 'OIDCFLOW_EXTERNAL_PAGE_STEP_SECONDS',
   /** `1` when a refresh returns a new refresh token and retires the old one. */
   refreshRotation: 'OIDCFLOW_EXTERNAL_REFRESH_ROTATION',
