@@ -1,4 +1,4 @@
-import { isFresh, terminalText } from '@oidcflow/core';
+import { idTokenExpiresAt, isFresh, terminalText } from '@oidcflow/core';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
 import { describeExpiry, describeSubject } from '../output/describe.js';
@@ -20,6 +20,8 @@ export interface StatusEntry {
   valid: boolean;
   hasRefreshToken: boolean;
   hasIdToken: boolean;
+  /** The ID token's own expiry (its `exp`), what kubectl's `expirationTimestamp` is. */
+  idTokenExpiresAt?: string;
   savedAt: string;
   cachePath?: string;
 }
@@ -61,6 +63,8 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
       savedAt: iso(cached.savedAt),
     };
     if (tokens.scope !== undefined) entry.scope = tokens.scope;
+    const idExpiresAt = idTokenExpiresAt(tokens);
+    if (idExpiresAt !== undefined) entry.idTokenExpiresAt = iso(idExpiresAt);
     if (cached.cachePath) entry.cachePath = cached.cachePath;
     report.entries.push(entry);
     if (valid || entry.hasRefreshToken) report.loggedIn = true;
@@ -95,7 +99,14 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
       ['scopes', terminalText(entry.scope ?? '(not reported by the IdP)')],
       ['access token', `${token}; expires ${describeExpiry(expiresAt, now)}`],
       ['refresh token', entry.hasRefreshToken ? 'cached' : 'none'],
-      ['id token', entry.hasIdToken ? 'cached' : 'none'],
+      [
+        'id token',
+        entry.idTokenExpiresAt
+          ? `cached; expires ${describeExpiry(Date.parse(entry.idTokenExpiresAt), now)}`
+          : entry.hasIdToken
+            ? 'cached'
+            : 'none',
+      ],
       ['saved', entry.savedAt],
       ['cache file', terminalText(entry.cachePath ?? '(in memory)')],
     ];

@@ -3,6 +3,8 @@ import type { CommandName } from './option-table.js';
 export interface CommandSpec {
   name: CommandName;
   summary: string;
+  /** What follows the command name in the usage line. @default '[options]' */
+  usage?: string;
   /** A few lines after the usage line: what the command does, where output goes. */
   description: string;
   examples: readonly string[];
@@ -62,6 +64,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   },
   {
     name: 'git-credential',
+    usage: '[options] <get|store|erase>   (git appends the action)',
     summary: "git's credential helper: a valid token as the password for the hosts you configure",
     description:
       "Speaks git's credential-helper protocol: `get` answers username (--username, default oauth2)\n" +

@@ -31,7 +31,7 @@ export function renderCommandHelp(command: CommandSpec): string {
   return [
     `oidcflow ${command.name} — ${command.summary}`,
     '',
-    `Usage: oidcflow ${command.name} [options]`,
+    `Usage: oidcflow ${command.name} ${command.usage ?? '[options]'}`,
     '',
     command.description,
     '',
