@@ -119,6 +119,20 @@ describe('buildSpringServer', () => {
     expect(await readdir(join(cacheDirectory, hash))).toEqual([]);
   }, 600_000);
 
+  it('says the project is missing (cause spring) when its directory is not there', async (context) => {
+    const jdk = buildTools(context);
+    const error = await buildSpringServer({
+      java: jdk,
+      cacheDirectory: join(workDirectory, 'cache-no-project'),
+      projectDirectory: join(workDirectory, 'no-such-project'),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TargetUnavailable);
+    expect((error as TargetUnavailable).skipCause).toBe('spring');
+    expect((error as Error).message).toMatch(
+      /Maven project of the Spring Authorization Server is not readable/,
+    );
+  });
+
   it('says Maven is missing (cause spring) when no mvn is on the PATH', async (context) => {
     const jdk = buildTools(context);
     const path = process.env.PATH;

@@ -223,6 +223,16 @@ describe('the Spring Authorization Server conformance target', () => {
       refresh_token: String(rotated.body.refresh_token),
     });
     expect(impostor.status).toBe(401);
+    // Nor does client_id alone open introspection, which stays for confidential clients.
+    // (Spring sends the unauthenticated caller to its login page.)
+    const introspection = await fetch(document.introspection_endpoint!, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: client.clientId, token: String(rotated.body.access_token) }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(introspection.status).toBe(302);
+    expect(introspection.headers.get('location')).toBe(`${spring.issuer}/login`);
   });
 
   it('refuses the device when consent is cancelled on the verification_uri_complete page', async (context) => {

@@ -45,7 +45,16 @@ const LOG_TAIL_LINES = 40;
  */
 export async function buildSpringServer(options: BuildSpringServerOptions): Promise<BuiltSpringServer> {
   const projectDirectory = options.projectDirectory ?? SPRING_PROJECT_DIRECTORY;
-  const hash = await sourceHash(projectDirectory);
+  let hash: string;
+  try {
+    hash = await sourceHash(projectDirectory);
+  } catch (error) {
+    throw new TargetUnavailable(
+      `the Maven project of the Spring Authorization Server is not readable at ${projectDirectory} (${(error as Error).message})`,
+      'spring',
+      { cause: error },
+    );
+  }
   const versionDirectory = join(options.cacheDirectory ?? defaultSpringCacheDirectory(), hash);
   const jarPath = join(versionDirectory, 'app.jar');
   if (await isFile(jarPath)) return { jarPath, sourceHash: hash, built: false, buildMs: 0 };

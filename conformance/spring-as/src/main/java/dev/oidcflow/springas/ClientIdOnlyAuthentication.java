@@ -1,5 +1,7 @@
 package dev.oidcflow.springas;
 
+import java.util.Set;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpHeaders;
@@ -40,9 +42,14 @@ final class ClientIdOnlyAuthentication {
 
 	static final class Converter implements AuthenticationConverter {
 
+		/** Where a public client names itself (not introspection or PAR, which stay confidential). */
+		private static final Set<String> ENDPOINTS = Set.of("/oauth2/token", "/oauth2/revoke",
+				"/oauth2/device_authorization");
+
 		@Override
 		public Authentication convert(HttpServletRequest request) {
-			if (!HttpMethod.POST.matches(request.getMethod()) || request.getHeader(HttpHeaders.AUTHORIZATION) != null
+			if (!HttpMethod.POST.matches(request.getMethod()) || !ENDPOINTS.contains(request.getServletPath())
+					|| request.getHeader(HttpHeaders.AUTHORIZATION) != null
 					|| request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null
 					|| request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION) != null
 					|| request.getParameter(PkceParameterNames.CODE_VERIFIER) != null) {
