@@ -17,6 +17,10 @@ import { createPlugin as createDeviceFlow } from '@oidcflow/flow-device';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
+import { requiredFromEnv } from '../src/matrix/require.js';
+import { runCell } from '../src/matrix/run-cell.js';
+import { subjectForFlowPlugin } from '../src/matrix/subjects.js';
+import { login } from '../src/scenarios/index.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
 import { HYDRA_API_AUDIENCE, hydraTarget, type RunningHydra } from '../src/targets/hydra/index.js';
 import { groupAlive } from '../src/targets/keycloak/process-group.js';
@@ -114,6 +118,24 @@ describe('the Ory Hydra conformance target', () => {
       /Hydra v2\.3\.0 has no device authorization endpoint/,
     );
     expect(hydra.description).toMatch(/^Ory Hydra v2\.3\.0, built from the Go module proxy/);
+  });
+
+  it("the device cells are n/a with Hydra's reason, not a missing client, and fail under OIDCFLOW_REQUIRE only when their cause is required", async (context) => {
+    const hydra = target(context);
+    const subject = await subjectForFlowPlugin(createDeviceFlow(), { label: '@oidcflow/flow-device' });
+    const noBrowser = { newSession: () => Promise.reject(new Error('not needed')), close: async () => {} };
+    const cell = await runCell({
+      target: hydra,
+      subject,
+      scenario: login,
+      browser: noBrowser,
+      runDirectory: workDirectory,
+      timeoutMs: 10_000,
+      required: requiredFromEnv({ OIDCFLOW_REQUIRE: 'browser,keycloak,hydra' }),
+    });
+    expect(cell).toMatchObject({ status: 'skipped', skipCause: 'not-applicable', target: 'hydra' });
+    expect(cell.detail).toBe(hydra.capabilities.flowUnavailable?.device);
+    expect(() => requiredFromEnv({ OIDCFLOW_REQUIRE: 'hydra' })).not.toThrow();
   });
 
   it('flow auto explains that only the browser login fits, with and without a browser to show', async (context) => {
@@ -239,7 +261,7 @@ describe('stopping the Hydra target', () => {
     expect(await portClosed(hydra.issuer)).toBe(true);
     expect(await portClosed(hydra.adminUrl)).toBe(true);
     expect(await portClosed(hydra.appUrl)).toBe(true);
-  });
+  }, 180_000);
 
   it('Ctrl-C (SIGINT) of the process that started it ends Hydra too', async (context) => {
     target(context);
@@ -272,5 +294,5 @@ describe('stopping the Hydra target', () => {
     } finally {
       parent.kill('SIGKILL');
     }
-  }, 90_000);
+  }, 180_000);
 });
