@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,18 +72,34 @@ describe('findTestBrowser', () => {
     });
   });
 
-  it('finds a browser on PATH when the well-known paths have none (forced to the system source)', async () => {
-    // Linux only: the fake browser is found through PATH, after the fixed paths.
-    const browser = await findTestBrowser({
-      env: { OIDCFLOW_BROWSER: 'system', PATH: directory },
-      platform: 'linux',
+  it('takes the first executable candidate, down to one found only on PATH (forced to the system source)', async () => {
+    const env = { OIDCFLOW_BROWSER: 'system', PATH: directory };
+    const candidates = systemBrowserCandidates({ platform: 'linux', env });
+    let expected: string | undefined;
+    for (const candidate of candidates) {
+      if (
+        await access(candidate, constants.X_OK).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        expected = candidate;
+        break;
+      }
+    }
+    // This machine's own browser at a well-known path wins; without one, the fake on PATH does.
+    expect(expected).toBeDefined();
+    const browser = await findTestBrowser({ env, platform: 'linux' });
+    expect(browser).toMatchObject({
+      found: true,
+      source: 'system',
+      launchOptions: { executablePath: expected },
     });
-    expect(browser.found).toBe(true);
-    if (browser.found) expect(browser.source).toBe('system');
   });
 
   it('says how to get a browser when none is there', async () => {
-    const browser = await findTestBrowser({ env: { PATH: '' }, platform: 'darwin' });
+    // A platform with no known places and no npm build: nothing can be found, whatever this machine has.
+    const browser = await findTestBrowser({ env: { PATH: '' }, platform: 'aix' });
     expect(browser.found).toBe(false);
     if (!browser.found) {
       expect(browser.reason).toContain('no Chrome, Chromium or Edge');

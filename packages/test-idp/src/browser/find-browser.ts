@@ -81,7 +81,10 @@ async function fromSystem(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Pr
   }
   return {
     found: false,
-    reason: `no Chrome, Chromium or Edge at the usual places (${candidates.slice(0, 3).join(', ')}, …)`,
+    reason:
+      candidates.length > 0
+        ? `no Chrome, Chromium or Edge at the usual places (${candidates.slice(0, 3).join(', ')}, …)`
+        : `no Chrome, Chromium or Edge (no usual places are known on ${platform})`,
   };
 }
 
