@@ -2,7 +2,15 @@
 export type CellStatus = 'passed' | 'failed' | 'skipped';
 
 /** Why a cell could not run; `browser` and `keycloak` skips become failures under OIDCFLOW_REQUIRE. */
-export type SkipCause = 'browser' | 'keycloak' | 'external' | 'not-applicable' | 'not-selected' | 'target';
+export type SkipCause =
+  | 'browser'
+  | 'keycloak'
+  | 'external'
+  // The npm registry, for the test that installs the packed packages as a third party would.
+  | 'npm-registry'
+  | 'not-applicable'
+  | 'not-selected'
+  | 'target';
 
 export interface CellResult {
   plugin: string;

@@ -1,7 +1,7 @@
 import type { SkipCause } from './cell.js';
 
 /** Skip causes a run may require not to happen: `OIDCFLOW_REQUIRE=browser,keycloak` (CI sets it). */
-export const REQUIRABLE: readonly SkipCause[] = ['browser', 'keycloak', 'external'];
+export const REQUIRABLE: readonly SkipCause[] = ['browser', 'keycloak', 'external', 'npm-registry'];
 
 export function requiredFromEnv(env: NodeJS.ProcessEnv = process.env): Set<SkipCause> {
   const names = (env.OIDCFLOW_REQUIRE ?? '')

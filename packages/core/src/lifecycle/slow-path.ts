@@ -2,6 +2,7 @@ import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
 import type { HttpClient } from '../http/http-client.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
+import { createProtocolPort } from '../protocol/openid-port.js';
 import { Registry } from '../registry/registry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
@@ -74,12 +75,13 @@ async function login(
   const context: FlowRunContext = {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
+    clientAuthMethod: session.authMethod,
     scopes: runtime.identity.scopes,
     metadata: metadata.document,
     settings,
     adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
     environment: support.environment,
-    openid: session,
+    protocol: createProtocolPort(session, { scopes: runtime.identity.scopes, flow: plugin.name, now }),
     ports: runtime.ports,
     log: runtime.logger,
   };

@@ -1,15 +1,8 @@
-import {
-  ErrorCode,
-  type FlowRunContext,
-  OidcflowError,
-  toOidcflowError,
-  toSearchParams,
-} from '@oidcflow/core';
+import type { FlowRunContext } from '@oidcflow/core';
 import type { DeviceVerification } from '../prompt/device-verification.js';
 import { terminalSafe } from '../prompt/terminal-safe.js';
 import { untilAborted } from './abort.js';
-import { unexpectedResponse } from './classify-poll-error.js';
-import { DEFAULT_INTERVAL_SECONDS, DEVICE_FLOW_NAME } from './constants.js';
+import { DEFAULT_INTERVAL_SECONDS } from './constants.js';
 
 /** One device authorization (RFC 8628 §3.1–3.2): what to poll with and what to show. */
 export interface DeviceAuthorization {
@@ -20,77 +13,26 @@ export interface DeviceAuthorization {
   expiresInSeconds: number;
 }
 
-/** A positive number of seconds, or undefined (absent, zero, negative or not a number). */
-function positiveSeconds(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-function startFailed(error: unknown, endpoint: string | undefined): unknown {
-  // An unreachable IdP or untrusted TLS comes out of toOidcflowError below, unwrapped.
-  const response = unexpectedResponse(error);
-  if (response) {
-    const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
-    return new OidcflowError(
-      ErrorCode.TOKEN_REQUEST_FAILED,
-      `The device authorization endpoint ${endpoint ?? ''} answered HTTP ${response.status} (${contentType}) instead of an OAuth response. ` +
-        'Check deviceAuthorizationEndpoint and any proxy in front of the IdP, then run the login again.',
-      { cause: error, status: response.status, flow: DEVICE_FLOW_NAME },
-    );
-  }
-  const shape = error as { name?: string; error?: string; error_description?: string; status?: number };
-  if (shape?.name === 'ResponseBodyError' && shape.error === 'unauthorized_client') {
-    const said = shape.error_description ? `: ${shape.error_description}` : '';
-    return new OidcflowError(
-      ErrorCode.TOKEN_REQUEST_FAILED,
-      `The IdP does not let this client use the device flow (unauthorized_client${said}). ` +
-        'Enable the device authorization grant for the client at the IdP, or use another flow.',
-      {
-        cause: error,
-        flow: DEVICE_FLOW_NAME,
-        oauthError: 'unauthorized_client',
-        ...(shape.error_description ? { oauthErrorDescription: shape.error_description } : {}),
-        ...(shape.status ? { status: shape.status } : {}),
-      },
-    );
-  }
-  return toOidcflowError(error, 'start the device login', DEVICE_FLOW_NAME);
-}
-
 /**
- * Asks the IdP for a device code and a user code. IdP-plugin and audience parameters go in
- * first, then `scope`; the client authenticates as core configured it (a secret for a
- * confidential device client). openid-client checks the response's required members.
+ * Asks the IdP for a device code and a user code through core's protocol port. IdP-plugin and
+ * audience parameters go in first, then `scope`; the client authenticates as core configured
+ * it (a secret for a confidential device client). The port checks the response's required
+ * members (after IdP plugins fixed it) and says in its errors what went wrong.
  */
 export async function startDeviceAuthorization(context: FlowRunContext): Promise<DeviceAuthorization> {
-  const { client, configuration } = context.openid;
-  const parameters = toSearchParams(context.adjustments.authorizationParameters);
-  if (context.scopes.length > 0) parameters.set('scope', context.scopes.join(' '));
-  let response: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>;
-  try {
-    response = await untilAborted(
-      client.initiateDeviceAuthorization(configuration, parameters),
-      context.signal,
-    );
-  } catch (error) {
-    throw startFailed(error, context.metadata.device_authorization_endpoint);
-  }
-  const expiresInSeconds = positiveSeconds(response.expires_in);
-  if (!expiresInSeconds) {
-    throw new OidcflowError(
-      ErrorCode.TOKEN_RESPONSE_INVALID,
-      'The device authorization response has no usable expires_in. This is a problem with the IdP; report it to its administrators.',
-      { flow: DEVICE_FLOW_NAME },
-    );
-  }
+  const response = await untilAborted(
+    context.protocol.startDeviceAuthorization(context.adjustments.authorizationParameters, context.scopes),
+    context.signal,
+  );
   const verification: DeviceVerification = {
-    userCode: terminalSafe(response.user_code),
-    verificationUri: terminalSafe(response.verification_uri),
-    expiresAt: context.ports.clock.now() + expiresInSeconds * 1000,
+    userCode: terminalSafe(response.userCode),
+    verificationUri: terminalSafe(response.verificationUri),
+    expiresAt: context.ports.clock.now() + response.expiresIn * 1000,
     // RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default."
-    interval: positiveSeconds(response.interval) ?? DEFAULT_INTERVAL_SECONDS,
+    interval: response.interval ?? DEFAULT_INTERVAL_SECONDS,
   };
-  if (typeof response.verification_uri_complete === 'string') {
-    verification.verificationUriComplete = terminalSafe(response.verification_uri_complete);
+  if (response.verificationUriComplete !== undefined) {
+    verification.verificationUriComplete = terminalSafe(response.verificationUriComplete);
   }
-  return { deviceCode: response.device_code, verification, expiresInSeconds };
+  return { deviceCode: response.deviceCode, verification, expiresInSeconds: response.expiresIn };
 }
