@@ -43,9 +43,12 @@ let unavailableReason: string | undefined;
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|PNPM_|VITEST|NODE_OPTIONS$|OIDCFLOW_)/i.test(name)) continue;
+    if (/^(npm_|pnpm_|PNPM_|VITEST|NODE_OPTIONS$)/i.test(name)) continue;
+    if (name.startsWith('OIDCFLOW_') && name !== 'OIDCFLOW_REQUIRE' && name !== 'OIDCFLOW_CHROMIUM') continue;
     env[name] = value;
   }
+  // Plain output, so the summary lines can be read.
+  env.NO_COLOR = '1';
   return env;
 }
 
@@ -92,6 +95,9 @@ function requireRegistry(context: TestContext): string {
   context.skip(reason);
   throw new Error('unreachable');
 }
+
+const ESCAPE_SEQUENCE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const withoutColour = (text: string) => text.replace(ESCAPE_SEQUENCE, '');
 
 /** `npm install` of tarballs and registry packages into a new project directory. */
 async function npmProject(name: string, installs: string[]): Promise<string> {
@@ -240,7 +246,7 @@ describe('the published packages', () => {
     // Nothing of the workspace is reachable from here.
     expect(relative(root, project).startsWith('..')).toBe(true);
     const contracts = await inDirectory(project, join(project, 'node_modules/.bin/vitest'), ['run'], 600_000);
-    const contractOutput = contracts.stdout + contracts.stderr;
+    const contractOutput = withoutColour(contracts.stdout + contracts.stderr);
     expect(contracts.code, contractOutput.slice(-4000)).toBe(0);
     expect(contractOutput).toMatch(/Tests\s+\d+ passed/);
     expect(contractOutput).not.toMatch(/\d+ failed/);
@@ -269,6 +275,33 @@ describe('the published packages', () => {
     expect(Number(summary.split(' ')[0])).toBeGreaterThanOrEqual(30);
     for (const row of ['my-flow-plugin/index.js', 'my-idp-plugin/index.js', 'my-cache-plugin/index.js'])
       expect(matrix.stdout).toContain(row);
+
+    // The IdP plugin's device-response fix against a device endpoint that answers like Google's.
+    const google = await inDirectory(
+      project,
+      join(project, 'node_modules/.bin/oidcflow-conformance'),
+      [
+        '--plugin',
+        './my-idp-plugin/index.js',
+        '--with-flow',
+        'device',
+        '--target',
+        'oidc-provider-http',
+        '--scenario',
+        'device verification_url',
+        '--quiet',
+      ],
+      300_000,
+    );
+    expect(google.code, google.stdout.slice(-3000) + google.stderr.slice(-2000)).toBe(0);
+    console.info(
+      `plugin author's project: ${contractOutput.match(/Tests\s+[^\n]*/)?.[0]}; matrix: ${summary}; ` +
+        `Google-style device cell: ${google.stdout.match(/device verification_url\s+\S+/)?.[0]}`,
+    );
+    const browserRequired = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('browser');
+    expect(google.stdout).toMatch(
+      browserRequired ? /device verification_url\s+pass/ : /device verification_url\s+(pass|skip)/,
+    );
   }, 900_000);
 
   it('npm i @oidcflow/cli installs no IdP, and dev-idp says which package to add', async (context) => {

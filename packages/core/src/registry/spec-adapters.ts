@@ -16,11 +16,15 @@ import { SPECIFICATION_VERSION } from '../spec/version.js';
  * When v3 comes, this file adapts v2 and the v1 adapter goes (one version back is kept).
  */
 export function adaptFromV1(plugin: Plugin, origin: string): Plugin {
-  if (plugin.kind !== 'flow') return { ...plugin, specificationVersion: SPECIFICATION_VERSION } as Plugin;
-  const v1Run = plugin.run as unknown as (context: unknown) => ReturnType<FlowPlugin['run']>;
-  const adapted: FlowPlugin = {
-    ...plugin,
-    specificationVersion: SPECIFICATION_VERSION,
+  // Keeps the prototype, so a plugin written as a class keeps its methods.
+  const copy = <T extends object>(members: object): T =>
+    Object.assign(Object.create(Object.getPrototypeOf(plugin) as object) as T, plugin, {
+      specificationVersion: SPECIFICATION_VERSION,
+      ...members,
+    });
+  if (plugin.kind !== 'flow') return copy<Plugin>({});
+  const v1Run = plugin.run.bind(plugin) as unknown as (context: unknown) => ReturnType<FlowPlugin['run']>;
+  return copy<FlowPlugin>({
     run(context: FlowRunContext) {
       const openid = sessionOfPort(context.protocol);
       if (!openid) {
@@ -33,7 +37,5 @@ export function adaptFromV1(plugin: Plugin, origin: string): Plugin {
       }
       return v1Run({ ...context, openid });
     },
-    supports: (context) => plugin.supports(context),
-  };
-  return adapted;
+  });
 }
