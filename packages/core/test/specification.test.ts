@@ -4,6 +4,7 @@
 import { completeAuthorizationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cacheKeyFor,
   createMemoryCache,
   ErrorCode,
   type FlowPlugin,
@@ -18,6 +19,7 @@ import {
 } from '../src/index.js';
 import type { OpenIdSession } from '../src/protocol/openid-session.js';
 import { fakeFlow, loaderWith } from './fake-flows.js';
+import { headlessAuthCodeFlow } from './test-flows.js';
 
 let idp: TestIdp;
 beforeAll(async () => {
@@ -212,5 +214,38 @@ describe('IdP plugins on every path', () => {
     expect(error.code).toBe(ErrorCode.CLIENT_SECRET_MISSING);
     expect(error.message).toContain('"needs-secret"');
     expect(ran).toBe(false);
+  });
+
+  it('a refresh goes through the IdP plugins too: their token parameters and client authentication', async () => {
+    const cache = createMemoryCache();
+    const extraParameter: IdpPlugin = {
+      kind: 'idp',
+      specificationVersion: SPECIFICATION_VERSION,
+      name: 'tags-token-requests',
+      matches: ({ issuer }) => issuer === idp.issuer,
+      tokenParameters: () => ({ tagged_by: 'idp-plugin' }),
+    };
+    const options = {
+      ...base(),
+      clientId: idp.clients.native.clientId,
+      scopes: ['openid', 'offline_access'],
+      flow: 'headless_code',
+      plugins: [cache, extraParameter, headlessAuthCodeFlow(completeAuthorizationWithoutBrowser, idp.user)],
+    };
+    await new OidcAuth(options).getAccessToken();
+    const key = cacheKeyFor({
+      issuer: idp.issuer,
+      clientId: options.clientId,
+      scopes: options.scopes,
+      family: 'user',
+    });
+    const entry = await cache.get(key);
+    expect(entry?.tokens.refreshToken).toBeTruthy();
+    await cache.set(key, { ...entry!, tokens: { ...entry!.tokens, expiresAt: Date.now() - 1000 } });
+    idp.requests.reset();
+    await new OidcAuth(options).getAccessToken();
+    const refreshes = idp.requests.list({ path: '/token', grantType: 'refresh_token' });
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]?.parameters.tagged_by).toBe('idp-plugin');
   });
 });
