@@ -17,8 +17,9 @@ Runs oidcflow's conformance scenarios and prints the matrix plugin × target × 
 
   --plugin <module>    a flow, cache or IdP plugin to test: a package name or a file path whose
                        module exports createPlugin (or a default plugin). Repeat for several.
-  --target <name>      ${TARGET_NAMES.join(', ')} (default: all; a target that
-                       cannot start here is reported as skipped, with the reason)
+  --target <name>      ${TARGET_NAMES.join(', ')}, or embedded (both oidc-provider
+                       targets) (default: all; a target that cannot start here is
+                       reported as skipped, with the reason)
   --scenario <name>    run only these scenarios (default: all)
   --first-party        also run oidcflow's own flows (the default when no --plugin is given)
   --with-flow <flow>   the first-party flows an IdP or cache plugin runs with

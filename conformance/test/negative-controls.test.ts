@@ -25,7 +25,6 @@ const brokenFlow: FlowPlugin = {
   kind: 'flow',
   specificationVersion: SPECIFICATION_VERSION,
   name: 'always_fails',
-  interactive: false,
   needsBrowser: false,
   family: 'client',
   priority: 1,

@@ -7,7 +7,7 @@ import { firstPartySubjects, subjectsForPlugin } from '../matrix/subjects.js';
 import { renderTextTable } from '../report/text-table.js';
 import { writeReports } from '../report/write-reports.js';
 import { SCENARIOS } from '../scenarios/index.js';
-import { createTarget, isTargetName, TARGET_NAMES } from '../targets/registry.js';
+import { createTarget, isTargetName, TARGET_NAMES, type TargetName } from '../targets/registry.js';
 
 export interface RunCommandInput {
   plugins: string[];
@@ -24,8 +24,17 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** Names that stand for several targets: `embedded` is oidc-provider in the harness, over HTTP and HTTPS. */
+const TARGET_GROUPS: Record<string, readonly TargetName[]> = {
+  embedded: ['oidc-provider-http', 'oidc-provider-https'],
+};
+
 /** Runs the matrix as the command line asked; returns the exit code. */
 export async function runCommand(input: RunCommandInput, write: (text: string) => void): Promise<number> {
+  input = {
+    ...input,
+    targets: input.targets.flatMap((name): readonly string[] => TARGET_GROUPS[name] ?? [name]),
+  };
   const unknownTargets = input.targets.filter((name) => !isTargetName(name));
   if (unknownTargets.length > 0)
     throw new UsageError(`unknown target ${unknownTargets.join(', ')}; targets: ${TARGET_NAMES.join(', ')}`);

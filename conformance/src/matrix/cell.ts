@@ -10,6 +10,8 @@ export type SkipCause =
   | 'external'
   | 'kubectl'
   | 'git'
+  // The npm registry, for the test that installs the packed packages as a third party would.
+  | 'npm-registry'
   | 'not-applicable'
   | 'not-selected'
   | 'target';

@@ -6,6 +6,7 @@ import { crossProcessRace } from './cross-process-race.js';
 import { customCa } from './custom-ca.js';
 import { deviceExpired } from './device-expired.js';
 import { deviceSlowDown } from './device-slow-down.js';
+import { deviceVerificationUrl } from './device-verification-url.js';
 import { endpointOverrides } from './endpoint-overrides.js';
 import { forceLogin } from './force-login.js';
 import { gitCredential } from './git-credential.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   callbackTimeout,
   deviceSlowDown,
   deviceExpired,
+  deviceVerificationUrl,
   audience,
   endpointOverrides,
   customCa,
@@ -45,6 +47,7 @@ export {
   customCa,
   deviceExpired,
   deviceSlowDown,
+  deviceVerificationUrl,
   endpointOverrides,
   forceLogin,
   gitCredential,

@@ -72,12 +72,10 @@ export async function runFlowContract(plugin: FlowPlugin, options: ContractOptio
         expect(typeof plugin.name).toBe('string');
         expect(plugin.name).toMatch(/^[a-z][a-z0-9_-]*$/);
       });
-      it('declares interactive, needsBrowser, family and priority', () => {
-        expect(typeof plugin.interactive).toBe('boolean');
+      it('declares needsBrowser, family and priority', () => {
         expect(typeof plugin.needsBrowser).toBe('boolean');
         expect(['user', 'client']).toContain(plugin.family);
         expect(Number.isFinite(plugin.priority)).toBe(true);
-        if (plugin.needsBrowser) expect(plugin.interactive).toBe(true);
         if (plugin.family === 'client') expect(plugin.needsBrowser).toBe(false);
       });
       it('answers supports() with a reason, without a request', () => {

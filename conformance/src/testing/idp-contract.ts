@@ -14,6 +14,7 @@ export interface IdpContractOptions extends ContractOptions {
 }
 
 const AUDIENCE_STYLES = ['audience', 'resource', 'both', 'none'];
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 function requestContext(flow: string): IdpRequestContext {
   return {
@@ -74,6 +75,26 @@ export async function runIdpContract(plugin: IdpPlugin, options: IdpContractOpti
             expectParameters(plugin.authorizationParameters(requestContext(flow)));
           if (plugin.tokenParameters) expectParameters(plugin.tokenParameters(requestContext(flow)));
         }
+      });
+      it('names a known client authentication, if it insists on one', () => {
+        if (plugin.tokenEndpointAuthMethod !== undefined)
+          expect(CLIENT_AUTH_METHODS).toContain(plugin.tokenEndpointAuthMethod);
+      });
+      it('leaves an RFC 8628 device authorization response usable when it adjusts one', () => {
+        if (!plugin.adjustDeviceAuthorizationResponse) return;
+        const conform = {
+          device_code: 'contract-device-code',
+          user_code: 'ABCD-EFGH',
+          verification_uri: 'https://idp.example.test/device',
+          expires_in: 600,
+          interval: 5,
+        };
+        const adjusted = plugin.adjustDeviceAuthorizationResponse({ ...conform });
+        expect(adjusted).toMatchObject({
+          device_code: conform.device_code,
+          user_code: conform.user_code,
+          verification_uri: conform.verification_uri,
+        });
       });
       it('keeps the issuer when it adjusts metadata', () => {
         if (!plugin.adjustMetadata) return;

@@ -1,4 +1,4 @@
-import { type IdpPlugin, SPECIFICATION_VERSION } from '@oidcflow/core';
+import type { IdpPlugin } from '@oidcflow/core';
 
 /** The plugin's name, as `explain()` and error messages show it. */
 export const IDP_NAME = 'example-login';
@@ -33,7 +33,7 @@ export function createExampleLoginPlugin(options: ExampleLoginOptions = {}): Idp
       : host === 'login.example.com' || host.endsWith('.login.example.com');
   return {
     kind: 'idp',
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: 'v2', // written for plugin specification v2 (a literal: see docs/plugins.md)
     name: IDP_NAME,
     matches: ({ issuer }) => {
       const host = hostOf(issuer);

@@ -28,7 +28,6 @@ export {
   oauthErrorOf,
   toOidcflowError,
 } from './protocol/oauth-errors.js';
-export type { OpenIdClient, OpenIdSession } from './protocol/openid-session.js';
 export { toSearchParams } from './protocol/search-params.js';
 export { FIRST_PARTY_CACHE, FIRST_PARTY_FLOWS } from './registry/first-party.js';
 export type { FlowDecision } from './registry/select-flow.js';
@@ -53,6 +52,16 @@ export type {
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
+export type {
+  AuthorizationRequest,
+  AuthorizationRequestInput,
+  CodeExchangeInput,
+  DeviceAuthorization,
+  DevicePollOutcome,
+  IdTokenExpectations,
+  ProtocolPort,
+  RequestParameters,
+} from './spec/protocol.js';
 export {
   DEFAULT_EXPIRES_IN_SECONDS,
   EXPIRY_SKEW_SECONDS,
@@ -60,4 +69,8 @@ export {
   type TokenKind,
   type TokenSet,
 } from './spec/tokens.js';
-export { SPECIFICATION_VERSION, type SpecificationVersion } from './spec/version.js';
+export {
+  PREVIOUS_SPECIFICATION_VERSION,
+  SPECIFICATION_VERSION,
+  type SpecificationVersion,
+} from './spec/version.js';

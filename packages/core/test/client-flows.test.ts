@@ -32,7 +32,7 @@ describe('flows and the two classes', () => {
   it("OidcCredentialsAuth runs a third party's client flow by name and caches it as a client token", async () => {
     const { url } = await metadataServer();
     const cache = createMemoryCache();
-    const mtls = fakeFlow({ name: 'mtls_client', family: 'client', interactive: false });
+    const mtls = fakeFlow({ name: 'mtls_client', family: 'client' });
     const auth = new OidcCredentialsAuth({
       issuer: url,
       clientId: 'ci',
@@ -59,7 +59,7 @@ describe('flows and the two classes', () => {
       env: {},
     };
     const user = fakeFlow({ name: 'browser_login' });
-    const client = fakeFlow({ name: 'mtls_client', family: 'client', interactive: false });
+    const client = fakeFlow({ name: 'mtls_client', family: 'client' });
     const asClient = await new OidcCredentialsAuth({ ...common, flow: 'browser_login', plugins: [user] })
       .getAccessToken()
       .catch((error: unknown) => error);

@@ -20,7 +20,6 @@ export function fakeFlow(
   return {
     kind: 'flow',
     specificationVersion: SPECIFICATION_VERSION,
-    interactive: true,
     needsBrowser: false,
     family: 'user',
     priority: 10,

@@ -1,33 +1,32 @@
 import type { completeAuthorizationWithoutBrowser as CompleteFn } from '@oidcflow/test-idp';
-import {
-  type FlowPlugin,
-  SPECIFICATION_VERSION,
-  tokenSetFromResponse,
-  toSearchParams,
-} from '../src/index.js';
+import { type FlowPlugin, type FlowRunContext, tokenSetFromResponse, toSearchParams } from '../src/index.js';
+import type { OpenIdSession } from '../src/protocol/openid-session.js';
 
 /**
  * A real authorization code + PKCE flow without a browser: the test IdP's pages are
  * completed with fetch. Lets core's lifecycle tests get real refresh tokens.
+ *
+ * Written against plugin specification v1 on purpose (`interactive`, `context.openid`): every
+ * lifecycle test that uses it goes through core's v1 adapter.
  */
 export function headlessAuthCodeFlow(
   complete: typeof CompleteFn,
   user: { login: string; password: string },
   counter: { runs: number } = { runs: 0 },
 ): FlowPlugin {
-  return {
+  const v1Flow = {
     kind: 'flow',
-    specificationVersion: SPECIFICATION_VERSION,
+    specificationVersion: 'v1',
     name: 'headless_code',
     interactive: true,
     needsBrowser: false,
     family: 'user',
     priority: 1,
-    supports: (context) =>
+    supports: (context: Parameters<FlowPlugin['supports']>[0]) =>
       context.metadata.authorization_endpoint
         ? { supported: true, reason: 'authorization endpoint present' }
         : { supported: false, reason: 'no authorization_endpoint' },
-    async run(context) {
+    async run(context: FlowRunContext & { openid: OpenIdSession }) {
       counter.runs += 1;
       const { client, configuration } = context.openid;
       const verifier = client.randomPKCECodeVerifier();
@@ -53,4 +52,5 @@ export function headlessAuthCodeFlow(
       return tokenSetFromResponse(response, context.ports.clock.now());
     },
   };
+  return v1Flow as unknown as FlowPlugin;
 }

@@ -17,9 +17,8 @@ describe('the client credentials flow plugin', () => {
     const flow = createPlugin();
     expect(flow).toMatchObject({
       kind: 'flow',
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       name: CLIENT_CREDENTIALS_FLOW_NAME,
-      interactive: false,
       needsBrowser: false,
       family: 'client',
       priority: 10,

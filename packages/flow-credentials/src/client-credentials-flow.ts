@@ -8,9 +8,7 @@ import {
   OidcflowError,
   SPECIFICATION_VERSION,
   type TokenSet,
-  tokenSetFromResponse,
   toOidcflowError,
-  toSearchParams,
 } from '@oidcflow/core';
 
 export const CLIENT_CREDENTIALS_FLOW_NAME = 'client_credentials';
@@ -41,8 +39,7 @@ function supports(context: FlowSupportContext): FlowSupport {
  * for a new grant, under the cache lock, when the cached token expires.
  */
 async function run(context: FlowRunContext): Promise<TokenSet> {
-  const { client, configuration, authMethod } = context.openid;
-  if (authMethod === 'none') {
+  if (context.clientAuthMethod === 'none') {
     throw new OidcflowError(
       ErrorCode.CLIENT_SECRET_MISSING,
       `The client credentials grant needs the secret of client "${context.clientId}": set the clientSecret option ` +
@@ -50,11 +47,10 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
       { flow: CLIENT_CREDENTIALS_FLOW_NAME },
     );
   }
-  const parameters = toSearchParams(context.adjustments.tokenParameters);
-  if (context.scopes.length > 0) parameters.set('scope', context.scopes.join(' '));
+  const parameters: Record<string, string | readonly string[]> = { ...context.adjustments.tokenParameters };
+  if (context.scopes.length > 0) parameters.scope = context.scopes.join(' ');
   try {
-    const response = await client.clientCredentialsGrant(configuration, parameters);
-    return tokenSetFromResponse(response, context.ports.clock.now(), context.log);
+    return await context.protocol.grant(GRANT_TYPE, parameters);
   } catch (error) {
     throw toOidcflowError(
       error,
@@ -70,7 +66,6 @@ export function createClientCredentialsFlow(options: ClientCredentialsFlowOption
     kind: 'flow',
     specificationVersion: SPECIFICATION_VERSION,
     name: CLIENT_CREDENTIALS_FLOW_NAME,
-    interactive: false,
     needsBrowser: false,
     family: 'client',
     priority: options.priority ?? 10,

@@ -72,6 +72,32 @@ function portTaken(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
 }
 
+/** The package that holds the embedded IdP: an optional peer, so `npm i -g @oidcflow/cli` pulls no IdP. */
+export const TEST_IDP_PACKAGE = '@oidcflow/test-idp';
+
+function moduleMissing(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    String(message).includes(TEST_IDP_PACKAGE)
+  );
+}
+
+async function loadTestIdp(): Promise<typeof import('@oidcflow/test-idp')> {
+  try {
+    return await import('@oidcflow/test-idp');
+  } catch (error) {
+    if (!moduleMissing(error)) throw error;
+    throw new CliError(
+      `oidcflow dev-idp needs the package ${TEST_IDP_PACKAGE}, which is not installed: the CLI leaves the ` +
+        `test IdP (oidc-provider) out so that it installs lean. Install it beside the CLI ` +
+        `(npm install -g ${TEST_IDP_PACKAGE}, or npm install ${TEST_IDP_PACKAGE} in a project) and run dev-idp again.`,
+      ExitCode.CONFIGURATION,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * `oidcflow dev-idp`: the embedded test IdP on 127.0.0.1 until Ctrl-C, which ends it normally
  * (exit 0). @oidcflow/test-idp and oidc-provider load only here.
@@ -80,7 +106,7 @@ export async function runDevIdp(context: CommandContext): Promise<number> {
   const port = context.settings.port ?? DEV_IDP_DEFAULT_PORT;
   if (port > 65_535)
     throw new UsageError(`--port ${port} is not a port: use 1 to 65535, or 0 to let the OS choose.`);
-  const { startTestIdp } = await import('@oidcflow/test-idp');
+  const { startTestIdp } = await loadTestIdp();
   let idp: Awaited<ReturnType<typeof startTestIdp>>;
   try {
     idp = await startTestIdp({ port });

@@ -5,8 +5,10 @@ import { OidcflowError } from '../errors/oidcflow-error.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { clientAuthMethodFor } from '../protocol/client-auth.js';
 import { createOpenIdSession } from '../protocol/create-session.js';
+import { deviceResponseAdjuster, insistedClientAuth } from '../protocol/idp-hooks.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
 import { loadClientPrivateKey } from '../protocol/private-key.js';
+import { idpPluginsOf } from '../registry/validate-plugin.js';
 import type { RequestAdjustments } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
@@ -102,7 +104,7 @@ export async function resolveMetadataWithSource(
 }
 
 export function matchingIdps(runtime: AuthRuntime, metadata?: ServerMetadata): IdpPlugin[] {
-  const idps = (runtime.options.plugins ?? []).filter((p): p is IdpPlugin => p.kind === 'idp');
+  const idps = idpPluginsOf(runtime.options.plugins);
   return idps.filter((idp) =>
     idp.matches({ issuer: runtime.identity.issuer, ...(metadata ? { metadata } : {}) }),
   );
@@ -189,10 +191,12 @@ async function createSession(
   const allowHttp = [metadata.issuer, metadata.token_endpoint].some(
     (url) => typeof url === 'string' && url.startsWith('http:'),
   );
-  const authMethod = clientAuthMethodFor(metadata, {
+  const credentials = {
     hasClientSecret: Boolean(runtime.clientSecret),
     hasPrivateKey: Boolean(runtime.privateKeyPath),
-  });
+  };
+  const idps = matchingIdps(runtime, metadata);
+  const authMethod = clientAuthMethodFor(metadata, credentials, insistedClientAuth(idps, credentials));
   const privateKey =
     authMethod === 'private_key_jwt' && runtime.privateKeyPath
       ? await loadClientPrivateKey(runtime.privateKeyPath, runtime.home, runtime.options.privateKeyId)
@@ -207,5 +211,6 @@ async function createSession(
     ...(runtime.options.signal ? { signal: runtime.options.signal } : {}),
     allowHttp,
     timeoutSeconds: runtime.options.httpTimeoutSeconds ?? 30,
+    ...deviceResponseAdjuster(idps),
   });
 }

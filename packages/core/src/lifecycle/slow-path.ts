@@ -5,6 +5,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
+import { createProtocolPort } from '../protocol/openid-port.js';
 import { Registry } from '../registry/registry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
@@ -84,12 +85,18 @@ async function login(
   const context: FlowRunContext = {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
+    clientAuthMethod: session.authMethod,
     scopes: runtime.identity.scopes,
     metadata: metadata.document,
     settings,
     adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
     environment: support.environment,
-    openid: session,
+    protocol: createProtocolPort(session, {
+      scopes: runtime.identity.scopes,
+      flow: plugin.name,
+      now,
+      log: runtime.logger,
+    }),
     ports: runtime.ports,
     log: runtime.logger,
   };

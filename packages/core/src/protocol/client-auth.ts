@@ -13,7 +13,16 @@ export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_p
 export function clientAuthMethodFor(
   metadata: ServerMetadata,
   credentials: { hasClientSecret: boolean; hasPrivateKey: boolean },
+  /** What an IdP plugin insists on (`tokenEndpointAuthMethod`); wins over the metadata. */
+  insisted?: ClientAuthMethod,
 ): ClientAuthMethod {
+  if (insisted === 'none') return 'none';
+  if (insisted === 'private_key_jwt' && credentials.hasPrivateKey) return insisted;
+  if (
+    (insisted === 'client_secret_basic' || insisted === 'client_secret_post') &&
+    credentials.hasClientSecret
+  )
+    return insisted;
   const supported = metadata.token_endpoint_auth_methods_supported;
   if (credentials.hasPrivateKey) {
     if (supported && !supported.includes('private_key_jwt')) {

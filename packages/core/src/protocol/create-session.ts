@@ -16,6 +16,44 @@ export interface SessionOptions {
   /** http: endpoints were allowed (loopback or the caller's opt-in). */
   allowHttp: boolean;
   timeoutSeconds: number;
+  /**
+   * IdP plugins' fix-ups of the device authorization response, applied to its JSON body before
+   * openid-client checks it (Google's `verification_url`).
+   */
+  adjustDeviceAuthorizationResponse?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+function comparableUrl(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A successful JSON answer of the device authorization endpoint, with `adjust` applied to its body. */
+async function adjustedDeviceResponse(
+  response: Response,
+  adjust: (body: Record<string, unknown>) => Record<string, unknown>,
+): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || !/[/+]json\b/i.test(type)) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return new Response(text, { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(JSON.stringify(adjust(body as Record<string, unknown>)), {
+    status: response.status,
+    headers,
+  });
 }
 
 /** Loads openid-client (never on the cache-hit path) and builds a `Configuration` without discovery. */
@@ -36,16 +74,19 @@ export async function createOpenIdSession(options: SessionOptions): Promise<Open
     clientSecret ? { client_secret: clientSecret } : undefined,
     auth,
   );
-  const { signal } = options;
+  const { signal, adjustDeviceAuthorizationResponse: adjustDevice } = options;
+  const deviceEndpoint = comparableUrl(metadata.device_authorization_endpoint);
+  const send = (url: string, request: RequestInit) => {
+    if (!signal) return options.fetch(url, request);
+    const signals = request.signal ? [request.signal, signal] : [signal];
+    return options.fetch(url, { ...request, signal: AbortSignal.any(signals) });
+  };
   configuration[client.customFetch] = async (url, init) => {
-    const request = init as RequestInit;
-    const signals = [request.signal, signal].filter((s): s is AbortSignal => Boolean(s));
-    const response = await options.fetch(
-      url,
-      signal ? { ...request, signal: AbortSignal.any(signals) } : request,
-    );
     // openid-client reads OAuth errors from 4xx JSON only; an IdP's 5xx JSON error is kept too.
-    return keepOAuthErrorBody(response);
+    const response = await keepOAuthErrorBody(await send(url, init as RequestInit));
+    return adjustDevice && deviceEndpoint && comparableUrl(url) === deviceEndpoint
+      ? adjustedDeviceResponse(response, adjustDevice)
+      : response;
   };
   configuration.timeout = options.timeoutSeconds;
   if (options.allowHttp) client.allowInsecureRequests(configuration);

@@ -1,8 +1,8 @@
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
-import type { OpenIdSession } from '../protocol/openid-session.js';
 import type { FlowFamily } from './cache.js';
 import type { ServerMetadata } from './metadata.js';
+import type { ProtocolPort } from './protocol.js';
 import type { TokenSet } from './tokens.js';
 import type { SpecificationVersion } from './version.js';
 
@@ -55,14 +55,20 @@ export interface FlowRunContext {
   issuer: string;
   clientId: string;
   clientSecret?: string;
+  /** How the protocol port authenticates the client at the token endpoint (`none`: a public client). */
+  clientAuthMethod: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
   scopes: readonly string[];
   audience?: string;
   metadata: ServerMetadata;
   settings: LoginSettings;
   adjustments: RequestAdjustments;
   environment: EnvironmentFacts;
-  /** openid-client, loaded once by core, and a `Configuration` for this IdP and client. */
-  openid: OpenIdSession;
+  /**
+   * Every request to the IdP: authorization URL, code exchange, device authorization and
+   * polling, any grant, refresh, ID token validation. Core implements it (on openid-client);
+   * a flow imports no OAuth library itself.
+   */
+  protocol: ProtocolPort;
   ports: FlowPorts;
   log: Logger;
   signal?: AbortSignal;
@@ -77,9 +83,10 @@ export interface FlowPlugin {
   readonly specificationVersion: SpecificationVersion;
   /** `auth_code`, `device`, `client_credentials`, or a third party's name. */
   readonly name: string;
-  /** Needs a person (a browser or a code to type). */
-  readonly interactive: boolean;
-  /** Needs a browser on this machine (auth_code does; device does not). */
+  /**
+   * Needs a browser on this machine (auth_code does; device does not). `auto` passes over such
+   * a flow when the environment shows no browser, and explain() says so.
+   */
   readonly needsBrowser: boolean;
   /** Tokens of user flows and client flows are cached apart. */
   readonly family: FlowFamily;

@@ -28,12 +28,32 @@ export interface IdpPlugin {
   readonly audienceParameter?: 'audience' | 'resource' | 'both' | 'none';
   /** The IdP refuses a token request without `audience`. */
   readonly requiresAudience?: boolean;
-  /** The IdP refuses the code exchange without a client secret (OpenShift). */
+  /**
+   * The IdP refuses token requests without a client secret (OpenShift's CLI client): core stops
+   * before any request, with CLIENT_SECRET_MISSING, when none is given.
+   */
   readonly requiresClientSecret?: boolean;
+  /**
+   * How the client must authenticate at the token endpoint, where the IdP insists on one way
+   * whatever its metadata says (some accept only client_secret_post, and advertise nothing).
+   * Replaces core's choice from `token_endpoint_auth_methods_supported`; every token request
+   * uses it, refresh included.
+   */
+  readonly tokenEndpointAuthMethod?:
+    | 'client_secret_basic'
+    | 'client_secret_post'
+    | 'private_key_jwt'
+    | 'none';
   /** Fixes the metadata (a missing endpoint, a wrong value). */
   adjustMetadata?(metadata: ServerMetadata): ServerMetadata;
   /** Extra parameters for the authorization (or device authorization) request. */
   authorizationParameters?(context: IdpRequestContext): Record<string, string | string[]>;
   /** Extra parameters for token requests. */
   tokenParameters?(context: IdpRequestContext): Record<string, string | string[]>;
+  /**
+   * Fixes the device authorization response (RFC 8628 §3.2) before it is checked, for an IdP
+   * that departs from the RFC: Google sends `verification_url` instead of `verification_uri`.
+   * Gets the parsed JSON body of a successful response; returns the body to use.
+   */
+  adjustDeviceAuthorizationResponse?(body: Record<string, unknown>): Record<string, unknown>;
 }

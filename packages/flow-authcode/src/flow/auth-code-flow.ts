@@ -29,7 +29,6 @@ export function createAuthCodeFlow(options: AuthCodeFlowOptions = {}): FlowPlugi
     kind: 'flow',
     specificationVersion: SPECIFICATION_VERSION,
     name: AUTH_CODE_FLOW_NAME,
-    interactive: true,
     needsBrowser: true,
     family: 'user',
     priority: options.priority ?? 100,

@@ -2,11 +2,8 @@ import {
   ErrorCode,
   type FlowRunContext,
   OidcflowError,
-  type OpenIdClient,
   type TokenSet,
-  tokenSetFromResponse,
   toOidcflowError,
-  toSearchParams,
 } from '@oidcflow/core';
 import { type AuthorizationRequest, requestsOpenId } from './authorization-request.js';
 import { loginAborted } from './await-callback.js';
@@ -14,7 +11,7 @@ import { loginAborted } from './await-callback.js';
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(loginAborted(signal.reason));
-  // openid-client takes no signal here; the request finishes on its own and is ignored.
+  // The port's request may outlive the abort; it finishes on its own and is ignored.
   work.catch(() => {});
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(loginAborted(signal.reason));
@@ -24,33 +21,25 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /**
- * Exchanges the code (RFC 6749 §4.1.3) through openid-client, which checks state, iss, the
- * PKCE verifier, and the ID token with its nonce. The configuration carries the client
- * authentication core chose, so a `clientSecret` is sent here when there is one.
+ * Exchanges the code (RFC 6749 §4.1.3) through core's protocol port, which checks state, iss,
+ * the PKCE verifier, and the ID token with its nonce, and authenticates the client as core
+ * chose (a `clientSecret` is sent here when there is one).
  */
 export async function exchangeCode(
   context: FlowRunContext,
   callbackUrl: URL,
   request: AuthorizationRequest,
 ): Promise<TokenSet> {
-  const { client, configuration } = context.openid;
-  const checks: OpenIdClient.AuthorizationCodeGrantChecks = {
-    expectedState: request.state,
-    idTokenExpected: requestsOpenId(context.scopes),
-  };
-  if (request.nonce) checks.expectedNonce = request.nonce;
-  if (request.codeVerifier) checks.pkceCodeVerifier = request.codeVerifier;
   try {
-    const response = await untilAborted(
-      client.authorizationCodeGrant(
-        configuration,
+    return await untilAborted(
+      context.protocol.exchangeCode({
         callbackUrl,
-        checks,
-        toSearchParams(context.adjustments.tokenParameters),
-      ),
+        request: { ...request, url: request.url.href },
+        parameters: context.adjustments.tokenParameters,
+        idTokenExpected: requestsOpenId(context.scopes),
+      }),
       context.signal,
     );
-    return tokenSetFromResponse(response, context.ports.clock.now(), context.log);
   } catch (error) {
     const converted = toOidcflowError(error, 'exchange the authorization code for tokens', 'auth_code');
     if (OidcflowError.isInstance(converted)) throw converted;

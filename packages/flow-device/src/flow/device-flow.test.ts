@@ -17,10 +17,9 @@ describe('the device flow plugin', () => {
     const plugin = createPlugin();
     expect(plugin).toMatchObject({
       kind: 'flow',
-      specificationVersion: 'v1',
+      specificationVersion: 'v2',
       name: 'device',
       family: 'user',
-      interactive: true,
       needsBrowser: false,
       priority: 50,
     });

@@ -43,7 +43,6 @@ export function createDeviceFlow(options: DeviceFlowOptions = {}): FlowPlugin {
     kind: 'flow',
     specificationVersion: SPECIFICATION_VERSION,
     name: DEVICE_FLOW_NAME,
-    interactive: true,
     needsBrowser: false,
     family: 'user',
     priority: options.priority ?? DEVICE_FLOW_PRIORITY,

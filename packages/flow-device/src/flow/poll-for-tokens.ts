@@ -1,11 +1,12 @@
-import { type Clock, ErrorCode, type Logger, OidcflowError } from '@oidcflow/core';
-import { sleepUnlessAborted, throwIfAborted, untilAborted } from './abort.js';
 import {
-  classifyPollError,
-  embeddedOidcflowError,
-  notOAuthResponseError,
-  unexpectedResponse,
-} from './classify-poll-error.js';
+  type Clock,
+  type DevicePollOutcome,
+  ErrorCode,
+  type Logger,
+  OidcflowError,
+  type TokenSet,
+} from '@oidcflow/core';
+import { sleepUnlessAborted, throwIfAborted, untilAborted } from './abort.js';
 import {
   DEVICE_FLOW_NAME,
   MAX_INTERVAL_SECONDS,
@@ -14,7 +15,7 @@ import {
 } from './constants.js';
 import { backoffSeconds } from './poll-backoff.js';
 
-export interface PollOptions<T> {
+export interface PollOptions {
   clock: Clock;
   signal?: AbortSignal;
   /** Seconds between polls as the IdP asked (RFC 8628 §3.2), 5 when it did not say. */
@@ -23,8 +24,11 @@ export interface PollOptions<T> {
   expiresAt: number;
   /** The code's lifetime as the IdP gave it, for messages and to bound the loop. */
   expiresInSeconds: number;
-  /** One device-code token request; throws what openid-client throws. */
-  requestTokens: () => Promise<T>;
+  /**
+   * One device-code token request (core's `pollDeviceAuthorization`): tokens, or what to do
+   * next; it throws what ends the login.
+   */
+  requestTokens: () => Promise<DevicePollOutcome>;
   log: Logger;
   /** Called after every poll that did not end the login (to refresh a prompt). */
   onPending?: () => void;
@@ -39,15 +43,18 @@ function deadlineReached(expiresInSeconds: number): OidcflowError {
   );
 }
 
-function connectionProblem(error: unknown): string {
-  return embeddedOidcflowError(error)?.message ?? (error as Error)?.message ?? 'connection error.';
-}
-
-/** Frees the connection of a response nobody will read (a proxy's error page). */
-function discardBody(error: unknown): void {
-  unexpectedResponse(error)
-    ?.body?.cancel()
-    .catch(() => {});
+/** The error to end with after `times` unusable answers in a row (the port's says "once"). */
+function repeatedlyUnavailable(
+  outcome: Extract<DevicePollOutcome, { kind: 'unavailable' }>,
+  times: number,
+): OidcflowError {
+  const advice =
+    'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.';
+  return new OidcflowError(
+    ErrorCode.TOKEN_REQUEST_FAILED,
+    `The token endpoint answered HTTP ${outcome.status} (${outcome.contentType}) instead of an OAuth response ${times} times in a row while waiting for the device login. ${advice}`,
+    { cause: outcome.error, status: outcome.status, flow: DEVICE_FLOW_NAME },
+  );
 }
 
 /**
@@ -58,7 +65,7 @@ function discardBody(error: unknown): void {
  * poll is sent at or after `expiresAt`. All waiting goes through `clock`, so tests can run
  * this on a fake clock; `signal` stops it at once.
  */
-export async function pollForTokens<T>(options: PollOptions<T>): Promise<T> {
+export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   const { clock, signal, log } = options;
   // Whole seconds of at least 1, so the deadline also bounds the number of polls.
   let intervalSeconds = Math.max(1, Math.ceil(options.intervalSeconds));
@@ -70,51 +77,46 @@ export async function pollForTokens<T>(options: PollOptions<T>): Promise<T> {
   for (let poll = 1; poll <= maxPolls; poll++) {
     if (clock.now() + waitSeconds * 1000 >= options.expiresAt) break;
     await sleepUnlessAborted(clock.sleep, waitSeconds * 1000, signal);
+    let outcome: DevicePollOutcome;
     try {
-      return await untilAborted(options.requestTokens(), signal);
+      outcome = await untilAborted(options.requestTokens(), signal);
     } catch (error) {
       throwIfAborted(signal);
-      const failure = classifyPollError(error);
-      switch (failure.kind) {
-        case 'authorization_pending':
-          connectionFailures = 0;
-          serverFailures = 0;
-          waitSeconds = intervalSeconds;
-          break;
-        case 'slow_down':
-          connectionFailures = 0;
-          serverFailures = 0;
-          // Bounded: an IdP that answers slow_down forever cannot stretch the wait without end.
-          intervalSeconds = Math.min(MAX_INTERVAL_SECONDS, intervalSeconds + SLOW_DOWN_INCREMENT_SECONDS);
-          waitSeconds = intervalSeconds;
-          log.debug(`the IdP asked to slow down; polling every ${intervalSeconds} s from now on`);
-          break;
-        case 'connection':
-          connectionFailures += 1;
-          serverFailures = 0;
-          waitSeconds = backoffSeconds(intervalSeconds, connectionFailures);
-          log.debug(
-            `polling the token endpoint failed: ${connectionProblem(error)} Retrying in ${waitSeconds} s.`,
-          );
-          break;
-        case 'server':
-          discardBody(error);
-          serverFailures += 1;
-          connectionFailures = 0;
-          if (serverFailures > MAX_SERVER_ERROR_RETRIES) {
-            throw notOAuthResponseError(error, failure.response, serverFailures);
-          }
-          waitSeconds = backoffSeconds(intervalSeconds, serverFailures, failure.retryAfterSeconds);
-          log.debug(
-            `the token endpoint answered HTTP ${failure.response.status}; retrying in ${waitSeconds} s`,
-          );
-          break;
-        case 'fatal':
-          discardBody(error);
-          throw failure.error;
-      }
-      options.onPending?.();
+      throw error;
     }
+    switch (outcome.kind) {
+      case 'tokens':
+        return outcome.tokens;
+      case 'authorization_pending':
+        connectionFailures = 0;
+        serverFailures = 0;
+        waitSeconds = intervalSeconds;
+        break;
+      case 'slow_down':
+        connectionFailures = 0;
+        serverFailures = 0;
+        // Bounded: an IdP that answers slow_down forever cannot stretch the wait without end.
+        intervalSeconds = Math.min(MAX_INTERVAL_SECONDS, intervalSeconds + SLOW_DOWN_INCREMENT_SECONDS);
+        waitSeconds = intervalSeconds;
+        log.debug(`the IdP asked to slow down; polling every ${intervalSeconds} s from now on`);
+        break;
+      case 'unreachable':
+        connectionFailures += 1;
+        serverFailures = 0;
+        waitSeconds = backoffSeconds(intervalSeconds, connectionFailures);
+        log.debug(
+          `polling the token endpoint failed: ${outcome.error.message} Retrying in ${waitSeconds} s.`,
+        );
+        break;
+      case 'unavailable':
+        serverFailures += 1;
+        connectionFailures = 0;
+        if (serverFailures > MAX_SERVER_ERROR_RETRIES) throw repeatedlyUnavailable(outcome, serverFailures);
+        waitSeconds = backoffSeconds(intervalSeconds, serverFailures, outcome.retryAfterSeconds);
+        log.debug(`the token endpoint answered HTTP ${outcome.status}; retrying in ${waitSeconds} s`);
+        break;
+    }
+    options.onPending?.();
   }
   throw deadlineReached(options.expiresInSeconds);
 }

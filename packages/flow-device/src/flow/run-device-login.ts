@@ -1,16 +1,10 @@
-import {
-  type FlowRunContext,
-  OidcflowError,
-  type TokenSet,
-  tokenSetFromResponse,
-  toSearchParams,
-} from '@oidcflow/core';
+import { type FlowRunContext, OidcflowError, type TokenSet } from '@oidcflow/core';
 import { openVerificationPage, willOpenVerificationPage } from '../browser/open-verification-page.js';
 import { type Countdown, silentCountdown } from '../prompt/countdown.js';
 import type { DeviceVerification } from '../prompt/device-verification.js';
 import { showPrompt } from '../prompt/show-prompt.js';
 import { throwIfAborted, untilAborted } from './abort.js';
-import { COUNTDOWN_REFRESH_MILLISECONDS, DEVICE_CODE_GRANT_TYPE } from './constants.js';
+import { COUNTDOWN_REFRESH_MILLISECONDS } from './constants.js';
 import { pollForTokens } from './poll-for-tokens.js';
 import { startDeviceAuthorization } from './start-device-authorization.js';
 
@@ -59,14 +53,13 @@ export async function runDeviceLogin(
   options: DeviceLoginOptions,
 ): Promise<TokenSet> {
   throwIfAborted(context.signal);
-  const { client, configuration } = context.openid;
   const { clock } = context.ports;
   const authorization = await startDeviceAuthorization(context);
   const { verification } = authorization;
   const countdown = await presentVerification(context, verification, options);
   let finalText = 'The login did not complete.';
   try {
-    const response = await pollForTokens({
+    const tokens = await pollForTokens({
       clock,
       ...(context.signal ? { signal: context.signal } : {}),
       intervalSeconds: verification.interval,
@@ -74,15 +67,15 @@ export async function runDeviceLogin(
       expiresInSeconds: authorization.expiresInSeconds,
       log: context.log,
       onPending: () => countdown.update(),
-      requestTokens: () => {
-        // Parameters of IdP plugins and the audience first; the device code cannot be replaced.
-        const parameters = toSearchParams(context.adjustments.tokenParameters);
-        parameters.set('device_code', authorization.deviceCode);
-        return client.genericGrantRequest(configuration, DEVICE_CODE_GRANT_TYPE, parameters);
-      },
+      // Parameters of IdP plugins and the audience go with every poll.
+      requestTokens: () =>
+        context.protocol.pollDeviceAuthorization(
+          authorization.deviceCode,
+          context.adjustments.tokenParameters,
+        ),
     });
     finalText = 'Login approved.';
-    return tokenSetFromResponse(response, clock.now(), context.log);
+    return tokens;
   } catch (error) {
     if (OidcflowError.isInstance(error)) finalText = `The login did not complete: ${error.code}.`;
     throw error;

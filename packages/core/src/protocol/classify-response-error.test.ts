@@ -1,6 +1,9 @@
-import { ErrorCode, OidcflowError } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
-import { classifyPollError } from './classify-poll-error.js';
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import { classifyPollError as classify } from './classify-response-error.js';
+
+const classifyPollError = (error: unknown) => classify(error, 'device');
 
 /** The shape of openid-client's ResponseBodyError for an OAuth error body. */
 function responseBodyError(error: string, description?: string) {
@@ -29,7 +32,7 @@ function wrapped(cause: unknown) {
   return Object.assign(new Error('something went wrong', { cause }), { name: 'ClientError' });
 }
 
-describe('classifyPollError', () => {
+describe('classifyPollError (what pollDeviceAuthorization makes of a failed poll)', () => {
   it('keeps polling on authorization_pending and slows down on slow_down', () => {
     expect(classifyPollError(responseBodyError('authorization_pending')).kind).toBe('authorization_pending');
     expect(classifyPollError(responseBodyError('slow_down')).kind).toBe('slow_down');
@@ -37,12 +40,12 @@ describe('classifyPollError', () => {
 
   it('backs off when the IdP cannot be reached', () => {
     const unreachable = new OidcflowError(ErrorCode.IDP_UNREACHABLE, 'Cannot reach the IdP');
-    expect(classifyPollError(wrapped(unreachable)).kind).toBe('connection');
+    expect(classifyPollError(wrapped(unreachable))).toEqual({ kind: 'unreachable', error: unreachable });
     const reset = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
-    expect(classifyPollError(wrapped(reset)).kind).toBe('connection');
+    expect(classifyPollError(wrapped(reset)).kind).toBe('unreachable');
     expect(
       classifyPollError(Object.assign(new Error('operation timed out'), { code: 'OAUTH_TIMEOUT' })).kind,
-    ).toBe('connection');
+    ).toBe('unreachable');
   });
 
   it('does not retry an untrusted certificate: waiting does not fix it', () => {
@@ -51,17 +54,19 @@ describe('classifyPollError', () => {
     expect(failure).toEqual({ kind: 'fatal', error: untrusted });
   });
 
-  it('treats a 5xx without an OAuth body as a server failure, with Retry-After', () => {
+  it('treats a 5xx without an OAuth body as the IdP being unavailable, with Retry-After', () => {
     const failure = classifyPollError(notConform(503, 'text/html', { 'retry-after': '20' }));
-    expect(failure.kind).toBe('server');
-    if (failure.kind === 'server') {
-      expect(failure.response.status).toBe(503);
+    expect(failure.kind).toBe('unavailable');
+    if (failure.kind === 'unavailable') {
+      expect(failure.status).toBe(503);
+      expect(failure.contentType).toBe('text/html');
       expect(failure.retryAfterSeconds).toBe(20);
+      expect((failure.error as OidcflowError).code).toBe(ErrorCode.TOKEN_REQUEST_FAILED);
     }
   });
 
   it("treats a rate limiter's 429 like a server failure", () => {
-    expect(classifyPollError(notConform(429, 'text/plain')).kind).toBe('server');
+    expect(classifyPollError(notConform(429, 'text/plain')).kind).toBe('unavailable');
   });
 
   it('ends the login on a 4xx that is no OAuth answer, naming status and content type', () => {

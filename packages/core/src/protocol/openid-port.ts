@@ -1,0 +1,239 @@
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import { tokenSetFromResponse } from '../lifecycle/token-set.js';
+import type { Logger } from '../ports/logger.js';
+import type {
+  AuthorizationRequest,
+  AuthorizationRequestInput,
+  CodeExchangeInput,
+  DeviceAuthorization,
+  DevicePollOutcome,
+  IdTokenExpectations,
+  ProtocolPort,
+  RequestParameters,
+} from '../spec/protocol.js';
+import type { TokenSet } from '../spec/tokens.js';
+import { classifyPollError, deviceAuthorizationError } from './classify-response-error.js';
+import { toOidcflowError } from './oauth-errors.js';
+import type { OpenIdSession } from './openid-session.js';
+import { toSearchParams } from './search-params.js';
+
+/** The grant type of RFC 8628 §3.4. */
+const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export interface ProtocolPortOptions {
+  /** Scopes of this login, used when a call gives none. */
+  scopes: readonly string[];
+  /** The flow whose requests these are, named in errors. */
+  flow?: string;
+  now: () => number;
+  /** Where a clamped lifetime from the IdP is reported (once). */
+  log?: Pick<Logger, 'warn'>;
+}
+
+/** Where the v1 adapter finds openid-client for a flow written against specification v1. */
+const SESSION = Symbol.for('oidcflow.protocol.session');
+
+/** The openid-client session behind a port core made (for the specification v1 adapter only). */
+export function sessionOfPort(port: ProtocolPort): OpenIdSession | undefined {
+  return (port as unknown as Record<symbol, OpenIdSession | undefined>)[SESSION];
+}
+
+function parametersOf(parameters: RequestParameters | undefined): URLSearchParams {
+  return toSearchParams((parameters ?? {}) as Record<string, string | string[]>);
+}
+
+/** What a failed request becomes: core's conversion, else TOKEN_REQUEST_FAILED. */
+function failed(error: unknown, action: string, flow: string | undefined): unknown {
+  const converted = toOidcflowError(error, action, flow);
+  if (OidcflowError.isInstance(converted)) return converted;
+  return new OidcflowError(
+    ErrorCode.TOKEN_REQUEST_FAILED,
+    `The request to ${action} failed: ${(error as Error)?.message ?? String(error)}. Check that the IdP is reachable and try again.`,
+    { cause: error, ...(flow ? { flow } : {}) },
+  );
+}
+
+function positiveSeconds(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * The protocol port on openid-client: the `ProtocolPort` a flow gets as `context.protocol`.
+ * Every request uses the session's configuration (core's fetch, client authentication, timeouts).
+ */
+export function createProtocolPort(session: OpenIdSession, options: ProtocolPortOptions): ProtocolPort {
+  const { client, configuration } = session;
+  const { flow } = options;
+
+  async function authorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest> {
+    const scopes = input.scopes ?? options.scopes;
+    const parameters = parametersOf(input.parameters);
+    if (scopes.length > 0) parameters.set('scope', scopes.join(' '));
+    parameters.set('response_type', 'code');
+    parameters.set('redirect_uri', input.redirectUri);
+    const state = client.randomState();
+    parameters.set('state', state);
+    const request: Omit<AuthorizationRequest, 'url'> = { state, redirectUri: input.redirectUri };
+    if (scopes.includes('openid')) {
+      const nonce = client.randomNonce();
+      parameters.set('nonce', nonce);
+      request.nonce = nonce;
+    } else {
+      parameters.delete('nonce');
+    }
+    if (input.pkce ?? true) {
+      // Always S256, even when the metadata lists no methods: never a downgrade to `plain`.
+      const codeVerifier = client.randomPKCECodeVerifier();
+      parameters.set('code_challenge', await client.calculatePKCECodeChallenge(codeVerifier));
+      parameters.set('code_challenge_method', 'S256');
+      request.codeVerifier = codeVerifier;
+    } else {
+      parameters.delete('code_challenge');
+      parameters.delete('code_challenge_method');
+    }
+    return { ...request, url: client.buildAuthorizationUrl(configuration, parameters).href };
+  }
+
+  async function exchangeCode(input: CodeExchangeInput): Promise<TokenSet> {
+    const { request } = input;
+    const checks: Parameters<typeof client.authorizationCodeGrant>[2] & object = {
+      expectedState: request.state,
+      idTokenExpected: input.idTokenExpected ?? request.nonce !== undefined,
+    };
+    if (request.nonce) checks.expectedNonce = request.nonce;
+    if (request.codeVerifier) checks.pkceCodeVerifier = request.codeVerifier;
+    try {
+      const response = await client.authorizationCodeGrant(
+        configuration,
+        new URL(input.callbackUrl),
+        checks,
+        parametersOf(input.parameters),
+      );
+      return tokenSetFromResponse(response, options.now(), options.log);
+    } catch (error) {
+      throw failed(error, 'exchange the authorization code for tokens', flow);
+    }
+  }
+
+  async function startDeviceAuthorization(
+    extra?: RequestParameters,
+    scopes: readonly string[] = options.scopes,
+  ): Promise<DeviceAuthorization> {
+    const parameters = parametersOf(extra);
+    if (scopes.length > 0) parameters.set('scope', scopes.join(' '));
+    let response: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>;
+    try {
+      response = await client.initiateDeviceAuthorization(configuration, parameters);
+    } catch (error) {
+      throw deviceAuthorizationError(
+        error,
+        configuration.serverMetadata().device_authorization_endpoint,
+        flow,
+        scopes,
+      );
+    }
+    const expiresIn = positiveSeconds(response.expires_in);
+    if (!expiresIn) {
+      throw new OidcflowError(
+        ErrorCode.TOKEN_RESPONSE_INVALID,
+        'The device authorization response has no usable expires_in. This is a problem with the IdP; report it to its administrators.',
+        flow ? { flow } : {},
+      );
+    }
+    const authorization: DeviceAuthorization = {
+      deviceCode: response.device_code,
+      userCode: response.user_code,
+      verificationUri: response.verification_uri,
+      expiresIn,
+    };
+    const interval = positiveSeconds(response.interval);
+    if (interval) authorization.interval = interval;
+    if (typeof response.verification_uri_complete === 'string')
+      authorization.verificationUriComplete = response.verification_uri_complete;
+    return authorization;
+  }
+
+  async function pollDeviceAuthorization(
+    deviceCode: string,
+    extra?: RequestParameters,
+  ): Promise<DevicePollOutcome> {
+    // Extra parameters first; the device code cannot be replaced.
+    const parameters = parametersOf(extra);
+    parameters.set('device_code', deviceCode);
+    try {
+      const response = await client.genericGrantRequest(configuration, DEVICE_CODE_GRANT_TYPE, parameters);
+      return { kind: 'tokens', tokens: tokenSetFromResponse(response, options.now(), options.log) };
+    } catch (error) {
+      const failure = classifyPollError(error, flow);
+      if (failure.kind === 'fatal') throw failure.error;
+      return failure;
+    }
+  }
+
+  async function grant(grantType: string, extra?: RequestParameters): Promise<TokenSet> {
+    try {
+      const response =
+        grantType === 'client_credentials'
+          ? await client.clientCredentialsGrant(configuration, parametersOf(extra))
+          : await client.genericGrantRequest(configuration, grantType, parametersOf(extra));
+      return tokenSetFromResponse(response, options.now(), options.log);
+    } catch (error) {
+      throw failed(error, `issue a token for the ${grantType} grant`, flow);
+    }
+  }
+
+  async function refresh(refreshToken: string, extra?: RequestParameters): Promise<TokenSet> {
+    try {
+      const response = await client.refreshTokenGrant(configuration, refreshToken, parametersOf(extra));
+      return tokenSetFromResponse(response, options.now(), options.log);
+    } catch (error) {
+      throw failed(error, 'refresh the token', flow);
+    }
+  }
+
+  async function validateIdToken(
+    idToken: string,
+    expectations: IdTokenExpectations = {},
+  ): Promise<Record<string, unknown>> {
+    const metadata = configuration.serverMetadata();
+    const invalid = (detail: string, cause?: unknown) =>
+      new OidcflowError(
+        ErrorCode.TOKEN_RESPONSE_INVALID,
+        `The ID token failed validation: ${detail}. Log in again; if it persists, report it to the IdP's administrators.`,
+        { ...(cause ? { cause } : {}), ...(flow ? { flow } : {}) },
+      );
+    if (!metadata.jwks_uri) throw invalid('the IdP advertises no jwks_uri to check its signature against');
+    const jose = await import('jose');
+    const keys = jose.createRemoteJWKSet(new URL(metadata.jwks_uri), {
+      [jose.customFetch]: session.fetch,
+    } as Parameters<typeof jose.createRemoteJWKSet>[1]);
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jose.jwtVerify(idToken, keys, {
+        issuer: metadata.issuer,
+        audience: configuration.clientMetadata().client_id,
+        algorithms: (metadata.id_token_signing_alg_values_supported as string[] | undefined) ?? ['RS256'],
+        currentDate: new Date(options.now()),
+        ...(expectations.maxAgeSeconds !== undefined ? { maxTokenAge: expectations.maxAgeSeconds } : {}),
+      }));
+    } catch (error) {
+      throw invalid((error as Error).message, error);
+    }
+    if (expectations.nonce !== undefined && payload.nonce !== expectations.nonce)
+      throw invalid('its nonce is not the one this login sent');
+    return { ...payload };
+  }
+
+  const port: ProtocolPort = {
+    authorizationRequest,
+    exchangeCode,
+    startDeviceAuthorization,
+    pollDeviceAuthorization,
+    grant,
+    refresh,
+    validateIdToken,
+  };
+  Object.defineProperty(port, SESSION, { value: session, enumerable: false });
+  return port;
+}
