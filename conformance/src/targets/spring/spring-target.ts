@@ -105,7 +105,7 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
       flows: ['auth_code', 'device', 'client_credentials'],
       refreshTokenRotation: true,
       revocation: true,
-      // Both public clients require consent, and the server remembers none (see the pom's project).
+      // Both public clients require consent, and the server remembers none (conformance/spring-as).
       consentDenial: { auth_code: true, device: true },
       // Spring AS takes no audience or resource parameter; the server's token customizer maps it.
       audience: { sentAs: 'mapper', audience: SPRING_CLIENTS.api, expectedAud: SPRING_CLIENTS.api },
