@@ -1,5 +1,6 @@
-// Gets a client-credentials token from a well-behaved endpoint (so every module is loaded),
-// then from `hostileEndpoint`, and prints how much the process's peak memory grew meanwhile.
+// Gets a client-credentials token from a well-behaved endpoint and is refused one 2 MB answer
+// (so every module and code path is loaded and compiled), then asks `hostileEndpoint`, and
+// prints how much the process's peak memory grew during that last request alone.
 // Usage: node client-token-memory.mjs <issuer> <hostileEndpoint> <cacheDirectory>
 import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
 
@@ -11,9 +12,10 @@ await new OidcCredentialsAuth({
   clientId: 'warm-up',
   tokenEndpoint: `${issuer}/token-ok`,
 }).getAccessToken();
-globalThis.gc?.();
+await new OidcCredentialsAuth({ ...common, clientId: 'warm-up-2', tokenEndpoint: `${issuer}/token-2mb` })
+  .getAccessToken()
+  .catch(() => undefined);
 const peakBefore = process.resourceUsage().maxRSS * 1024;
-const rssBefore = process.memoryUsage().rss;
 let outcome;
 try {
   await new OidcCredentialsAuth({
@@ -26,7 +28,4 @@ try {
   outcome = { ok: false, code: error.code, message: error.message };
 }
 const peakAfter = process.resourceUsage().maxRSS * 1024;
-const rssAfter = process.memoryUsage().rss;
-process.stdout.write(
-  `${JSON.stringify({ ...outcome, peakGrowth: peakAfter - peakBefore, rssGrowth: rssAfter - rssBefore, peakBefore })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ...outcome, peakGrowth: peakAfter - peakBefore, peakBefore })}\n`);
