@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
+import { TARGET_FLOW_FOR_KIND } from '../matrix/subject.js';
 import { browserLoginDriver } from '../support/browser-login.js';
 import { oidcflowBin } from '../support/executables.js';
 import { startKubeApiServer } from '../support/kube-api-server.js';
@@ -43,10 +44,15 @@ export const kubectl: Scenario = {
   summary:
     'real kubectl, oidcflow as exec plugin: login on the first call, none on the second; the API server accepts the ID token; v1beta1; interactive: false never prompts',
   flowKinds: ['browser', 'device'],
-  notApplicable: (_target, subject) =>
-    subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/')
-      ? 'the oidcflow command runs first-party flows only'
-      : undefined,
+  notApplicable: (target, subject) => {
+    if (subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/'))
+      return 'the oidcflow command runs first-party flows only';
+    const client = target.clients[TARGET_FLOW_FOR_KIND[subject.flowKind]];
+    // kube-apiserver's OIDC authenticator takes the ID token, which only an openid login yields.
+    if (client && !client.scopes.includes('openid'))
+      return `${target.name} gives this flow's client no ID token (it cannot ask for openid here: scopes ${client.scopes.join(' ')})`;
+    return undefined;
+  },
   async run(cell) {
     const unavailable = kubectlUnavailable();
     if (unavailable) throw new ScenarioSkip(unavailable, 'kubectl');

@@ -16,7 +16,7 @@ export interface UrlRelay {
 
 const SCRIPT = `// Written by the conformance harness: passes the URL to open to the harness.
 const url = process.argv[2];
-const response = await fetch(process.env.OIDCFLOW_CONFORMANCE_URL_RELAY, { method: 'POST', body: url });
+const response = await fetch(process.env.CONFORMANCE_BROWSER_RELAY_URL, { method: 'POST', body: url });
 process.exitCode = response.ok ? 0 : 1;
 `;
 
@@ -41,7 +41,7 @@ export async function startUrlRelay(
   await writeFile(script, SCRIPT, { mode: 0o700 });
   return {
     browserCommand: `${process.execPath} ${script}`,
-    env: { OIDCFLOW_CONFORMANCE_URL_RELAY: `http://127.0.0.1:${port}/open` },
+    env: { CONFORMANCE_BROWSER_RELAY_URL: `http://127.0.0.1:${port}/open` },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
