@@ -10,6 +10,7 @@ export type SkipCause =
   | 'external'
   | 'kubectl'
   | 'git'
+  | 'keyring'
   | 'not-applicable'
   | 'not-selected'
   | 'target';

@@ -9,6 +9,7 @@ export const REQUIRABLE: readonly SkipCause[] = [
   'external',
   'kubectl',
   'git',
+  'keyring',
 ];
 
 export function requiredFromEnv(env: NodeJS.ProcessEnv = process.env): Set<SkipCause> {
