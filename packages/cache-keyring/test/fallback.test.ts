@@ -3,6 +3,7 @@
 // `explain()` says which store holds the tokens and why. Real processes, real embedded IdP.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTokensInProcesses, killAll } from './processes.js';
@@ -79,6 +80,33 @@ describe.skipIf(process.platform !== 'linux')(
       expect(byOption.result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
       const byEnvironment = await oneProcess({}, { OIDCFLOW_CACHE_FALLBACK: 'error' });
       expect(byEnvironment.result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
+    });
+
+    it('getCachedTokens() (what `oidcflow status` shows) names the store and why', async () => {
+      const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+      delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      try {
+        const warnings: string[] = [];
+        const auth = new OidcCredentialsAuth({
+          issuer: idp.issuer,
+          clientId: idp.clients.ci.clientId,
+          clientSecret: idp.clients.ci.clientSecret,
+          cachePath: join(await directories.make(), 'oidcflow'),
+          cache: 'keyring',
+          cacheFallback: 'file',
+          env: {},
+          logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
+          loadModule: (specifier) =>
+            specifier === '@oidcflow/cache-keyring' ? import('../src/index.js') : import(specifier),
+        });
+        await auth.getAccessToken();
+        const cached = await auth.getCachedTokens();
+        expect(cached?.cache.plugin).toBe('file');
+        expect(cached?.cache.reason).toContain('no OS keyring answers');
+        expect(warnings.filter((message) => message.includes('no OS keyring answers'))).toHaveLength(1);
+      } finally {
+        if (saved !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+      }
     });
 
     it("cache: 'file' asks for the file cache by name: no keyring is asked, no warning", async () => {

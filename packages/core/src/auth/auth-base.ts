@@ -103,6 +103,8 @@ export abstract class AuthBase {
         issuer: string;
         clientId: string;
         cachePath?: string;
+        /** Which cache plugin holds the entry and, when it says, why it was chosen (keyring or its fallback). */
+        cache: { plugin: string; reason?: string };
       }
     | undefined
   > {
@@ -117,6 +119,10 @@ export abstract class AuthBase {
       issuer: runtime.key.issuer,
       clientId: runtime.key.clientId,
       ...(cachePath ? { cachePath } : {}),
+      cache: {
+        plugin: runtime.cache.name,
+        ...(runtime.cache.selectionReason ? { reason: runtime.cache.selectionReason } : {}),
+      },
     };
   }
 
