@@ -1,6 +1,7 @@
-import { describeCacheContract } from '@oidcflow/cache-file/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createKeyringCache, type KeyringCache } from '../src/index.js';
+import { dirname } from 'node:path';
+import { contractEntry, contractKeys, describeCacheContract } from '@oidcflow/cache-file/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyringCache, createLazyKeyringCache, type KeyringCache } from '../src/index.js';
 import {
   keyringRequired,
   type SecretService,
@@ -39,6 +40,38 @@ if (missing && keyringRequired()) {
         },
         abortableLock: true,
       });
+      // The synchronous factory (conformance harness, plugin lists built without await).
+      describeCacheContract('@oidcflow/cache-keyring/lazy', {
+        async create() {
+          return createLazyKeyringCache({ cachePath: await directories.make() });
+        },
+        createPeer(cache) {
+          return createLazyKeyringCache({
+            cachePath: dirname(cache.resolvedCachePath(contractKeys().user)!),
+          });
+        },
+        abortableLock: true,
+      });
     },
   );
 }
+
+describe.skipIf(process.platform !== 'linux')('the synchronous factory with no D-Bus session', () => {
+  it('fails each use with CACHE_KEYRING_UNAVAILABLE (no silent fallback)', async () => {
+    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
+    delete process.env.DBUS_SESSION_BUS_ADDRESS;
+    try {
+      const cache = createLazyKeyringCache({ cachePath: await directories.make() });
+      expect(cache.resolvedCachePath(contractKeys().user)).toMatch(/\.sealed$/);
+      await expect(cache.get(contractKeys().user)).rejects.toMatchObject({
+        code: 'CACHE_KEYRING_UNAVAILABLE',
+      });
+      await expect(cache.set(contractKeys().user, contractEntry())).rejects.toMatchObject({
+        code: 'CACHE_KEYRING_UNAVAILABLE',
+      });
+    } finally {
+      if (saved !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved;
+      await directories.removeAll();
+    }
+  });
+});
