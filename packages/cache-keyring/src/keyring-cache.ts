@@ -48,7 +48,6 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
   };
   const sealed = createFileCache({ ...fileOptions, codec });
   const clearPath = (key: CacheKey) => clear.resolvedCachePath(key) as string;
-  const sealedPath = (key: CacheKey) => sealed.resolvedCachePath(key) as string;
 
   /**
    * Moves a clear-text entry of @oidcflow/cache-file into this store, once. Under the file
@@ -57,7 +56,10 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
    */
   async function migrate(key: CacheKey): Promise<CacheEntry | undefined> {
     return clear.withLock(key, async () => {
-      if (await exists(sealedPath(key))) return sealed.get(key);
+      // Another process migrated first. A sealed file that cannot be read (damaged, another
+      // data key) is no reason to keep a clear-text file: the clear entry replaces it.
+      const migrated = await sealed.get(key);
+      if (migrated) return migrated;
       const entry = await clear.get(key);
       if (entry) await sealed.set(key, entry);
       await clear.delete(key);

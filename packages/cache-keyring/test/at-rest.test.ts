@@ -172,6 +172,21 @@ if (missing && keyringRequired()) {
         expect(await plain.get(user)).toBeUndefined();
       });
 
+      it('a clear-text entry also replaces a damaged sealed one, and its file is removed', async () => {
+        const cachePath = await directories.make();
+        const { user } = contractKeys();
+        const cache = await createKeyringCache({ cachePath });
+        await cache.set(user, secretEntry());
+        await writeFile(cache.resolvedCachePath(user)!, 'damaged', { mode: 0o600 });
+        const plain = createFileCache({ cachePath });
+        await plain.set(user, secretEntry());
+        expect((await cache.get(user))?.tokens.refreshToken).toBe(SECRETS.refreshToken);
+        await expect(readFile(plain.resolvedCachePath(user)!, 'utf8')).rejects.toMatchObject({
+          code: 'ENOENT',
+        });
+        expect(await readFile(cache.resolvedCachePath(user)!, 'utf8')).not.toContain(SECRETS.refreshToken);
+      });
+
       it('migration inside withLock (as core reads during a refresh) does not deadlock', async () => {
         const cachePath = await directories.make();
         const { user } = contractKeys();
