@@ -2,8 +2,9 @@
 // embedded IdP: the cross-process lock (cache-file's, reused) must make them share one
 // refresh of a rotating refresh token, and one data key.
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createFileCache } from '@oidcflow/cache-file';
 import { cacheKeyFor, OidcAuth, silentLogger } from '@oidcflow/core';
 import { completeAuthorizationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,65 @@ if (missing && keyringRequired()) {
         expect(refreshed!.tokens.refreshToken).not.toBe(first.refreshToken);
         const names = (await readdir(cachePath)).filter((name) => !name.endsWith('.lock'));
         expect(names).toEqual([`${key.id}.sealed`]);
+      });
+
+      it('16 processes taking over an expired clear-text cache-file entry: 1 migration, 1 refresh, no clear file left', async () => {
+        const cachePath = join(await directories.make(), 'oidcflow');
+        const home = await directories.make('oidcflow-home-');
+        const options = {
+          issuer: idp.issuer,
+          clientId: idp.clients.native.clientId,
+          scopes: USER_SCOPES,
+          cachePath,
+          flow: 'auth_code',
+          callbackPort: 0,
+        };
+        const plain = createFileCache({ cachePath });
+        const first = await new OidcAuth({
+          ...options,
+          plugins: [plain],
+          logger: silentLogger,
+          env: {},
+          ports: {
+            openUrl: async (url) => {
+              void completeAuthorizationWithoutBrowser(url, idp.user).then((callback) => fetch(callback));
+              return true;
+            },
+            output: { write: () => true },
+          },
+        }).getTokens();
+        const key = cacheKeyFor({
+          issuer: idp.issuer,
+          clientId: idp.clients.native.clientId,
+          scopes: USER_SCOPES,
+          family: 'user',
+        });
+        const entry = await plain.get(key);
+        await plain.set(key, { ...entry!, tokens: { ...entry!.tokens, expiresAt: Date.now() - 1000 } });
+        idp.requests.reset();
+
+        const { results, stderr } = await getTokensInProcesses(
+          16,
+          {
+            kind: 'user',
+            options: { ...options, cache: 'keyring', openBrowser: false, callbackTimeoutSeconds: 5 },
+          },
+          { HOME: home, DBUS_SESSION_BUS_ADDRESS: service!.env.DBUS_SESSION_BUS_ADDRESS ?? '' },
+        );
+        expect(
+          results.filter((result) => !result.ok),
+          stderr.join('\n'),
+        ).toEqual([]);
+        expect(new Set(results.map((result) => result.tokenHash)).size).toBe(1);
+        expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+        expect(idp.requests.tokenRequests()).toBe(1);
+        const names = (await readdir(cachePath)).filter((name) => !name.endsWith('.lock'));
+        expect(names).toEqual([`${key.id}.sealed`]);
+        const sealedText = await readFile(join(cachePath, names[0]!), 'utf8');
+        expect(sealedText).not.toContain(first.refreshToken!);
+        const refreshed = await (await createKeyringCache({ cachePath })).get(key);
+        expect(refreshed!.tokens.refreshToken).not.toBe(first.refreshToken);
+        expect(sealedText).not.toContain(refreshed!.tokens.refreshToken!);
       });
 
       it('16 processes with an empty cache directory and no data key yet: one data key, one grant', async () => {
