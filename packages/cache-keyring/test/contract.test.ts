@@ -7,6 +7,7 @@ import {
   type SecretService,
   secretServiceMissing,
   useSecretServiceInThisProcess,
+  withoutDbusSession,
 } from './secret-service.js';
 import { temporaryDirectories } from './temporary-directory.js';
 
@@ -58,9 +59,7 @@ if (missing && keyringRequired()) {
 
 describe.skipIf(process.platform !== 'linux')('the synchronous factory with no D-Bus session', () => {
   it('fails each use with CACHE_KEYRING_UNAVAILABLE (no silent fallback)', async () => {
-    const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
-    delete process.env.DBUS_SESSION_BUS_ADDRESS;
-    try {
+    await withoutDbusSession(async () => {
       const cache = createLazyKeyringCache({ cachePath: await directories.make() });
       expect(cache.resolvedCachePath(contractKeys().user)).toMatch(/\.sealed$/);
       await expect(cache.get(contractKeys().user)).rejects.toMatchObject({
@@ -69,9 +68,7 @@ describe.skipIf(process.platform !== 'linux')('the synchronous factory with no D
       await expect(cache.set(contractKeys().user, contractEntry())).rejects.toMatchObject({
         code: 'CACHE_KEYRING_UNAVAILABLE',
       });
-    } finally {
-      if (saved !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved;
-      await directories.removeAll();
-    }
+    });
+    await directories.removeAll();
   });
 });

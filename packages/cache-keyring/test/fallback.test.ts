@@ -7,7 +7,12 @@ import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTokensInProcesses, killAll } from './processes.js';
-import { type SecretService, secretServiceMissing, startSecretService } from './secret-service.js';
+import {
+  type SecretService,
+  secretServiceMissing,
+  startSecretService,
+  withoutDbusSession,
+} from './secret-service.js';
 import { temporaryDirectories } from './temporary-directory.js';
 
 const directories = temporaryDirectories();
@@ -83,9 +88,7 @@ describe.skipIf(process.platform !== 'linux')(
     });
 
     it('getCachedTokens() (what `oidcflow status` shows) names the store and why', async () => {
-      const saved = process.env.DBUS_SESSION_BUS_ADDRESS;
-      delete process.env.DBUS_SESSION_BUS_ADDRESS;
-      try {
+      await withoutDbusSession(async () => {
         const warnings: string[] = [];
         const auth = new OidcCredentialsAuth({
           issuer: idp.issuer,
@@ -104,9 +107,7 @@ describe.skipIf(process.platform !== 'linux')(
         expect(cached?.cache.plugin).toBe('file');
         expect(cached?.cache.reason).toContain('no OS keyring answers');
         expect(warnings.filter((message) => message.includes('no OS keyring answers'))).toHaveLength(1);
-      } finally {
-        if (saved !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved;
-      }
+      });
     });
 
     it("cache: 'file' asks for the file cache by name: no keyring is asked, no warning", async () => {

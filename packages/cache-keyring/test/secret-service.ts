@@ -123,3 +123,20 @@ export async function useSecretServiceInThisProcess(): Promise<SecretService> {
     },
   };
 }
+
+/**
+ * Runs `body` in this process as if there were no D-Bus session (SSH, CI, a container):
+ * without DBUS_SESSION_BUS_ADDRESS, and without DISPLAY, through which libdbus would
+ * autolaunch a bus. Restores both afterwards.
+ */
+export async function withoutDbusSession<T>(body: () => Promise<T>): Promise<T> {
+  const saved = { address: process.env.DBUS_SESSION_BUS_ADDRESS, display: process.env.DISPLAY };
+  delete process.env.DBUS_SESSION_BUS_ADDRESS;
+  delete process.env.DISPLAY;
+  try {
+    return await body();
+  } finally {
+    if (saved.address !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved.address;
+    if (saved.display !== undefined) process.env.DISPLAY = saved.display;
+  }
+}
