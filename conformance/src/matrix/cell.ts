@@ -12,6 +12,7 @@ export type SkipCause =
   | 'git'
   // The npm registry, for the test that installs the packed packages as a third party would.
   | 'npm-registry'
+  | 'keyring'
   | 'not-applicable'
   | 'not-selected'
   | 'target';

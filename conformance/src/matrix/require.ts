@@ -10,6 +10,7 @@ export const REQUIRABLE: readonly SkipCause[] = [
   'kubectl',
   'git',
   'npm-registry',
+  'keyring',
 ];
 
 export function requiredFromEnv(env: NodeJS.ProcessEnv = process.env): Set<SkipCause> {

@@ -79,7 +79,14 @@ export const crossProcessRace: Scenario = {
     await writeFile(inputPath, JSON.stringify(input), { mode: 0o600 });
     const meter = cell.meter();
     const mark = meter.mark();
-    const env = { PATH: process.env.PATH ?? '', HOME: join(cell.workDir, 'home') };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: join(cell.workDir, 'home'),
+      // The session bus, for cache plugins that keep a key in the OS keyring (cache-keyring).
+      ...(process.env.DBUS_SESSION_BUS_ADDRESS
+        ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
+        : {}),
+    };
     const results = await Promise.all(
       Array.from({ length: PROCESSES }, () => runChild(script, inputPath, env)),
     );

@@ -91,7 +91,8 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     }
     return key.id;
   };
-  const filePath = (key: CacheKey) => join(directory, `${fileNameOf(key)}.json`);
+  const fileExtension = options.codec?.fileExtension ?? '.json';
+  const filePath = (key: CacheKey) => join(directory, `${fileNameOf(key)}${fileExtension}`);
 
   const warnUnwritable = (error: unknown) =>
     warn(
@@ -203,9 +204,16 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       const remembered = memory.get(key.id);
       if (remembered) return structuredClone(remembered);
       const path = filePath(key);
-      const text = await readFileText(path);
-      if (text === undefined) return undefined;
-      const result = parseCacheDocument(text, key);
+      const stored = await readFileText(path);
+      if (stored === undefined) return undefined;
+      const decoded = options.codec ? await options.codec.decode(stored, key) : { text: stored };
+      if ('problem' in decoded) {
+        warn(
+          `ignoring the token cache file ${path}: ${decoded.problem}. It will be replaced at the next login.`,
+        );
+        return undefined;
+      }
+      const result = parseCacheDocument(decoded.text, key);
       if ('problem' in result) {
         warn(
           `ignoring the token cache file ${path}: ${result.problem}. It will be replaced at the next login.`,
@@ -217,7 +225,8 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
     async set(key, entry) {
       const path = filePath(key);
-      const text = serializeCacheDocument(key, entry);
+      const document = serializeCacheDocument(key, entry);
+      const text = options.codec ? await options.codec.encode(document, key) : document;
       const { writeFileAtomically } = await import('./storage/atomic-write.js');
       const problem = await inDirectory(() => writeFileAtomically(path, text));
       if (problem !== undefined) {

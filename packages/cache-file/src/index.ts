@@ -9,7 +9,7 @@ export {
   serializeCacheDocument,
 } from './format/cache-document.js';
 export { defaultCacheDirectory, resolveCacheDirectory } from './location/cache-directory.js';
-export { FILE_CACHE_DEFAULTS, type FileCacheOptions } from './options.js';
+export { FILE_CACHE_DEFAULTS, type FileCacheCodec, type FileCacheOptions } from './options.js';
 
 /** What core calls when it finds this package installed. */
 export const createPlugin: CachePluginFactory = (options) => createFileCache(options);

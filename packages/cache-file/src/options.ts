@@ -1,4 +1,16 @@
-import type { CacheFactoryOptions } from '@oidcflow/core';
+import type { CacheFactoryOptions, CacheKey } from '@oidcflow/core';
+
+/**
+ * Turns a cache document into the bytes on disk and back, for stores built on this one
+ * (@oidcflow/cache-keyring encrypts). `decode` answers `{ problem }` for a file it cannot
+ * read back (wrong key, tampered): the entry is then a miss with one warning.
+ */
+export interface FileCacheCodec {
+  /** Ending of the entry files, with its dot (the plain cache uses `.json`). */
+  readonly fileExtension: string;
+  encode(text: string, key: CacheKey): Promise<string>;
+  decode(text: string, key: CacheKey): Promise<{ text: string } | { problem: string }>;
+}
 
 /** Options of the file cache: core passes `cachePath` and `warn`; the rest are for tests and tuning. */
 export interface FileCacheOptions extends CacheFactoryOptions {
@@ -28,6 +40,8 @@ export interface FileCacheOptions extends CacheFactoryOptions {
   lockMaxHoldSeconds?: number;
   /** How often the lock owner touches the lock file. Must be less than half of `lockStaleSeconds`. @default 5 */
   lockHeartbeatSeconds?: number;
+  /** How documents are stored; absent: the JSON document as is, in `<key id>.json`. */
+  codec?: FileCacheCodec;
 }
 
 export const FILE_CACHE_DEFAULTS = {

@@ -40,6 +40,7 @@ function renderText(report: ExplainReport, style: Style): string {
       'cache',
       terminalText(report.cache.path ? `${report.cache.plugin}: ${report.cache.path}` : report.cache.plugin),
     ],
+    ...(report.cache.reason ? [['cache store', terminalText(report.cache.reason)] as [string, string]] : []),
   ];
   const width = Math.max(...report.flows.map((flow) => flow.name.length));
   const flows = report.flows.map((flow) => {

@@ -24,6 +24,9 @@ export interface StatusEntry {
   idTokenExpiresAt?: string;
   savedAt: string;
   cachePath?: string;
+  /** The cache plugin that holds it (`file`, `keyring`, `memory`) and why, when it says. */
+  cacheStore?: string;
+  cacheReason?: string;
 }
 
 export interface StatusReport {
@@ -66,6 +69,8 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
     const idExpiresAt = idTokenExpiresAt(tokens);
     if (idExpiresAt !== undefined) entry.idTokenExpiresAt = iso(idExpiresAt);
     if (cached.cachePath) entry.cachePath = cached.cachePath;
+    entry.cacheStore = cached.cache.plugin;
+    if (cached.cache.reason) entry.cacheReason = cached.cache.reason;
     report.entries.push(entry);
     if (valid || entry.hasRefreshToken) report.loggedIn = true;
   }
@@ -109,6 +114,9 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
       ],
       ['saved', entry.savedAt],
       ['cache file', terminalText(entry.cachePath ?? '(in memory)')],
+      ...(entry.cacheReason
+        ? [['cache store', terminalText(`${entry.cacheStore}: ${entry.cacheReason}`)] as [string, string]]
+        : []),
     ];
     return rows.map(([name, value]) => `${`${name}:`.padEnd(15)}${value}`).join('\n');
   });

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { cacheKeyFor } from '../cache/cache-key.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
-import type { OidcAuthOptions } from '../config/options.js';
+import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
 import { resolveIdentity } from '../config/resolve-identity.js';
 import { validateOptions } from '../config/validate-options.js';
 import { isFresh } from '../lifecycle/freshness.js';
@@ -12,7 +12,7 @@ import { type FlowPorts, systemClock } from '../ports/flow-ports.js';
 import { openSystemBrowser } from '../ports/lazy-open-url.js';
 import { createStderrLogger } from '../ports/logger.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
-import type { FlowFamily } from '../spec/cache.js';
+import type { CacheFactoryOptions, FlowFamily } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 
 /** How `getTokens()` answers. */
@@ -103,6 +103,8 @@ export abstract class AuthBase {
         issuer: string;
         clientId: string;
         cachePath?: string;
+        /** Which cache plugin holds the entry and, when it says, why it was chosen (keyring or its fallback). */
+        cache: { plugin: string; reason?: string };
       }
     | undefined
   > {
@@ -117,6 +119,10 @@ export abstract class AuthBase {
       issuer: runtime.key.issuer,
       clientId: runtime.key.clientId,
       ...(cachePath ? { cachePath } : {}),
+      cache: {
+        plugin: runtime.cache.name,
+        ...(runtime.cache.selectionReason ? { reason: runtime.cache.selectionReason } : {}),
+      },
     };
   }
 
@@ -194,6 +200,7 @@ export abstract class AuthBase {
       options.plugins ?? [],
       {
         ...(options.cachePath ? { cachePath: options.cachePath } : {}),
+        ...cacheChoice(options, env),
         warn: (message) => {
           if (!warned.has(message)) {
             warned.add(message);
@@ -224,4 +231,17 @@ export abstract class AuthBase {
     if (this.credentials.privateKeyPath) runtime.privateKeyPath = this.credentials.privateKeyPath;
     return runtime;
   }
+}
+
+/** `cache` and `cacheFallback`, from the options, else OIDCFLOW_CACHE and OIDCFLOW_CACHE_FALLBACK. */
+function cacheChoice(
+  options: CommonAuthOptions,
+  env: NodeJS.ProcessEnv,
+): Pick<CacheFactoryOptions, 'cacheRequest' | 'cacheFallback'> {
+  const request = options.cache ?? (env.OIDCFLOW_CACHE || undefined);
+  const fallback = options.cacheFallback ?? (env.OIDCFLOW_CACHE_FALLBACK || undefined);
+  return {
+    ...(request ? { cacheRequest: request as CacheFactoryOptions['cacheRequest'] } : {}),
+    ...(fallback ? { cacheFallback: fallback as CacheFactoryOptions['cacheFallback'] } : {}),
+  };
 }

@@ -19,6 +19,18 @@ export interface CommonAuthOptions {
   caCertPath?: string;
   /** Where the cache plugin keeps tokens (a directory for @oidcflow/cache-file). `~` is expanded. */
   cachePath?: string;
+  /**
+   * Which cache keeps the tokens: `auto` prefers @oidcflow/cache-keyring (encrypted, key in the
+   * OS keyring) when installed, then @oidcflow/cache-file, then memory; `keyring` or `file`
+   * asks for one by name. Absent: `OIDCFLOW_CACHE`, else `auto`.
+   */
+  cache?: 'auto' | 'keyring' | 'file';
+  /**
+   * Where the keyring cache finds no OS keyring (SSH without D-Bus, CI, containers): `file`
+   * keeps tokens in clear in 0600 files, `error` fails with CACHE_KEYRING_UNAVAILABLE.
+   * Absent: `OIDCFLOW_CACHE_FALLBACK`, else `error` when `cache` is `keyring`, `file` under `auto`.
+   */
+  cacheFallback?: 'file' | 'error';
   /** Token endpoint, instead of the discovered one. */
   tokenEndpoint?: string;
   /** Device authorization endpoint, instead of the discovered one. */

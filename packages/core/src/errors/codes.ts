@@ -68,6 +68,8 @@ export const ErrorCode = {
   CACHE_INSECURE: 'CACHE_INSECURE',
   /** Another process held the cache lock longer than the wait allows. */
   CACHE_LOCK_TIMEOUT: 'CACHE_LOCK_TIMEOUT',
+  /** The OS keyring was asked for (`cache: 'keyring'`) but does not answer, and no fallback is allowed. */
+  CACHE_KEYRING_UNAVAILABLE: 'CACHE_KEYRING_UNAVAILABLE',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */

@@ -205,7 +205,8 @@ export interface ExplainReport {
   chosen?: string;
   flows: FlowDecision[];
   environment: { browserAvailable: boolean; browserReason: string; interactive: boolean };
-  cache: { plugin: string; path?: string };
+  /** Which cache plugin holds the tokens, where, and why it was chosen (when the plugin says). */
+  cache: { plugin: string; path?: string; reason?: string };
   /** `cache` when the metadata cached with the tokens was reused (no request at all). */
   metadataSource: MetadataSource;
   /** Set when the requested flow cannot run: the error's code and message. */
@@ -269,6 +270,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
+  if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
   try {
     const selection = selectFlow(registry.flows, context, runtime.family);
     report.flows = selection.decisions;

@@ -48,6 +48,8 @@ export interface CachePlugin {
   withLock<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
   /** Where the entry for `key` is (or would be) stored; undefined for caches without a location. */
   resolvedCachePath(key: CacheKey): string | undefined;
+  /** Which store holds the tokens and why (a keyring cache that fell back to a file says so), for `explain()`. */
+  readonly selectionReason?: string;
 }
 
 /** Options every cache factory accepts. */
@@ -56,4 +58,8 @@ export interface CacheFactoryOptions {
   cachePath?: string;
   /** Called once per distinct problem the cache recovered from (a corrupt file, …). */
   warn?: (message: string) => void;
+  /** How the cache was chosen: `auto` (core picked the best installed) or a name the user gave. */
+  cacheRequest?: 'auto' | 'keyring' | 'file';
+  /** For caches that can be unavailable (the OS keyring): whether to fall back to the file cache or fail. */
+  cacheFallback?: 'file' | 'error';
 }

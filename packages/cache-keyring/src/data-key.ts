@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { DATA_KEY_BYTES } from './envelope.js';
+
+/** Where the data key of one cache directory lives in the OS keyring. */
+export const KEYRING_SERVICE = 'oidcflow';
+export const keyringAccountFor = (directory: string) => `token-cache-key:${directory}`;
+
+/** The keyring does not answer (no D-Bus session, locked, refused): carries its words. */
+export class KeyringUnavailable extends Error {}
+
+export interface DataKeyStoreOptions {
+  directory: string;
+  /** Bound on each keyring call: a Secret Service that never answers must not hang a CLI. */
+  timeoutMs: number;
+  /** Runs `critical` under a lock shared by every process using `directory`. */
+  withCreationLock<T>(critical: () => Promise<T>): Promise<T>;
+}
+
+export interface DataKeyStore {
+  /** The key when the keyring has one; undefined when it has none. Throws KeyringUnavailable. */
+  read(): Promise<Buffer | undefined>;
+  /** The key, created (once among all processes) when the keyring has none. Throws KeyringUnavailable. */
+  readOrCreate(): Promise<Buffer>;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The binding loads on first use: a missing prebuilt binary is "no keyring", not a crash at import. */
+async function keyringEntry(directory: string) {
+  try {
+    const { AsyncEntry } = await import('@napi-rs/keyring');
+    return new AsyncEntry(KEYRING_SERVICE, keyringAccountFor(directory));
+  } catch (error) {
+    throw new KeyringUnavailable(
+      `the keyring binding @napi-rs/keyring cannot load here (${describe(error)})`,
+    );
+  }
+}
+
+function decodeKey(stored: string | null): Buffer | undefined {
+  if (stored === null) return undefined;
+  const key = Buffer.from(stored, 'base64');
+  // Something else under our name: treated as absent, so a fresh key replaces it.
+  return key.length === DATA_KEY_BYTES ? key : undefined;
+}
+
+export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
+  const { directory, timeoutMs } = options;
+  const call = async <T>(what: string, operation: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    try {
+      return await operation(AbortSignal.timeout(timeoutMs));
+    } catch (error) {
+      if (error instanceof KeyringUnavailable) throw error;
+      throw new KeyringUnavailable(`the OS keyring refused to ${what}: ${describe(error)}`);
+    }
+  };
+  const read = async () => {
+    const entry = await keyringEntry(directory);
+    return decodeKey(await call('read the data key', (signal) => entry.getPassword(signal)));
+  };
+  return {
+    read,
+    async readOrCreate() {
+      const existing = await read();
+      if (existing) return existing;
+      return options.withCreationLock(async () => {
+        // Another process may have created it while this one waited for the lock.
+        const created = await read();
+        if (created) return created;
+        const fresh = randomBytes(DATA_KEY_BYTES);
+        const entry = await keyringEntry(directory);
+        await call('store a data key', (signal) => entry.setPassword(fresh.toString('base64'), signal));
+        // Read back: some stores accept a write they cannot keep (no D-Bus, a null backend).
+        const stored = await read();
+        if (!stored?.equals(fresh))
+          throw new KeyringUnavailable('the OS keyring did not keep the data key it was given');
+        return fresh;
+      });
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { FileCacheOptions } from '@oidcflow/cache-file';
+
+/** What to do where no OS keyring answers (SSH without D-Bus, CI, containers). */
+export type CacheFallback = 'file' | 'error';
+
+/** Options of the keyring cache: those of the file cache (location, lock timing) and these. */
+export interface KeyringCacheOptions extends Omit<FileCacheOptions, 'codec'> {
+  /**
+   * Where no keyring answers: `file` keeps tokens in clear in @oidcflow/cache-file's 0600 files
+   * (with a warning), `error` fails with CACHE_KEYRING_UNAVAILABLE.
+   * @default 'error' when the keyring was asked for by name (`cache: 'keyring'`), 'file' under `auto`
+   */
+  cacheFallback?: CacheFallback;
+  /** How the user chose this cache: by name, or core's `auto`. @default 'keyring' */
+  cacheRequest?: 'auto' | 'keyring';
+  /** Seconds each keyring call may take (a Secret Service that never answers). @default 30 */
+  keyringTimeoutSeconds?: number;
+}

@@ -1,0 +1,47 @@
+import { createFileCache, type FileCache } from '@oidcflow/cache-file';
+import { ErrorCode, OidcflowError } from '@oidcflow/core';
+import { KeyringUnavailable } from './data-key.js';
+import { createKeyringCache, type KeyringCache } from './keyring-cache.js';
+import type { KeyringCacheOptions } from './options.js';
+
+/** The plain file cache chosen as the fallback, saying so. */
+export interface FallbackFileCache extends FileCache {
+  readonly selectionReason: string;
+}
+
+/**
+ * The keyring cache where the OS keyring answers. Where it does not: the clear-text file
+ * cache when `cacheFallback` is `file` (the default under `auto`), with one warning, else
+ * CACHE_KEYRING_UNAVAILABLE (the default when the keyring was asked for by name).
+ */
+export async function selectKeyringCache(
+  options: KeyringCacheOptions = {},
+): Promise<KeyringCache | FallbackFileCache> {
+  const request = options.cacheRequest ?? 'keyring';
+  const fallback = options.cacheFallback ?? (request === 'auto' ? 'file' : 'error');
+  if (fallback !== 'file' && fallback !== 'error') {
+    throw new OidcflowError(
+      ErrorCode.CONFIG_INVALID,
+      `cacheFallback must be "file" or "error" (got ${JSON.stringify(fallback)}).`,
+    );
+  }
+  try {
+    return await createKeyringCache(options);
+  } catch (error) {
+    if (!(error instanceof KeyringUnavailable)) throw error;
+    const why = error.message;
+    if (fallback === 'error') {
+      throw new OidcflowError(
+        ErrorCode.CACHE_KEYRING_UNAVAILABLE,
+        `No OS keyring answers here: ${why}. On Linux the Secret Service needs a D-Bus session (gnome-keyring or KeePassXC); ` +
+          "over SSH or in a container there is usually none. To keep tokens in a 0600 file instead, set cacheFallback: 'file'.",
+      );
+    }
+    const file = createFileCache(options);
+    const reason = `no OS keyring answers (${why}); cacheFallback is 'file', so tokens are kept in clear in ${file.directory} (files only you can read)`;
+    options.warn?.(
+      `${reason}. Set cacheFallback: 'error' to refuse this, or start a Secret Service (gnome-keyring) in this session.`,
+    );
+    return { ...file, selectionReason: reason };
+  }
+}

@@ -1,0 +1,146 @@
+// Where no keyring answers (SSH without D-Bus, CI, containers: DBUS_SESSION_BUS_ADDRESS unset),
+// the choice between the clear-text file cache and an error follows `cacheFallback`, and
+// `explain()` says which store holds the tokens and why. Real processes, real embedded IdP.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
+import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getTokensInProcesses, killAll } from './processes.js';
+import {
+  type SecretService,
+  secretServiceMissing,
+  startSecretService,
+  withoutDbusSession,
+} from './secret-service.js';
+import { temporaryDirectories } from './temporary-directory.js';
+
+const directories = temporaryDirectories();
+let idp: TestIdp;
+beforeAll(async () => {
+  idp = await startTestIdp();
+});
+afterAll(async () => {
+  await idp?.stop();
+});
+afterEach(async () => {
+  killAll();
+  await directories.removeAll();
+});
+
+/** One process wanting a client-credentials token with `choice`, in `env` (no D-Bus unless given). */
+async function oneProcess(choice: Record<string, string>, env: Record<string, string> = {}) {
+  const cachePath = join(await directories.make(), 'oidcflow');
+  const home = await directories.make('oidcflow-home-');
+  const { results, stderr } = await getTokensInProcesses(
+    1,
+    {
+      kind: 'client',
+      explain: true,
+      options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, ...choice },
+    },
+    { HOME: home, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret, ...env },
+  );
+  const names = await readdir(cachePath).catch(() => [] as string[]);
+  return {
+    result: results[0]!,
+    stderr: stderr[0] ?? '',
+    files: names.filter((name) => !name.endsWith('.lock')),
+  };
+}
+
+describe.skipIf(process.platform !== 'linux')(
+  'with no D-Bus session (DBUS_SESSION_BUS_ADDRESS unset)',
+  () => {
+    it("cache: 'keyring' fails with CACHE_KEYRING_UNAVAILABLE by default, and writes nothing", async () => {
+      const { result, files } = await oneProcess({ cache: 'keyring' });
+      expect(result.ok).toBe(false);
+      expect(result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
+      expect(result.message).toContain("cacheFallback: 'file'");
+      expect(files.filter((name) => name.endsWith('.json') || name.endsWith('.sealed'))).toEqual([]);
+    });
+
+    it("cache: 'keyring' with cacheFallback: 'file' keeps the tokens in a file, warns, and explain() says why", async () => {
+      const { result, stderr, files } = await oneProcess({ cache: 'keyring', cacheFallback: 'file' });
+      expect(result.ok, result.message).toBe(true);
+      expect(result.cache?.plugin).toBe('file');
+      expect(result.cache?.reason).toMatch(
+        /^no OS keyring answers \(.+\); cacheFallback is 'file', so tokens are kept in clear/,
+      );
+      expect(stderr).toContain('no OS keyring answers');
+      expect(stderr).toContain("cacheFallback: 'error'");
+      expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/)]);
+    });
+
+    it("cache: 'auto' (the default) falls back to the file cache and says so", async () => {
+      const { result, files } = await oneProcess({});
+      expect(result.ok, result.message).toBe(true);
+      expect(result.cache?.plugin).toBe('file');
+      expect(result.cache?.reason).toContain("cacheFallback is 'file'");
+      expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/)]);
+    });
+
+    it("cache: 'auto' with cacheFallback: 'error' (or OIDCFLOW_CACHE_FALLBACK=error) fails instead", async () => {
+      const byOption = await oneProcess({ cacheFallback: 'error' });
+      expect(byOption.result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
+      const byEnvironment = await oneProcess({}, { OIDCFLOW_CACHE_FALLBACK: 'error' });
+      expect(byEnvironment.result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
+    });
+
+    it('getCachedTokens() (what `oidcflow status` shows) names the store and why', async () => {
+      await withoutDbusSession(async () => {
+        const warnings: string[] = [];
+        const auth = new OidcCredentialsAuth({
+          issuer: idp.issuer,
+          clientId: idp.clients.ci.clientId,
+          clientSecret: idp.clients.ci.clientSecret,
+          cachePath: join(await directories.make(), 'oidcflow'),
+          cache: 'keyring',
+          cacheFallback: 'file',
+          env: {},
+          logger: { ...silentLogger, warn: (message: string) => warnings.push(message) },
+          loadModule: (specifier) =>
+            specifier === '@oidcflow/cache-keyring' ? import('../src/index.js') : import(specifier),
+        });
+        await auth.getAccessToken();
+        const cached = await auth.getCachedTokens();
+        expect(cached?.cache.plugin).toBe('file');
+        expect(cached?.cache.reason).toContain('no OS keyring answers');
+        expect(warnings.filter((message) => message.includes('no OS keyring answers'))).toHaveLength(1);
+      });
+    });
+
+    it("cache: 'file' asks for the file cache by name: no keyring is asked, no warning", async () => {
+      const { result, stderr } = await oneProcess({ cache: 'file' });
+      expect(result.ok, result.message).toBe(true);
+      expect(result.cache?.plugin).toBe('file');
+      expect(result.cache?.reason).toBeUndefined();
+      expect(stderr).not.toContain('keyring');
+    });
+  },
+);
+
+const missing = secretServiceMissing();
+describe.skipIf(missing !== undefined)(
+  `where a Secret Service answers ${missing ? `(skipped: ${missing})` : ''}`,
+  () => {
+    let service: SecretService | undefined;
+    beforeAll(async () => {
+      service = await startSecretService();
+    });
+    afterAll(async () => {
+      await service?.stop();
+    });
+
+    it("cache: 'auto' prefers the keyring cache, and explain() says so", async () => {
+      const { result, files } = await oneProcess(
+        {},
+        { DBUS_SESSION_BUS_ADDRESS: service!.env.DBUS_SESSION_BUS_ADDRESS ?? '' },
+      );
+      expect(result.ok, result.message).toBe(true);
+      expect(result.cache?.plugin).toBe('keyring');
+      expect(result.cache?.reason).toContain('the OS keyring answered');
+      expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.sealed$/)]);
+    });
+  },
+);

@@ -1,0 +1,40 @@
+// Which cache core picks: @oidcflow/cache-keyring is not installed beside core in this
+// workspace (its own tests cover the case where it is), @oidcflow/cache-file is.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCachePlugin } from '../src/registry/load-cache.js';
+
+const made: string[] = [];
+afterAll(async () => {
+  for (const directory of made) await rm(directory, { recursive: true, force: true });
+});
+const cachePath = async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'oidcflow-selection-'));
+  made.push(directory);
+  return directory;
+};
+
+describe('loadCachePlugin', () => {
+  it("cache: 'auto' without cache-keyring installed takes cache-file", async () => {
+    const cache = await loadCachePlugin([], { cachePath: await cachePath() });
+    expect(cache.name).toBe('file');
+  });
+
+  it("cache: 'keyring' without cache-keyring installed fails with how to install it", async () => {
+    await expect(
+      loadCachePlugin([], { cachePath: await cachePath(), cacheRequest: 'keyring' }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('pnpm add @oidcflow/cache-keyring'),
+    });
+  });
+
+  it('an unknown cache name is a configuration error', async () => {
+    await expect(loadCachePlugin([], { cacheRequest: 'vault' as unknown as 'file' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('"vault"'),
+    });
+  });
+});
