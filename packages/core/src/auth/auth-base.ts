@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { cacheKeyFor } from '../cache/cache-key.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import type { OidcAuthOptions } from '../config/options.js';
@@ -173,7 +172,8 @@ export abstract class AuthBase {
   private async createRuntime(): Promise<AuthRuntime> {
     const options = this.options;
     const env = options.env ?? process.env;
-    const home = env.HOME || env.USERPROFILE || homedir();
+    // node:os only when the environment names no home (it is not loaded on a usual cache hit).
+    const home = env.HOME || env.USERPROFILE || (await import('node:os')).homedir();
     const logger = options.logger ?? createStderrLogger(env);
     const getFetch = async () => {
       const { createHttpClient } = await import('../http/http-client.js');
