@@ -43,6 +43,12 @@ export async function makeAppDirectory(directories, fixtures) {
   await mkdir(scope, { recursive: true });
   for (const name of ['core', 'cache-file'])
     await symlink(join(root, 'packages', name), join(scope, name), 'dir');
+  // The peer script's openid-client: the copy core uses.
+  await symlink(
+    join(root, 'packages', 'core', 'node_modules', 'openid-client'),
+    join(app, 'node_modules', 'openid-client'),
+    'dir',
+  );
   const scripts = {};
   for (const fixture of fixtures) {
     scripts[fixture] = join(app, fixture);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import nodeModule from 'node:module';
-import { Interrupted } from './interrupt.js';
+import { cachedTokenOutput } from './cached-token.js';
 
 /** After Ctrl-C, the time a command has to stop by itself before the process ends anyway. */
 const GRACE_MS = 3_000;
@@ -17,6 +17,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+const args = process.argv.slice(2);
+// `oidcflow token` with a fresh cached token: answered here, before any parser, option table or
+// command module loads (a kubectl or git call runs this for every request). Anything the warm
+// path does not know runs the full CLI below, which also reports every error.
+if (args[0] === 'token') {
+  const output = await cachedTokenOutput(args.slice(1), process.env);
+  if (output !== undefined) {
+    process.stdout.write(output);
+    await flushed(process.stdout);
+    process.exit(0);
+  }
+}
+
+const { Interrupted } = await import('./interrupt.js');
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -27,12 +44,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const flushed = (stream: NodeJS.WriteStream) =>
-  new Promise<void>((resolve) => stream.write('', () => resolve()));
-
 // Loaded after enableCompileCache, so the cache covers the CLI's own modules too.
 const { runCli } = await import('./main.js');
-const exitCode = await runCli(process.argv.slice(2), {
+const exitCode = await runCli(args, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
