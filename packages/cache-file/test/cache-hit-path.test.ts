@@ -9,7 +9,13 @@ import { fixture, killAll, startNode } from './processes.js';
 import { temporaryDirectories } from './temporary-directory.js';
 
 /** What a new process loads to answer from a fresh cache entry (bench/cache-hit.bench.mjs). */
-const CACHE_HIT_MODULES = ['cache-file/dist/index.js', 'core/dist/index.js', 'node:fs/promises', 'node:path'];
+const CACHE_HIT_MODULES = [
+  'cache-file/dist/index.js',
+  'core/dist/index.js',
+  'node:fs',
+  'node:fs/promises',
+  'node:path',
+];
 
 /** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
 function loadedModules(urls: string[]): string[] {
@@ -29,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('a process that finds a valid token in the cache', () => {
-  it('reads it without any request, loading only core, the file cache and two built-ins', async () => {
+  it('reads it without any request, loading only core, the file cache and three built-ins', async () => {
     const cachePath = join(await directories.make(), 'oidcflow');
     // An issuer that does not resolve: any request would fail the call.
     const options = {
@@ -53,7 +59,8 @@ describe('a process that finds a valid token in the cache', () => {
     expect(result.cachePath).toBe(join(cachePath, `${key.id}.json`));
 
     // Exactly these modules, node: built-ins included: core's one bundled entry, the file
-    // cache's entry, and the two built-ins that reading a file needs. No node:crypto (the key's
+    // cache's entry, and the fs and path built-ins (node:fs for the synchronous read, node:fs/promises
+    // for the writer's operations; both already loaded inside Node). No node:crypto (the key's
     // SHA-256 is plain JavaScript), no node:os (HOME is set), no node:net, no lock, no writer,
     // no chunk of core's slow path. A new import on this path fails here, not in a benchmark.
     expect(loadedModules(result.loaded)).toEqual(CACHE_HIT_MODULES);

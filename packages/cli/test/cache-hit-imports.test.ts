@@ -33,6 +33,7 @@ const WARM_TOKEN_MODULES = [
   'cache-file/dist/index.js',
   'cli/dist/bin.js',
   'core/dist/index.js',
+  'node:fs',
   'node:fs/promises',
   'node:module',
   'node:path',

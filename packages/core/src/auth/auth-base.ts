@@ -161,12 +161,15 @@ export abstract class AuthBase {
   }
 
   private resolveRuntime(): Promise<AuthRuntime> {
-    this.runtime ??= this.createRuntime();
-    // A failed resolution (server source down) is retried on the next call.
-    this.runtime.catch(() => {
-      this.runtime = undefined;
+    if (this.runtime) return this.runtime;
+    const runtime = this.createRuntime();
+    this.runtime = runtime;
+    // A failed resolution (server source down) is retried on the next call. Attached once,
+    // not per call: a cache hit allocates nothing here.
+    runtime.catch(() => {
+      if (this.runtime === runtime) this.runtime = undefined;
     });
-    return this.runtime;
+    return runtime;
   }
 
   private async createRuntime(): Promise<AuthRuntime> {
