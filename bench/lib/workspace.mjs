@@ -49,6 +49,13 @@ export async function makeAppDirectory(directories, fixtures) {
     join(app, 'node_modules', 'openid-client'),
     'dir',
   );
+  // The MSAL Node peer: the workspace root's bench-only dev dependency.
+  await mkdir(join(app, 'node_modules', '@azure'), { recursive: true });
+  await symlink(
+    join(root, 'node_modules', '@azure', 'msal-node'),
+    join(app, 'node_modules', '@azure', 'msal-node'),
+    'dir',
+  );
   const scripts = {};
   for (const fixture of fixtures) {
     scripts[fixture] = join(app, fixture);
