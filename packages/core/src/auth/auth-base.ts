@@ -206,9 +206,14 @@ export abstract class AuthBase {
       },
       options.loadModule,
     );
+    const givenOutput = options.ports?.output;
     const ports: FlowPorts = {
       openUrl: options.ports?.openUrl ?? ((url) => openSystemBrowser(url, env)),
-      output: options.ports?.output ?? process.stderr,
+      // process.stderr is built on first access (for a pipe, that loads node:net): a cache hit
+      // never prompts, so it never pays for it.
+      get output() {
+        return givenOutput ?? process.stderr;
+      },
       clock: options.ports?.clock ?? systemClock,
     };
     const runtime: AuthRuntime = {
