@@ -32,7 +32,7 @@ const flushed = (stream: NodeJS.WriteStream) =>
 
 const args = process.argv.slice(2);
 // `oidcflow token` with a fresh cached token: answered here, before any parser, option table or
-// command module loads (a kubectl or git call runs this for every request). Anything the warm
+// command module loads (scripts call it for every request). Anything the warm
 // path does not know runs the full CLI below, which also reports every error.
 if (args[0] === 'token') {
   const output = await cachedTokenOutput(args.slice(1), process.env);
