@@ -2,8 +2,8 @@ import type { CacheEntry } from '@oidcflow/core';
 
 /**
  * `oidcflow token`'s warm path, straight-line in the bin entry: when the arguments are among
- * the few below and the cache holds a fresh access token, the token is the whole answer, and
- * no parser, option table, help or command module loads. Anything else (another flag, another
+ * the few below (and `--output` is `token` or kubectl's `exec-credential`) and the cache holds
+ * a fresh token, the answer is printed and no parser, option table, help or command module loads. Anything else (another flag, another
  * OIDCFLOW_* variable, a miss, an error) answers undefined and the full CLI runs as before, so
  * this never decides an outcome on its own: it only skips work on the common hit.
  * test/cached-token.test.ts checks these names against the option table.
@@ -34,7 +34,11 @@ interface FastSettings {
   scopes?: string[];
   cachePath?: string;
   clientCredentials: boolean;
+  /** The token alone, or kubectl's ExecCredential (kubectl runs the plugin for every call). */
+  output: 'token' | 'exec-credential';
 }
+
+const OUTPUT_FLAGS = new Set(['--output', '-o']);
 
 /** The settings when every argument and OIDCFLOW_* variable is one the warm path knows. */
 function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSettings | undefined {
@@ -42,7 +46,8 @@ function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSett
     if (name.startsWith('OIDCFLOW_') && !(name in FAST_TOKEN_ENV) && name !== CLIENT_SECRET_ENV)
       return undefined;
   }
-  const settings: FastSettings = { clientCredentials: false };
+  const settings: FastSettings = { clientCredentials: false, output: 'token' };
+  let outputGiven = false;
   const fromFlags = new Set<FastSetting>();
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
@@ -52,6 +57,13 @@ function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSett
     }
     const equals = arg.indexOf('=');
     const flag = equals === -1 ? arg : arg.slice(0, equals);
+    if (OUTPUT_FLAGS.has(flag)) {
+      const value = equals === -1 ? args[++index] : arg.slice(equals + 1);
+      if (outputGiven || (value !== 'token' && value !== 'exec-credential')) return undefined;
+      settings.output = value;
+      outputGiven = true;
+      continue;
+    }
     if (!Object.hasOwn(FAST_TOKEN_FLAGS, flag)) return undefined;
     const value = equals === -1 ? args[++index] : arg.slice(equals + 1);
     if (value === undefined || (equals === -1 && value.startsWith('-'))) return undefined;
@@ -102,8 +114,25 @@ export async function cachedTokenOutput(
     const cached = await auth.getCachedTokens();
     if (!cached) return undefined;
     const entry = { tokens: cached.tokens, flow: cached.flow, savedAt: cached.savedAt } as CacheEntry;
-    if (!isFresh(entry, Date.now(), 'access')) return undefined;
-    return `${cached.tokens.accessToken}\n`;
+    if (settings.output === 'token') {
+      if (!isFresh(entry, Date.now(), 'access')) return undefined;
+      return `${cached.tokens.accessToken}\n`;
+    }
+    // As runToken: kubectl gets the ID token after a user login, in the version it asked for.
+    const [{ readExecInfo }, { formatTokens }] = await Promise.all([
+      import('./kubernetes/exec-info.js'),
+      import('./output/token-formats.js'),
+    ]);
+    const execInfo = readExecInfo(env);
+    const tokenType = settings.clientCredentials ? 'access' : 'id';
+    const now = Date.now();
+    if (!isFresh(entry, now, tokenType)) return undefined;
+    return formatTokens(cached.tokens, 'exec-credential', {
+      now,
+      includeRefreshToken: false,
+      tokenType,
+      execApiVersion: execInfo.apiVersion,
+    });
   } catch {
     // Whatever went wrong, the full CLI reports it in its own words.
     return undefined;

@@ -125,6 +125,27 @@ it('the warm path prints what the full CLI prints, and leaves any line it does n
   expect(warm.code, warm.stderr).toBe(0);
   expect(warm.stdout).toBe(first.stdout);
   expect(warm.stdout).toMatch(/^\S+\n$/);
+  // kubectl's ExecCredential from the warm path: the same document as the full command writes
+  // (forced here by an option the warm path leaves to it), without the parser or commands.
+  const kubectl = [...args, '--output', 'exec-credential'];
+  const execEnv = {
+    ...secret,
+    KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', spec: {} }),
+  };
+  const warmExec = await sandbox.start(kubectl, execEnv, 30_000).done;
+  const fullExec = await sandbox.start([...kubectl, '--http-timeout-seconds', '30'], execEnv, 30_000).done;
+  expect(warmExec.code, warmExec.stderr).toBe(0);
+  expect(fullExec.code, fullExec.stderr).toBe(0);
+  expect(warmExec.stdout).toBe(fullExec.stdout);
+  expect(JSON.parse(warmExec.stdout).apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+  const execModules = moduleNames(await modulesLoadedBy(kubectl, execEnv));
+  expect(
+    execModules.filter((name) =>
+      /options\/|option-table|parse|main|commands\/|chunks\/token-[^/]{8}\.js$/.test(name),
+    ),
+  ).toEqual([]);
+  expect(execModules.filter((name) => HEAVY.some((heavy) => name.includes(heavy)))).toEqual([]);
+
   // Settings the warm path does not know run the full CLI, which refuses bad ones even though
   // the cache could answer: the warm path never decides an outcome by itself.
   const unknownFlag = await sandbox.start([...args, '--no-such-flag'], secret, 30_000).done;
