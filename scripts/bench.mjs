@@ -3,7 +3,8 @@
 //
 // Builds the workspace (turbo: a no-op when nothing changed), runs every benchmark module
 // bench/*.bench.mjs, each in a process of its own, prints one table, and writes
-// bench/RESULTS.md with the machine and the date (only when every module ran).
+// bench/RESULTS.md with the machine and the date (only when every module ran): the table of
+// the running Node major version is replaced, other versions' tables and hand-written text kept.
 //
 // A benchmark module default-exports an async function that receives { root, log } and
 // returns rows { figure, oidcflow, baseline, ratio, goal, unit? }:
@@ -15,8 +16,8 @@
 // It may also export `title` and `notes` (a sentence on how it measures), shown in RESULTS.md.
 // Modules time interleaved runs and report medians; nothing here asserts on speed.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -85,7 +86,9 @@ async function main(filters) {
   const rows = sections.flatMap((section) => section.rows);
   console.log(`\n${textTable(rows)}`);
   if (filters.length === 0 && !failed) {
-    writeFileSync(join(benchDirectory, 'RESULTS.md'), resultsMarkdown(sections));
+    const resultsFile = join(benchDirectory, 'RESULTS.md');
+    const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : undefined;
+    writeFileSync(resultsFile, resultsMarkdown(sections, previous));
     console.log('\nWrote bench/RESULTS.md');
   } else {
     console.log('\nbench/RESULTS.md is written only by a complete run (no filter, no failure).');
@@ -163,35 +166,65 @@ function markdownTable(rows) {
     .join('\n');
 }
 
-function resultsMarkdown(sections) {
+/** A block of RESULTS.md that a run replaces: between `<!-- name -->` and `<!-- /name -->`. */
+function replaceBlock(text, name, content, before) {
+  const open = `<!-- ${name} -->`;
+  const close = `<!-- /${name} -->`;
+  const block = `${open}\n${content}\n${close}`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start !== -1 && end > start) return text.slice(0, start) + block + text.slice(end + close.length);
+  const at = before === undefined ? -1 : text.indexOf(before);
+  if (at === -1) return `${text.trimEnd()}\n\n${block}\n`;
+  return `${text.slice(0, at)}${block}\n\n${text.slice(at)}`;
+}
+
+const RESULTS_HEAD = [
+  '# Benchmark results',
+  '',
+  'Tables are written by `pnpm bench` (scripts/bench.mjs), one per Node major version: a run',
+  'replaces the table of the Node that ran it (between its `<!-- node-N -->` markers) and keeps',
+  'the others. Text outside the markers is by hand.',
+].join('\n');
+
+/**
+ * RESULTS.md with this run's table for the running Node's major version and the benchmarks'
+ * notes replaced; other Node versions' tables and the hand-written text are kept.
+ */
+function resultsMarkdown(sections, previous) {
   const processors = cpus();
   const machine = [
     `${processors.length} × ${processors[0]?.model?.trim() ?? 'unknown CPU'}`,
     `${Math.round(totalmem() / 2 ** 30)} GiB`,
     `${process.platform} ${release()} ${process.arch}`,
-    `Node ${process.version}`,
   ].join(', ');
-  const parts = [
-    '# Benchmark results',
-    '',
-    'Written by `pnpm bench` (scripts/bench.mjs); do not edit by hand. Run it again to update.',
+  const major = process.versions.node.split('.')[0];
+  const table = [
+    `## Node ${process.version}`,
     '',
     `- Date: ${new Date().toISOString()}`,
-    `- Machine: ${machine}`,
+    `- Machine: ${machine}, load average at the start ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ')}`,
     '',
     markdownTable(sections.flatMap((section) => section.rows)),
     '',
     '"met" compares the ratio (or, for counts, the oidcflow figure) with the goal. Timings are medians of interleaved runs on a shared machine; compare ratios, not absolute times.',
-  ];
+  ].join('\n');
+  const notes = ['## How each benchmark measures'];
   for (const section of sections) {
-    parts.push(
+    notes.push(
       '',
-      `## ${section.title ?? section.module}`,
+      `### ${section.title ?? section.module}`,
       '',
       `\`bench/${section.module}\`${section.notes ? `: ${section.notes}` : ''}`,
     );
   }
-  return `${parts.join('\n')}\n`;
+  // A file from before the markers is replaced whole.
+  let text = previous?.includes('<!-- node-') ? previous : `${RESULTS_HEAD}\n`;
+  text = replaceBlock(text, `node-${major}`, table, '<!-- notes -->');
+  text = replaceBlock(text, 'notes', notes.join('\n'));
+  return `${text.trimEnd()}\n`;
 }
 
 // Last, so that every constant above is initialised before it runs.

@@ -43,6 +43,19 @@ export async function makeAppDirectory(directories, fixtures) {
   await mkdir(scope, { recursive: true });
   for (const name of ['core', 'cache-file'])
     await symlink(join(root, 'packages', name), join(scope, name), 'dir');
+  // The peer script's openid-client: the copy core uses.
+  await symlink(
+    join(root, 'packages', 'core', 'node_modules', 'openid-client'),
+    join(app, 'node_modules', 'openid-client'),
+    'dir',
+  );
+  // The MSAL Node peer: the workspace root's bench-only dev dependency.
+  await mkdir(join(app, 'node_modules', '@azure'), { recursive: true });
+  await symlink(
+    join(root, 'node_modules', '@azure', 'msal-node'),
+    join(app, 'node_modules', '@azure', 'msal-node'),
+    'dir',
+  );
   const scripts = {};
   for (const fixture of fixtures) {
     scripts[fixture] = join(app, fixture);

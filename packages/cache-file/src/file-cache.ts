@@ -1,4 +1,5 @@
-import { lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
+import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CacheEntry,
@@ -100,12 +101,6 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
         'tokens are kept in memory for this process only. Set cachePath to a directory you can write.',
     );
 
-  async function checkDirectoryOnce(): Promise<void> {
-    if (directoryChecked) return;
-    assertPrivateDirectory(directory, await lstat(directory));
-    directoryChecked = true;
-  }
-
   /** Creates the directory (0700) when missing. Returns the error when it cannot be used. */
   async function ensureDirectory(): Promise<unknown> {
     if (directoryReady) return undefined;
@@ -158,10 +153,16 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     }
   }
 
-  async function readFileText(path: string): Promise<string | undefined> {
-    let handle: Awaited<ReturnType<typeof open>>;
+  /**
+   * The cache file's text, or undefined (with a warning when it exists but cannot be used).
+   * Synchronous on purpose: the file is small (MAX_CACHE_FILE_BYTES) and local, and this is
+   * the whole cache hit. Five thread-pool round trips (open, stat, the directory's lstat, read,
+   * close) cost more than the reads themselves, most of all in a new process on a busy machine.
+   */
+  function readFileText(path: string): string | undefined {
+    let descriptor: number;
     try {
-      handle = await open(path, 'r');
+      descriptor = openSync(path, 'r');
     } catch (error) {
       if (errnoOf(error) !== 'ENOENT') {
         warn(
@@ -171,8 +172,11 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       return undefined;
     }
     try {
-      const stats = await handle.stat();
-      await checkDirectoryOnce();
+      const stats = fstatSync(descriptor);
+      if (!directoryChecked) {
+        assertPrivateDirectory(directory, lstatSync(directory));
+        directoryChecked = true;
+      }
       if (!stats.isFile()) {
         warn(`${path} is not a file; remove it so the token cache can use its name.`);
         return undefined;
@@ -184,13 +188,17 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
         );
         return undefined;
       }
-      return await handle.readFile('utf8');
+      return readFileSync(descriptor, 'utf8');
     } catch (error) {
       if (!isErrno(error)) throw error;
       warn(`the token cache file ${path} cannot be read (${errnoOf(error)}); logging in again instead.`);
       return undefined;
     } finally {
-      await handle.close().catch(() => undefined);
+      try {
+        closeSync(descriptor);
+      } catch {
+        // Closing a descriptor only read from cannot lose data.
+      }
     }
   }
 
@@ -204,7 +212,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       const remembered = memory.get(key.id);
       if (remembered) return structuredClone(remembered);
       const path = filePath(key);
-      const stored = await readFileText(path);
+      const stored = readFileText(path);
       if (stored === undefined) return undefined;
       const decoded = options.codec ? await options.codec.decode(stored, key) : { text: stored };
       if ('problem' in decoded) {

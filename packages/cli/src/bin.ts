@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import { writeSync } from 'node:fs';
 import nodeModule from 'node:module';
-import { Interrupted } from './interrupt.js';
+import { cachedTokenOutput } from './cached-token.js';
 
 /** After Ctrl-C, the time a command has to stop by itself before the process ends anyway. */
 const GRACE_MS = 3_000;
@@ -11,12 +12,50 @@ const EXIT_BY_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 // command started for every kubectl call should not recompile itself each time. Absent on 20.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+/**
+ * Writes `text` to stdout's descriptor; returns what is left when the descriptor is
+ * non-blocking and full (EAGAIN), for the stream to write. A reader that left (EPIPE) ends
+ * the process quietly, as the stream's handler below does.
+ */
+function writeToDescriptor(text: string): Buffer {
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') process.exit(0);
+  }
+  return rest;
+}
+
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
+
+const args = process.argv.slice(2);
+// `oidcflow token` with a fresh cached token: answered here, before any parser, option table or
+// command module loads (scripts call it for every request). Anything the warm
+// path does not know runs the full CLI below, which also reports every error.
+if (args[0] === 'token') {
+  const output = await cachedTokenOutput(args.slice(1), process.env);
+  // Written to the descriptor: building process.stdout (a stream; for a pipe, node:net) costs
+  // more than the answer.
+  if (output !== undefined) {
+    const rest = writeToDescriptor(output);
+    if (rest.length > 0) {
+      process.stdout.on('error', () => process.exit(0));
+      process.stdout.write(rest);
+      await flushed(process.stdout);
+    }
+    process.exit(0);
+  }
+}
+
 // `oidcflow status | head -1`: the reader left, so there is nobody to tell; end quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
 
+const { Interrupted } = await import('./interrupt.js');
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -27,12 +66,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const flushed = (stream: NodeJS.WriteStream) =>
-  new Promise<void>((resolve) => stream.write('', () => resolve()));
-
 // Loaded after enableCompileCache, so the cache covers the CLI's own modules too.
 const { runCli } = await import('./main.js');
-const exitCode = await runCli(process.argv.slice(2), {
+const exitCode = await runCli(args, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

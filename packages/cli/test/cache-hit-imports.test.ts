@@ -1,5 +1,7 @@
 // `oidcflow token` with a fresh cached token must cost about as much as reading one small file:
-// no flow, no openid-client, no undici, no test IdP may even be resolved on that path.
+// the bin entry answers it straight-line (src/cached-token.ts) with core and the file cache,
+// and exactly the modules below load: no parser, option table, help, command module, flow,
+// openid-client, undici or test IdP. A new import on that path fails here, not in a benchmark.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
@@ -22,6 +24,31 @@ const HEAVY = [
   'oidc-provider',
   'qrcode-terminal',
 ];
+
+/**
+ * What `oidcflow token` loads on a warm cache (bench/cli-startup.bench.mjs measures it);
+ * `node:module` is for the compile cache.
+ */
+const WARM_TOKEN_MODULES = [
+  'cache-file/dist/index.js',
+  'cli/dist/bin.js',
+  'core/dist/index.js',
+  'node:fs',
+  'node:fs/promises',
+  'node:module',
+  'node:path',
+];
+
+/** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
+function moduleNames(urls: string[]): string[] {
+  const names = urls.map((url) => {
+    if (!url.startsWith('file:')) return url;
+    const path = decodeURIComponent(new URL(url).pathname);
+    const below = path.lastIndexOf('/packages/');
+    return below === -1 ? path : path.slice(below + '/packages/'.length);
+  });
+  return [...new Set(names)].sort();
+}
 
 let idp: TestIdp;
 let sandbox: CliSandbox;
@@ -68,8 +95,66 @@ it('a cache hit loads core and the file cache, and nothing heavy', async () => {
   expect(miss.some((url) => url.includes('flow-credentials'))).toBe(true);
 
   const hit = await modulesLoadedBy(args, secret);
-  expect(hit.some((url) => url.includes('/core/dist/'))).toBe(true);
-  expect(hit.some((url) => url.includes('/cache-file/dist/'))).toBe(true);
+  expect(moduleNames(hit)).toEqual(WARM_TOKEN_MODULES);
   const heavy = hit.filter((url) => HEAVY.some((name) => url.includes(name)));
   expect(heavy).toEqual([]);
+
+  // A line the warm path does not know (here `--output json`) runs the full CLI: still a
+  // cache hit, still nothing heavy, but the parser and the token command load.
+  const full = await modulesLoadedBy([...args, '--output', 'json'], secret);
+  expect(full.some((url) => url.includes('/core/dist/'))).toBe(true);
+  expect(full.filter((url) => HEAVY.some((name) => url.includes(name)))).toEqual([]);
+  expect(moduleNames(full).length).toBeGreaterThan(WARM_TOKEN_MODULES.length);
+});
+
+it('the warm path prints what the full CLI prints, and leaves any line it does not know to it', async () => {
+  const args = [
+    'token',
+    '--issuer',
+    idp.issuer,
+    '--client-id',
+    idp.clients.ci.clientId,
+    '--client-credentials',
+    '--cache-path',
+    sandbox.cachePath,
+  ];
+  const secret = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+  const first = await sandbox.start(args, secret, 30_000).done;
+  expect(first.code, first.stderr).toBe(0);
+  const warm = await sandbox.start(args, secret, 30_000).done;
+  expect(warm.code, warm.stderr).toBe(0);
+  expect(warm.stdout).toBe(first.stdout);
+  expect(warm.stdout).toMatch(/^\S+\n$/);
+  // kubectl's ExecCredential from the warm path: the same document as the full command writes
+  // (forced here by an option the warm path leaves to it), without the parser or commands.
+  const kubectl = [...args, '--output', 'exec-credential'];
+  const execEnv = {
+    ...secret,
+    KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', spec: {} }),
+  };
+  const warmExec = await sandbox.start(kubectl, execEnv, 30_000).done;
+  const fullExec = await sandbox.start([...kubectl, '--http-timeout-seconds', '30'], execEnv, 30_000).done;
+  expect(warmExec.code, warmExec.stderr).toBe(0);
+  expect(fullExec.code, fullExec.stderr).toBe(0);
+  expect(warmExec.stdout).toBe(fullExec.stdout);
+  expect(JSON.parse(warmExec.stdout).apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+  const execModules = moduleNames(await modulesLoadedBy(kubectl, execEnv));
+  expect(
+    execModules.filter((name) =>
+      /options\/|option-table|parse|main|commands\/|chunks\/token-[^/]{8}\.js$/.test(name),
+    ),
+  ).toEqual([]);
+  expect(execModules.filter((name) => HEAVY.some((heavy) => name.includes(heavy)))).toEqual([]);
+
+  // Settings the warm path does not know run the full CLI, which refuses bad ones even though
+  // the cache could answer: the warm path never decides an outcome by itself.
+  const unknownFlag = await sandbox.start([...args, '--no-such-flag'], secret, 30_000).done;
+  expect(unknownFlag.code).toBe(2);
+  expect(unknownFlag.stdout).toBe('');
+  expect(unknownFlag.stderr).toContain('no-such-flag');
+  const badVariable = { ...secret, OIDCFLOW_HTTP_TIMEOUT_SECONDS: 'soon' };
+  const unknownVariable = await sandbox.start(args, badVariable, 30_000).done;
+  expect(unknownVariable.code).toBe(2);
+  expect(unknownVariable.stdout).toBe('');
+  expect(unknownVariable.stderr).toContain('OIDCFLOW_HTTP_TIMEOUT_SECONDS');
 });

@@ -1,9 +1,11 @@
-import { homedir } from 'node:os';
 import { isAbsolute, join, win32 } from 'node:path';
 
-/** The home directory as core sees it: HOME, then USERPROFILE, then the OS's answer. */
+/**
+ * The home directory as core sees it: HOME, then USERPROFILE, then the OS's answer. node:os
+ * loads only for that last case, so a cache hit does not pay for it.
+ */
 export function homeDirectory(env: NodeJS.ProcessEnv): string {
-  return env.HOME || env.USERPROFILE || homedir();
+  return env.HOME || env.USERPROFILE || process.getBuiltinModule('node:os').homedir();
 }
 
 /** `~` and `~/…` become the home directory; other paths are returned unchanged. */

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { cacheKeyFor } from '../cache/cache-key.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
@@ -168,18 +167,22 @@ export abstract class AuthBase {
   }
 
   private resolveRuntime(): Promise<AuthRuntime> {
-    this.runtime ??= this.createRuntime();
-    // A failed resolution (server source down) is retried on the next call.
-    this.runtime.catch(() => {
-      this.runtime = undefined;
+    if (this.runtime) return this.runtime;
+    const runtime = this.createRuntime();
+    this.runtime = runtime;
+    // A failed resolution (server source down) is retried on the next call. Attached once,
+    // not per call: a cache hit allocates nothing here.
+    runtime.catch(() => {
+      if (this.runtime === runtime) this.runtime = undefined;
     });
-    return this.runtime;
+    return runtime;
   }
 
   private async createRuntime(): Promise<AuthRuntime> {
     const options = this.options;
     const env = options.env ?? process.env;
-    const home = env.HOME || env.USERPROFILE || homedir();
+    // node:os only when the environment names no home (it is not loaded on a usual cache hit).
+    const home = env.HOME || env.USERPROFILE || (await import('node:os')).homedir();
     const logger = options.logger ?? createStderrLogger(env);
     const getFetch = async () => {
       const { createHttpClient } = await import('../http/http-client.js');
@@ -210,9 +213,14 @@ export abstract class AuthBase {
       },
       options.loadModule,
     );
+    const givenOutput = options.ports?.output;
     const ports: FlowPorts = {
       openUrl: options.ports?.openUrl ?? ((url) => openSystemBrowser(url, env)),
-      output: options.ports?.output ?? process.stderr,
+      // process.stderr is built on first access (for a pipe, that loads node:net): a cache hit
+      // never prompts, so it never pays for it.
+      get output() {
+        return givenOutput ?? process.stderr;
+      },
       clock: options.ports?.clock ?? systemClock,
     };
     const runtime: AuthRuntime = {

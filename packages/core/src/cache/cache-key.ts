@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { CacheKey, FlowFamily } from '../spec/cache.js';
+import { sha256Hex } from './sha256-hex.js';
 
 /**
  * The cache key for a set of settings. Scopes are sorted, so their order does not matter;
@@ -16,7 +16,7 @@ export function cacheKeyFor(parts: {
   const issuer = parts.issuer;
   const scopes = [...new Set(parts.scopes)].sort();
   const material = JSON.stringify([issuer, parts.clientId, scopes, parts.audience ?? null, parts.family]);
-  const id = createHash('sha256').update(material).digest('hex').slice(0, 32);
+  const id = sha256Hex(material).slice(0, 32);
   const key: CacheKey = { id, issuer, clientId: parts.clientId, scopes, family: parts.family };
   if (parts.audience !== undefined) key.audience = parts.audience;
   return key;
