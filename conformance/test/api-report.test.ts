@@ -44,7 +44,10 @@ test('an export without a description fails the check', async () => {
   // FILE_CACHE_NAME has no doc comment, so its line in the file is its only description.
   const text = await readFile(reportFile, 'utf8');
   const bare = join(scratch, 'undescribed.md');
-  await writeFile(bare, text.replace(/^(\| `FILE_CACHE_NAME` \| string constant \|).*$/m, '$1 (undocumented) |'));
+  await writeFile(
+    bare,
+    text.replace(/^(\| `FILE_CACHE_NAME` \| string constant \|).*$/m, '$1 (undocumented) |'),
+  );
   const { code, output } = await check(bare);
   expect(output).toMatch(/undocumented: .*@oidcflow\/cache-file FILE_CACHE_NAME/);
   expect(code).toBe(1);
