@@ -1,9 +1,10 @@
 import { ErrorCode } from '@oidcflow/core';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { pause } from '../support/time.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import type { DeviceTiming } from '../targets/target.js';
-import { DEVICE_CODE_GRANT, deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
+import { deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
 import { describePolls, realDeviceTimingOf, startDeviceTimingProxy } from './device-timing.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
 
@@ -36,7 +37,7 @@ async function scripted(cell: CellHarness): Promise<string> {
   await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
   await pause(QUIET_AFTER_EXPIRY_MS);
   const requests = meter.since(mark);
-  const polls = grantRequests(requests, DEVICE_CODE_GRANT);
+  const polls = grantRequests(requests, DEVICE_CODE_GRANT_TYPE);
   check(polls.length === 1, `expected exactly one poll, saw: ${describeRequests(requests)}`);
   const authorizations = requests.filter((request) => request.path.includes('device') && !request.grantType);
   check(authorizations.length <= 1, `the flow restarted itself: ${describeRequests(requests)}`);
@@ -68,7 +69,7 @@ async function expiredAtTheIdp(cell: CellHarness, timing: DeviceTiming): Promise
     const authorizations = proxy.requests.filter(
       (request) => !request.grantType && request.method === 'POST',
     );
-    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT);
+    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
     check(authorizations.length === 1, `expected one device authorization, saw ${authorizations.length}`);
     const last = polls.at(-1);
     check(

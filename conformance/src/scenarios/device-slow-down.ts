@@ -1,8 +1,9 @@
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import type { ProxiedRequest } from '../support/counting-proxy.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import type { DeviceTiming } from '../targets/target.js';
-import { DEVICE_CODE_GRANT, deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
+import { deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
 import { describePolls, realDeviceTimingOf, startDeviceTimingProxy } from './device-timing.js';
 import { check, type Scenario } from './scenario.js';
 
@@ -40,7 +41,7 @@ async function scripted(cell: CellHarness): Promise<string> {
   const tokens = await auth.getTokens();
   await driver?.settled();
   check(tokens.accessToken.length > 0, 'no access token after the slowed-down polls');
-  const polls = grantRequests(meter.since(mark), DEVICE_CODE_GRANT);
+  const polls = grantRequests(meter.since(mark), DEVICE_CODE_GRANT_TYPE);
   check(
     polls.length >= 3,
     `expected at least 3 polls (slow_down, pending, success), saw ${describeRequests(polls)}`,
@@ -67,7 +68,7 @@ async function slowedDownByTheIdp(cell: CellHarness, timing: DeviceTiming): Prom
     interval: ADVERTISED_INTERVAL_SECONDS,
   }));
   try {
-    const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT);
+    const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
     const driver = await cell.loginDriver('approve', {
       beforeLogin: () => until(() => polls().some((poll) => poll.oauthError === 'slow_down'), cell.signal),
     });
