@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import { browserLoginDriver } from '../support/browser-login.js';
 import { oidcflowBin } from '../support/executables.js';
 import { startKubeApiServer } from '../support/kube-api-server.js';
 import { type ExecUser, kubectlUnavailable, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 import { outputTail } from '../support/run-tool.js';
 import { describeRequests } from '../support/traffic.js';
-import { startUrlRelay } from '../support/url-relay.js';
+import { cellSettingsArgs, firstPartyFlowsOnly, startConsumerLogin } from './consumer-tool.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const KUBECTL_TIMEOUT_MS = 120_000;
@@ -16,18 +15,7 @@ const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
 
 /** `oidcflow token --output exec-credential` with this cell's settings, as a kubeconfig would call it. */
 function execArgs(cell: CellHarness, cachePath: string): string[] {
-  const args = [
-    'token',
-    '--output=exec-credential',
-    `--issuer=${cell.target.issuer}`,
-    `--client-id=${cell.client.clientId}`,
-    `--flow=${cell.subject.flowName}`,
-    `--cache-path=${cachePath}`,
-    '--callback-port=0',
-  ];
-  if (cell.client.scopes.length > 0) args.push(`--scope=${cell.client.scopes.join(',')}`);
-  if (cell.target.caCertPath) args.push(`--ca-cert-path=${cell.target.caCertPath}`);
-  return args;
+  return ['token', '--output=exec-credential', ...cellSettingsArgs(cell, cachePath)];
 }
 
 /**
@@ -43,38 +31,21 @@ export const kubectl: Scenario = {
   summary:
     'real kubectl, oidcflow as exec plugin: login on the first call, none on the second; the API server accepts the ID token; v1beta1; interactive: false never prompts',
   flowKinds: ['browser', 'device'],
-  notApplicable: (_target, subject) =>
-    subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/')
-      ? 'the oidcflow command runs first-party flows only'
-      : undefined,
+  notApplicable: firstPartyFlowsOnly,
   async run(cell) {
     const unavailable = kubectlUnavailable();
     if (unavailable) throw new ScenarioSkip(unavailable, 'kubectl');
-    const session = await cell.browserSession();
     const bin = oidcflowBin();
     const directory = join(cell.workDir, 'kubectl');
     await mkdir(directory, { recursive: true });
     let output = '';
-    const driver = browserLoginDriver({
-      session,
-      pages: cell.target.pages,
-      user: cell.target.user,
-      flowKind: cell.subject.flowKind,
-      consent: 'approve',
-      promptText: () => output,
-      onFailure: (error) => cell.fail(error),
-    });
-    const relay = await startUrlRelay(directory, (url) => void driver.openUrl(url));
+    const { driver, relay, env: pluginEnv } = await startConsumerLogin(cell, directory, () => output);
     const api = await startKubeApiServer(directory, {
       issuer: cell.target.issuer,
       clientId: cell.client.clientId,
       ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
     });
     try {
-      const pluginEnv: Record<string, string> = {};
-      for (const [name, value] of Object.entries(cell.environment()))
-        if (value !== undefined) pluginEnv[name] = value;
-      Object.assign(pluginEnv, relay.env, { BROWSER: relay.browserCommand });
       if (cell.client.clientSecret) pluginEnv.OIDCFLOW_CLIENT_SECRET = cell.client.clientSecret;
       const user = (
         name: string,
