@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { APP_SELECTORS } from '../targets/hydra/login-consent-app.js';
 import type { TestUser } from '../targets/target.js';
 import type { ConsentAnswer, PageScript } from './page-script.js';
+import { leftOrKnownPage } from './page-wait.js';
 
 /**
  * The pages of the Hydra target: Hydra itself only redirects, the harness's login and
@@ -80,24 +81,8 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
 
 /** Waits for a known page of the app, or for the browser to have left Hydra and the app. */
 async function nextPage(page: Page, origins: ReadonlySet<string>, timeoutMs: number): Promise<HydraPage> {
-  const left = page
-    .waitForURL((url) => !origins.has(url.origin), { timeout: timeoutMs, waitUntil: 'commit' })
-    .then(() => 'left' as const);
-  const known = page
-    .locator(ANY_KNOWN_PAGE)
-    .first()
-    .waitFor({ state: 'visible', timeout: timeoutMs })
-    .then(() => 'known' as const);
-  left.catch(() => {});
-  known.catch(() => {});
-  let outcome: 'left' | 'known' | 'neither';
-  try {
-    outcome = await Promise.race([left, known]);
-  } catch {
-    outcome = 'neither';
-  }
-  if (outcome === 'left') return 'left';
-  if (outcome === 'neither') return origins.has(new URL(page.url()).origin) ? 'other' : 'left';
+  const outcome = await leftOrKnownPage(page, (origin) => origins.has(origin), ANY_KNOWN_PAGE, timeoutMs);
+  if (outcome !== 'known') return outcome;
   if (await page.locator(APP_SELECTORS.errorPage).isVisible()) return 'error';
   if (await page.locator(APP_SELECTORS.consentForm).isVisible()) return 'consent';
   return 'login';

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { TestUser } from '../targets/target.js';
+import type { TestUser } from '../targets/test-user.js';
 
 /** Approve or refuse on the consent page. */
 export type ConsentAnswer = 'approve' | 'deny';

@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestUser } from '../targets/target.js';
 import type { ConsentAnswer, PageScript } from './page-script.js';
+import { leftOrKnownPage } from './page-wait.js';
 
 /**
  * The pages of the harness's Spring Authorization Server (conformance/spring-as), as the browser
@@ -131,24 +132,8 @@ export const springPages: PageScript = springPageScript();
 
 /** Waits for a known page, or for the browser to have left the server (the loopback callback). */
 async function nextPage(page: Page, origin: string, timeoutMs: number): Promise<SpringPage> {
-  const left = page
-    .waitForURL((url) => url.origin !== origin, { timeout: timeoutMs, waitUntil: 'commit' })
-    .then(() => 'left' as const);
-  const known = page
-    .locator(ANY_KNOWN_PAGE)
-    .first()
-    .waitFor({ state: 'visible', timeout: timeoutMs })
-    .then(() => 'known' as const);
-  left.catch(() => {});
-  known.catch(() => {});
-  let outcome: 'left' | 'known' | 'neither';
-  try {
-    outcome = await Promise.race([left, known]);
-  } catch {
-    outcome = 'neither';
-  }
-  if (outcome === 'left') return 'left';
-  if (outcome === 'neither') return new URL(page.url()).origin === origin ? 'other' : 'left';
+  const outcome = await leftOrKnownPage(page, (candidate) => candidate === origin, ANY_KNOWN_PAGE, timeoutMs);
+  if (outcome !== 'known') return outcome;
   if (await isVisible(page.locator(SELECTORS.consentForm))) return 'consent';
   if (await isVisible(page.locator(SELECTORS.deviceForm))) return 'device-code';
   if (await isVisible(page.locator(SELECTORS.deviceActivated))) return 'device-activated';

@@ -12,7 +12,7 @@ import {
 } from '@oidcflow/core';
 import type { BrowserProvider, BrowserSession } from '../browser-bridge/browser-provider.js';
 import type { ConsentAnswer } from '../browser-bridge/page-script.js';
-import { ScenarioFailure, ScenarioSkip } from '../scenarios/scenario.js';
+import { ScenarioFailure, ScenarioSkip } from '../scenarios/scenario-outcome.js';
 import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
 import { fetchDiscovery } from '../support/raw-http.js';
 import type { TrafficMeter } from '../support/traffic.js';

@@ -1,30 +1,26 @@
 import { ErrorCode } from '@oidcflow/core';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { pause } from '../support/time.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import type { DeviceTiming } from '../targets/target.js';
-import { DEVICE_CODE_GRANT, deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
-import { describePolls, realDeviceTimingOf, startDeviceTimingProxy } from './device-timing.js';
-import { check, expectErrorCode, type Scenario } from './scenario.js';
+import { deviceTimingScenario } from './device-scenario.js';
+import { tokenScriptOf } from './device-script.js';
+import { describePolls, startDeviceTimingProxy } from './device-timing.js';
+import { check, expectErrorCode } from './scenario.js';
 
 /** What the proxy tells the client the code lives: well past the IdP's own lifespan. */
 const ADVERTISED_LIFETIME_SECONDS = 120;
 /** Long enough for a (wrong) next poll at a 1 s interval to show up. */
 const QUIET_AFTER_EXPIRY_MS = 2_500;
 
-export const deviceExpired: Scenario = {
+export const deviceExpired = deviceTimingScenario({
   name: 'device expired code',
   summary:
     'expired_token stops the device flow at once with DEVICE_CODE_EXPIRED; no further poll, no restart',
-  flowKinds: ['device'],
-  notApplicable: (target) => (realDeviceTimingOf(target) ? undefined : deviceScriptUnavailable(target)),
-  async run(cell) {
-    if (cell.target.tokenScript) return scripted(cell);
-    const timing = realDeviceTimingOf(cell.target);
-    if (!timing) return scripted(cell); // Skips with the target's reason.
-    return expiredAtTheIdp(cell, timing);
-  },
-};
+  scripted,
+  atTheIdp: expiredAtTheIdp,
+});
 
 /** The embedded IdP answers the first poll with expired_token. */
 async function scripted(cell: CellHarness): Promise<string> {
@@ -36,7 +32,7 @@ async function scripted(cell: CellHarness): Promise<string> {
   await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
   await pause(QUIET_AFTER_EXPIRY_MS);
   const requests = meter.since(mark);
-  const polls = grantRequests(requests, DEVICE_CODE_GRANT);
+  const polls = grantRequests(requests, DEVICE_CODE_GRANT_TYPE);
   check(polls.length === 1, `expected exactly one poll, saw: ${describeRequests(requests)}`);
   const authorizations = requests.filter((request) => request.path.includes('device') && !request.grantType);
   check(authorizations.length <= 1, `the flow restarted itself: ${describeRequests(requests)}`);
@@ -68,7 +64,7 @@ async function expiredAtTheIdp(cell: CellHarness, timing: DeviceTiming): Promise
     const authorizations = proxy.requests.filter(
       (request) => !request.grantType && request.method === 'POST',
     );
-    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT);
+    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
     check(authorizations.length === 1, `expected one device authorization, saw ${authorizations.length}`);
     const last = polls.at(-1);
     check(

@@ -1,8 +1,6 @@
 import type { RunningTarget, TokenScript } from '../targets/target.js';
 import { ScenarioSkip } from './scenario.js';
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-
 /** Why the target's device polls cannot be scripted, or undefined when they can. */
 export function deviceScriptUnavailable(target: RunningTarget): string | undefined {
   if (target.tokenScript) return undefined;

@@ -1,10 +1,12 @@
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import type { ProxiedRequest } from '../support/counting-proxy.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import type { DeviceTiming } from '../targets/target.js';
-import { DEVICE_CODE_GRANT, deviceScriptUnavailable, tokenScriptOf } from './device-script.js';
-import { describePolls, realDeviceTimingOf, startDeviceTimingProxy } from './device-timing.js';
-import { check, type Scenario } from './scenario.js';
+import { deviceTimingScenario } from './device-scenario.js';
+import { tokenScriptOf } from './device-script.js';
+import { describePolls, startDeviceTimingProxy } from './device-timing.js';
+import { check } from './scenario.js';
 
 const SLOW_DOWN_SECONDS = 5;
 // Recorded times, not a speed assertion: a poll may come late on a busy machine, never early.
@@ -14,19 +16,13 @@ const ADVERTISED_INTERVAL_SECONDS = 1;
 /** Bound on waiting for the IdP's slow_down before the browser logs in. */
 const SLOW_DOWN_WAIT_MS = 20_000;
 
-export const deviceSlowDown: Scenario = {
+export const deviceSlowDown = deviceTimingScenario({
   name: 'device slow_down',
   summary:
     'after slow_down the poll interval grows by 5 s, for that poll and every later one (RFC 8628 §3.5)',
-  flowKinds: ['device'],
-  notApplicable: (target) => (realDeviceTimingOf(target) ? undefined : deviceScriptUnavailable(target)),
-  async run(cell) {
-    if (cell.target.tokenScript) return scripted(cell);
-    const timing = realDeviceTimingOf(cell.target);
-    if (!timing) return scripted(cell); // Skips with the target's reason.
-    return slowedDownByTheIdp(cell, timing);
-  },
-};
+  scripted,
+  atTheIdp: slowedDownByTheIdp,
+});
 
 /** The embedded IdP answers the first poll with slow_down, the second with authorization_pending. */
 async function scripted(cell: CellHarness): Promise<string> {
@@ -40,7 +36,7 @@ async function scripted(cell: CellHarness): Promise<string> {
   const tokens = await auth.getTokens();
   await driver?.settled();
   check(tokens.accessToken.length > 0, 'no access token after the slowed-down polls');
-  const polls = grantRequests(meter.since(mark), DEVICE_CODE_GRANT);
+  const polls = grantRequests(meter.since(mark), DEVICE_CODE_GRANT_TYPE);
   check(
     polls.length >= 3,
     `expected at least 3 polls (slow_down, pending, success), saw ${describeRequests(polls)}`,
@@ -67,7 +63,7 @@ async function slowedDownByTheIdp(cell: CellHarness, timing: DeviceTiming): Prom
     interval: ADVERTISED_INTERVAL_SECONDS,
   }));
   try {
-    const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT);
+    const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
     const driver = await cell.loginDriver('approve', {
       beforeLogin: () => until(() => polls().some((poll) => poll.oauthError === 'slow_down'), cell.signal),
     });

@@ -1,3 +1,4 @@
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import { grantRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';
 
@@ -23,7 +24,7 @@ export const forceLogin: Scenario = {
     check(saved?.tokens.accessToken === after, 'the new tokens were not cached');
     const grant = {
       browser: 'authorization_code',
-      device: 'urn:ietf:params:oauth:grant-type:device_code',
+      device: DEVICE_CODE_GRANT_TYPE,
       client: 'client_credentials',
     }[cell.subject.flowKind];
     if (meter.seesRequests) {

@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import { browserLoginDriver } from '../support/browser-login.js';
 import { findExecutable, oidcflowBin, shellQuote } from '../support/executables.js';
 import { startGitServer } from '../support/git-server.js';
 import { outputTail, runTool } from '../support/run-tool.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
-import { startUrlRelay } from '../support/url-relay.js';
+import { cellSettingsArgs, firstPartyFlowsOnly, startConsumerLogin } from './consumer-tool.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const GIT_TIMEOUT_MS = 120_000;
@@ -17,18 +16,7 @@ async function helperCommand(
   directory: string,
   env: Record<string, string>,
 ): Promise<string> {
-  const args = [
-    process.execPath,
-    oidcflowBin(),
-    'git-credential',
-    `--issuer=${cell.target.issuer}`,
-    `--client-id=${cell.client.clientId}`,
-    `--flow=${cell.subject.flowName}`,
-    `--cache-path=${cell.cachePath}`,
-    '--callback-port=0',
-  ];
-  if (cell.client.scopes.length > 0) args.push(`--scope=${cell.client.scopes.join(',')}`);
-  if (cell.target.caCertPath) args.push(`--ca-cert-path=${cell.target.caCertPath}`);
+  const args = [process.execPath, oidcflowBin(), 'git-credential', ...cellSettingsArgs(cell, cell.cachePath)];
   if (cell.client.clientSecret) {
     const secretFile = join(directory, 'client-secret');
     await writeFile(secretFile, cell.client.clientSecret, { mode: 0o600 });
@@ -81,13 +69,9 @@ export const gitCredential: Scenario = {
   summary:
     'real git, oidcflow as credential helper: login on the first call, none on the second; a refused token is erased and refreshed',
   flowKinds: ['browser', 'device'],
-  notApplicable: (_target, subject) =>
-    subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/')
-      ? 'the oidcflow command runs first-party flows only'
-      : undefined,
+  notApplicable: firstPartyFlowsOnly,
   async run(cell) {
     if (!findExecutable('git')) throw new ScenarioSkip('git is not on PATH', 'git');
-    const session = await cell.browserSession();
     const directory = join(cell.workDir, 'git');
     await mkdir(directory, { recursive: true });
     // git's own environment: no user or system configuration, never a prompt of its own.
@@ -99,16 +83,7 @@ export const gitCredential: Scenario = {
     };
     const projectRoot = await makeRepository(directory, gitEnv, cell.signal);
     let output = '';
-    const driver = browserLoginDriver({
-      session,
-      pages: cell.target.pages,
-      user: cell.target.user,
-      flowKind: cell.subject.flowKind,
-      consent: 'approve',
-      promptText: () => output,
-      onFailure: (error) => cell.fail(error),
-    });
-    const relay = await startUrlRelay(directory, (url) => void driver.openUrl(url));
+    const { driver, relay, env: helperEnv } = await startConsumerLogin(cell, directory, () => output);
     const server = await startGitServer(directory, projectRoot, {
       issuer: cell.target.issuer,
       clientId: cell.client.clientId,
@@ -117,10 +92,6 @@ export const gitCredential: Scenario = {
       ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
     });
     try {
-      const helperEnv: Record<string, string> = {};
-      for (const [name, value] of Object.entries(cell.environment()))
-        if (value !== undefined) helperEnv[name] = value;
-      Object.assign(helperEnv, relay.env, { BROWSER: relay.browserCommand });
       const helper = await helperCommand(cell, directory, helperEnv);
       const lsRemote = () =>
         runTool({

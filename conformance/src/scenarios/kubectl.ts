@@ -2,13 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { TARGET_FLOW_FOR_KIND } from '../matrix/subject.js';
-import { browserLoginDriver } from '../support/browser-login.js';
 import { oidcflowBin } from '../support/executables.js';
 import { startKubeApiServer } from '../support/kube-api-server.js';
 import { type ExecUser, kubectlUnavailable, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 import { outputTail } from '../support/run-tool.js';
 import { describeRequests } from '../support/traffic.js';
-import { startUrlRelay } from '../support/url-relay.js';
+import { cellSettingsArgs, firstPartyFlowsOnly, startConsumerLogin } from './consumer-tool.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const KUBECTL_TIMEOUT_MS = 120_000;
@@ -17,18 +16,7 @@ const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
 
 /** `oidcflow token --output exec-credential` with this cell's settings, as a kubeconfig would call it. */
 function execArgs(cell: CellHarness, cachePath: string): string[] {
-  const args = [
-    'token',
-    '--output=exec-credential',
-    `--issuer=${cell.target.issuer}`,
-    `--client-id=${cell.client.clientId}`,
-    `--flow=${cell.subject.flowName}`,
-    `--cache-path=${cachePath}`,
-    '--callback-port=0',
-  ];
-  if (cell.client.scopes.length > 0) args.push(`--scope=${cell.client.scopes.join(',')}`);
-  if (cell.target.caCertPath) args.push(`--ca-cert-path=${cell.target.caCertPath}`);
-  return args;
+  return ['token', '--output=exec-credential', ...cellSettingsArgs(cell, cachePath)];
 }
 
 /**
@@ -45,8 +33,8 @@ export const kubectl: Scenario = {
     'real kubectl, oidcflow as exec plugin: login on the first call, none on the second; the API server accepts the ID token; v1beta1; interactive: false never prompts',
   flowKinds: ['browser', 'device'],
   notApplicable: (target, subject) => {
-    if (subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/'))
-      return 'the oidcflow command runs first-party flows only';
+    const firstParty = firstPartyFlowsOnly(target, subject);
+    if (firstParty) return firstParty;
     const client = target.clients[TARGET_FLOW_FOR_KIND[subject.flowKind]];
     // kube-apiserver's OIDC authenticator takes the ID token, which only an openid login yields.
     if (client && !client.scopes.includes('openid'))
@@ -56,31 +44,17 @@ export const kubectl: Scenario = {
   async run(cell) {
     const unavailable = kubectlUnavailable();
     if (unavailable) throw new ScenarioSkip(unavailable, 'kubectl');
-    const session = await cell.browserSession();
     const bin = oidcflowBin();
     const directory = join(cell.workDir, 'kubectl');
     await mkdir(directory, { recursive: true });
     let output = '';
-    const driver = browserLoginDriver({
-      session,
-      pages: cell.target.pages,
-      user: cell.target.user,
-      flowKind: cell.subject.flowKind,
-      consent: 'approve',
-      promptText: () => output,
-      onFailure: (error) => cell.fail(error),
-    });
-    const relay = await startUrlRelay(directory, (url) => void driver.openUrl(url));
+    const { driver, relay, env: pluginEnv } = await startConsumerLogin(cell, directory, () => output);
     const api = await startKubeApiServer(directory, {
       issuer: cell.target.issuer,
       clientId: cell.client.clientId,
       ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
     });
     try {
-      const pluginEnv: Record<string, string> = {};
-      for (const [name, value] of Object.entries(cell.environment()))
-        if (value !== undefined) pluginEnv[name] = value;
-      Object.assign(pluginEnv, relay.env, { BROWSER: relay.browserCommand });
       if (cell.client.clientSecret) pluginEnv.OIDCFLOW_CLIENT_SECRET = cell.client.clientSecret;
       const user = (
         name: string,

@@ -1,5 +1,3 @@
-import { OidcflowError } from '@oidcflow/core';
-import type { SkipCause } from '../matrix/cell.js';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import type { FlowKind, Subject } from '../matrix/subject.js';
 import type { RunningTarget } from '../targets/target.js';
@@ -23,33 +21,4 @@ export interface Scenario {
   run(cell: CellHarness): Promise<string>;
 }
 
-export class ScenarioSkip extends Error {
-  override readonly name = 'ScenarioSkip';
-  constructor(
-    message: string,
-    readonly skipCause: SkipCause,
-  ) {
-    super(message);
-  }
-}
-
-/** A failed expectation; the message is the cell's detail, so it must never hold a token. */
-export class ScenarioFailure extends Error {
-  override readonly name = 'ScenarioFailure';
-}
-
-export function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new ScenarioFailure(message);
-}
-
-/** Runs `action`, which must fail with an OidcflowError of `code`; returns that error. */
-export async function expectErrorCode(action: () => Promise<unknown>, code: string): Promise<OidcflowError> {
-  try {
-    await action();
-  } catch (error) {
-    if (OidcflowError.isInstance(error) && error.code === code) return error;
-    const got = OidcflowError.isInstance(error) ? `${error.code}: ${error.message}` : String(error);
-    throw new ScenarioFailure(`expected ${code}, got ${got}`);
-  }
-  throw new ScenarioFailure(`expected ${code}, but it succeeded`);
-}
+export { check, expectErrorCode, ScenarioFailure, ScenarioSkip } from './scenario-outcome.js';

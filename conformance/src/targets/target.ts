@@ -1,6 +1,7 @@
 import type { IdpPlugin } from '@oidcflow/core';
 import type { PageScript } from '../browser-bridge/page-script.js';
 import type { SkipCause } from '../matrix/cell.js';
+import type { TestUser } from './test-user.js';
 
 /** The first-party flow names a target can offer. */
 export type FlowName = 'auth_code' | 'device' | 'client_credentials';
@@ -14,10 +15,7 @@ export interface TargetClient {
   scopes: string[];
 }
 
-export interface TestUser {
-  username: string;
-  password: string;
-}
+export type { TestUser } from './test-user.js';
 
 /**
  * How the target puts an audience into the access token's `aud`:

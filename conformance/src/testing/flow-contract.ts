@@ -1,4 +1,5 @@
 import { type FlowPlugin, type FlowSupportContext, SPECIFICATION_VERSION } from '@oidcflow/core';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import { describe, expect, it } from 'vitest';
 import { subjectForFlowPlugin } from '../matrix/subjects.js';
 import { SCENARIOS } from '../scenarios/index.js';
@@ -47,7 +48,7 @@ const FULL_METADATA = {
     'authorization_code',
     'refresh_token',
     'client_credentials',
-    'urn:ietf:params:oauth:grant-type:device_code',
+    DEVICE_CODE_GRANT_TYPE,
   ],
 };
 

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ProgressOutput } from '../keycloak/progress-output.js';
+import { logTail } from '../process/log-tail.js';
 import { TargetUnavailable } from '../target.js';
 import { defaultHydraCacheDirectory, hydraBinaryPath } from './cache-directory.js';
 import { findGoToolchain } from './go-toolchain.js';
@@ -95,13 +96,13 @@ export async function prepareHydraBinary(options: BuildHydraOptions = {}): Promi
       });
       if (result.outcome === 'timed-out') {
         throw new TargetUnavailable(
-          `building Ory Hydra ${version} did not finish within ${Math.round(timeoutMs / 1000)} s (${step.what}); last lines of its log:\n${await logTail(logPath)}`,
+          `building Ory Hydra ${version} did not finish within ${Math.round(timeoutMs / 1000)} s (${step.what}); last lines of its log:\n${await logTail(logPath, LOG_TAIL_LINES)}`,
           'hydra',
         );
       }
       if (result.code !== 0) {
         throw new TargetUnavailable(
-          `building Ory Hydra ${version} failed at ${step.what} (exit code ${result.code}); is the Go module proxy reachable (GOPROXY)? Last lines of its log:\n${await logTail(logPath)}`,
+          `building Ory Hydra ${version} failed at ${step.what} (exit code ${result.code}); is the Go module proxy reachable (GOPROXY)? Last lines of its log:\n${await logTail(logPath, LOG_TAIL_LINES)}`,
           'hydra',
         );
       }
@@ -123,14 +124,5 @@ async function runs(binaryPath: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function logTail(path: string): Promise<string> {
-  try {
-    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-    return lines.slice(-LOG_TAIL_LINES).join('\n');
-  } catch {
-    return '(no log was written)';
   }
 }

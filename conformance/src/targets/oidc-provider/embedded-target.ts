@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { TestIdp } from '@oidcflow/test-idp';
 import { oidcProviderPages } from '../../browser-bridge/oidc-provider-pages.js';
 import type { ConformanceTarget, IdpRequest, RunningTarget, ScriptedTokenError } from '../target.js';
 import { generateTestCertificates, writeCaFile } from '../tls/test-ca.js';
 import { resourceIndicatorsFor } from './resource-indicators.js';
-
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export interface EmbeddedTargetOptions {
   /** Serve HTTPS with a CA and server certificate generated at start. @default false */
@@ -70,7 +69,7 @@ function running(
         const queue = answers.flatMap((answer) =>
           Array.from({ length: answer.times ?? 1 }, () => ({ status: 400, body: { error: answer.error } })),
         );
-        idp.script.tokenResponses(queue, { grantType: DEVICE_CODE_GRANT, clientId });
+        idp.script.tokenResponses(queue, { grantType: DEVICE_CODE_GRANT_TYPE, clientId });
       },
       clear: () => idp.script.clear(),
     },

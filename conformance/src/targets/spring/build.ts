@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { access, constants, cp, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, constants, cp, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { JavaRuntime } from '../keycloak/java-runtime.js';
 import { stopGroup, trackGroup } from '../keycloak/process-group.js';
 import type { ProgressOutput } from '../keycloak/progress-output.js';
+import { logTail } from '../process/log-tail.js';
 import { TargetUnavailable } from '../target.js';
 import { defaultSpringCacheDirectory } from './cache-directory.js';
 import { projectFiles, SPRING_PROJECT_DIRECTORY, sourceHash } from './project.js';
@@ -127,7 +128,7 @@ async function runMaven(
   });
   await stopGroup(groupId, 2_000);
   if (exit === '0') return;
-  const tail = await logTail(logPath);
+  const tail = await logTail(logPath, LOG_TAIL_LINES);
   const what =
     exit === 'timeout' ? `did not finish within ${Math.round(timeoutMs / 1000)} s` : `failed (${exit})`;
   throw new TargetUnavailable(
@@ -153,14 +154,5 @@ async function isFile(path: string): Promise<boolean> {
     return (await stat(path)).isFile();
   } catch {
     return false;
-  }
-}
-
-async function logTail(path: string): Promise<string> {
-  try {
-    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-    return lines.slice(-LOG_TAIL_LINES).join('\n');
-  } catch {
-    return '(no log was written)';
   }
 }

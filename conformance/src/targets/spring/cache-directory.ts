@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { targetCacheDirectory } from '../process/cache-directory.js';
 
 /**
  * Where the built server is kept between runs, outside the repository (never committed, kept
@@ -7,11 +6,5 @@ import { join } from 'node:path';
  * own repository stays in ~/.m2.
  */
 export function defaultSpringCacheDirectory(environment: NodeJS.ProcessEnv = process.env): string {
-  const override = environment.OIDCFLOW_SPRING_CACHE;
-  if (override && override.trim() !== '') return override;
-  const cacheHome =
-    environment.XDG_CACHE_HOME && environment.XDG_CACHE_HOME !== ''
-      ? environment.XDG_CACHE_HOME
-      : join(homedir(), '.cache');
-  return join(cacheHome, 'oidcflow', 'spring-as');
+  return targetCacheDirectory('spring-as', 'OIDCFLOW_SPRING_CACHE', environment);
 }

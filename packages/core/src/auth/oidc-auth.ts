@@ -1,5 +1,5 @@
 import { DEFAULTS, type OidcAuthOptions } from '../config/options.js';
-import { AuthBase } from './auth-base.js';
+import { AuthWithSettings } from './auth-with-settings.js';
 
 /**
  * Interactive OIDC login for a CLI or SDK: answers from the cache, refreshes, or runs the
@@ -9,7 +9,7 @@ import { AuthBase } from './auth-base.js';
  * const auth = new OidcAuth({ issuer: 'https://idp.example.com', clientId: 'my-cli' });
  * const token = await auth.getAccessToken();
  */
-export class OidcAuth extends AuthBase {
+export class OidcAuth extends AuthWithSettings {
   constructor(options: OidcAuthOptions = {}) {
     super(options, 'user', options.flow ?? DEFAULTS.flow, {
       clientSecret: options.clientSecret,
@@ -17,33 +17,6 @@ export class OidcAuth extends AuthBase {
     });
   }
 
-  get issuer(): string {
-    return this.options.issuer ?? '';
-  }
-  get clientId(): string {
-    return this.options.clientId ?? '';
-  }
-  get scopes(): readonly string[] | undefined {
-    return this.options.scopes;
-  }
-  get audience(): string | undefined {
-    return this.options.audience;
-  }
-  get useServerAudience(): boolean {
-    return this.options.useServerAudience ?? DEFAULTS.useServerAudience;
-  }
-  get caCertPath(): string | undefined {
-    return this.options.caCertPath;
-  }
-  get cachePath(): string | undefined {
-    return this.options.cachePath;
-  }
-  get tokenEndpoint(): string | undefined {
-    return this.options.tokenEndpoint;
-  }
-  get deviceAuthorizationEndpoint(): string | undefined {
-    return this.options.deviceAuthorizationEndpoint;
-  }
   get flow(): string {
     return this.options.flow ?? DEFAULTS.flow;
   }

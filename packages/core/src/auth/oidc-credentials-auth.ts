@@ -1,5 +1,5 @@
-import { DEFAULTS, type OidcCredentialsAuthOptions } from '../config/options.js';
-import { AuthBase } from './auth-base.js';
+import type { OidcCredentialsAuthOptions } from '../config/options.js';
+import { AuthWithSettings } from './auth-with-settings.js';
 
 /**
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
@@ -10,7 +10,7 @@ import { AuthBase } from './auth-base.js';
  * const auth = new OidcCredentialsAuth({ issuer: 'https://idp.example.com', clientId: 'ci-job' });
  * const token = await auth.getAccessToken();
  */
-export class OidcCredentialsAuth extends AuthBase {
+export class OidcCredentialsAuth extends AuthWithSettings {
   constructor(options: OidcCredentialsAuthOptions = {}) {
     const env = options.env ?? process.env;
     const flow = options.flow ?? 'client_credentials';
@@ -20,33 +20,6 @@ export class OidcCredentialsAuth extends AuthBase {
     });
   }
 
-  get issuer(): string {
-    return this.options.issuer ?? '';
-  }
-  get clientId(): string {
-    return this.options.clientId ?? '';
-  }
-  get scopes(): readonly string[] | undefined {
-    return this.options.scopes;
-  }
-  get audience(): string | undefined {
-    return this.options.audience;
-  }
-  get useServerAudience(): boolean {
-    return this.options.useServerAudience ?? DEFAULTS.useServerAudience;
-  }
-  get caCertPath(): string | undefined {
-    return this.options.caCertPath;
-  }
-  get cachePath(): string | undefined {
-    return this.options.cachePath;
-  }
-  get tokenEndpoint(): string | undefined {
-    return this.options.tokenEndpoint;
-  }
-  get deviceAuthorizationEndpoint(): string | undefined {
-    return this.options.deviceAuthorizationEndpoint;
-  }
   /** `client_credentials`, or the third-party client flow given. */
   get flow(): string {
     return this.options.flow ?? 'client_credentials';

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/options.js';
 import { parseIdpUrl } from '../config/url-policy.js';
 import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
 import { ErrorCode } from '../errors/codes.js';
@@ -36,7 +37,7 @@ export function runtimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
   const options = runtime.options;
   runtime.http ??= createHttpClient({
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-    timeoutSeconds: options.httpTimeoutSeconds ?? 30,
+    timeoutSeconds: options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
     ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
     env: runtime.env,
     home: runtime.home,
@@ -71,7 +72,7 @@ export async function resolveMetadataWithSource(
   cached: CachedMetadata | undefined,
   now: number,
 ): Promise<{ metadata: CachedMetadata; source: MetadataSource }> {
-  const ttl = (runtime.options.metadataTtlSeconds ?? 86_400) * 1000;
+  const ttl = (runtime.options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000;
   const overrides = runtime.options;
   let result: CachedMetadata;
   let source: MetadataSource;
@@ -210,7 +211,7 @@ async function createSession(
     fetch: http.fetch,
     ...(runtime.options.signal ? { signal: runtime.options.signal } : {}),
     allowHttp,
-    timeoutSeconds: runtime.options.httpTimeoutSeconds ?? 30,
+    timeoutSeconds: runtime.options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
     ...deviceResponseAdjuster(idps),
   });
 }

@@ -1,3 +1,4 @@
+import { causeChain } from '../errors/cause-chain.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { DevicePollOutcome } from '../spec/protocol.js';
@@ -31,17 +32,6 @@ const CONNECTION_CODES = new Set([
   'OAUTH_TIMEOUT',
 ]);
 
-/** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
-function causeChain(error: unknown): ErrorShape[] {
-  const chain: ErrorShape[] = [];
-  let current = error;
-  while (current && typeof current === 'object' && chain.length < 6) {
-    chain.push(current as ErrorShape);
-    current = (current as ErrorShape).cause;
-  }
-  return chain;
-}
-
 function isConnectionFailure(chain: ErrorShape[]): boolean {
   return chain.some(
     (link) =>
@@ -57,7 +47,7 @@ function isConnectionFailure(chain: ErrorShape[]): boolean {
  * content type that is no OAuth answer, e.g. a proxy's HTML error page).
  */
 export function unexpectedResponse(error: unknown): Response | undefined {
-  const outer = causeChain(error)[0];
+  const outer = causeChain<ErrorShape>(error)[0];
   if (outer?.code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' && outer?.code !== 'OAUTH_RESPONSE_IS_NOT_JSON') {
     return undefined;
   }
@@ -105,7 +95,9 @@ export function notOAuthResponseError(
 
 /** An `OidcflowError` core's HTTP client raised (unreachable, untrusted TLS) inside openid-client's error. */
 function embeddedOidcflowError(error: unknown): OidcflowError | undefined {
-  return causeChain(error).find((link) => OidcflowError.isInstance(link)) as OidcflowError | undefined;
+  return causeChain<ErrorShape>(error).find((link) => OidcflowError.isInstance(link)) as
+    | OidcflowError
+    | undefined;
 }
 
 function unreachable(error: unknown, flow: string | undefined): OidcflowError {
@@ -126,7 +118,7 @@ export function classifyPollError(error: unknown, flow?: string): PollFailure {
   const oauthError = oauthErrorDetails(error)?.error;
   if (oauthError === 'authorization_pending') return { kind: 'authorization_pending' };
   if (oauthError === 'slow_down') return { kind: 'slow_down' };
-  const chain = causeChain(error);
+  const chain = causeChain<ErrorShape>(error);
   const tlsFailure = chain.find(
     (link) => OidcflowError.isInstance(link) && link.code === ErrorCode.IDP_TLS_UNTRUSTED,
   );

@@ -1,3 +1,4 @@
+import { causeChain } from '../errors/cause-chain.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
@@ -53,17 +54,6 @@ export function oauthErrorOf(error: unknown): string | undefined {
   return oauthErrorDetails(error)?.error;
 }
 
-/** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
-function causeChain(error: unknown): ResponseBodyErrorShape[] {
-  const chain: ResponseBodyErrorShape[] = [];
-  let current = error;
-  while (current && typeof current === 'object' && chain.length < 6) {
-    chain.push(current as ResponseBodyErrorShape);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return chain;
-}
-
 /**
  * The status and content type of an error response that holds no OAuth error (a proxy's HTML
  * page, an empty 503): openid-client's "unexpected HTTP response" errors carry the response.
@@ -89,7 +79,7 @@ function notAnOAuthResponse(error: unknown): { status: number; contentType: stri
 function issuerMismatchIn(error: unknown): { expected: string; actual: string; where: string } | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && code !== 'OAUTH_INVALID_RESPONSE') return undefined;
-  for (const link of causeChain(error) as Array<Record<string, unknown>>) {
+  for (const link of causeChain<ResponseBodyErrorShape>(error) as Array<Record<string, unknown>>) {
     if (typeof link.expected !== 'string') continue;
     const claims = link.claims as Record<string, unknown> | undefined;
     if (link.claim === 'iss' && typeof claims?.iss === 'string') {
@@ -124,10 +114,10 @@ const INVALID_ANSWER_CODES = new Set([
 export function toOidcflowError(error: unknown, action: string, flow?: string): unknown {
   if (OidcflowError.isInstance(error)) return error;
   // openid-client wraps what core's fetch threw (IDP_UNREACHABLE, IDP_TLS_UNTRUSTED): use that.
-  const embedded = causeChain(error).find((link) => OidcflowError.isInstance(link));
+  const embedded = causeChain<ResponseBodyErrorShape>(error).find((link) => OidcflowError.isInstance(link));
   if (embedded) return embedded;
   const shape = (error ?? {}) as ResponseBodyErrorShape;
-  if (causeChain(error).some((link) => link.name === 'AbortError')) {
+  if (causeChain<ResponseBodyErrorShape>(error).some((link) => link.name === 'AbortError')) {
     return new OidcflowError(ErrorCode.LOGIN_ABORTED, `Stopped before the IdP answered (${action}).`, {
       cause: error,
       ...(flow ? { flow } : {}),
@@ -205,7 +195,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     );
   }
   if (shape.code && INVALID_ANSWER_CODES.has(shape.code)) {
-    const detail = causeChain(error)[1]?.message ?? shape.message ?? shape.code;
+    const detail = causeChain<ResponseBodyErrorShape>(error)[1]?.message ?? shape.message ?? shape.code;
     return new OidcflowError(
       ErrorCode.TOKEN_RESPONSE_INVALID,
       `The IdP's answer when asked to ${action} failed validation: ${detail}. ` +
