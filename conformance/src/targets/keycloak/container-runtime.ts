@@ -1,68 +1,161 @@
 import { randomBytes } from 'node:crypto';
-import { KEYCLOAK_IMAGE, REALM_NAME } from './version.js';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GenericContainer as GenericContainerClass } from 'testcontainers';
+import { CONTAINER_LABEL, type EngineCli, removeContainerNow, trackContainer } from './container-cleanup.js';
+import { pingSocket, podmanInstalled, startPodmanService } from './podman-service.js';
+import { REALM_NAME } from './version.js';
 
-/** A Keycloak server in a container (where a Docker engine answers). */
+/** A Keycloak server in a container (Docker, or podman through its Docker-compatible API). */
 export interface ContainerKeycloak {
   baseUrl: string;
   admin: { username: string; password: string };
+  /** The container's id, for the engine CLI. */
+  containerId: string;
+  /** How long from create to ready, in ms. */
+  startMs: number;
   stop(): Promise<void>;
 }
 
 /**
- * True when testcontainers finds a working container engine. Loaded lazily: most machines
- * running the local distribution never need the library.
+ * The engine testcontainers talks to: a Docker engine where one answers (DOCKER_HOST or
+ * /var/run/docker.sock), else podman's API service started for this run. `release()` stops
+ * what was started for it (the podman service).
  */
+export interface ContainerEngine {
+  kind: 'docker' | 'podman';
+  cli: EngineCli;
+  /** What the report says, e.g. "podman 4.3.1 API service". */
+  description: string;
+  release(): Promise<void>;
+}
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** True when a Docker engine answers on DOCKER_HOST (a unix socket) or the default socket. */
+export async function dockerEngineAnswers(environment: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const host = environment.DOCKER_HOST;
+  if (host && !host.startsWith('unix://')) return true; // tcp:// and ssh:// are tried by testcontainers.
+  const socketPath = host ? host.slice('unix://'.length) : DOCKER_SOCKET;
+  return existsSync(socketPath) && (await pingSocket(socketPath));
+}
+
+/** True when either engine could run a container here (podman: the binary is installed). */
 export async function containerEngineAvailable(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    // "Could not find a working container runtime strategy", or testcontainers is missing.
-    return false;
+  return (await dockerEngineAnswers()) || podmanInstalled();
+}
+
+/**
+ * Finds the engine, and for podman starts its API service. Testcontainers reads DOCKER_HOST once
+ * per process and keeps its client, so podman's socket lives at a path fixed per process and a
+ * later service for this process listens where the first did.
+ */
+export async function acquireContainerEngine(): Promise<ContainerEngine | undefined> {
+  if (await dockerEngineAnswers()) {
+    return {
+      kind: 'docker',
+      cli: { command: 'docker', env: process.env },
+      description: 'Docker engine',
+      release: async () => {},
+    };
   }
+  if (!podmanInstalled()) return undefined;
+  const service = await startPodmanService({ directory: join(tmpdir(), `oidcflow-podman-${process.pid}`) });
+  process.env.DOCKER_HOST = service.dockerHost;
+  // The reaper's image cannot be pulled here; container-cleanup.ts removes our containers instead.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  return {
+    kind: 'podman',
+    cli: { command: 'podman', env: service.env },
+    description: 'podman API service',
+    release: () => service.stop(),
+  };
 }
 
 export interface ContainerKeycloakOptions {
+  engine: ContainerEngine;
   realmJson: string;
-  image?: string;
-  /** @default 120 000 */
+  image: string;
+  /** @default 180 000 */
   startupTimeoutMs?: number;
 }
 
-/** `start-dev --import-realm` in quay.io/keycloak/keycloak, ready when /health/ready on 9000 answers 200. */
+/**
+ * `start-dev --import-realm` in the image, the realm file copied to data/import as the local
+ * mode writes it; ports 8080 and 9000 published on 127.0.0.1 only; ready when /health/ready on
+ * 9000 answers 200. The container carries CONTAINER_LABEL and is removed on stop, on failure,
+ * and when the process is interrupted.
+ */
 export async function startKeycloakContainer(options: ContainerKeycloakOptions): Promise<ContainerKeycloak> {
   const { GenericContainer, Wait } = await import('testcontainers');
+  const cli = options.engine.cli;
+  let createdId: string | undefined;
+  let forget: (() => void) | undefined;
+
+  /** Publishes on loopback only, and learns the id as soon as the engine created the container. */
+  class OwnedContainer extends (GenericContainer as typeof GenericContainerClass) {
+    onLoopback(): this {
+      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
+        for (const binding of bindings as Array<{ HostIp?: string }>) binding.HostIp = '127.0.0.1';
+      }
+      return this;
+    }
+    protected override async containerCreated(containerId: string): Promise<void> {
+      createdId = containerId;
+      forget = trackContainer(containerId, cli);
+    }
+  }
+
   const admin = {
     username: 'oidcflow-admin',
     password: `fake-admin-${randomBytes(12).toString('base64url')}`,
   };
-  const container = await new GenericContainer(options.image ?? KEYCLOAK_IMAGE)
-    .withCommand(['start-dev', '--import-realm', '--health-enabled=true'])
-    .withEnvironment({
-      KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
-      KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-    })
-    .withCopyContentToContainer([
-      {
-        content: options.realmJson,
-        target: `/opt/keycloak/data/import/${REALM_NAME}-realm.json`,
-        mode: 0o644,
+  const started = Date.now();
+  try {
+    const container = await new OwnedContainer(options.image)
+      .withCommand(['start-dev', '--import-realm', '--health-enabled=true'])
+      .withEnvironment({
+        KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
+        KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+      })
+      .withLabels({ [CONTAINER_LABEL]: String(process.pid) })
+      .withCopyContentToContainer([
+        {
+          content: options.realmJson,
+          target: `/opt/keycloak/data/import/${REALM_NAME}-realm.json`,
+          mode: 0o644,
+        },
+      ])
+      .withExposedPorts(8080, 9000)
+      .onLoopback()
+      .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
+      .withStartupTimeout(options.startupTimeoutMs ?? 180_000)
+      .start();
+    const startMs = Date.now() - started;
+    const containerId = container.getId();
+    let stopped: Promise<void> | undefined;
+    return {
+      // Keycloak's dev mode takes the issuer from the Host header: use the IP literal the flows use.
+      baseUrl: `http://127.0.0.1:${container.getMappedPort(8080)}`,
+      admin,
+      containerId,
+      startMs,
+      stop: () => {
+        stopped ??= (async () => {
+          try {
+            await container.stop({ timeout: 10_000, remove: true });
+          } finally {
+            removeContainerNow(containerId, cli);
+            forget?.();
+          }
+        })();
+        return stopped;
       },
-    ])
-    .withExposedPorts(8080, 9000)
-    .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
-    .withStartupTimeout(options.startupTimeoutMs ?? 120_000)
-    .start();
-  // Keycloak's dev mode takes the issuer from the Host header: use the IP literal the flows use.
-  const host = container.getHost() === 'localhost' ? '127.0.0.1' : container.getHost();
-  let stopped: Promise<unknown> | undefined;
-  return {
-    baseUrl: `http://${host}:${container.getMappedPort(8080)}`,
-    admin,
-    stop: async () => {
-      stopped ??= container.stop({ timeout: 10_000 });
-      await stopped;
-    },
-  };
+    };
+  } catch (error) {
+    if (createdId) removeContainerNow(createdId, cli);
+    forget?.();
+    throw error;
+  }
 }
