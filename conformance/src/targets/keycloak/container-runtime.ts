@@ -28,6 +28,8 @@ export interface ContainerEngine {
   cli: EngineCli;
   /** What the report says, e.g. "podman 4.3.1 API service". */
   description: string;
+  /** The engine runs on this machine: publish ports on 127.0.0.1 only and connect there. */
+  local: boolean;
   release(): Promise<void>;
 }
 
@@ -53,10 +55,13 @@ export async function containerEngineAvailable(): Promise<boolean> {
  */
 export async function acquireContainerEngine(): Promise<ContainerEngine | undefined> {
   if (await dockerEngineAnswers()) {
+    const local = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://');
+    if (local) useLoopbackHost();
     return {
       kind: 'docker',
       cli: { command: 'docker', env: process.env },
       description: 'Docker engine',
+      local,
       release: async () => {},
     };
   }
@@ -65,19 +70,30 @@ export async function acquireContainerEngine(): Promise<ContainerEngine | undefi
   process.env.DOCKER_HOST = service.dockerHost;
   // The reaper's image cannot be pulled here; container-cleanup.ts removes our containers instead.
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  useLoopbackHost();
   return {
     kind: 'podman',
     cli: { command: 'podman', env: service.env },
     description: 'podman API service',
+    local: true,
     release: () => service.stop(),
   };
+}
+
+/**
+ * Testcontainers connects to published ports at "localhost", or, when it believes it runs in a
+ * container itself (/.dockerenv, as on these machines), at the engine network's gateway; our
+ * ports are published on 127.0.0.1 only, so it is told to connect there.
+ */
+function useLoopbackHost(): void {
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 }
 
 export interface ContainerKeycloakOptions {
   engine: ContainerEngine;
   realmJson: string;
   image: string;
-  /** @default 180 000 */
+  /** @default 240 000 (a loaded 2-core machine needs up to 3 minutes) */
   startupTimeoutMs?: number;
 }
 
@@ -113,8 +129,17 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
   };
   const started = Date.now();
   try {
-    const container = await new OwnedContainer(options.image)
-      .withCommand(['start-dev', '--import-realm', '--health-enabled=true'])
+    const definition = new OwnedContainer(options.image)
+      // The same build options as the local mode (--db=dev-mem is one), so the dev build kept in
+      // the image is used and the start skips Keycloak's re-augmentation (about a minute).
+      // start-dev listens on localhost only; in a container that is unreachable from outside.
+      .withCommand([
+        'start-dev',
+        '--import-realm',
+        '--db=dev-mem',
+        '--http-host=0.0.0.0',
+        '--health-enabled=true',
+      ])
       .withEnvironment({
         KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
         KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
@@ -128,16 +153,15 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
         },
       ])
       .withExposedPorts(8080, 9000)
-      .onLoopback()
       .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
-      .withStartupTimeout(options.startupTimeoutMs ?? 180_000)
-      .start();
+      .withStartupTimeout(options.startupTimeoutMs ?? 240_000);
+    const container = await (options.engine.local ? definition.onLoopback() : definition).start();
     const startMs = Date.now() - started;
     const containerId = container.getId();
     let stopped: Promise<void> | undefined;
     return {
       // Keycloak's dev mode takes the issuer from the Host header: use the IP literal the flows use.
-      baseUrl: `http://127.0.0.1:${container.getMappedPort(8080)}`,
+      baseUrl: `http://${options.engine.local ? '127.0.0.1' : container.getHost()}:${container.getMappedPort(8080)}`,
       admin,
       containerId,
       startMs,

@@ -82,7 +82,8 @@ export function keycloakTarget(options: KeycloakTargetOptions = {}): Conformance
     description: `Keycloak ${options.version ?? KEYCLOAK_VERSION} (a container where a Docker engine answers, else the Maven Central distribution)`,
     async start() {
       const owned = await startKeycloakInstance(options);
-      return runningKeycloak(owned.instance, { stop: owned.stop });
+      const running = runningKeycloak(owned.instance, { stop: owned.stop });
+      return options.name ? { ...running, name: options.name } : running;
     },
   };
 }
