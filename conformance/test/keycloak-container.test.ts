@@ -13,6 +13,7 @@ import { describe, expect, it, type TestContext } from 'vitest';
 import { labelledContainers } from '../src/targets/keycloak/container-cleanup.js';
 import { dockerEngineAnswers } from '../src/targets/keycloak/container-runtime.js';
 import { podmanEnvironment, podmanInstalled } from '../src/targets/keycloak/podman-service.js';
+import { prepareKeycloakContainer } from '../src/targets/keycloak/prepare-keycloak-container.js';
 
 const required = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').map((name) => name.trim());
 const targetModule = new URL('../dist/targets/registry.js', import.meta.url);
@@ -95,4 +96,21 @@ describe('the keycloak-container target', () => {
       await rm(cliDirectory, { recursive: true, force: true });
     }
   }, 420_000);
+});
+
+describe('prepare-keycloak-container', () => {
+  it('reuses the image built for the same Keycloak version, JDK and realm file', async (context) => {
+    const engine = await engineOrSkip(context);
+    if (engine === 'docker') context.skip('a Docker engine pulls the official image; nothing is built');
+    // The first call builds when .ci/run has not prepared it yet (minutes); the second must not.
+    const first = await prepareKeycloakContainer();
+    const started = Date.now();
+    const second = await prepareKeycloakContainer();
+    expect(second.engine).toBe('podman');
+    if (first.engine !== 'podman' || second.engine !== 'podman') throw new Error('expected podman');
+    expect(second.image).toBe(first.image);
+    expect(second.image).toMatch(/^localhost\/oidcflow-keycloak:[0-9.]+-[0-9a-f]{16}$/);
+    expect(second.reused).toBe(true);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 900_000);
 });
