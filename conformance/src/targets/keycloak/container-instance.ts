@@ -1,4 +1,5 @@
 import { TargetUnavailable } from '../target.js';
+import { generateTestCertificates } from '../tls/test-ca.js';
 import { acquireContainerEngine, type ContainerEngine, startKeycloakContainer } from './container-runtime.js';
 import { prepareDistribution } from './distribution.js';
 import { ensureLocalKeycloakImage } from './image-build.js';
@@ -34,15 +35,17 @@ export async function startContainerKeycloakInstance(
       engine,
       realmJson: options.realmJson,
       image,
+      tls: generateTestCertificates(['127.0.0.1', 'localhost']),
       ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
     });
     return {
       instance: {
         baseUrl: server.baseUrl,
+        ...(server.https ? { https: server.https } : {}),
         admin: server.admin,
         ...options.secrets,
         runtime: 'container',
-        description: `Keycloak ${version}, container mode: image ${image}${built} on the ${engine.description}, ready ${(server.startMs / 1000).toFixed(1)} s after create`,
+        description: `Keycloak ${version}, container mode: image ${image}${built} on the ${engine.description}, HTTP and HTTPS (generated CA), ready ${(server.startMs / 1000).toFixed(1)} s after create`,
       },
       stop: async () => {
         try {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GenericContainer as GenericContainerClass } from 'testcontainers';
+import { type TestCertificates, writeCaFile } from '../tls/test-ca.js';
 import { CONTAINER_LABEL, type EngineCli, removeContainerNow, trackContainer } from './container-cleanup.js';
 import { pingSocket, podmanInstalled, startPodmanService } from './podman-service.js';
 import { REALM_NAME } from './version.js';
@@ -10,6 +12,8 @@ import { REALM_NAME } from './version.js';
 /** A Keycloak server in a container (Docker, or podman through its Docker-compatible API). */
 export interface ContainerKeycloak {
   baseUrl: string;
+  /** With `tls`: https://127.0.0.1:<port>, and the CA file that trusts it (removed on stop). */
+  https?: { baseUrl: string; caCertPath: string };
   admin: { username: string; password: string };
   /** The container's id, for the engine CLI. */
   containerId: string;
@@ -93,6 +97,8 @@ export interface ContainerKeycloakOptions {
   engine: ContainerEngine;
   realmJson: string;
   image: string;
+  /** Also serve HTTPS on 8443 with this certificate (signed by a CA the harness made), as the local mode does. */
+  tls?: TestCertificates;
   /** @default 240 000 (a loaded 2-core machine needs up to 3 minutes) */
   startupTimeoutMs?: number;
 }
@@ -127,6 +133,23 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
     username: 'oidcflow-admin',
     password: `fake-admin-${randomBytes(12).toString('base64url')}`,
   };
+  const conf = '/opt/keycloak/conf';
+  const tlsArguments = options.tls
+    ? [
+        '--https-port=8443',
+        `--https-certificate-file=${conf}/oidcflow-server.pem`,
+        `--https-certificate-key-file=${conf}/oidcflow-server-key.pem`,
+        '--http-management-scheme=http',
+      ]
+    : [];
+  // A fake key for a throwaway container; readable by the official image's non-root user.
+  const tlsFiles = options.tls
+    ? [
+        { content: options.tls.serverCertificate, target: `${conf}/oidcflow-server.pem`, mode: 0o644 },
+        { content: options.tls.serverKey, target: `${conf}/oidcflow-server-key.pem`, mode: 0o644 },
+      ]
+    : [];
+  const caDirectory = options.tls ? await mkdtemp(join(tmpdir(), 'oidcflow-keycloak-ca-')) : undefined;
   const started = Date.now();
   try {
     const definition = new OwnedContainer(options.image)
@@ -139,6 +162,7 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
         '--db=dev-mem',
         '--http-host=0.0.0.0',
         '--health-enabled=true',
+        ...tlsArguments,
       ])
       .withEnvironment({
         KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
@@ -151,17 +175,27 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
           target: `/opt/keycloak/data/import/${REALM_NAME}-realm.json`,
           mode: 0o644,
         },
+        ...tlsFiles,
       ])
-      .withExposedPorts(8080, 9000)
+      .withExposedPorts(8080, 9000, ...(options.tls ? [8443] : []))
       .withWaitStrategy(Wait.forHttp('/health/ready', 9000).forStatusCode(200))
       .withStartupTimeout(options.startupTimeoutMs ?? 240_000);
     const container = await (options.engine.local ? definition.onLoopback() : definition).start();
     const startMs = Date.now() - started;
     const containerId = container.getId();
+    const host = options.engine.local ? '127.0.0.1' : container.getHost();
+    const https =
+      options.tls && caDirectory
+        ? {
+            baseUrl: `https://${host}:${container.getMappedPort(8443)}`,
+            caCertPath: await writeCaFile(options.tls, caDirectory),
+          }
+        : undefined;
     let stopped: Promise<void> | undefined;
     return {
       // Keycloak's dev mode takes the issuer from the Host header: use the IP literal the flows use.
-      baseUrl: `http://${options.engine.local ? '127.0.0.1' : container.getHost()}:${container.getMappedPort(8080)}`,
+      baseUrl: `http://${host}:${container.getMappedPort(8080)}`,
+      ...(https ? { https } : {}),
       admin,
       containerId,
       startMs,
@@ -172,6 +206,7 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
           } finally {
             removeContainerNow(containerId, cli);
             forget?.();
+            if (caDirectory) await rm(caDirectory, { recursive: true, force: true });
           }
         })();
         return stopped;
@@ -180,6 +215,7 @@ export async function startKeycloakContainer(options: ContainerKeycloakOptions):
   } catch (error) {
     if (createdId) removeContainerNow(createdId, cli);
     forget?.();
+    if (caDirectory) await rm(caDirectory, { recursive: true, force: true });
     throw error;
   }
 }
