@@ -64,25 +64,17 @@ export function trackContainer(id: string, cli: EngineCli): () => void {
   };
 }
 
-/** Polls once a second; when our process is gone, removes the container; when it is gone, exits. */
+/**
+ * Polls our pid once a second (no engine call while we live: on two busy cores a `podman` call
+ * every few seconds is not free); once we are gone, removes the container, which is harmless
+ * when stop() removed it already.
+ */
 function startWatchdog(id: string, cli: EngineCli): void {
-  const script =
-    'while kill -0 "$1" 2>/dev/null && "$2" container exists "$3" 2>/dev/null; do sleep 2; done; ' +
-    'if ! kill -0 "$1" 2>/dev/null; then "$2" rm --force --time 0 "$3" >/dev/null 2>&1; fi; exit 0';
-  // Docker's CLI has neither `container exists` nor `rm --time`.
-  const existsScript =
-    'while kill -0 "$1" 2>/dev/null && [ -n "$("$2" ps -aq --filter id="$3" 2>/dev/null)" ]; do sleep 2; done; ' +
-    'if ! kill -0 "$1" 2>/dev/null; then "$2" rm --force "$3" >/dev/null 2>&1; fi; exit 0';
+  const removal = cli.command === 'podman' ? '"$2" rm --force --time 0 "$3"' : '"$2" rm --force "$3"';
+  const script = `while kill -0 "$1" 2>/dev/null; do sleep 1; done; ${removal} >/dev/null 2>&1; exit 0`;
   const watchdog = spawn(
     '/bin/sh',
-    [
-      '-c',
-      cli.command === 'podman' ? script : existsScript,
-      'oidcflow-container-watchdog',
-      String(process.pid),
-      cli.command,
-      id,
-    ],
+    ['-c', script, 'oidcflow-container-watchdog', String(process.pid), cli.command, id],
     { detached: true, stdio: 'ignore', env: cli.env },
   );
   watchdog.on('error', () => {});
