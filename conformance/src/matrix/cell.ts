@@ -5,6 +5,7 @@ export type CellStatus = 'passed' | 'failed' | 'skipped';
 export type SkipCause =
   | 'browser'
   | 'keycloak'
+  | 'keycloak-container'
   | 'hydra'
   | 'spring'
   | 'external'

@@ -4,6 +4,7 @@ import type { SkipCause } from './cell.js';
 export const REQUIRABLE: readonly SkipCause[] = [
   'browser',
   'keycloak',
+  'keycloak-container',
   'hydra',
   'spring',
   'external',

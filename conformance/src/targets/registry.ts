@@ -10,6 +10,7 @@ export const TARGET_NAMES = [
   'oidc-provider-http',
   'oidc-provider-https',
   'keycloak',
+  'keycloak-container',
   'hydra',
   'spring',
   'external',
@@ -25,6 +26,8 @@ export function createTarget(name: TargetName, env: NodeJS.ProcessEnv = process.
       return embeddedOidcProviderTarget({ tls: true });
     case 'keycloak':
       return keycloakTarget();
+    case 'keycloak-container':
+      return keycloakTarget({ name: 'keycloak-container', runtime: 'container' });
     case 'spring':
       return springTarget();
     case 'hydra':

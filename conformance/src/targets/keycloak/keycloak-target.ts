@@ -2,19 +2,22 @@ import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
 import { type ConformanceTarget, type RunningTarget, TargetUnavailable } from '../target.js';
 import { generateTestCertificates } from '../tls/test-ca.js';
 import { keycloakAdmin } from './admin-api.js';
-import { containerEngineAvailable, startKeycloakContainer } from './container-runtime.js';
+import { startContainerKeycloakInstance } from './container-instance.js';
+import { dockerEngineAnswers } from './container-runtime.js';
 import { prepareDistribution } from './distribution.js';
 import { withFreshConsent } from './fresh-consent-pages.js';
 import { findJavaRuntime } from './java-runtime.js';
 import { startLocalKeycloak } from './local-distribution.js';
 import type { ProgressOutput } from './progress-output.js';
 import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
-import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION, REALM_NAME } from './version.js';
+import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 
 /** How to run Keycloak: a container, the Maven Central distribution, or whichever works here. */
 export type KeycloakRuntime = 'auto' | 'container' | 'local';
 
 export interface KeycloakTargetOptions {
+  /** The matrix column. @default 'keycloak' */
+  name?: string;
   /** @default OIDCFLOW_KEYCLOAK_RUNTIME, else 'auto' (a container where a Docker engine answers) */
   runtime?: KeycloakRuntime;
   /** Keycloak release (distribution and image tag). @default KEYCLOAK_VERSION */
@@ -75,11 +78,12 @@ const USER_SCOPES = ['openid', 'profile', 'email'];
  */
 export function keycloakTarget(options: KeycloakTargetOptions = {}): ConformanceTarget {
   return {
-    name: 'keycloak',
+    name: options.name ?? 'keycloak',
     description: `Keycloak ${options.version ?? KEYCLOAK_VERSION} (a container where a Docker engine answers, else the Maven Central distribution)`,
     async start() {
       const owned = await startKeycloakInstance(options);
-      return runningKeycloak(owned.instance, { stop: owned.stop });
+      const running = runningKeycloak(owned.instance, { stop: owned.stop });
+      return options.name ? { ...running, name: options.name } : running;
     },
   };
 }
@@ -91,30 +95,9 @@ export async function startKeycloakInstance(options: KeycloakTargetOptions = {})
   const realm = await patchedRealm();
   const secrets = { userPassword: realm.userPassword, serviceClientSecret: realm.serviceClientSecret };
 
-  const useContainer = runtime !== 'local' && (await containerEngineAvailable());
-  if (runtime === 'container' || useContainer) {
-    if (!useContainer) {
-      throw new TargetUnavailable(
-        'no container engine answers (testcontainers found no working runtime); start Docker, or use OIDCFLOW_KEYCLOAK_RUNTIME=local',
-        'keycloak',
-      );
-    }
-    const image = options.version ? `quay.io/keycloak/keycloak:${version}` : KEYCLOAK_IMAGE;
-    const server = await startKeycloakContainer({
-      realmJson: realm.json,
-      image,
-      ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
-    });
-    return {
-      instance: {
-        baseUrl: server.baseUrl,
-        admin: server.admin,
-        ...secrets,
-        runtime: 'container',
-        description: `Keycloak ${version}, container ${image}`,
-      },
-      stop: () => server.stop(),
-    };
+  // 'auto' takes a container only where a Docker engine answers; podman is the keycloak-container target's.
+  if (runtime === 'container' || (runtime === 'auto' && (await dockerEngineAnswers()))) {
+    return startContainerKeycloakInstance({ ...options, realmJson: realm.json, secrets });
   }
 
   const java = await findJavaRuntime();
