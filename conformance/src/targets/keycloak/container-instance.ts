@@ -4,7 +4,7 @@ import { acquireContainerEngine, type ContainerEngine, startKeycloakContainer } 
 import { prepareDistribution } from './distribution.js';
 import { ensureLocalKeycloakImage } from './image-build.js';
 import { findJavaRuntime } from './java-runtime.js';
-import type { KeycloakTargetOptions, OwnedKeycloak } from './keycloak-target.js';
+import type { KeycloakTargetOptions, OwnedKeycloak } from './keycloak-options.js';
 import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION } from './version.js';
 
 export interface ContainerInstanceOptions extends KeycloakTargetOptions {

@@ -7,30 +7,22 @@ import { dockerEngineAnswers } from './container-runtime.js';
 import { prepareDistribution } from './distribution.js';
 import { withFreshConsent } from './fresh-consent-pages.js';
 import { findJavaRuntime } from './java-runtime.js';
+import type {
+  KeycloakInstance,
+  KeycloakRuntime,
+  KeycloakTargetOptions,
+  OwnedKeycloak,
+} from './keycloak-options.js';
 import { startLocalKeycloak } from './local-distribution.js';
-import type { ProgressOutput } from './progress-output.js';
 import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
 import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 
-/** How to run Keycloak: a container, the Maven Central distribution, or whichever works here. */
-export type KeycloakRuntime = 'auto' | 'container' | 'local';
-
-export interface KeycloakTargetOptions {
-  /** The matrix column. @default 'keycloak' */
-  name?: string;
-  /** @default OIDCFLOW_KEYCLOAK_RUNTIME, else 'auto' (a container where a Docker engine answers) */
-  runtime?: KeycloakRuntime;
-  /** Keycloak release (distribution and image tag). @default KEYCLOAK_VERSION */
-  version?: string;
-  /** @default OIDCFLOW_KEYCLOAK_CACHE, else ~/.cache/oidcflow/keycloak */
-  cacheDirectory?: string;
-  /** Bound on the start (120 s container, 180 s local distribution by default). */
-  startupTimeoutMs?: number;
-  /** A Maven repository in Maven Central's layout. @default OIDCFLOW_KEYCLOAK_REPOSITORY, else Maven Central */
-  repositoryUrl?: string;
-  /** Where download progress goes when the distribution is not cached yet. @default process.stderr */
-  output?: ProgressOutput;
-}
+export type {
+  KeycloakInstance,
+  KeycloakRuntime,
+  KeycloakTargetOptions,
+  OwnedKeycloak,
+} from './keycloak-options.js';
 
 /** The running target, with what the Keycloak tests also want to know. */
 export interface RunningKeycloak extends RunningTarget {
@@ -41,31 +33,6 @@ export interface RunningKeycloak extends RunningTarget {
   processGroupId?: number;
   /** Local distribution: the start reused the dev-mode build kept in the cache. */
   reusedDevBuild?: boolean;
-}
-
-/**
- * A started Keycloak as plain data: everything a process needs to use it, so one instance can
- * serve several test files (see shared-keycloak.ts). Its secrets are the fake ones generated for
- * this run.
- */
-export interface KeycloakInstance {
-  /** http://127.0.0.1:<port> */
-  baseUrl: string;
-  /** The same server over HTTPS with a certificate from a CA made for this run (local distribution). */
-  https?: { baseUrl: string; caCertPath: string };
-  admin: { username: string; password: string };
-  userPassword: string;
-  serviceClientSecret: string;
-  runtime: 'container' | 'local';
-  description: string;
-  processGroupId?: number;
-  reusedDevBuild?: boolean;
-}
-
-/** A Keycloak server this process started, and how to stop it. */
-export interface OwnedKeycloak {
-  instance: KeycloakInstance;
-  stop(): Promise<void>;
 }
 
 const USER_SCOPES = ['openid', 'profile', 'email'];
