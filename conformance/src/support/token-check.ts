@@ -6,7 +6,7 @@ export interface TokenRequirements {
   issuer: string;
   /**
    * The client id that must be in `aud` (kube-apiserver's `--oidc-client-id`). With
-   * `orAuthorizedParty`, `azp` naming it suffices too (an IdP's access token for that client).
+   * `orAuthorizedParty`, `azp` or RFC 9068 `client_id` naming it suffices too (an IdP's access token for that client).
    */
   clientId: string;
   orAuthorizedParty?: boolean;
@@ -91,7 +91,9 @@ export function createTokenChecker(
         const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
         const forClient =
           audiences.includes(requirements.clientId) ||
-          (requirements.orAuthorizedParty === true && payload.azp === requirements.clientId);
+          (requirements.orAuthorizedParty === true &&
+            // An OIDC `azp`, or RFC 9068's `client_id` (Hydra's JWT access tokens carry no aud).
+            (payload.azp === requirements.clientId || payload.client_id === requirements.clientId));
         if (!forClient)
           return { ok: false, reason: `aud ${JSON.stringify(payload.aud)} lacks the client id` };
         return { ok: true, claims: payload, checkedBy: 'jwks' };
