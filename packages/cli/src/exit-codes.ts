@@ -78,6 +78,10 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CACHE_LOCK_TIMEOUT: ExitCode.TIMEOUT,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
   ID_TOKEN_UNAVAILABLE: ExitCode.CONFIGURATION,
+  FETCH_ORIGIN_NOT_ALLOWED: ExitCode.CONFIGURATION,
+  // The API refused the token and the request could not be sent again.
+  FETCH_NOT_REPLAYABLE: ExitCode.IDP_ERROR,
+  FETCH_TOO_MANY_REDIRECTS: ExitCode.UNEXPECTED,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

@@ -4,6 +4,7 @@ import { isUsableEntry } from '../cache/usable-entry.js';
 import type { OidcAuthOptions } from '../config/options.js';
 import { resolveIdentity } from '../config/resolve-identity.js';
 import { validateOptions } from '../config/validate-options.js';
+import type { FetchFunction } from '../fetch/authorized-fetch.js';
 import { isFresh } from '../lifecycle/freshness.js';
 import type { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
@@ -39,6 +40,7 @@ export abstract class AuthBase {
   protected readonly options: OidcAuthOptions;
   private runtime?: Promise<AuthRuntime>;
   private forceLoginPending: boolean;
+  private authorizedFetch?: Promise<FetchFunction>;
 
   protected constructor(
     options: OidcAuthOptions,
@@ -137,6 +139,25 @@ export abstract class AuthBase {
   async rejectToken(token: string): Promise<boolean> {
     const { rejectToken } = await import('../lifecycle/reject-token.js');
     return rejectToken(await this.resolveRuntime(), token);
+  }
+
+  /**
+   * `fetch` with the access token attached, for calling an API: sends it only to
+   * `allowedOrigins` (default: the first origin used), follows same-origin redirects with it
+   * and other redirects without it, and on a 401 `invalid_token` refreshes once and retries
+   * once. A stream body is not retried: that fails with `FETCH_NOT_REPLAYABLE`.
+   */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
+    this.authorizedFetch ??= import('../fetch/authorized-fetch.js').then(({ createAuthorizedFetch }) =>
+      createAuthorizedFetch({
+        getTokens: () => this.getTokens(),
+        rejectToken: (token) => this.rejectToken(token),
+        allowedOrigins: this.options.allowedOrigins,
+        allowInsecureHttp: this.options.allowInsecureHttp ?? false,
+      }),
+    );
+    return (await this.authorizedFetch)(input, init);
   }
 
   /** Removes the cached tokens, and revokes them at the IdP when it advertises revocation. */
