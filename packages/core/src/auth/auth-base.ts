@@ -151,7 +151,13 @@ export abstract class AuthBase {
     // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
     this.authorizedFetch ??= import('../fetch/authorized-fetch.js').then(({ createAuthorizedFetch }) =>
       createAuthorizedFetch({
-        getTokens: () => this.getTokens(),
+        getCredentials: async () => {
+          const tokens = await this.getTokens();
+          const runtime = await this.resolveRuntime();
+          const entry = await runtime.cache.get(runtime.key);
+          const bound = entry?.tokens.accessToken === tokens.accessToken ? entry.dpopKey : undefined;
+          return { tokens, dpopKey: bound };
+        },
         rejectToken: (token) => this.rejectToken(token),
         allowedOrigins: this.options.allowedOrigins,
         allowInsecureHttp: this.options.allowInsecureHttp ?? false,

@@ -56,6 +56,12 @@ export interface CommonAuthOptions {
   /** Stops a running login or request. */
   signal?: AbortSignal;
   /**
+   * Bind tokens to a key (DPoP, RFC 9449): an ES256 key pair is made at login and kept with
+   * the cache entry; token requests, refreshes and `auth.fetch` send proofs made with it.
+   * @default false
+   */
+  dpop?: boolean;
+  /**
    * Origins `auth.fetch` may send the token to (e.g. `['https://api.example.com']`). Absent:
    * the first origin `auth.fetch` is used with, for the life of the instance. A redirect to
    * any other origin is followed without the token.

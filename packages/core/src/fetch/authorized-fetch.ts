@@ -1,13 +1,16 @@
+import type { JsonWebKey } from 'node:crypto';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { TokenSet } from '../spec/tokens.js';
+import { dpopProof } from './dpop-proof.js';
 import { OriginPolicy } from './origin-policy.js';
 import { isReplayableBody } from './request-body.js';
 import { challengeError } from './www-authenticate.js';
 
 /** What `auth.fetch` needs of its `OidcAuth` / `OidcCredentialsAuth`. */
 export interface AuthorizedFetchHost {
-  getTokens(): Promise<TokenSet>;
+  /** Valid tokens, and the DPoP key of their cache entry when they are bound to one. */
+  getCredentials(): Promise<{ tokens: TokenSet; dpopKey?: JsonWebKey | undefined }>;
   rejectToken(token: string): Promise<boolean>;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp: boolean;
@@ -32,6 +35,12 @@ interface PreparedRequest {
   signal: AbortSignal | null | undefined;
 }
 
+/** What goes with a request: the access token, and the DPoP key for its proofs. */
+interface Credential {
+  token: string;
+  dpopKey?: JsonWebKey | undefined;
+}
+
 interface AttemptResult {
   response: Response;
   /** The token sent with the request that produced `response`; undefined when it went without. */
@@ -47,16 +56,38 @@ interface AttemptResult {
  */
 export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction {
   const policy = new OriginPolicy(host.allowedOrigins, host.allowInsecureHttp);
+  // The last DPoP-Nonce each origin gave (RFC 9449 §9), put in later proofs to it.
+  const nonces = new Map<string, string>();
+  const credential = async (): Promise<Credential> => {
+    const { tokens, dpopKey } = await host.getCredentials();
+    if (tokens.tokenType.toLowerCase() !== 'dpop') return { token: tokens.accessToken };
+    if (!dpopKey) {
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        'The cached access token is bound to a DPoP key that is not in the cache. Log in again (oidcflow login --force, or login()).',
+      );
+    }
+    return { token: tokens.accessToken, dpopKey };
+  };
+  /** One send, and once more when a DPoP resource server asks for its nonce. */
+  const send = async (request: PreparedRequest, current: Credential): Promise<AttemptResult> => {
+    const result = await attempt(request, current, policy, nonces);
+    if (!(current.dpopKey && result.sentToken && challengeOf(result.response) === 'use_dpop_nonce'))
+      return result;
+    if (!request.replayable) return result;
+    await result.response.body?.cancel();
+    return attempt(request, current, policy, nonces);
+  };
   return async (input, init) => {
     const request = await prepare(input, init);
     // Checked before any token is read: a refused origin costs no login.
     policy.admit(request.url);
-    const first = await attempt(request, (await host.getTokens()).accessToken, policy);
+    const first = await send(request, await credential());
     if (!isRefused(first)) return first.response;
     const refused = first.sentToken as string;
     await host.rejectToken(refused);
+    await first.response.body?.cancel();
     if (!request.replayable) {
-      await first.response.body?.cancel();
       throw new OidcflowError(
         ErrorCode.FETCH_NOT_REPLAYABLE,
         `${request.url.origin} refused the access token (401 invalid_token) and the request was not sent again: ` +
@@ -65,10 +96,13 @@ export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction 
         { status: 401, oauthError: 'invalid_token' },
       );
     }
-    await first.response.body?.cancel();
-    const second = await attempt(request, (await host.getTokens()).accessToken, policy);
+    const second = await send(request, await credential());
     return second.response;
   };
+}
+
+function challengeOf(response: Response): string | undefined {
+  return response.status === 401 ? challengeError(response.headers.get('www-authenticate')) : undefined;
 }
 
 function isRefused({ response, sentToken }: AttemptResult): boolean {
@@ -101,9 +135,11 @@ async function prepare(input: string | URL | Request, init: RequestInit = {}): P
 /** Sends `request` once, following redirects as `request.redirect` says. */
 async function attempt(
   request: PreparedRequest,
-  token: string,
+  credential: Credential,
   policy: OriginPolicy,
+  nonces: Map<string, string>,
 ): Promise<AttemptResult> {
+  const { token, dpopKey } = credential;
   let { url, method, body } = request;
   let bodySent = false;
   // Once the chain leaves the allowed origins, the token stays behind for its rest.
@@ -118,14 +154,23 @@ async function attempt(
       );
     }
     const headers = new Headers(request.headers);
-    if (withToken) headers.set('authorization', `Bearer ${token}`);
-    else headers.delete('authorization');
+    headers.delete('authorization');
+    headers.delete('dpop');
+    if (withToken && dpopKey) {
+      headers.set('authorization', `DPoP ${token}`);
+      headers.set(
+        'dpop',
+        await dpopProof(dpopKey, { method, url, accessToken: token, nonce: nonces.get(url.origin) }),
+      );
+    } else if (withToken) headers.set('authorization', `Bearer ${token}`);
     if (body === null) headers.delete('content-type');
     const init: RequestInit & { duplex?: 'half' } = { method, headers, body, redirect: 'manual' };
     if (request.signal) init.signal = request.signal;
     if (body !== null && !request.replayable) init.duplex = 'half';
     const response = await fetch(url, init);
     bodySent = true;
+    const nonce = response.headers.get('dpop-nonce');
+    if (nonce && withToken) nonces.set(url.origin, nonce);
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || !location || request.redirect === 'manual') {
       return { response, sentToken: withToken ? token : undefined };
