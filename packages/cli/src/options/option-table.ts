@@ -38,6 +38,7 @@ export interface CliSettings {
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
   allowInsecureHttp?: boolean;
+  dpop?: boolean;
   httpTimeoutSeconds?: number;
   clientSecretFile?: string;
   clientSecretStdin?: boolean;
@@ -249,6 +250,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'allowInsecureHttp',
     env: 'OIDCFLOW_ALLOW_INSECURE_HTTP',
     description: 'accept http: URLs on hosts other than loopback (never in production)',
+    commands: AUTH,
+  },
+  {
+    flag: 'dpop',
+    kind: 'boolean',
+    key: 'dpop',
+    env: 'OIDCFLOW_DPOP',
+    description: 'bind tokens to a key kept in the cache (DPoP, RFC 9449); the token type becomes DPoP',
     commands: AUTH,
   },
   {
