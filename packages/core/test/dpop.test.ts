@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import { completeAuthorizationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -7,12 +7,15 @@ import {
   cacheKeyFor,
   createMemoryCache,
   type IdpPlugin,
+  OidcAuth,
   OidcCredentialsAuth,
   type OidcCredentialsAuthOptions,
   SPECIFICATION_VERSION,
   silentLogger,
 } from '../src/index.js';
 import { type DpopResourceServer, startDpopResourceServer } from './dpop-resource-server.js';
+import { loaderWith } from './fake-flows.js';
+import { headlessPortFlow } from './test-flows.js';
 
 let idp: TestIdp;
 let api: DpopResourceServer;
@@ -145,5 +148,57 @@ describe('DPoP (RFC 9449) with the embedded IdP and a resource server that check
     expect((await later.fetch(`${api.origin}/api/data`)).status).toBe(200);
     expect(api.seen[0]?.authorization).toBe(`DPoP ${first.accessToken}`);
     expect(idp.requests.count()).toBe(0);
+  });
+});
+
+describe('DPoP for a user login: the refresh proves possession of the same key', () => {
+  it('login, auth.fetch, then an expired token is refreshed with a proof and stays bound to the same key', async () => {
+    const cache = createMemoryCache();
+    const counter = { runs: 0 };
+    const audience = idp.resources[0] as string;
+    const options = {
+      issuer: idp.issuer,
+      clientId: idp.clients.native.clientId,
+      scopes: ['openid'],
+      audience,
+      dpop: true,
+      flow: 'headless_port_code',
+      plugins: [
+        cache,
+        resourceParameter(idp.issuer),
+        headlessPortFlow(completeAuthorizationWithoutBrowser, idp.user, counter),
+      ],
+      loadModule: loaderWith({}),
+      logger: silentLogger,
+      env: {},
+      allowedOrigins: [api.origin],
+    };
+    const key = cacheKeyFor({
+      issuer: idp.issuer,
+      clientId: idp.clients.native.clientId,
+      scopes: ['openid'],
+      audience,
+      family: 'user',
+    });
+    api.seen.length = 0;
+    const auth = new OidcAuth(options);
+    expect((await auth.fetch(`${api.origin}/api/data`)).status).toBe(200);
+    const entry = await cache.get(key);
+    expect(entry?.tokens.tokenType.toLowerCase()).toBe('dpop');
+    expect(entry?.tokens.refreshToken).toBeTruthy();
+    const jkt = (decodeJwt(entry!.tokens.accessToken).cnf as { jkt: string }).jkt;
+
+    await cache.set(key, { ...entry!, tokens: { ...entry!.tokens, expiresAt: Date.now() - 1000 } });
+    idp.requests.reset();
+    const later = new OidcAuth(options);
+    expect((await later.fetch(`${api.origin}/api/data`)).status).toBe(200);
+    // oidc-provider refuses a DPoP-bound refresh token without a proof by the same key.
+    expect(idp.requests.count({ path: '/token', grantType: 'refresh_token' })).toBeGreaterThanOrEqual(1);
+    const refreshed = await cache.get(key);
+    expect(refreshed?.tokens.accessToken).not.toBe(entry?.tokens.accessToken);
+    expect(refreshed?.dpopKey).toEqual(entry?.dpopKey);
+    expect((decodeJwt(refreshed!.tokens.accessToken).cnf as { jkt: string }).jkt).toBe(jkt);
+    expect(counter.runs).toBe(1);
+    expect(api.seen.map((seen) => seen.refusal)).toEqual([undefined, undefined]);
   });
 });
