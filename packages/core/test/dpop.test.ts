@@ -202,3 +202,52 @@ describe('DPoP for a user login: the refresh proves possession of the same key',
     expect(api.seen.map((seen) => seen.refusal)).toEqual([undefined, undefined]);
   });
 });
+
+describe('dpop: true with an IdP that does not support DPoP', () => {
+  it('warns once, caches no key, and auth.fetch sends the bearer token', async () => {
+    const plain = await startTestIdp();
+    const warnings: string[] = [];
+    const echo = await import('node:http').then(({ createServer }) => {
+      const seen: (string | undefined)[] = [];
+      const server = createServer((request, response) => {
+        seen.push(request.headers.authorization?.split(' ')[0]);
+        response.end('ok');
+      });
+      return new Promise<{ origin: string; seen: (string | undefined)[]; close: () => void }>((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+          resolve({
+            origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+            seen,
+            close: () => server.close(),
+          }),
+        ),
+      );
+    });
+    try {
+      const cache = createMemoryCache();
+      const auth = new OidcCredentialsAuth({
+        issuer: plain.issuer,
+        clientId: plain.clients.ci.clientId,
+        clientSecret: plain.clients.ci.clientSecret,
+        dpop: true,
+        plugins: [cache],
+        logger: { debug() {}, warn: (message) => warnings.push(message) },
+        env: {},
+      });
+      expect((await auth.getTokens()).tokenType.toLowerCase()).toBe('bearer');
+      expect((await auth.fetch(`${echo.origin}/x`)).status).toBe(200);
+      expect(echo.seen).toEqual(['Bearer']);
+      const key = cacheKeyFor({
+        issuer: plain.issuer,
+        clientId: plain.clients.ci.clientId,
+        scopes: [],
+        family: 'client',
+      });
+      expect((await cache.get(key))?.dpopKey).toBeUndefined();
+      expect(warnings.filter((warning) => /not a DPoP-bound one/.test(warning))).toHaveLength(1);
+    } finally {
+      echo.close();
+      await plain.stop();
+    }
+  });
+});

@@ -116,7 +116,14 @@ async function login(
   } catch (error) {
     throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
   }
-  return { tokens, flow: plugin.name, metadata, savedAt: now(), ...(dpopKey ? { dpopKey } : {}) };
+  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
+  const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
+  if (dpopKey && !bound) {
+    runtime.logger.warn(
+      `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
+    );
+  }
+  return { tokens, flow: plugin.name, metadata, savedAt: now(), ...(bound ? { dpopKey } : {}) };
 }
 
 async function dpopHandle(session: OpenIdSession, privateJwk: JsonWebKey): Promise<DPoPHandle> {
