@@ -86,6 +86,13 @@ describe('DPoP (RFC 9449) with the embedded IdP and a resource server that check
     expect(idp.requests.count({ path: '/token', grantType: 'client_credentials' })).toBe(2);
   });
 
+  it('an IdP plugin with requiresDpop turns DPoP on without the option', async () => {
+    const asks: IdpPlugin = { ...resourceParameter(idp.issuer), requiresDpop: true };
+    const tokens = await new OidcCredentialsAuth(options({ dpop: false, plugins: [cache, asks] })).getTokens();
+    expect(tokens.tokenType.toLowerCase()).toBe('dpop');
+    expect((await cache.get(keyOf()))?.dpopKey).toBeDefined();
+  });
+
   it('auth.fetch sends a fresh proof per request, accepted by the resource server', async () => {
     const auth = new OidcCredentialsAuth(options());
     for (const method of ['GET', 'POST']) {

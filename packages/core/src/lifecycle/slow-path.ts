@@ -18,6 +18,7 @@ import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import {
   type MetadataSource,
+  matchingIdps,
   requestAdjustments,
   resolveMetadata,
   resolveMetadataWithSource,
@@ -84,7 +85,9 @@ async function login(
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
   const session = await sessionFor(runtime, http, metadata.document);
   // A new key per login: the tokens of this login are bound to it, and it is cached with them.
-  const dpopKey = runtime.options.dpop ? await createDpopKey() : undefined;
+  const wantsDpop =
+    runtime.options.dpop === true || matchingIdps(runtime, metadata.document).some((idp) => idp.requiresDpop);
+  const dpopKey = wantsDpop ? await createDpopKey() : undefined;
   const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
   const settings = loginSettings(runtime);
   if (forceLogin) settings.forceLogin = true;
