@@ -88,7 +88,9 @@ describe('DPoP (RFC 9449) with the embedded IdP and a resource server that check
 
   it('an IdP plugin with requiresDpop turns DPoP on without the option', async () => {
     const asks: IdpPlugin = { ...resourceParameter(idp.issuer), requiresDpop: true };
-    const tokens = await new OidcCredentialsAuth(options({ dpop: false, plugins: [cache, asks] })).getTokens();
+    const tokens = await new OidcCredentialsAuth(
+      options({ dpop: false, plugins: [cache, asks] }),
+    ).getTokens();
     expect(tokens.tokenType.toLowerCase()).toBe('dpop');
     expect((await cache.get(keyOf()))?.dpopKey).toBeDefined();
   });

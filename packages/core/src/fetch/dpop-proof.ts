@@ -9,6 +9,28 @@ export interface DpopProofInput {
   nonce?: string | undefined;
 }
 
+// Imported keys by public key: importing costs about as much as signing, once per request otherwise.
+const importedKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+const MAX_IMPORTED_KEYS = 16;
+
+function signingKey(privateJwk: JsonWebKey): Promise<webcrypto.CryptoKey> {
+  const id = `${privateJwk.x}.${privateJwk.y}`;
+  let key = importedKeys.get(id);
+  if (!key) {
+    if (importedKeys.size >= MAX_IMPORTED_KEYS) importedKeys.clear();
+    key = webcrypto.subtle.importKey(
+      'jwk',
+      privateJwk as webcrypto.JsonWebKey,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
+    importedKeys.set(id, key);
+    key.catch(() => importedKeys.delete(id));
+  }
+  return key;
+}
+
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /**
@@ -28,13 +50,7 @@ export async function dpopProof(privateJwk: JsonWebKey, input: DpopProofInput): 
   };
   const encoder = new TextEncoder();
   const signingInput = `${base64url(encoder.encode(JSON.stringify(header)))}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
-  const key = await webcrypto.subtle.importKey(
-    'jwk',
-    privateJwk as webcrypto.JsonWebKey,
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['sign'],
-  );
+  const key = await signingKey(privateJwk);
   // Web Crypto's ECDSA signature is already the JWS form (r || s).
   const signature = await webcrypto.subtle.sign(
     { name: 'ECDSA', hash: 'SHA-256' },
