@@ -15,6 +15,8 @@ export interface DpopSeenRequest {
 export interface DpopResourceServer {
   readonly origin: string;
   readonly seen: DpopSeenRequest[];
+  /** Tokens refused from now on with 401 invalid_token (an API-side revocation). */
+  readonly refused: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -41,11 +43,13 @@ export async function startDpopResourceServer(
   const seenJti = new Set<string>();
   const nonce = randomUUID();
   const seen: DpopSeenRequest[] = [];
+  const refused = new Set<string>();
   let origin = '';
 
   async function refusal(request: IncomingMessage): Promise<string | undefined> {
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme !== 'DPoP' || !token) return 'invalid_token: no DPoP authorization';
+    if (refused.has(token)) return 'invalid_token: refused by the API';
     const proof = request.headers.dpop;
     if (typeof proof !== 'string') return 'invalid_dpop_proof: no DPoP header';
     let tokenClaims: Record<string, unknown>;
@@ -118,6 +122,7 @@ export async function startDpopResourceServer(
   return {
     origin,
     seen,
+    refused,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -209,6 +209,20 @@ describe('DPoP for a user login: the refresh proves possession of the same key',
     expect((decodeJwt(refreshed!.tokens.accessToken).cnf as { jkt: string }).jkt).toBe(jkt);
     expect(counter.runs).toBe(1);
     expect(api.seen.map((seen) => seen.refusal)).toEqual([undefined, undefined]);
+
+    // The API revokes the token: auth.fetch refreshes with a proof by the same key and retries once.
+    api.refused.add(refreshed!.tokens.accessToken);
+    idp.requests.reset();
+    expect((await later.fetch(`${api.origin}/api/data`, { method: 'POST', body: 'again' })).status).toBe(200);
+    expect(api.seen.slice(2).map((seen) => seen.refusal?.split(':')[0])).toEqual([
+      'invalid_token',
+      undefined,
+    ]);
+    expect(idp.requests.count({ path: '/token', grantType: 'refresh_token' })).toBeGreaterThanOrEqual(1);
+    const third = await cache.get(key);
+    expect(third?.tokens.accessToken).not.toBe(refreshed?.tokens.accessToken);
+    expect(third?.dpopKey).toEqual(entry?.dpopKey);
+    expect(counter.runs).toBe(1);
   });
 });
 
