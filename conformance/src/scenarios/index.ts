@@ -7,7 +7,9 @@ import { customCa } from './custom-ca.js';
 import { deviceExpired } from './device-expired.js';
 import { deviceSlowDown } from './device-slow-down.js';
 import { deviceVerificationUrl } from './device-verification-url.js';
+import { dpop } from './dpop.js';
 import { endpointOverrides } from './endpoint-overrides.js';
+import { fetchScenario } from './fetch.js';
 import { forceLogin } from './force-login.js';
 import { gitCredential } from './git-credential.js';
 import { kubectl } from './kubectl.js';
@@ -36,6 +38,8 @@ export const SCENARIOS: readonly Scenario[] = [
   crossProcessRace,
   kubectl,
   gitCredential,
+  fetchScenario,
+  dpop,
 ];
 
 export {
@@ -48,7 +52,9 @@ export {
   deviceExpired,
   deviceSlowDown,
   deviceVerificationUrl,
+  dpop,
   endpointOverrides,
+  fetchScenario,
   forceLogin,
   gitCredential,
   kubectl,

@@ -49,6 +49,8 @@ export interface TargetCapabilities {
   audience?: AudienceSupport;
   /** Served over HTTPS with a CA the harness generated (`caCertPath`). */
   customCa: boolean;
+  /** DPoP (RFC 9449) is enabled for the test clients (the dpop scenario). */
+  dpop?: boolean;
   /** Why the device token responses cannot be scripted, when they cannot. */
   deviceScriptUnavailable?: string;
 }

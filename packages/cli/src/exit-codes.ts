@@ -16,6 +16,8 @@ export const ExitCode = {
   TIMEOUT: 6,
   CONFIGURATION: 7,
   IDP_ERROR: 8,
+  /** `oidcflow fetch`: the API answered 4xx or 5xx (its body is still printed). */
+  HTTP_ERROR: 9,
   /** 128 + SIGINT. */
   INTERRUPTED: 130,
   /** 128 + SIGTERM. */
@@ -34,6 +36,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   6: 'timed out: browser callback, device code, or cache lock',
   7: 'configuration error: missing issuer or client id, bad option value, no usable flow',
   8: 'the IdP rejected a request or answered something invalid',
+  9: '`fetch`: the API answered with an HTTP error (4xx, 5xx); its body is still printed',
   130: 'interrupted (Ctrl-C); the cache is left as it was',
   143: 'terminated (SIGTERM); the cache is left as it was',
 };
@@ -79,6 +82,10 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CACHE_KEYRING_UNAVAILABLE: ExitCode.CONFIGURATION,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
   ID_TOKEN_UNAVAILABLE: ExitCode.CONFIGURATION,
+  FETCH_ORIGIN_NOT_ALLOWED: ExitCode.CONFIGURATION,
+  // The API refused the token and the request could not be sent again.
+  FETCH_NOT_REPLAYABLE: ExitCode.IDP_ERROR,
+  FETCH_TOO_MANY_REDIRECTS: ExitCode.UNEXPECTED,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

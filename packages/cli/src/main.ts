@@ -17,6 +17,7 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
   status: async () => (await import('./commands/status.js')).runStatus,
   explain: async () => (await import('./commands/explain.js')).runExplain,
   'git-credential': async () => (await import('./commands/git-credential.js')).runGitCredential,
+  fetch: async () => (await import('./commands/fetch.js')).runFetch,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
 };
 
@@ -51,7 +52,7 @@ function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress
  */
 function splitOperands(command: CommandName, args: string[]): { options: string[]; operands: string[] } {
   const last = args.at(-1);
-  if (command === 'git-credential' && last !== undefined && !last.startsWith('-')) {
+  if ((command === 'git-credential' || command === 'fetch') && last !== undefined && !last.startsWith('-')) {
     return { options: args.slice(0, -1), operands: [last] };
   }
   return { options: args, operands: [] };

@@ -1,5 +1,11 @@
 import type { completeAuthorizationWithoutBrowser as CompleteFn } from '@oidcflow/test-idp';
-import { type FlowPlugin, type FlowRunContext, tokenSetFromResponse, toSearchParams } from '../src/index.js';
+import {
+  type FlowPlugin,
+  type FlowRunContext,
+  SPECIFICATION_VERSION,
+  tokenSetFromResponse,
+  toSearchParams,
+} from '../src/index.js';
 import type { OpenIdSession } from '../src/protocol/openid-session.js';
 
 /**
@@ -53,4 +59,40 @@ export function headlessAuthCodeFlow(
     },
   };
   return v1Flow as unknown as FlowPlugin;
+}
+
+/**
+ * The same login written against the current specification: every request goes through
+ * `context.protocol` (core's port), so options core applies there (DPoP proofs) apply to it.
+ */
+export function headlessPortFlow(
+  complete: typeof CompleteFn,
+  user: { login: string; password: string },
+  counter: { runs: number } = { runs: 0 },
+): FlowPlugin {
+  return {
+    kind: 'flow',
+    specificationVersion: SPECIFICATION_VERSION,
+    name: 'headless_port_code',
+    needsBrowser: false,
+    family: 'user',
+    priority: 1,
+    supports: (context) =>
+      context.metadata.authorization_endpoint
+        ? { supported: true, reason: 'authorization endpoint present' }
+        : { supported: false, reason: 'no authorization_endpoint' },
+    async run(context) {
+      counter.runs += 1;
+      const request = await context.protocol.authorizationRequest({
+        redirectUri: 'http://127.0.0.1:1/callback',
+        parameters: context.adjustments.authorizationParameters,
+      });
+      const callbackUrl = await complete(request.url, user);
+      return context.protocol.exchangeCode({
+        callbackUrl,
+        request,
+        parameters: context.adjustments.tokenParameters,
+      });
+    },
+  };
 }

@@ -39,6 +39,11 @@ export interface TestIdpOptions {
   /** Resource servers (RFC 8707 resource indicators) the IdP accepts. @default ['https://api.example.test'] */
   resources?: readonly string[];
   /**
+   * Enables DPoP (RFC 9449, oidc-provider's `features.dPoP`); `requireNonce` makes the token
+   * endpoint answer `use_dpop_nonce` to a proof without the server's nonce.
+   */
+  dpop?: boolean | { requireNonce?: boolean };
+  /**
    * Path of the issuer URL, kept byte for byte: `'/'` (an issuer ending in a slash, as Auth0's
    * does), `'/realms/x'`, `'/tenant/v2.0/'`. The provider is mounted under it. @default '' (the origin)
    */
@@ -111,6 +116,11 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
       devInteractions: { enabled: true },
       deviceFlow: { enabled: true, userCodeInputSource, userCodeConfirmSource, successSource },
       clientCredentials: { enabled: true },
+      dPoP: {
+        enabled: Boolean(options.dpop),
+        nonceSecret: randomBytes(32),
+        requireNonce: () => typeof options.dpop === 'object' && options.dpop.requireNonce === true,
+      },
       // Only the client a token was issued to may revoke or introspect it.
       revocation: { enabled: true, allowedPolicy: ownTokenOnly },
       introspection: { enabled: true, allowedPolicy: ownTokenOnly },

@@ -144,6 +144,7 @@ export function runningKeycloak(
       audience: { sentAs: 'mapper', audience: REALM_CLIENTS.api, expectedAud: REALM_CLIENTS.api },
       customCa: instance.https !== undefined,
       deviceScriptUnavailable: 'a real Keycloak cannot be scripted',
+      dpop: true,
     },
     ...(instance.https
       ? {

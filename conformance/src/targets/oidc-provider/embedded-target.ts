@@ -55,6 +55,7 @@ function running(
         scopes: ['api:read'],
       },
       customCa: tls,
+      dpop: true,
     },
     requestLog: {
       entries: () =>
@@ -97,7 +98,7 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
       // Loaded on start: oidc-provider prints notices when imported, which `--help` should not show.
       const { startTestIdp } = await import('@oidcflow/test-idp');
       if (!tls) {
-        const idp = await startTestIdp({ deviceIntervalSeconds: 1 });
+        const idp = await startTestIdp({ deviceIntervalSeconds: 1, dpop: true });
         return running(idp, name, false, undefined, async () => {});
       }
       const directory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-ca-'));
@@ -105,6 +106,7 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
       const caCertPath = await writeCaFile(certificates, directory);
       const idp = await startTestIdp({
         deviceIntervalSeconds: 1,
+        dpop: true,
         tls: { key: certificates.serverKey, cert: certificates.serverCertificate },
       });
       return running(idp, name, true, caCertPath, () => rm(directory, { recursive: true, force: true }));

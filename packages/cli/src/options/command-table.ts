@@ -77,6 +77,19 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'fetch',
+    usage: '[options] URL',
+    summary: 'call an API with the token attached (a DPoP proof per request with --dpop); the body to stdout',
+    description:
+      'Sends one request with the access token (Bearer, or DPoP with a fresh proof) to URL only,\n' +
+      'refreshes and retries once on 401 invalid_token, follows redirects to other origins without\n' +
+      'the token. The response body goes to stdout; a 4xx or 5xx answer exits 9.',
+    examples: [
+      'oidcflow fetch https://api.example.com/things',
+      'echo \'{"name":"x"}\' | oidcflow fetch --dpop --data-stdin --content-type application/json https://api.example.com/things',
+    ],
+  },
+  {
     name: 'dev-idp',
     summary: 'run an embedded test IdP on 127.0.0.1 to try the other commands',
     description:

@@ -11,6 +11,7 @@ export const COMMAND_NAMES = [
   'status',
   'explain',
   'git-credential',
+  'fetch',
   'dev-idp',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -38,6 +39,10 @@ export interface CliSettings {
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
   allowInsecureHttp?: boolean;
+  dpop?: boolean;
+  method?: string;
+  contentType?: string;
+  dataStdin?: boolean;
   httpTimeoutSeconds?: number;
   clientSecretFile?: string;
   clientSecretStdin?: boolean;
@@ -81,7 +86,15 @@ export interface OptionSpec {
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
-const AUTH: readonly CommandName[] = ['login', 'token', 'logout', 'status', 'explain', 'git-credential'];
+const AUTH: readonly CommandName[] = [
+  'login',
+  'token',
+  'logout',
+  'status',
+  'explain',
+  'git-credential',
+  'fetch',
+];
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
@@ -250,6 +263,38 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'OIDCFLOW_ALLOW_INSECURE_HTTP',
     description: 'accept http: URLs on hosts other than loopback (never in production)',
     commands: AUTH,
+  },
+  {
+    flag: 'dpop',
+    kind: 'boolean',
+    key: 'dpop',
+    env: 'OIDCFLOW_DPOP',
+    description: 'bind tokens to a key kept in the cache (DPoP, RFC 9449); the token type becomes DPoP',
+    commands: AUTH,
+  },
+  {
+    flag: 'method',
+    kind: 'string',
+    key: 'method',
+    placeholder: 'METHOD',
+    defaultText: 'GET, or POST with --data-stdin',
+    description: 'HTTP method of the request',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'content-type',
+    kind: 'string',
+    key: 'contentType',
+    placeholder: 'TYPE',
+    description: 'Content-Type of the request body',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'data-stdin',
+    kind: 'boolean',
+    key: 'dataStdin',
+    description: 'send stdin as the request body',
+    commands: ['fetch'],
   },
   {
     flag: 'http-timeout-seconds',

@@ -24,6 +24,7 @@ describe('formatTokens', () => {
   it('header: the scheme normalised to Bearer', () => {
     expect(formatTokens(tokens, 'header', base)).toBe('Authorization: Bearer access-token-for-tests\n');
     expect(authorizationScheme('DPoP')).toBe('DPoP');
+    expect(authorizationScheme('dpop')).toBe('DPoP');
   });
 
   it('json: both tokens with their expiries; the refresh token only when asked', () => {

@@ -17,9 +17,13 @@ function rfc3339(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** `Bearer`, whatever case the IdP used; another type (DPoP, …) as the IdP sent it. */
+/**
+ * `Bearer` or `DPoP` (RFC 9449's spelling), whatever case the IdP or openid-client used;
+ * another type as it came.
+ */
 export function authorizationScheme(tokenType: string): string {
-  return tokenType.toLowerCase() === 'bearer' ? 'Bearer' : tokenType;
+  const lower = tokenType.toLowerCase();
+  return lower === 'bearer' ? 'Bearer' : lower === 'dpop' ? 'DPoP' : tokenType;
 }
 
 /** What `oidcflow token --output json` prints. Names follow the OAuth token response. */

@@ -41,6 +41,7 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     privateKeyPath: settings.privateKeyPath,
     privateKeyId: settings.privateKeyId,
     allowInsecureHttp: settings.allowInsecureHttp,
+    dpop: settings.dpop,
     httpTimeoutSeconds: settings.httpTimeoutSeconds,
     server: settings.resourceUrl ? { resourceUrl: settings.resourceUrl } : undefined,
     env: context.env,

@@ -3,6 +3,7 @@ import { isUsableEntry } from '../cache/usable-entry.js';
 import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
 import { resolveIdentity } from '../config/resolve-identity.js';
 import { validateOptions } from '../config/validate-options.js';
+import type { FetchFunction } from '../fetch/authorized-fetch.js';
 import { isFresh } from '../lifecycle/freshness.js';
 import type { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
@@ -38,6 +39,7 @@ export abstract class AuthBase {
   protected readonly options: OidcAuthOptions;
   private runtime?: Promise<AuthRuntime>;
   private forceLoginPending: boolean;
+  private authorizedFetch?: Promise<FetchFunction>;
 
   protected constructor(
     options: OidcAuthOptions,
@@ -142,6 +144,31 @@ export abstract class AuthBase {
   async rejectToken(token: string): Promise<boolean> {
     const { rejectToken } = await import('../lifecycle/reject-token.js');
     return rejectToken(await this.resolveRuntime(), token);
+  }
+
+  /**
+   * `fetch` with the access token attached, for calling an API: sends it only to
+   * `allowedOrigins` (default: the first origin used), follows same-origin redirects with it
+   * and other redirects without it, and on a 401 `invalid_token` refreshes once and retries
+   * once. A stream body is not retried: that fails with `FETCH_NOT_REPLAYABLE`.
+   */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
+    this.authorizedFetch ??= import('../fetch/authorized-fetch.js').then(({ createAuthorizedFetch }) =>
+      createAuthorizedFetch({
+        getCredentials: async () => {
+          const tokens = await this.getTokens();
+          const runtime = await this.resolveRuntime();
+          const entry = await runtime.cache.get(runtime.key);
+          const bound = entry?.tokens.accessToken === tokens.accessToken ? entry.dpopKey : undefined;
+          return { tokens, dpopKey: bound };
+        },
+        rejectToken: (token) => this.rejectToken(token),
+        allowedOrigins: this.options.allowedOrigins,
+        allowInsecureHttp: this.options.allowInsecureHttp ?? false,
+      }),
+    );
+    return (await this.authorizedFetch)(input, init);
   }
 
   /** Removes the cached tokens, and revokes them at the IdP when it advertises revocation. */

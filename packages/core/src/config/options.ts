@@ -67,6 +67,18 @@ export interface CommonAuthOptions {
   env?: NodeJS.ProcessEnv;
   /** Stops a running login or request. */
   signal?: AbortSignal;
+  /**
+   * Bind tokens to a key (DPoP, RFC 9449): an ES256 key pair is made at login and kept with
+   * the cache entry; token requests, refreshes and `auth.fetch` send proofs made with it.
+   * @default false
+   */
+  dpop?: boolean;
+  /**
+   * Origins `auth.fetch` may send the token to (e.g. `['https://api.example.com']`). Absent:
+   * the first origin `auth.fetch` is used with, for the life of the instance. A redirect to
+   * any other origin is followed without the token.
+   */
+  allowedOrigins?: readonly string[];
   /** Resolves a package name to a module; tests replace it to simulate which packages are installed. */
   loadModule?: (specifier: string) => Promise<unknown>;
 }

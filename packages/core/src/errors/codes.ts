@@ -74,6 +74,12 @@ export const ErrorCode = {
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */
   ID_TOKEN_UNAVAILABLE: 'ID_TOKEN_UNAVAILABLE',
+  /** `auth.fetch` was asked to send the token to an origin not in `allowedOrigins` (or not the first one used). */
+  FETCH_ORIGIN_NOT_ALLOWED: 'FETCH_ORIGIN_NOT_ALLOWED',
+  /** `auth.fetch` had to send a request again (401 `invalid_token`, a 307/308) but its body is a stream. */
+  FETCH_NOT_REPLAYABLE: 'FETCH_NOT_REPLAYABLE',
+  /** `auth.fetch` followed more same-origin redirects than allowed (a redirect loop). */
+  FETCH_TOO_MANY_REDIRECTS: 'FETCH_TOO_MANY_REDIRECTS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

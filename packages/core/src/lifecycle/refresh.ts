@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
-import type { OpenIdSession } from '../protocol/openid-session.js';
+import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { toSearchParams } from '../protocol/search-params.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt } from './freshness.js';
@@ -21,6 +21,7 @@ export async function refreshTokens(
   previous: TokenSet,
   tokenParameters: Record<string, string | string[]>,
   now: () => number,
+  dpop?: DPoPHandle,
 ): Promise<TokenSet> {
   let response: Awaited<ReturnType<typeof session.client.refreshTokenGrant>>;
   try {
@@ -28,6 +29,7 @@ export async function refreshTokens(
       session.configuration,
       previous.refreshToken as string,
       toSearchParams(tokenParameters),
+      dpop ? { DPoP: dpop } : undefined,
     );
   } catch (error) {
     if (oauthErrorOf(error) === 'invalid_grant') throw new RefreshRejected('invalid_grant');

@@ -1,11 +1,14 @@
+import type { JsonWebKey } from 'node:crypto';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { HttpClient } from '../http/http-client.js';
+import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { createProtocolPort } from '../protocol/openid-port.js';
+import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { Registry } from '../registry/registry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
@@ -15,6 +18,7 @@ import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import {
   type MetadataSource,
+  matchingIdps,
   requestAdjustments,
   resolveMetadata,
   resolveMetadataWithSource,
@@ -80,6 +84,11 @@ async function login(
   const plugin = await chooseFlow(runtime, support);
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
   const session = await sessionFor(runtime, http, metadata.document);
+  // A new key per login: the tokens of this login are bound to it, and it is cached with them.
+  const wantsDpop =
+    runtime.options.dpop === true || matchingIdps(runtime, metadata.document).some((idp) => idp.requiresDpop);
+  const dpopKey = wantsDpop ? await createDpopKey() : undefined;
+  const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
   const settings = loginSettings(runtime);
   if (forceLogin) settings.forceLogin = true;
   const context: FlowRunContext = {
@@ -96,6 +105,7 @@ async function login(
       flow: plugin.name,
       now,
       log: runtime.logger,
+      ...(dpop ? { dpop } : {}),
     }),
     ports: runtime.ports,
     log: runtime.logger,
@@ -109,7 +119,18 @@ async function login(
   } catch (error) {
     throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
   }
-  return { tokens, flow: plugin.name, metadata, savedAt: now() };
+  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
+  const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
+  if (dpopKey && !bound) {
+    runtime.logger.warn(
+      `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
+    );
+  }
+  return { tokens, flow: plugin.name, metadata, savedAt: now(), ...(bound ? { dpopKey } : {}) };
+}
+
+async function dpopHandle(session: OpenIdSession, privateJwk: JsonWebKey): Promise<DPoPHandle> {
+  return session.client.getDPoPHandle(session.configuration, await dpopKeyPair(privateJwk));
 }
 
 /** What a caller asked `obtainTokens` for. */
@@ -167,8 +188,16 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           const metadata = await resolveMetadata(runtime, http, usable.metadata, now());
           const session = await sessionFor(runtime, http, metadata.document);
           const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
-          const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now);
-          const refreshed: CacheEntry = { tokens, flow: usable.flow, metadata, savedAt: now() };
+          // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
+          const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
+          const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now, dpop);
+          const refreshed: CacheEntry = {
+            tokens,
+            flow: usable.flow,
+            metadata,
+            savedAt: now(),
+            ...(usable.dpopKey ? { dpopKey: usable.dpopKey } : {}),
+          };
           await cache.set(key, refreshed);
           runtime.logger.debug('refreshed the access token');
           if (isFresh(refreshed, now(), kind)) return tokens;

@@ -15,7 +15,7 @@ import type {
 import type { TokenSet } from '../spec/tokens.js';
 import { classifyPollError, deviceAuthorizationError } from './classify-response-error.js';
 import { toOidcflowError } from './oauth-errors.js';
-import type { OpenIdSession } from './openid-session.js';
+import type { DPoPHandle, OpenIdSession } from './openid-session.js';
 import { toSearchParams } from './search-params.js';
 
 /** The grant type of RFC 8628 §3.4. */
@@ -29,6 +29,8 @@ export interface ProtocolPortOptions {
   now: () => number;
   /** Where a clamped lifetime from the IdP is reported (once). */
   log?: Pick<Logger, 'warn'>;
+  /** Proves possession of the entry's DPoP key on every token request (RFC 9449). */
+  dpop?: DPoPHandle;
 }
 
 /** Where the v1 adapter finds openid-client for a flow written against specification v1. */
@@ -65,6 +67,8 @@ function positiveSeconds(value: unknown): number | undefined {
 export function createProtocolPort(session: OpenIdSession, options: ProtocolPortOptions): ProtocolPort {
   const { client, configuration } = session;
   const { flow } = options;
+  // openid-client sends a proof with each grant and retries once on use_dpop_nonce.
+  const dpop = options.dpop ? { DPoP: options.dpop } : undefined;
 
   async function authorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest> {
     const scopes = input.scopes ?? options.scopes;
@@ -109,6 +113,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
         new URL(input.callbackUrl),
         checks,
         parametersOf(input.parameters),
+        dpop,
       );
       return tokenSetFromResponse(response, options.now(), options.log);
     } catch (error) {
@@ -162,7 +167,12 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     const parameters = parametersOf(extra);
     parameters.set('device_code', deviceCode);
     try {
-      const response = await client.genericGrantRequest(configuration, DEVICE_CODE_GRANT_TYPE, parameters);
+      const response = await client.genericGrantRequest(
+        configuration,
+        DEVICE_CODE_GRANT_TYPE,
+        parameters,
+        dpop,
+      );
       return { kind: 'tokens', tokens: tokenSetFromResponse(response, options.now(), options.log) };
     } catch (error) {
       const failure = classifyPollError(error, flow);
@@ -175,8 +185,8 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     try {
       const response =
         grantType === 'client_credentials'
-          ? await client.clientCredentialsGrant(configuration, parametersOf(extra))
-          : await client.genericGrantRequest(configuration, grantType, parametersOf(extra));
+          ? await client.clientCredentialsGrant(configuration, parametersOf(extra), dpop)
+          : await client.genericGrantRequest(configuration, grantType, parametersOf(extra), dpop);
       return tokenSetFromResponse(response, options.now(), options.log);
     } catch (error) {
       throw failed(error, `issue a token for the ${grantType} grant`, flow);
@@ -185,7 +195,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
 
   async function refresh(refreshToken: string, extra?: RequestParameters): Promise<TokenSet> {
     try {
-      const response = await client.refreshTokenGrant(configuration, refreshToken, parametersOf(extra));
+      const response = await client.refreshTokenGrant(configuration, refreshToken, parametersOf(extra), dpop);
       return tokenSetFromResponse(response, options.now(), options.log);
     } catch (error) {
       throw failed(error, 'refresh the token', flow);

@@ -16,3 +16,6 @@ export interface OpenIdSession {
 }
 
 export type { OpenIdClient };
+
+/** openid-client's DPoP handle: signs a proof per request and keeps the IdP's nonce. */
+export type DPoPHandle = OpenIdClient.DPoPHandle;

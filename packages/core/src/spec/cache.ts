@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { CachedMetadata } from './metadata.js';
 import type { TokenSet } from './tokens.js';
 import type { SpecificationVersion } from './version.js';
@@ -23,6 +24,12 @@ export interface CacheEntry {
   metadata?: CachedMetadata;
   /** Epoch ms of the write. */
   savedAt: number;
+  /**
+   * The entry's DPoP key (RFC 9449) as a private ES256 JWK, when its tokens are bound to one.
+   * A cache keeps it exactly like the tokens (a keyring, or the 0600 file): a later process
+   * proves possession with it.
+   */
+  dpopKey?: JsonWebKey;
 }
 
 export interface CacheLockOptions {

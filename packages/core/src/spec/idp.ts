@@ -44,6 +44,11 @@ export interface IdpPlugin {
     | 'client_secret_post'
     | 'private_key_jwt'
     | 'none';
+  /**
+   * The IdP binds this client's tokens to a key or refuses requests without a proof (DPoP,
+   * RFC 9449): core logs in as with `dpop: true`, whatever the option says.
+   */
+  readonly requiresDpop?: boolean;
   /** Fixes the metadata (a missing endpoint, a wrong value). */
   adjustMetadata?(metadata: ServerMetadata): ServerMetadata;
   /** Extra parameters for the authorization (or device authorization) request. */

@@ -1,0 +1,204 @@
+import type { JsonWebKey } from 'node:crypto';
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import type { TokenSet } from '../spec/tokens.js';
+import { dpopProof } from './dpop-proof.js';
+import { OriginPolicy } from './origin-policy.js';
+import { isReplayableBody } from './request-body.js';
+import { challengeError } from './www-authenticate.js';
+
+/** What `auth.fetch` needs of its `OidcAuth` / `OidcCredentialsAuth`. */
+export interface AuthorizedFetchHost {
+  /** Valid tokens, and the DPoP key of their cache entry when they are bound to one. */
+  getCredentials(): Promise<{ tokens: TokenSet; dpopKey?: JsonWebKey | undefined }>;
+  rejectToken(token: string): Promise<boolean>;
+  allowedOrigins?: readonly string[] | undefined;
+  allowInsecureHttp: boolean;
+}
+
+type RequestBody = NonNullable<RequestInit['body']>;
+
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Same-origin redirects followed per request, like a browser's limit but lower. */
+export const MAX_REDIRECTS = 10;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface PreparedRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: RequestBody | null;
+  replayable: boolean;
+  redirect: NonNullable<RequestInit['redirect']>;
+  signal: AbortSignal | null | undefined;
+}
+
+/** What goes with a request: the access token, and the DPoP key for its proofs. */
+interface Credential {
+  token: string;
+  dpopKey?: JsonWebKey | undefined;
+}
+
+interface AttemptResult {
+  response: Response;
+  /** The token sent with the request that produced `response`; undefined when it went without. */
+  sentToken: string | undefined;
+}
+
+/**
+ * A `fetch` that sends the access token: to allowed origins only, following same-origin
+ * redirects itself (a redirect to another origin is followed without the token), and on a
+ * 401 `invalid_token` drops the token, refreshes once and sends the request once more.
+ * A body that cannot be sent twice (a stream) is not retried: that fails with
+ * `FETCH_NOT_REPLAYABLE`, after dropping the refused token so the next call refreshes.
+ */
+export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction {
+  const policy = new OriginPolicy(host.allowedOrigins, host.allowInsecureHttp);
+  // The last DPoP-Nonce each origin gave (RFC 9449 §9), put in later proofs to it.
+  const nonces = new Map<string, string>();
+  const credential = async (): Promise<Credential> => {
+    const { tokens, dpopKey } = await host.getCredentials();
+    if (tokens.tokenType.toLowerCase() !== 'dpop') return { token: tokens.accessToken };
+    if (!dpopKey) {
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
+        'The cached access token is bound to a DPoP key that is not in the cache. Log in again (oidcflow login --force, or login()).',
+      );
+    }
+    return { token: tokens.accessToken, dpopKey };
+  };
+  /** One send, and once more when a DPoP resource server asks for its nonce. */
+  const send = async (request: PreparedRequest, current: Credential): Promise<AttemptResult> => {
+    const result = await attempt(request, current, policy, nonces);
+    if (!(current.dpopKey && result.sentToken && challengeOf(result.response) === 'use_dpop_nonce'))
+      return result;
+    if (!request.replayable) return result;
+    await result.response.body?.cancel();
+    return attempt(request, current, policy, nonces);
+  };
+  return async (input, init) => {
+    const request = await prepare(input, init);
+    // Checked before any token is read: a refused origin costs no login.
+    policy.admit(request.url);
+    const first = await send(request, await credential());
+    if (!isRefused(first)) return first.response;
+    const refused = first.sentToken as string;
+    await host.rejectToken(refused);
+    await first.response.body?.cancel();
+    if (!request.replayable) {
+      throw new OidcflowError(
+        ErrorCode.FETCH_NOT_REPLAYABLE,
+        `${request.url.origin} refused the access token (401 invalid_token) and the request was not sent again: ` +
+          'its body is a stream, which can be read only once. The token was dropped, so the next call uses a ' +
+          'fresh one; pass the body as a string, bytes or Blob to let auth.fetch retry by itself.',
+        { status: 401, oauthError: 'invalid_token' },
+      );
+    }
+    const second = await send(request, await credential());
+    return second.response;
+  };
+}
+
+function challengeOf(response: Response): string | undefined {
+  return response.status === 401 ? challengeError(response.headers.get('www-authenticate')) : undefined;
+}
+
+function isRefused({ response, sentToken }: AttemptResult): boolean {
+  return (
+    sentToken !== undefined &&
+    response.status === 401 &&
+    challengeError(response.headers.get('www-authenticate')) === 'invalid_token'
+  );
+}
+
+async function prepare(input: string | URL | Request, init: RequestInit = {}): Promise<PreparedRequest> {
+  const source = input instanceof Request ? input : undefined;
+  const url = new URL(source ? source.url : input instanceof URL ? input.href : input);
+  const method = (init.method ?? source?.method ?? 'GET').toUpperCase();
+  const headers = new Headers(init.headers ?? source?.headers);
+  let body: RequestBody | null = init.body ?? null;
+  // A Request's body is a stream; read it once so that it can be sent again.
+  if (init.body === undefined && source?.body) body = await source.arrayBuffer();
+  return {
+    url,
+    method,
+    headers,
+    body,
+    replayable: isReplayableBody(body),
+    redirect: init.redirect ?? source?.redirect ?? 'follow',
+    signal: init.signal ?? source?.signal,
+  };
+}
+
+/** Sends `request` once, following redirects as `request.redirect` says. */
+async function attempt(
+  request: PreparedRequest,
+  credential: Credential,
+  policy: OriginPolicy,
+  nonces: Map<string, string>,
+): Promise<AttemptResult> {
+  const { token, dpopKey } = credential;
+  let { url, method, body } = request;
+  let bodySent = false;
+  // Once the chain leaves the allowed origins, the token stays behind for its rest.
+  let withToken = true;
+  for (let hop = 0; ; hop += 1) {
+    withToken &&= policy.allows(url);
+    if (bodySent && body !== null && !request.replayable) {
+      throw new OidcflowError(
+        ErrorCode.FETCH_NOT_REPLAYABLE,
+        `${url.origin} redirected a request whose body is a stream, which can be read only once; ` +
+          'pass the body as a string, bytes or Blob to let auth.fetch follow the redirect.',
+      );
+    }
+    const headers = new Headers(request.headers);
+    headers.delete('authorization');
+    headers.delete('dpop');
+    if (withToken && dpopKey) {
+      headers.set('authorization', `DPoP ${token}`);
+      headers.set(
+        'dpop',
+        await dpopProof(dpopKey, { method, url, accessToken: token, nonce: nonces.get(url.origin) }),
+      );
+    } else if (withToken) headers.set('authorization', `Bearer ${token}`);
+    if (body === null) headers.delete('content-type');
+    const init: RequestInit & { duplex?: 'half' } = { method, headers, body, redirect: 'manual' };
+    if (request.signal) init.signal = request.signal;
+    if (body !== null && !request.replayable) init.duplex = 'half';
+    const response = await fetch(url, init);
+    bodySent = true;
+    const nonce = response.headers.get('dpop-nonce');
+    if (nonce && withToken) nonces.set(url.origin, nonce);
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || !location || request.redirect === 'manual') {
+      return { response, sentToken: withToken ? token : undefined };
+    }
+    if (request.redirect === 'error') {
+      await response.body?.cancel();
+      throw new TypeError(
+        `fetch failed: ${url.origin} redirected and the request's redirect mode is "error"`,
+      );
+    }
+    if (hop >= MAX_REDIRECTS) {
+      await response.body?.cancel();
+      throw new OidcflowError(
+        ErrorCode.FETCH_TOO_MANY_REDIRECTS,
+        `${request.url.origin} redirected more than ${MAX_REDIRECTS} times; check the URL for a redirect loop.`,
+      );
+    }
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    // Fetch's rules: 303, and 301/302 after a POST, turn into a GET without a body.
+    if (
+      response.status === 303
+        ? method !== 'HEAD'
+        : (response.status === 301 || response.status === 302) && method === 'POST'
+    ) {
+      method = 'GET';
+      body = null;
+    }
+    url = next;
+  }
+}
