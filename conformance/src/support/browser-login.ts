@@ -31,10 +31,24 @@ export interface BrowserLoginDriver {
   settled(): Promise<void>;
 }
 
+/** How often one login page is tried when Chromium reports that the network changed. */
+const NETWORK_CHANGE_ATTEMPTS = 3;
+
 export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDriver {
   const opened: string[] = [];
   const tasks: Promise<void>[] = [];
   const complete = async (url: string, page: Page) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await completeOnce(url, page);
+      } catch (error) {
+        // Chromium aborts a navigation when the machine's interfaces change (a container
+        // engine adding a veth for another target): that page is tried again from the start.
+        if (attempt >= NETWORK_CHANGE_ATTEMPTS || !/ERR_NETWORK_CHANGED/.test(String(error))) throw error;
+      }
+    }
+  };
+  const completeOnce = async (url: string, page: Page) => {
     if (options.beforeLogin) await options.beforeLogin(url);
     await page.goto(url);
     if (options.flowKind === 'device') {
