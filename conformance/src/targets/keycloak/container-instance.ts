@@ -1,10 +1,9 @@
 import { TargetUnavailable } from '../target.js';
 import { generateTestCertificates } from '../tls/test-ca.js';
 import { acquireContainerEngine, type ContainerEngine, startKeycloakContainer } from './container-runtime.js';
-import { prepareDistribution } from './distribution.js';
 import { ensureLocalKeycloakImage } from './image-build.js';
-import { findJavaRuntime } from './java-runtime.js';
 import type { KeycloakTargetOptions, OwnedKeycloak } from './keycloak-options.js';
+import { keycloakRuntimeInputs } from './runtime-inputs.js';
 import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION } from './version.js';
 
 export interface ContainerInstanceOptions extends KeycloakTargetOptions {
@@ -71,18 +70,10 @@ async function imageFor(
   if (engine.kind === 'docker') {
     return { image: options.version ? `quay.io/keycloak/keycloak:${version}` : KEYCLOAK_IMAGE, built: '' };
   }
-  const java = await findJavaRuntime();
-  if (!java) {
-    throw new TargetUnavailable(
+  const { java, prepared } = await keycloakRuntimeInputs(options, version, {
+    reason:
       'the local Keycloak image needs a JDK 17 or newer to copy in and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set OIDCFLOW_KEYCLOAK_IMAGE',
-      'keycloak-container',
-    );
-  }
-  const prepared = await prepareDistribution({
-    version,
-    ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
-    ...(options.output ? { output: options.output } : {}),
-    ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}),
+    cause: 'keycloak-container',
   });
   const local = await ensureLocalKeycloakImage({
     prepared,

@@ -1,12 +1,10 @@
 import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
-import { type ConformanceTarget, type RunningTarget, TargetUnavailable } from '../target.js';
+import { type ConformanceTarget, type RunningTarget } from '../target.js';
 import { generateTestCertificates } from '../tls/test-ca.js';
 import { keycloakAdmin } from './admin-api.js';
 import { startContainerKeycloakInstance } from './container-instance.js';
 import { dockerEngineAnswers } from './container-runtime.js';
-import { prepareDistribution } from './distribution.js';
 import { withFreshConsent } from './fresh-consent-pages.js';
-import { findJavaRuntime } from './java-runtime.js';
 import type {
   KeycloakInstance,
   KeycloakRuntime,
@@ -15,6 +13,7 @@ import type {
 } from './keycloak-options.js';
 import { startLocalKeycloak } from './local-distribution.js';
 import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
+import { keycloakRuntimeInputs } from './runtime-inputs.js';
 import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 
 export type {
@@ -67,18 +66,10 @@ export async function startKeycloakInstance(options: KeycloakTargetOptions = {})
     return startContainerKeycloakInstance({ ...options, realmJson: realm.json, secrets });
   }
 
-  const java = await findJavaRuntime();
-  if (!java) {
-    throw new TargetUnavailable(
+  const { java, prepared } = await keycloakRuntimeInputs(options, version, {
+    reason:
       'Keycloak needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set JAVA_HOME',
-      'keycloak',
-    );
-  }
-  const prepared = await prepareDistribution({
-    version,
-    ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
-    ...(options.output ? { output: options.output } : {}),
-    ...(options.repositoryUrl ? { repositoryUrl: options.repositoryUrl } : {}),
+    cause: 'keycloak',
   });
   const server = await startLocalKeycloak({
     prepared,
