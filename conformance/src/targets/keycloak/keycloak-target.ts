@@ -1,5 +1,5 @@
 import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
-import { type ConformanceTarget, type RunningTarget } from '../target.js';
+import type { ConformanceTarget, RunningTarget } from '../target.js';
 import { generateTestCertificates } from '../tls/test-ca.js';
 import { keycloakAdmin } from './admin-api.js';
 import { startContainerKeycloakInstance } from './container-instance.js';
