@@ -25,15 +25,36 @@ export interface DataKeyStore {
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/**
+ * The store that holds the data key on this platform, as `explain()` names it. On Linux it is
+ * the Secret Service and nothing else: @napi-rs/keyring would otherwise fall back by itself to
+ * the kernel keyring (keyutils), which keeps keys in memory only (gone at reboot, and reachable
+ * or not depending on which threads of the process joined a session keyring first).
+ */
+export function keyringStoreName(): string {
+  const platform = process.platform;
+  if (platform === 'darwin') return 'the macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  return 'the Secret Service (D-Bus)';
+}
+
+/** Pins the Linux store (ignored elsewhere): no silent fallback to the kernel keyring. */
+const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const;
+
 /** The binding loads on first use: a missing prebuilt binary is "no keyring", not a crash at import. */
 async function keyringEntry(directory: string) {
-  try {
-    const { AsyncEntry } = await import('@napi-rs/keyring');
-    return new AsyncEntry(KEYRING_SERVICE, keyringAccountFor(directory));
-  } catch (error) {
+  const { AsyncEntry } = await import('@napi-rs/keyring').catch((error: unknown) => {
     throw new KeyringUnavailable(
       `the keyring binding @napi-rs/keyring cannot load here (${describe(error)})`,
     );
+  });
+  try {
+    return new AsyncEntry(KEYRING_SERVICE, keyringAccountFor(directory), ENTRY_OPTIONS);
+  } catch (error) {
+    // On Linux: no D-Bus session, or no Secret Service on it.
+    const notUsed =
+      process.platform === 'linux' ? '; the kernel keyring is not used, it forgets keys at reboot' : '';
+    throw new KeyringUnavailable(`${keyringStoreName()} cannot be reached: ${describe(error)}${notUsed}`);
   }
 }
 

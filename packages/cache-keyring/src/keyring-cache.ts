@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileCache, type FileCache, type FileCacheCodec } from '@oidcflow/cache-file';
 import type { CacheEntry, CacheKey } from '@oidcflow/core';
-import { createDataKeyStore } from './data-key.js';
+import { createDataKeyStore, keyringStoreName } from './data-key.js';
 import { open, seal } from './envelope.js';
 import type { KeyringCacheOptions } from './options.js';
 
@@ -70,7 +70,7 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
   return {
     ...sealed,
     name: KEYRING_CACHE_NAME,
-    selectionReason: `the OS keyring answered: tokens are AES-256-GCM encrypted in ${join(directory, `*${SEALED_FILE_EXTENSION}`)} with a data key kept in the keyring`,
+    selectionReason: `the OS keyring answered (${keyringStoreName()}): tokens are AES-256-GCM encrypted in ${join(directory, `*${SEALED_FILE_EXTENSION}`)} with a data key kept there`,
     async get(key) {
       const entry = await sealed.get(key);
       if (entry) return entry;

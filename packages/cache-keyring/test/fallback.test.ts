@@ -1,13 +1,18 @@
 // Where no keyring answers (SSH without D-Bus, CI, containers: DBUS_SESSION_BUS_ADDRESS unset),
 // the choice between the clear-text file cache and an error follows `cacheFallback`, and
 // `explain()` says which store holds the tokens and why. Real processes, real embedded IdP.
-import { readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTokensInProcesses, killAll } from './processes.js';
 import {
+  keyringRequired,
+  keyutilsMissing,
   type SecretService,
   secretServiceMissing,
   startSecretService,
@@ -28,8 +33,15 @@ afterEach(async () => {
   await directories.removeAll();
 });
 
-/** One process wanting a client-credentials token with `choice`, in `env` (no D-Bus unless given). */
-async function oneProcess(choice: Record<string, string>, env: Record<string, string> = {}) {
+/**
+ * One process wanting a client-credentials token with `choice`, in `env` (no D-Bus unless
+ * given), started through `launcher` when given.
+ */
+async function oneProcess(
+  choice: Record<string, string>,
+  env: Record<string, string> = {},
+  launcher: readonly string[] = [],
+) {
   const cachePath = join(await directories.make(), 'oidcflow');
   const home = await directories.make('oidcflow-home-');
   const { results, stderr } = await getTokensInProcesses(
@@ -40,12 +52,15 @@ async function oneProcess(choice: Record<string, string>, env: Record<string, st
       options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, ...choice },
     },
     { HOME: home, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret, ...env },
+    90_000,
+    launcher,
   );
   const names = await readdir(cachePath).catch(() => [] as string[]);
   return {
     result: results[0]!,
     stderr: stderr[0] ?? '',
     files: names.filter((name) => !name.endsWith('.lock')),
+    cachePath,
   };
 }
 
@@ -120,6 +135,52 @@ describe.skipIf(process.platform !== 'linux')(
   },
 );
 
+// A login over SSH: pam_keyinit gives the session a kernel session keyring, but there is no
+// D-Bus. @napi-rs/keyring's own choice would then keep the data key in the kernel keyring
+// (keyutils: in memory, gone at reboot; and in a process without a session keyring, reachable
+// or not depending on whether libuv's threads started before the first keyring call, which is
+// what differed between Node 20 and Node 24). The keyring cache pins the Secret Service, so it
+// falls back here as configured, on every Node.
+const noKeyutils = keyutilsMissing();
+const keyutilsSkipped = noKeyutils !== undefined && !keyringRequired();
+describe.skipIf(keyutilsSkipped)(
+  `with a kernel session keyring but no D-Bus session (keyctl session) ${keyutilsSkipped ? `(skipped: ${noKeyutils})` : ''}`,
+  () => {
+    const inKernelSession = ['keyctl', 'session', '-'];
+    beforeAll(() => {
+      if (noKeyutils) throw new Error(`OIDCFLOW_REQUIRE names keyring, but ${noKeyutils}`);
+    });
+
+    it('the kernel keyring answers there: @napi-rs/keyring left to choose keeps a value in it', async () => {
+      const probe = fileURLToPath(new URL('./fixtures/kernel-keyring-probe.mjs', import.meta.url));
+      const { stdout } = await promisify(execFile)('keyctl', ['session', '-', process.execPath, probe], {
+        env: { PATH: process.env.PATH ?? '' },
+        timeout: 30_000,
+      });
+      expect(JSON.parse(stdout)).toEqual({ kept: true });
+    });
+
+    it("cache: 'auto' does not take it for a keyring: the file cache, and explain() says why", async () => {
+      const { result, files, cachePath } = await oneProcess({}, {}, inKernelSession);
+      expect(result.ok, result.message).toBe(true);
+      expect(result.cache?.plugin).toBe('file');
+      expect(result.cache?.reason).toMatch(
+        /^no OS keyring answers \(the Secret Service \(D-Bus\) cannot be reached: .+; the kernel keyring is not used, it forgets keys at reboot\); cacheFallback is 'file'/,
+      );
+      expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/)]);
+      // No data key of this cache directory went to the kernel keyring either.
+      expect(await readFile('/proc/keys', 'utf8')).not.toContain(`token-cache-key:${cachePath}`);
+    });
+
+    it("cache: 'keyring' fails with CACHE_KEYRING_UNAVAILABLE there", async () => {
+      const { result, files } = await oneProcess({ cache: 'keyring' }, {}, inKernelSession);
+      expect(result.code).toBe('CACHE_KEYRING_UNAVAILABLE');
+      expect(result.message).toContain('the Secret Service (D-Bus) cannot be reached');
+      expect(files).toEqual([]);
+    });
+  },
+);
+
 const missing = secretServiceMissing();
 describe.skipIf(missing !== undefined)(
   `where a Secret Service answers ${missing ? `(skipped: ${missing})` : ''}`,
@@ -139,7 +200,7 @@ describe.skipIf(missing !== undefined)(
       );
       expect(result.ok, result.message).toBe(true);
       expect(result.cache?.plugin).toBe('keyring');
-      expect(result.cache?.reason).toContain('the OS keyring answered');
+      expect(result.cache?.reason).toContain('the OS keyring answered (the Secret Service (D-Bus))');
       expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.sealed$/)]);
     });
   },

@@ -22,16 +22,18 @@ export interface TokenResult {
 /**
  * Starts `count` processes that each want a token (fixtures/get-token.mjs) with exactly `env`
  * (plus PATH), waits until all are ready, releases them at once, and gathers their answers
- * within `timeoutMs`.
+ * within `timeoutMs`. `launcher` runs each through a command first (e.g. `keyctl session -`).
  */
 export async function getTokensInProcesses(
   count: number,
   settings: object,
   env: Record<string, string>,
   timeoutMs = 90_000,
+  launcher: readonly string[] = [],
 ): Promise<{ results: TokenResult[]; stderr: string[] }> {
+  const [command, ...prefix] = [...launcher, process.execPath];
   const children = Array.from({ length: count }, () => {
-    const child = spawn(process.execPath, [script, JSON.stringify(settings)], {
+    const child = spawn(command!, [...prefix, script, JSON.stringify(settings)], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

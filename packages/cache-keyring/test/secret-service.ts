@@ -25,6 +25,12 @@ export function secretServiceMissing(): string | undefined {
     : undefined;
 }
 
+/** Why the kernel keyring's `keyctl` (Debian: keyutils) cannot be used here; undefined when it can. */
+export function keyutilsMissing(): string | undefined {
+  if (process.platform !== 'linux') return 'the kernel keyring is Linux only';
+  return installed('keyctl') ? undefined : 'keyctl not installed (Debian: apt-get install keyutils)';
+}
+
 /** OIDCFLOW_REQUIRE names `keyring`: a missing Secret Service fails instead of skipping. */
 export const keyringRequired = () => (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('keyring');
 
