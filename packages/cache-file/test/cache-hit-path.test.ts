@@ -37,12 +37,14 @@ afterEach(async () => {
 describe('a process that finds a valid token in the cache', () => {
   it('reads it without any request, loading only core, the file cache and three built-ins', async () => {
     const cachePath = join(await directories.make(), 'oidcflow');
-    // An issuer that does not resolve: any request would fail the call.
+    // An issuer that does not resolve: any request would fail the call. The file cache by name:
+    // in this workspace @oidcflow/cache-keyring is linked beside core too, and `auto` would try it.
     const options = {
       issuer: 'https://idp.invalid',
       clientId: 'cache-hit-cli',
       scopes: ['openid'],
       cachePath,
+      cache: 'file',
     };
     const key = cacheKeyFor({ ...options, family: 'user' });
     const entry = contractEntry({ accessToken: 'fake-cached-access', expiresAt: Date.now() + 3_600_000 });

@@ -221,6 +221,8 @@ describe('with the installed file cache', () => {
       clientId: idp.clients.ci.clientId,
       clientSecret: idp.clients.ci.clientSecret,
       cachePath,
+      // By name: @oidcflow/cache-keyring is linked beside core in this workspace too.
+      cache: 'file' as const,
       env: {},
       plugins: [createClientCredentialsFlow()],
       logger: { debug: () => undefined, warn: (message: string) => warnings.push(message) },
