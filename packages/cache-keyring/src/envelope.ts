@@ -47,16 +47,16 @@ export function seal(plaintext: string, dataKey: Buffer, cacheKeyId: string): st
   return `${JSON.stringify(file)}\n`;
 }
 
+/** The envelope's fields, or undefined for anything else (not JSON, another format or version). */
 function parseSealedFile(text: string): SealedFile | undefined {
-  let value: unknown;
+  let file: Partial<SealedFile> | null | undefined;
   try {
-    value = JSON.parse(text);
+    file = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const file = value as Partial<SealedFile> | null;
-  if (!file || typeof file !== 'object' || file.format !== FORMAT || file.version !== VERSION)
-    return undefined;
+  // `?.` makes null, numbers, strings and arrays fail the format check like any foreign object.
+  if (file?.format !== FORMAT || file.version !== VERSION) return undefined;
   const strings = [file.keyId, file.iv, file.tag, file.ciphertext];
   return strings.every((field) => typeof field === 'string') ? (file as SealedFile) : undefined;
 }
