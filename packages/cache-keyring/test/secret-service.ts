@@ -130,19 +130,21 @@ export async function useSecretServiceInThisProcess(): Promise<SecretService> {
   };
 }
 
+/** What libdbus reads to find a session bus: the address, `$XDG_RUNTIME_DIR/bus`, X11 autolaunch. */
+const BUS_VARIABLES = ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'DISPLAY'] as const;
+
 /**
  * Runs `body` in this process as if there were no D-Bus session (SSH, CI, a container):
- * without DBUS_SESSION_BUS_ADDRESS, and without DISPLAY, through which libdbus would
- * autolaunch a bus. Restores both afterwards.
+ * without DBUS_SESSION_BUS_ADDRESS, without XDG_RUNTIME_DIR (libdbus connects to a socket at
+ * `$XDG_RUNTIME_DIR/bus` when the address is unset: a desktop's systemd user bus), and without
+ * DISPLAY. Restores them afterwards.
  */
 export async function withoutDbusSession<T>(body: () => Promise<T>): Promise<T> {
-  const saved = { address: process.env.DBUS_SESSION_BUS_ADDRESS, display: process.env.DISPLAY };
-  delete process.env.DBUS_SESSION_BUS_ADDRESS;
-  delete process.env.DISPLAY;
+  const saved = BUS_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of BUS_VARIABLES) delete process.env[name];
   try {
     return await body();
   } finally {
-    if (saved.address !== undefined) process.env.DBUS_SESSION_BUS_ADDRESS = saved.address;
-    if (saved.display !== undefined) process.env.DISPLAY = saved.display;
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   }
 }
