@@ -55,6 +55,25 @@ export interface TargetCapabilities {
   deviceScriptUnavailable?: string;
 }
 
+/**
+ * What a complete authorization server offers the scenarios (Keycloak, Spring AS): every
+ * first-party flow, rotating refresh tokens, revocation, a consent page the user can refuse in
+ * both user flows, and the API's audience put into `aud` by the server itself (a mapper).
+ */
+export function completeServerCapabilities(
+  api: string,
+  rest: Pick<TargetCapabilities, 'customCa' | 'dpop' | 'deviceScriptUnavailable'>,
+): TargetCapabilities {
+  return {
+    flows: ['auth_code', 'device', 'client_credentials'],
+    refreshTokenRotation: true,
+    revocation: true,
+    consentDenial: { auth_code: true, device: true },
+    audience: { sentAs: 'mapper', audience: api, expectedAud: api },
+    ...rest,
+  };
+}
+
 /** One request the IdP received, as its own log saw it. */
 export interface IdpRequest {
   method: string;

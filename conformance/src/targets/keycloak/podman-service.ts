@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stopGroup, trackGroup } from './process-group.js';
+import { stopGroup, trackGroup } from '../process/process-group.js';
 
 /**
  * Podman's Docker-compatible API service, started for one harness process so testcontainers can

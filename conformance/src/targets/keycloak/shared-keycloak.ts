@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { groupAlive } from '../process/process-group.js';
 import { type ConformanceTarget, TargetUnavailable } from '../target.js';
 import {
   type KeycloakInstance,
@@ -12,7 +13,6 @@ import {
   runningKeycloak,
   startKeycloakInstance,
 } from './keycloak-target.js';
-import { groupAlive } from './process-group.js';
 import { KEYCLOAK_VERSION } from './version.js';
 
 /**
