@@ -11,8 +11,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDistribution } from '../src/targets/keycloak/distribution.js';
 import { keycloakTarget } from '../src/targets/keycloak/index.js';
 import { majorOf } from '../src/targets/keycloak/java-runtime.js';
-import { groupAlive, killGroup } from '../src/targets/process/process-group.js';
 import { patchedRealm, REALM_CLIENTS, REALM_USERNAME } from '../src/targets/keycloak/realm-file.js';
+import { groupAlive, killGroup } from '../src/targets/process/process-group.js';
 import { TargetUnavailable } from '../src/targets/target.js';
 
 const VERSION = '0.0.0-test';
