@@ -9,6 +9,7 @@ import {
   OidcCredentialsAuth,
   type Plugin,
   type PromptOutput,
+  type TokenSet,
 } from '@oidcflow/core';
 import type { BrowserProvider, BrowserSession } from '../browser-bridge/browser-provider.js';
 import type { ConsentAnswer } from '../browser-bridge/page-script.js';
@@ -188,6 +189,19 @@ export class CellHarness {
       ports: { ...overrides.ports, openUrl: (url) => driver.openUrl(url) },
     });
     return { auth, driver };
+  }
+
+  /**
+   * Logs in once (through the browser driver for user flows) and waits for the driver to
+   * finish its pages: the first step of most scenarios. `auth` is the object that logged in.
+   */
+  async logIn(
+    overrides: Partial<OidcAuthOptions> = {},
+  ): Promise<{ auth: AnyAuth; tokens: TokenSet; driver?: BrowserLoginDriver }> {
+    const { auth, driver } = await this.loggingInAuth(overrides);
+    const tokens = await auth.getTokens();
+    await driver?.settled();
+    return { auth, tokens, ...(driver ? { driver } : {}) };
   }
 
   /** The cache key the auth objects of this cell use (same inputs as core's). */

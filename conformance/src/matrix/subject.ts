@@ -8,6 +8,9 @@ import type { FlowName } from '../targets/target.js';
  */
 export type FlowKind = 'browser' | 'device' | 'client';
 
+/** Every kind: a scenario for all of them runs for every flow. */
+export const FLOW_KINDS: readonly FlowKind[] = ['browser', 'device', 'client'];
+
 export const TARGET_FLOW_FOR_KIND: Record<FlowKind, FlowName> = {
   browser: 'auth_code',
   device: 'device',
