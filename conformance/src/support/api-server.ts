@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, type JSONWebKeySet, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dpopProofRefusal, listenOnLoopback } from '@oidcflow/test-idp';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { fetchDiscovery, rawRequest } from './raw-http.js';
 
 /** One request as the API saw it (no token value: only whether one came, and why it was refused). */
@@ -35,13 +35,10 @@ export interface ApiServerOptions {
   redirectTo?: string;
 }
 
-const PROOF_LIFETIME_SECONDS = 60;
-
 /**
  * A resource server on 127.0.0.1 for the fetch and dpop scenarios: checks the IdP's JWT access
  * tokens (signature by the IdP's keys, issuer, aud). In DPoP mode it checks the proof as RFC
- * 9449 says: embedded key's signature, `typ`, `htm`, `htu`, `iat` within a minute, `jti` never
- * seen before, `ath`, and the key's thumbprint equal to the token's `cnf.jkt`.
+ * 9449 says, with @oidcflow/test-idp's `dpopProofRefusal` (core's tests use the same check).
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const metadata = await fetchDiscovery(options.issuer, options.caCertPath);
@@ -68,34 +65,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const jkt = (claims.cnf as { jkt?: string } | undefined)?.jkt;
     if (!options.dpop) return scheme === 'Bearer' && !jkt ? undefined : 'invalid_token: not a bearer token';
     if (scheme !== 'DPoP' || !jkt) return 'invalid_token: not a DPoP-bound token';
-    const proof = request.headers.dpop;
-    if (typeof proof !== 'string') return 'invalid_dpop_proof: no DPoP header';
-    let proofClaims: Record<string, unknown>;
-    let jwk: Parameters<typeof calculateJwkThumbprint>[0];
-    try {
-      const verified = await jwtVerify(proof, EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-      });
-      proofClaims = verified.payload;
-      jwk = verified.protectedHeader.jwk as Parameters<typeof calculateJwkThumbprint>[0];
-    } catch {
-      return 'invalid_dpop_proof: bad signature or header';
-    }
-    if (proofClaims.htm !== request.method) return 'invalid_dpop_proof: htm';
-    if (proofClaims.htu !== `${origin}${new URL(request.url ?? '/', origin).pathname}`)
-      return 'invalid_dpop_proof: htu';
-    const iat = proofClaims.iat;
-    if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > PROOF_LIFETIME_SECONDS)
-      return 'invalid_dpop_proof: iat';
-    const jti = proofClaims.jti;
-    if (typeof jti !== 'string' || seenJti.has(jti)) return 'invalid_dpop_proof: jti replayed';
-    seenJti.add(jti);
-    if (proofClaims.ath !== createHash('sha256').update(token).digest('base64url'))
-      return 'invalid_dpop_proof: ath';
-    if (jkt !== (await calculateJwkThumbprint(jwk)))
-      return 'invalid_token: the proof key is not the token key';
-    return undefined;
+    return dpopProofRefusal({
+      proof: request.headers.dpop,
+      method: request.method ?? 'GET',
+      url: `${origin}${new URL(request.url ?? '/', origin).pathname}`,
+      accessToken: token,
+      boundKey: jkt,
+      seenJti,
+    });
   }
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -133,24 +110,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ ok: true, id: randomUUID() }));
   };
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => response.writeHead(500).end());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    seen,
-    refused,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(
+    createServer((request, response) => {
+      handle(request, response).catch(() => response.writeHead(500).end());
+    }),
+  );
+  origin = `http://127.0.0.1:${listening.port}`;
+  return { origin, seen, refused, close: listening.close };
 }
 
 function schemeOf(request: IncomingMessage): string | undefined {
