@@ -26,7 +26,12 @@ export {
   NATIVE_CLIENT_ID,
   type TestIdpClients,
 } from './clients.js';
-export { type DpopProofCheck, dpopProofRefusal } from './dpop-proof.js';
+export {
+  type JwtResourceServer,
+  type JwtResourceServerOptions,
+  type ResourceRequest,
+  startJwtResourceServer,
+} from './jwt-resource-server.js';
 export { type LoopbackServer, listenOnLoopback } from './loopback-server.js';
 export type { RequestFilter, RequestLog, RequestLogEntry, RequestPredicate } from './request-log.js';
 export { startTestIdp, type TestIdp, type TestIdpLifetimes, type TestIdpOptions } from './start-test-idp.js';
