@@ -18,7 +18,7 @@ import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-
 import { fetchDiscovery } from '../support/raw-http.js';
 import type { TrafficMeter } from '../support/traffic.js';
 import type { RunningTarget, TargetClient } from '../targets/target.js';
-import { forceMatch, type Subject, TARGET_FLOW_FOR_KIND } from './subject.js';
+import { FLOW_OF_KIND, forceMatch, type Subject } from './subject.js';
 
 /** What the scenarios call on an auth object; both OidcAuth and OidcCredentialsAuth have it. */
 export type AnyAuth = OidcAuth | OidcCredentialsAuth;
@@ -55,7 +55,7 @@ export class CellHarness {
   constructor(init: CellHarnessInit) {
     this.target = init.target;
     this.subject = init.subject;
-    const client = init.target.clients[TARGET_FLOW_FOR_KIND[init.subject.flowKind]];
+    const client = init.target.clients[FLOW_OF_KIND[init.subject.flowKind]];
     if (!client) throw new Error(`${init.target.name} has no client for ${init.subject.flowKind} flows`);
     this.client = client;
     this.workDir = init.workDir;

@@ -1,10 +1,11 @@
 import type { IdpPlugin } from '@oidcflow/core';
 import type { PageScript } from '../browser-bridge/page-script.js';
 import type { SkipCause } from '../matrix/cell.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
 import type { TestUser } from './test-user.js';
 
-/** The first-party flow names a target can offer. */
-export type FlowName = 'auth_code' | 'device' | 'client_credentials';
+/** The first-party flow names a target can offer (the names of matrix/subject.ts). */
+export type FlowName = FirstPartyFlow;
 
 /** A client registered at the target for one flow. */
 export interface TargetClient {

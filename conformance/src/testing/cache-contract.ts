@@ -1,6 +1,7 @@
 import { type CacheContractSubject, describeCacheContract } from '@oidcflow/cache-file/testing';
 import type { CacheFactoryOptions, CachePlugin } from '@oidcflow/core';
-import { type FirstPartyFlow, subjectsForCacheFactory } from '../matrix/subjects.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
+import { subjectsForCacheFactory } from '../matrix/subjects.js';
 import { type ContractOptions, describeContractScenarios } from './contract.js';
 
 export interface CacheContractOptions extends ContractOptions {

@@ -1,6 +1,7 @@
 import type { IdpPlugin, IdpRequestContext } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
-import { type FirstPartyFlow, subjectsForIdpPlugin } from '../matrix/subjects.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
+import { subjectsForIdpPlugin } from '../matrix/subjects.js';
 import { type ContractOptions, describeContractScenarios, itDeclaresItsKind } from './contract.js';
 
 export interface IdpContractOptions extends ContractOptions {
