@@ -20,7 +20,7 @@ import { KEYCLOAK_VERSION } from './version.js';
  * worker processes). The test run's main process owns a small loopback "broker": the first
  * file that asks starts Keycloak (lazily, so a run without Keycloak tests starts none), later
  * ones get the same instance, and the broker stops it when the run ends. Process-group
- * tracking (process-group.ts) kills it on Ctrl-C or when the main process dies.
+ * tracking (targets/process/process-group.ts) kills it on Ctrl-C or when the main process dies.
  */
 
 /** What the broker answers; `starts` counts the Keycloak starts of this broker (the proof of "once"). */
