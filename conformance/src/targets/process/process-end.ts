@@ -3,13 +3,15 @@ import { spawn } from 'node:child_process';
 /**
  * What must not outlive this process (the process groups and containers the targets start):
  * each registers a synchronous clean-up, run on exit and on SIGINT/SIGTERM/SIGHUP, and a
- * shell watchdog for when this process is killed outright (no handler runs then).
+ * shell watchdog for when this process is killed outright (no handler runs then). The
+ * clean-ups run last registered first, as resources are released: a container goes before
+ * the podman service it runs under.
  */
 const cleanUps = new Set<() => void>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function cleanUpAll(): void {
-  for (const cleanUp of [...cleanUps]) cleanUp();
+  for (const cleanUp of [...cleanUps].reverse()) cleanUp();
 }
 
 function onSignal(signal: NodeJS.Signals): void {
