@@ -1,20 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { prepareHydraCommand } from './cli/prepare-hydra-command.js';
-import { prepareKeycloakCommand } from './cli/prepare-keycloak-command.js';
-import { prepareKeycloakContainerCommand } from './cli/prepare-keycloak-container-command.js';
-import { prepareSpringCommand } from './cli/prepare-spring-command.js';
+import { PREPARE_COMMANDS, runPrepareCommand } from './cli/prepare-commands.js';
 import { runCommand, UsageError } from './cli/run-command.js';
 import { TARGET_NAMES } from './targets/registry.js';
 
 const USAGE = `Usage:
   oidcflow-conformance [--plugin <module>]... [--target <name>]... [--scenario <name>]...
                        [--first-party] [--with-flow <flow>]... [--report-dir <dir>] [--quiet]
-  oidcflow-conformance prepare-keycloak [--help]
-  oidcflow-conformance prepare-keycloak-container [--help]
-  oidcflow-conformance prepare-spring [--help]
-  oidcflow-conformance prepare-hydra [--help]
-
+${Object.keys(PREPARE_COMMANDS)
+  .map((name) => `  oidcflow-conformance ${name} [--help]\n`)
+  .join('')}
 Runs oidcflow's conformance scenarios and prints the matrix plugin × target × scenario.
 
   --plugin <module>    a flow, cache or IdP plugin to test: a package name or a file path whose
@@ -37,10 +32,9 @@ Exit status: 0 when no cell failed, 1 when one did, 2 for a usage error.
 
 async function main(argv: string[]): Promise<number> {
   const write = (text: string) => process.stdout.write(text);
-  if (argv[0] === 'prepare-keycloak') return prepareKeycloakCommand(argv.slice(1), write);
-  if (argv[0] === 'prepare-keycloak-container') return prepareKeycloakContainerCommand(argv.slice(1), write);
-  if (argv[0] === 'prepare-spring') return prepareSpringCommand(argv.slice(1), write);
-  if (argv[0] === 'prepare-hydra') return prepareHydraCommand(argv.slice(1), write);
+  const [first = '', ...rest] = argv;
+  if (Object.hasOwn(PREPARE_COMMANDS, first))
+    return runPrepareCommand(first, PREPARE_COMMANDS[first]!, rest, write);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -21,11 +21,10 @@ export { CellHarness } from './matrix/cell-harness.js';
 export { type PlannedCell, planCells } from './matrix/plan.js';
 export { requiredFromEnv } from './matrix/require.js';
 export { type MatrixOptions, runMatrix } from './matrix/run-matrix.js';
-export type { FlowKind, PluginModuleRef, Subject } from './matrix/subject.js';
+export type { FirstPartyFlow, FlowKind, PluginModuleRef, Subject } from './matrix/subject.js';
 export { forceMatch } from './matrix/subject.js';
 export {
   type CompanionFlowOptions,
-  type FirstPartyFlow,
   firstPartySubjects,
   type SubjectOptions,
   subjectForFlowPlugin,

@@ -23,7 +23,7 @@ import { subjectForFlowPlugin } from '../src/matrix/subjects.js';
 import { login } from '../src/scenarios/index.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
 import { HYDRA_API_AUDIENCE, hydraTarget, type RunningHydra } from '../src/targets/hydra/index.js';
-import { groupAlive } from '../src/targets/keycloak/process-group.js';
+import { groupAlive } from '../src/targets/process/process-group.js';
 import { TargetUnavailable } from '../src/targets/target.js';
 
 const required = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').map((name) => name.trim());

@@ -11,8 +11,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDistribution } from '../src/targets/keycloak/distribution.js';
 import { keycloakTarget } from '../src/targets/keycloak/index.js';
 import { majorOf } from '../src/targets/keycloak/java-runtime.js';
-import { groupAlive, killGroup } from '../src/targets/keycloak/process-group.js';
 import { patchedRealm, REALM_CLIENTS, REALM_USERNAME } from '../src/targets/keycloak/realm-file.js';
+import { groupAlive, killGroup } from '../src/targets/process/process-group.js';
 import { TargetUnavailable } from '../src/targets/target.js';
 
 const VERSION = '0.0.0-test';
@@ -264,7 +264,7 @@ describe('java versions', () => {
 });
 
 describe('process groups of a target', () => {
-  const processGroupModule = new URL('../dist/targets/keycloak/process-group.js', import.meta.url);
+  const processGroupModule = new URL('../dist/targets/process/process-group.js', import.meta.url);
 
   /**
    * A parent process that tracks a group (a `sleep` standing in for kc.sh + java) and its

@@ -10,7 +10,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
-import { groupAlive, killGroup } from '../src/targets/keycloak/process-group.js';
+import { groupAlive, killGroup } from '../src/targets/process/process-group.js';
 import { type RunningSpring, springTarget } from '../src/targets/spring/index.js';
 import { TargetUnavailable } from '../src/targets/target.js';
 

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import type { TestUser } from '../targets/target.js';
+import type { TestUser } from '../targets/test-user.js';
 import { type PageForm, type PageKind, readPageForm } from './form-finder.js';
 import { capturePageEvidence, PageScriptFailure, visiblePageText } from './page-evidence.js';
 import type { ConsentAnswer, PageScript } from './page-script.js';

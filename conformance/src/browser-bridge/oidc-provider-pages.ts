@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { TestUser } from '../targets/target.js';
+import type { TestUser } from '../targets/test-user.js';
 import type { ConsentAnswer, PageScript } from './page-script.js';
 
 const MAX_STEPS = 12;

@@ -5,8 +5,8 @@ import type { TestUser } from '../targets/test-user.js';
 export type ConsentAnswer = 'approve' | 'deny';
 
 /**
- * What the scenarios need a target's pages to do. Adapts the per-target page scripts of
- * ../browser (keycloakPages, oidcProviderPages) to one shape.
+ * What the scenarios need a target's pages to do: each target has one (keycloakPages,
+ * springPages, hydraPageScript, oidcProviderPages, the generic script), all in this folder.
  */
 export interface PageScript {
   name: string;

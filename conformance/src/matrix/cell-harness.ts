@@ -9,6 +9,7 @@ import {
   OidcCredentialsAuth,
   type Plugin,
   type PromptOutput,
+  type TokenSet,
 } from '@oidcflow/core';
 import type { BrowserProvider, BrowserSession } from '../browser-bridge/browser-provider.js';
 import type { ConsentAnswer } from '../browser-bridge/page-script.js';
@@ -17,7 +18,7 @@ import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-
 import { fetchDiscovery } from '../support/raw-http.js';
 import type { TrafficMeter } from '../support/traffic.js';
 import type { RunningTarget, TargetClient } from '../targets/target.js';
-import { forceMatch, type Subject, TARGET_FLOW_FOR_KIND } from './subject.js';
+import { FLOW_OF_KIND, forceMatch, type Subject } from './subject.js';
 
 /** What the scenarios call on an auth object; both OidcAuth and OidcCredentialsAuth have it. */
 export type AnyAuth = OidcAuth | OidcCredentialsAuth;
@@ -54,7 +55,7 @@ export class CellHarness {
   constructor(init: CellHarnessInit) {
     this.target = init.target;
     this.subject = init.subject;
-    const client = init.target.clients[TARGET_FLOW_FOR_KIND[init.subject.flowKind]];
+    const client = init.target.clients[FLOW_OF_KIND[init.subject.flowKind]];
     if (!client) throw new Error(`${init.target.name} has no client for ${init.subject.flowKind} flows`);
     this.client = client;
     this.workDir = init.workDir;
@@ -188,6 +189,19 @@ export class CellHarness {
       ports: { ...overrides.ports, openUrl: (url) => driver.openUrl(url) },
     });
     return { auth, driver };
+  }
+
+  /**
+   * Logs in once (through the browser driver for user flows) and waits for the driver to
+   * finish its pages: the first step of most scenarios. `auth` is the object that logged in.
+   */
+  async logIn(
+    overrides: Partial<OidcAuthOptions> = {},
+  ): Promise<{ auth: AnyAuth; tokens: TokenSet; driver?: BrowserLoginDriver }> {
+    const { auth, driver } = await this.loggingInAuth(overrides);
+    const tokens = await auth.getTokens();
+    await driver?.settled();
+    return { auth, tokens, ...(driver ? { driver } : {}) };
   }
 
   /** The cache key the auth objects of this cell use (same inputs as core's). */

@@ -9,7 +9,7 @@ import type { TrafficMeter } from '../support/traffic.js';
 import type { RunningTarget } from '../targets/target.js';
 import type { CellEvidence, CellResult, SkipCause } from './cell.js';
 import { CellHarness } from './cell-harness.js';
-import { type Subject, TARGET_FLOW_FOR_KIND } from './subject.js';
+import { FLOW_OF_KIND, type Subject } from './subject.js';
 
 export interface CellRunContext {
   target: RunningTarget;
@@ -93,7 +93,7 @@ export async function runCell(context: CellRunContext): Promise<CellResult> {
     durationMs: Date.now() - started,
   });
   if (subject.loadError) return { ...base(), status: 'failed', detail: subject.loadError };
-  const flow = TARGET_FLOW_FOR_KIND[subject.flowKind];
+  const flow = FLOW_OF_KIND[subject.flowKind];
   if (!target.capabilities.flows.includes(flow) || !target.clients[flow])
     return skipResult(
       base(),

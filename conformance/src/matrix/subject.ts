@@ -1,5 +1,4 @@
 import type { CacheFactoryOptions, CachePlugin, FlowPlugin, IdpPlugin } from '@oidcflow/core';
-import type { FlowName } from '../targets/target.js';
 
 /**
  * How a flow reaches the user, which decides the scenarios and the target client:
@@ -8,11 +7,32 @@ import type { FlowName } from '../targets/target.js';
  */
 export type FlowKind = 'browser' | 'device' | 'client';
 
-export const TARGET_FLOW_FOR_KIND: Record<FlowKind, FlowName> = {
-  browser: 'auth_code',
+/**
+ * oidcflow's own flows, by the names core registers them under (core's FIRST_PARTY_FLOWS):
+ * also the names of the clients a target offers (`clients.auth_code`, …).
+ */
+export type FirstPartyFlow = 'auth_code' | 'device' | 'client_credentials';
+
+/** The kind of each first-party flow: the one table between flow names and kinds. */
+export const KIND_OF_FLOW: Readonly<Record<FirstPartyFlow, FlowKind>> = {
+  auth_code: 'browser',
   device: 'device',
-  client: 'client_credentials',
+  client_credentials: 'client',
 };
+
+/** The same table read the other way: the first-party flow, and so the target client, of each kind. */
+export const FLOW_OF_KIND = Object.fromEntries(
+  Object.entries(KIND_OF_FLOW).map(([flow, kind]) => [kind, flow]),
+) as Readonly<Record<FlowKind, FirstPartyFlow>>;
+
+/** Every kind: a scenario for all of them runs for every flow. */
+export const FLOW_KINDS: readonly FlowKind[] = Object.values(KIND_OF_FLOW);
+
+/** The kind of flow a flow plugin is, from what it declares. */
+export function flowKindOf(plugin: FlowPlugin): FlowKind {
+  if (plugin.family === 'client') return 'client';
+  return plugin.needsBrowser ? 'browser' : 'device';
+}
 
 /** A module a child process can import to rebuild a plugin (the race scenario). */
 export interface PluginModuleRef {

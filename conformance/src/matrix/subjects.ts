@@ -1,24 +1,36 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CacheFactoryOptions, CachePlugin, FlowPlugin, IdpPlugin, Plugin } from '@oidcflow/core';
-import type { FlowKind, PluginModuleRef, Subject } from './subject.js';
+import {
+  type CacheFactoryOptions,
+  type CachePlugin,
+  FIRST_PARTY_FLOWS,
+  type FlowPlugin,
+  type IdpPlugin,
+  type Plugin,
+  type PluginFactory,
+  pluginFactoryOf,
+} from '@oidcflow/core';
+import {
+  type FirstPartyFlow,
+  type FlowKind,
+  flowKindOf,
+  KIND_OF_FLOW,
+  type PluginModuleRef,
+  type Subject,
+} from './subject.js';
 
 const FILE_CACHE: PluginModuleRef = { specifier: '@oidcflow/cache-file' };
-
-type Factory = (options?: CacheFactoryOptions) => unknown;
-export type FirstPartyFlow = 'auth_code' | 'device' | 'client_credentials';
 
 function describeError(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0] ?? 'unknown error';
 }
 
-/** Imports `ref` and returns its factory: `createPlugin`, or a default export (factory or plugin). */
-export async function loadFactory(ref: PluginModuleRef): Promise<Factory> {
-  const module = (await import(ref.specifier)) as Record<string, unknown>;
-  const exported = module[ref.exportName ?? 'createPlugin'] ?? module.createPlugin ?? module.default;
-  if (typeof exported === 'function') return exported as Factory;
-  if (exported && typeof exported === 'object' && 'kind' in exported) return () => exported;
-  throw new Error(`${ref.specifier} exports neither createPlugin nor a default plugin or factory`);
+/** Imports `ref` and returns its factory, by core's rule for plugin modules (`pluginFactoryOf`). */
+export async function loadFactory(ref: PluginModuleRef): Promise<PluginFactory> {
+  const factory = pluginFactoryOf(await import(ref.specifier), ref.exportName);
+  if (!factory)
+    throw new Error(`${ref.specifier} exports neither createPlugin nor a default plugin or factory`);
+  return factory;
 }
 
 let fileCache: Promise<(options: CacheFactoryOptions) => CachePlugin> | undefined;
@@ -26,12 +38,6 @@ let fileCache: Promise<(options: CacheFactoryOptions) => CachePlugin> | undefine
 function fileCacheFactory(): Promise<(options: CacheFactoryOptions) => CachePlugin> {
   fileCache ??= loadFactory(FILE_CACHE).then((factory) => (options) => factory(options) as CachePlugin);
   return fileCache;
-}
-
-/** The kind of flow a flow plugin is, from what it declares. */
-export function flowKindOf(plugin: FlowPlugin): FlowKind {
-  if (plugin.family === 'client') return 'client';
-  return plugin.needsBrowser ? 'browser' : 'device';
 }
 
 function failedSubject(label: string, flowKind: FlowKind, flowName: string, error: unknown): Subject {
@@ -76,12 +82,6 @@ export interface CompanionFlowOptions extends SubjectOptions {
   withFlows?: readonly FirstPartyFlow[];
 }
 
-const KIND_OF_FIRST_PARTY: Record<FirstPartyFlow, FlowKind> = {
-  auth_code: 'browser',
-  device: 'device',
-  client_credentials: 'client',
-};
-
 function reference(module: string | undefined): PluginModuleRef | undefined {
   return module ? { specifier: moduleSpecifier(module) } : undefined;
 }
@@ -114,7 +114,7 @@ export async function subjectsForIdpPlugin(
   return (options.withFlows ?? ['auth_code', 'client_credentials']).map((flowName) => ({
     label: `${label} (${flowName})`,
     pluginKind: 'idp',
-    flowKind: KIND_OF_FIRST_PARTY[flowName],
+    flowKind: KIND_OF_FLOW[flowName],
     flowName,
     idpPlugin: plugin,
     createCache,
@@ -132,7 +132,7 @@ export function subjectsForCacheFactory(
   return (options.withFlows ?? ['auth_code']).map((flowName) => ({
     label: `${label} (${flowName})`,
     pluginKind: 'cache',
-    flowKind: KIND_OF_FIRST_PARTY[flowName],
+    flowKind: KIND_OF_FLOW[flowName],
     flowName,
     // Called per cell, so each cell's cache lives at its own location.
     createCache,
@@ -140,21 +140,18 @@ export function subjectsForCacheFactory(
   }));
 }
 
-const FIRST_PARTY_FLOWS: ReadonlyArray<{ specifier: string; flowKind: FlowKind; flowName: string }> = [
-  { specifier: '@oidcflow/flow-authcode', flowKind: 'browser', flowName: 'auth_code' },
-  { specifier: '@oidcflow/flow-device', flowKind: 'device', flowName: 'device' },
-  { specifier: '@oidcflow/flow-credentials', flowKind: 'client', flowName: 'client_credentials' },
-];
-
-/** The rows for oidcflow's own flows, each with the file cache. A package that fails to load fails its row. */
+/**
+ * The rows for oidcflow's own flows (core's FIRST_PARTY_FLOWS), each with the file cache. A
+ * package that fails to load fails its row.
+ */
 export async function firstPartySubjects(): Promise<Subject[]> {
   return Promise.all(
-    FIRST_PARTY_FLOWS.map(async ({ specifier, flowKind, flowName }) => {
+    FIRST_PARTY_FLOWS.map(async ({ name, packageName }) => {
       try {
-        const plugin = (await loadFactory({ specifier }))() as FlowPlugin;
-        return await subjectForFlowPlugin(plugin, { label: specifier, module: specifier });
+        const plugin = (await loadFactory({ specifier: packageName }))() as FlowPlugin;
+        return await subjectForFlowPlugin(plugin, { label: packageName, module: packageName });
       } catch (error) {
-        return failedSubject(specifier, flowKind, flowName, error);
+        return failedSubject(packageName, KIND_OF_FLOW[name as FirstPartyFlow] ?? 'browser', name, error);
       }
     }),
   );
@@ -170,7 +167,7 @@ export async function subjectsForPlugin(
 ): Promise<Subject[]> {
   const label = options.label ?? displayName(module);
   let plugin: Plugin;
-  let factory: Factory;
+  let factory: PluginFactory;
   try {
     factory = await loadFactory({ specifier: moduleSpecifier(module) });
     plugin = (await factory({})) as Plugin;

@@ -1,11 +1,12 @@
 import type { Plugin } from '@oidcflow/core';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { audienceOf, jwtClaims } from '../support/jwt.js';
 import { check, type Scenario } from './scenario.js';
 
 export const audience: Scenario = {
   name: 'audience',
   summary: "the audience option reaches the IdP the way it takes it, and lands in the access token's aud",
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forIdpPlugins: true,
   notApplicable(target, subject) {
     const support = target.capabilities.audience;
@@ -32,9 +33,7 @@ export const audience: Scenario = {
       scopes: [...cell.client.scopes, ...(support.scopes ?? [])],
       plugins: cell.plugins(extra),
     };
-    const { auth, driver } = await cell.loggingInAuth(overrides);
-    const tokens = await auth.getTokens();
-    await driver?.settled();
+    const { tokens } = await cell.logIn(overrides);
     const claims = jwtClaims(tokens.accessToken);
     check(claims, 'the access token is not a JWT, so its audience cannot be read');
     const aud = audienceOf(claims);

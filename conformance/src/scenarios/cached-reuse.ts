@@ -1,15 +1,14 @@
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { describeRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';
 
 export const cachedReuse: Scenario = {
   name: 'cached reuse',
   summary: 'a second instance answers from the cache: same token, no request to the IdP',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forCachePlugins: true,
   async run(cell) {
-    const { auth, driver } = await cell.loggingInAuth();
-    const first = await auth.getAccessToken();
-    await driver?.settled();
+    const first = (await cell.logIn()).tokens.accessToken;
     const meter = cell.meter();
     const mark = meter.mark();
     // A new instance, as a second run of the CLI would make: only the cache connects them.

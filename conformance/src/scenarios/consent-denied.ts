@@ -1,5 +1,5 @@
 import { ErrorCode } from '@oidcflow/core';
-import { TARGET_FLOW_FOR_KIND } from '../matrix/subject.js';
+import { FLOW_OF_KIND } from '../matrix/subject.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
 
 export const consentDenied: Scenario = {
@@ -7,7 +7,7 @@ export const consentDenied: Scenario = {
   summary: 'refusing on the consent or device page ends the login with LOGIN_DENIED and caches nothing',
   flowKinds: ['browser', 'device'],
   notApplicable(target, subject) {
-    return target.capabilities.consentDenial[TARGET_FLOW_FOR_KIND[subject.flowKind]]
+    return target.capabilities.consentDenial[FLOW_OF_KIND[subject.flowKind]]
       ? undefined
       : `${target.name} shows no consent page that can be refused for this client`;
   },

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RaceChildInput } from '../matrix/race-child.js';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
@@ -45,7 +46,7 @@ function runChild(
 export const crossProcessRace: Scenario = {
   name: 'cross-process race',
   summary: `${PROCESSES} processes find one expired token at once: one renewal at the IdP, all get the same new token`,
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forCachePlugins: true,
   async run(cell) {
     const script = raceChildScript();
@@ -55,9 +56,7 @@ export const crossProcessRace: Scenario = {
         'the cache plugin was given as an object: pass its module so child processes can load it',
         'not-applicable',
       );
-    const { auth, driver } = await cell.loggingInAuth();
-    const first = await auth.getAccessToken();
-    await driver?.settled();
+    const first = (await cell.logIn()).tokens.accessToken;
     await cell.expireCachedAccessToken();
     const options = cell.options();
     const input: RaceChildInput = {

@@ -1,4 +1,5 @@
 import { ErrorCode } from '@oidcflow/core';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import type { RunningTarget } from '../targets/target.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
 
@@ -12,7 +13,7 @@ function privateCaEndpoint(target: RunningTarget): { issuer: string; caCertPath:
 export const customCa: Scenario = {
   name: 'custom CA',
   summary: 'an IdP behind a private CA fails with IDP_TLS_UNTRUSTED without caCertPath and works with it',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   notApplicable: (target) =>
     privateCaEndpoint(target) ? undefined : `${target.name} is not served with a private CA`,
   async run(cell) {
@@ -22,12 +23,10 @@ export const customCa: Scenario = {
     const untrusted = cell.auth({ issuer: endpoint.issuer, caCertPath: undefined });
     const error = await expectErrorCode(() => untrusted.getAccessToken(), ErrorCode.IDP_TLS_UNTRUSTED);
     check(!/eyJ/.test(error.message), 'the error message holds a token');
-    const { auth, driver } = await cell.loggingInAuth({
+    const { tokens } = await cell.logIn({
       issuer: endpoint.issuer,
       caCertPath: endpoint.caCertPath,
     });
-    const tokens = await auth.getTokens();
-    await driver?.settled();
     check(tokens.accessToken.length > 0, `no access token from ${endpoint.issuer} with caCertPath`);
     const where = endpoint.issuer === cell.target.issuer ? '' : ' (its HTTPS endpoint beside HTTP)';
     return `IDP_TLS_UNTRUSTED without caCertPath; login works with it${where}`;

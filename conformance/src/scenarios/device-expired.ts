@@ -3,10 +3,9 @@ import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { pause } from '../support/time.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
-import type { DeviceTiming } from '../targets/target.js';
-import { deviceTimingScenario } from './device-scenario.js';
-import { tokenScriptOf } from './device-script.js';
-import { describePolls, startDeviceTimingProxy } from './device-timing.js';
+import type { IdpRequest } from '../targets/target.js';
+import { deviceTimingScenario, type TimingProxyRun } from './device-scenario.js';
+import { describePolls } from './device-timing.js';
 import { check, expectErrorCode } from './scenario.js';
 
 /** What the proxy tells the client the code lives: well past the IdP's own lifespan. */
@@ -18,20 +17,21 @@ export const deviceExpired = deviceTimingScenario({
   name: 'device expired code',
   summary:
     'expired_token stops the device flow at once with DEVICE_CODE_EXPIRED; no further poll, no restart',
-  scripted,
-  atTheIdp: expiredAtTheIdp,
+  // The embedded IdP answers the first poll with expired_token.
+  scripted: { polls: [{ error: 'expired_token' }], run: expiredAtOnce },
+  atTheIdp: {
+    client: (timing) => timing.expiringClient,
+    advertise: { expires_in: ADVERTISED_LIFETIME_SECONDS },
+    run: expiredAtTheIdp,
+  },
 });
 
-/** The embedded IdP answers the first poll with expired_token. */
-async function scripted(cell: CellHarness): Promise<string> {
-  tokenScriptOf(cell.target).scriptDevicePolls(cell.client.clientId, [{ error: 'expired_token' }]);
-  const meter = cell.meter();
-  const mark = meter.mark();
+async function expiredAtOnce(cell: CellHarness, requestsSince: () => readonly IdpRequest[]): Promise<string> {
   // Nobody enters the code: the IdP answers the first poll with expired_token.
   const auth = cell.auth({ ports: { openUrl: async () => true } });
   await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
   await pause(QUIET_AFTER_EXPIRY_MS);
-  const requests = meter.since(mark);
+  const requests = requestsSince();
   const polls = grantRequests(requests, DEVICE_CODE_GRANT_TYPE);
   check(polls.length === 1, `expected exactly one poll, saw: ${describeRequests(requests)}`);
   const authorizations = requests.filter((request) => request.path.includes('device') && !request.grantType);
@@ -45,48 +45,39 @@ async function scripted(cell: CellHarness): Promise<string> {
  * them as living much longer — so oidcflow keeps polling until the IdP itself says
  * expired_token, as it would when the IdP's clock or policy disagrees with `expires_in`.
  */
-async function expiredAtTheIdp(cell: CellHarness, timing: DeviceTiming): Promise<string> {
-  const client = timing.expiringClient;
-  const { proxy, env } = await startDeviceTimingProxy(cell, (body) => ({
-    ...body,
-    expires_in: ADVERTISED_LIFETIME_SECONDS,
-  }));
-  try {
-    const overrides = { clientId: client.clientId, scopes: client.scopes, env };
-    // Nobody enters the code.
-    const auth = cell.auth({ ...overrides, ports: { openUrl: async () => true } });
-    const error = await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
-    check(
-      error.message.includes('expired_token'),
-      `the error does not say what the IdP said: ${error.message}`,
-    );
-    await pause(QUIET_AFTER_EXPIRY_MS);
-    const authorizations = proxy.requests.filter(
-      (request) => !request.grantType && request.method === 'POST',
-    );
-    const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
-    check(authorizations.length === 1, `expected one device authorization, saw ${authorizations.length}`);
-    const last = polls.at(-1);
-    check(
-      last?.oauthError === 'expired_token',
-      `the last poll was not answered expired_token: ${describePolls(polls)}`,
-    );
-    check(
-      polls.slice(0, -1).every((poll) => poll.oauthError === 'authorization_pending'),
-      `polls before the expiry got other answers, or a poll followed expired_token: ${describePolls(polls)}`,
-    );
-    const authorizedAt = authorizations[0]?.at ?? 0;
-    const expiredAfter = (last.at - authorizedAt) / 1000;
-    check(
-      expiredAfter >= timing.codeLifespanSeconds - 1,
-      `the IdP said expired_token ${expiredAfter.toFixed(1)} s after the authorization, before the code's ${timing.codeLifespanSeconds} s`,
-    );
-    check(
-      (await cell.cache.get(cell.cacheKey(overrides))) === undefined,
-      'something was cached after the code expired',
-    );
-    return `the IdP answered expired_token ${expiredAfter.toFixed(1)} s in (poll ${polls.length}); DEVICE_CODE_EXPIRED, no further poll or new device authorization`;
-  } finally {
-    await proxy.stop();
-  }
+async function expiredAtTheIdp(
+  cell: CellHarness,
+  { proxy, overrides, timing }: TimingProxyRun,
+): Promise<string> {
+  // Nobody enters the code.
+  const auth = cell.auth({ ...overrides, ports: { openUrl: async () => true } });
+  const error = await expectErrorCode(() => auth.getAccessToken(), ErrorCode.DEVICE_CODE_EXPIRED);
+  check(
+    error.message.includes('expired_token'),
+    `the error does not say what the IdP said: ${error.message}`,
+  );
+  await pause(QUIET_AFTER_EXPIRY_MS);
+  const authorizations = proxy.requests.filter((request) => !request.grantType && request.method === 'POST');
+  const polls = proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
+  check(authorizations.length === 1, `expected one device authorization, saw ${authorizations.length}`);
+  const last = polls.at(-1);
+  check(
+    last?.oauthError === 'expired_token',
+    `the last poll was not answered expired_token: ${describePolls(polls)}`,
+  );
+  check(
+    polls.slice(0, -1).every((poll) => poll.oauthError === 'authorization_pending'),
+    `polls before the expiry got other answers, or a poll followed expired_token: ${describePolls(polls)}`,
+  );
+  const authorizedAt = authorizations[0]?.at ?? 0;
+  const expiredAfter = (last.at - authorizedAt) / 1000;
+  check(
+    expiredAfter >= timing.codeLifespanSeconds - 1,
+    `the IdP said expired_token ${expiredAfter.toFixed(1)} s after the authorization, before the code's ${timing.codeLifespanSeconds} s`,
+  );
+  check(
+    (await cell.cache.get(cell.cacheKey(overrides))) === undefined,
+    'something was cached after the code expired',
+  );
+  return `the IdP answered expired_token ${expiredAfter.toFixed(1)} s in (poll ${polls.length}); DEVICE_CODE_EXPIRED, no further poll or new device authorization`;
 }

@@ -2,10 +2,9 @@ import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import type { ProxiedRequest } from '../support/counting-proxy.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
-import type { DeviceTiming } from '../targets/target.js';
-import { deviceTimingScenario } from './device-scenario.js';
-import { tokenScriptOf } from './device-script.js';
-import { describePolls, startDeviceTimingProxy } from './device-timing.js';
+import type { IdpRequest } from '../targets/target.js';
+import { deviceTimingScenario, type TimingProxyRun } from './device-scenario.js';
+import { describePolls } from './device-timing.js';
 import { check } from './scenario.js';
 
 const SLOW_DOWN_SECONDS = 5;
@@ -20,23 +19,25 @@ export const deviceSlowDown = deviceTimingScenario({
   name: 'device slow_down',
   summary:
     'after slow_down the poll interval grows by 5 s, for that poll and every later one (RFC 8628 §3.5)',
-  scripted,
-  atTheIdp: slowedDownByTheIdp,
+  // The embedded IdP answers the first poll with slow_down, the second with authorization_pending.
+  scripted: {
+    polls: [{ error: 'slow_down' }, { error: 'authorization_pending' }],
+    run: slowedDownByScript,
+  },
+  atTheIdp: {
+    client: (timing) => timing.slowClient,
+    advertise: { interval: ADVERTISED_INTERVAL_SECONDS },
+    run: slowedDownByTheIdp,
+  },
 });
 
-/** The embedded IdP answers the first poll with slow_down, the second with authorization_pending. */
-async function scripted(cell: CellHarness): Promise<string> {
-  tokenScriptOf(cell.target).scriptDevicePolls(cell.client.clientId, [
-    { error: 'slow_down' },
-    { error: 'authorization_pending' },
-  ]);
-  const meter = cell.meter();
-  const mark = meter.mark();
-  const { auth, driver } = await cell.loggingInAuth();
-  const tokens = await auth.getTokens();
-  await driver?.settled();
+async function slowedDownByScript(
+  cell: CellHarness,
+  requestsSince: () => readonly IdpRequest[],
+): Promise<string> {
+  const { tokens } = await cell.logIn();
   check(tokens.accessToken.length > 0, 'no access token after the slowed-down polls');
-  const polls = grantRequests(meter.since(mark), DEVICE_CODE_GRANT_TYPE);
+  const polls = grantRequests(requestsSince(), DEVICE_CODE_GRANT_TYPE);
   check(
     polls.length >= 3,
     `expected at least 3 polls (slow_down, pending, success), saw ${describeRequests(polls)}`,
@@ -56,52 +57,41 @@ async function scripted(cell: CellHarness): Promise<string> {
  * the IdP itself says slow_down. The browser logs in only after that answer, so the login
  * cannot end the flow first.
  */
-async function slowedDownByTheIdp(cell: CellHarness, timing: DeviceTiming): Promise<string> {
-  const client = timing.slowClient;
-  const { proxy, env } = await startDeviceTimingProxy(cell, (body) => ({
-    ...body,
-    interval: ADVERTISED_INTERVAL_SECONDS,
-  }));
-  try {
-    const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
-    const driver = await cell.loginDriver('approve', {
-      beforeLogin: () => until(() => polls().some((poll) => poll.oauthError === 'slow_down'), cell.signal),
-    });
-    const auth = cell.auth({
-      clientId: client.clientId,
-      scopes: client.scopes,
-      env,
-      ports: { openUrl: (url) => driver.openUrl(url) },
-    });
-    const tokens = await auth.getTokens();
-    await driver.settled();
-    check(tokens.accessToken.length > 0, 'no access token after the slowed-down polls');
+async function slowedDownByTheIdp(
+  cell: CellHarness,
+  { proxy, overrides, timing }: TimingProxyRun,
+): Promise<string> {
+  const polls = () => proxy.requests.filter((request) => request.grantType === DEVICE_CODE_GRANT_TYPE);
+  const driver = await cell.loginDriver('approve', {
+    beforeLogin: () => until(() => polls().some((poll) => poll.oauthError === 'slow_down'), cell.signal),
+  });
+  const auth = cell.auth({ ...overrides, ports: { openUrl: (url) => driver.openUrl(url) } });
+  const tokens = await auth.getTokens();
+  await driver.settled();
+  check(tokens.accessToken.length > 0, 'no access token after the slowed-down polls');
 
-    const seen = polls();
-    const slowedAt = seen.findIndex((poll) => poll.oauthError === 'slow_down');
-    check(slowedAt >= 0, `the IdP never answered slow_down: ${describePolls(seen)}`);
-    check(seen.at(-1)?.status === 200, `the last poll did not get the tokens: ${describePolls(seen)}`);
-    const gaps = gapsOf(seen);
-    const before = gaps.slice(0, slowedAt);
-    const after = gaps.slice(slowedAt);
-    check(
-      before.every((gap) => gap >= ADVERTISED_INTERVAL_SECONDS - TOLERANCE_SECONDS),
-      `polls before slow_down came faster than the advertised ${ADVERTISED_INTERVAL_SECONDS} s: ${formatGaps(before)} s`,
-    );
-    const minimum = ADVERTISED_INTERVAL_SECONDS + SLOW_DOWN_SECONDS - TOLERANCE_SECONDS;
-    check(
-      after.length > 0 && after.every((gap) => gap >= minimum),
-      `poll gaps after slow_down were ${formatGaps(after)} s; each must be at least ${ADVERTISED_INTERVAL_SECONDS} + ${SLOW_DOWN_SECONDS} s (${describePolls(seen)})`,
-    );
-    // The IdP's own interval is shorter than the slowed-down one, so it never had to repeat itself.
-    check(
-      seen.slice(slowedAt + 1).every((poll) => poll.oauthError !== 'slow_down'),
-      `the IdP answered slow_down again after the client slowed down: ${describePolls(seen)}`,
-    );
-    return `the IdP (interval ${timing.intervalSeconds} s, advertised ${ADVERTISED_INTERVAL_SECONDS} s) said slow_down at poll ${slowedAt + 1}; ${seen.length} polls, gaps after it ${formatGaps(after)} s`;
-  } finally {
-    await proxy.stop();
-  }
+  const seen = polls();
+  const slowedAt = seen.findIndex((poll) => poll.oauthError === 'slow_down');
+  check(slowedAt >= 0, `the IdP never answered slow_down: ${describePolls(seen)}`);
+  check(seen.at(-1)?.status === 200, `the last poll did not get the tokens: ${describePolls(seen)}`);
+  const gaps = gapsOf(seen);
+  const before = gaps.slice(0, slowedAt);
+  const after = gaps.slice(slowedAt);
+  check(
+    before.every((gap) => gap >= ADVERTISED_INTERVAL_SECONDS - TOLERANCE_SECONDS),
+    `polls before slow_down came faster than the advertised ${ADVERTISED_INTERVAL_SECONDS} s: ${formatGaps(before)} s`,
+  );
+  const minimum = ADVERTISED_INTERVAL_SECONDS + SLOW_DOWN_SECONDS - TOLERANCE_SECONDS;
+  check(
+    after.length > 0 && after.every((gap) => gap >= minimum),
+    `poll gaps after slow_down were ${formatGaps(after)} s; each must be at least ${ADVERTISED_INTERVAL_SECONDS} + ${SLOW_DOWN_SECONDS} s (${describePolls(seen)})`,
+  );
+  // The IdP's own interval is shorter than the slowed-down one, so it never had to repeat itself.
+  check(
+    seen.slice(slowedAt + 1).every((poll) => poll.oauthError !== 'slow_down'),
+    `the IdP answered slow_down again after the client slowed down: ${describePolls(seen)}`,
+  );
+  return `the IdP (interval ${timing.intervalSeconds} s, advertised ${ADVERTISED_INTERVAL_SECONDS} s) said slow_down at poll ${slowedAt + 1}; ${seen.length} polls, gaps after it ${formatGaps(after)} s`;
 }
 
 function gapsOf(polls: readonly Pick<ProxiedRequest, 'at'>[]): number[] {

@@ -51,12 +51,10 @@ export const deviceVerificationUrl: Scenario = {
       check(proxy.renamed() === 1, `the proxy renamed ${proxy.renamed()} answers, expected 1`);
       // With the IdP plugin under test (forced to match), else the harness's Google-style plugin.
       const extra = cell.subject.idpPlugin ? [] : [googleStyleDevicePlugin];
-      const { auth, driver } = await cell.loggingInAuth({
+      const { tokens } = await cell.logIn({
         deviceAuthorizationEndpoint,
         plugins: cell.plugins(extra),
       });
-      const tokens = await auth.getTokens();
-      await driver?.settled();
       check(tokens.accessToken.length > 0, 'no access token');
       check(
         proxy.renamed() === 2,

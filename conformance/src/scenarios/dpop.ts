@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { apiOverrides, noApiAudience } from './fetch.js';
 import { check, type Scenario } from './scenario.js';
@@ -8,7 +9,7 @@ export const dpop: Scenario = {
   name: 'dpop',
   summary:
     'dpop: true binds the tokens to a key kept with the cache entry; auth.fetch proofs pass every RFC 9449 check, a replayed or foreign-key proof is refused, a later instance reuses the cached key',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   notApplicable(target) {
     if (!target.capabilities.dpop) return `${target.name} is not set up for DPoP`;
     return noApiAudience(target);

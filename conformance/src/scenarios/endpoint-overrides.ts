@@ -1,4 +1,5 @@
 import type { OidcAuthOptions } from '@oidcflow/core';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { describeRequests, discoveryRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';
 
@@ -12,7 +13,7 @@ export const endpointOverrides: Scenario = {
   name: 'endpoint overrides',
   summary:
     'with every endpoint the flow needs given as an option, login works and no discovery request is made',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   async run(cell) {
     const metadata = await cell.metadata();
     const overrides: Partial<OidcAuthOptions> = { tokenEndpoint: endpoint(metadata, 'token_endpoint') };
@@ -22,9 +23,7 @@ export const endpointOverrides: Scenario = {
       overrides.deviceAuthorizationEndpoint = endpoint(metadata, 'device_authorization_endpoint');
     const meter = cell.meter();
     const mark = meter.mark();
-    const { auth, driver } = await cell.loggingInAuth(overrides);
-    const tokens = await auth.getTokens();
-    await driver?.settled();
+    const { tokens } = await cell.logIn(overrides);
     check(tokens.accessToken.length > 0, 'no access token');
     if (!meter.seesRequests)
       return `logged in with ${Object.keys(overrides).join(', ')} (requests hidden by TLS)`;

@@ -1,5 +1,6 @@
 import type { Plugin } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import type { RunningTarget } from '../targets/target.js';
 import { check, type Scenario } from './scenario.js';
@@ -27,7 +28,7 @@ export const fetchScenario: Scenario = {
   name: 'fetch',
   summary:
     'auth.fetch sends the token to the API, refreshes once and retries once on 401 invalid_token, and a redirect to another origin does not carry it',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   notApplicable: (target) => noApiAudience(target),
   async run(cell) {
     const support = cell.target.capabilities.audience;

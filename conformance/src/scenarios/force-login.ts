@@ -1,11 +1,12 @@
 import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { grantRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';
 
 export const forceLogin: Scenario = {
   name: 'force login',
   summary: 'forceLogin ignores a valid cached token and logs in again, then caches the new tokens',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   async run(cell) {
     const first = await cell.loggingInAuth();
     const before = await first.auth.getAccessToken();

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import { TARGET_FLOW_FOR_KIND } from '../matrix/subject.js';
+import { FLOW_OF_KIND } from '../matrix/subject.js';
 import { oidcflowBin } from '../support/executables.js';
 import { startKubeApiServer } from '../support/kube-api-server.js';
 import { type ExecUser, kubectlUnavailable, runKubectl, writeKubeconfig } from '../support/kubectl.js';
@@ -35,7 +35,7 @@ export const kubectl: Scenario = {
   notApplicable: (target, subject) => {
     const firstParty = firstPartyFlowsOnly(target, subject);
     if (firstParty) return firstParty;
-    const client = target.clients[TARGET_FLOW_FOR_KIND[subject.flowKind]];
+    const client = target.clients[FLOW_OF_KIND[subject.flowKind]];
     // kube-apiserver's OIDC authenticator takes the ID token, which only an openid login yields.
     if (client && !client.scopes.includes('openid'))
       return `${target.name} gives this flow's client no ID token (it cannot ask for openid here: scopes ${client.scopes.join(' ')})`;

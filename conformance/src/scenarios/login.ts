@@ -1,16 +1,15 @@
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { secondsUntil } from '../support/time.js';
 import { check, type Scenario } from './scenario.js';
 
 export const login: Scenario = {
   name: 'login',
   summary: 'a first login completes (browser pages driven through ports.openUrl) and yields usable tokens',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forCachePlugins: true,
   forIdpPlugins: true,
   async run(cell) {
-    const { auth, driver } = await cell.loggingInAuth();
-    const tokens = await auth.getTokens();
-    await driver?.settled();
+    const { tokens, driver } = await cell.logIn();
     check(tokens.accessToken.length > 0, 'no access token');
     check(/^bearer$/i.test(tokens.tokenType), `token type is "${tokens.tokenType}", not Bearer`);
     check(tokens.expiresAt > Date.now(), 'the access token is already expired');

@@ -1,3 +1,4 @@
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { rawRequest } from '../support/raw-http.js';
 import { check, type Scenario } from './scenario.js';
 
@@ -30,12 +31,10 @@ async function refreshError(
 export const logout: Scenario = {
   name: 'logout',
   summary: 'logout removes the cached tokens and revokes them where the IdP advertises revocation',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forCachePlugins: true,
   async run(cell) {
-    const { auth, driver } = await cell.loggingInAuth();
-    const tokens = await auth.getTokens();
-    await driver?.settled();
+    const { tokens } = await cell.logIn();
     const result = await cell.auth().logout();
     check(result.removed, 'logout reported that nothing was removed');
     check(

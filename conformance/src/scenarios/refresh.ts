@@ -1,3 +1,4 @@
+import { FLOW_KINDS } from '../matrix/subject.js';
 import { fingerprint } from '../support/jwt.js';
 import { describeRequests, discoveryRequests, grantRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';
@@ -5,13 +6,11 @@ import { check, type Scenario } from './scenario.js';
 export const refresh: Scenario = {
   name: 'refresh',
   summary: 'an expired access token is renewed in one token request, without discovery or a login',
-  flowKinds: ['browser', 'device', 'client'],
+  flowKinds: FLOW_KINDS,
   forCachePlugins: true,
   forIdpPlugins: true,
   async run(cell) {
-    const { auth, driver } = await cell.loggingInAuth();
-    const first = await auth.getTokens();
-    await driver?.settled();
+    const { tokens: first, driver } = await cell.logIn();
     await cell.expireCachedAccessToken();
     const meter = cell.meter();
     const mark = meter.mark();

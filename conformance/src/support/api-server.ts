@@ -1,28 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { calculateJwkThumbprint, createLocalJWKSet, EmbeddedJWK, type JSONWebKeySet, jwtVerify } from 'jose';
+import { type JwtResourceServer, startJwtResourceServer } from '@oidcflow/test-idp';
+import type { JSONWebKeySet } from 'jose';
 import { fetchDiscovery, rawRequest } from './raw-http.js';
 
-/** One request as the API saw it (no token value: only whether one came, and why it was refused). */
-export interface ApiRequest {
-  method: string;
-  path: string;
-  scheme: string | undefined;
-  /** The proof sent, kept to replay it; a proof is single-use and carries no secret. */
-  dpop: string | undefined;
-  authorization: string | undefined;
-  /** Why it was refused; undefined when accepted. */
-  refusal: string | undefined;
-}
-
-export interface ApiServer {
-  readonly origin: string;
-  readonly seen: ApiRequest[];
-  /** Tokens refused from now on with 401 invalid_token (an API-side revocation). */
-  readonly refused: Set<string>;
-  close(): Promise<void>;
-}
+export type ApiServer = JwtResourceServer;
 
 export interface ApiServerOptions {
   issuer: string;
@@ -35,124 +15,20 @@ export interface ApiServerOptions {
   redirectTo?: string;
 }
 
-const PROOF_LIFETIME_SECONDS = 60;
-
 /**
- * A resource server on 127.0.0.1 for the fetch and dpop scenarios: checks the IdP's JWT access
- * tokens (signature by the IdP's keys, issuer, aud). In DPoP mode it checks the proof as RFC
- * 9449 says: embedded key's signature, `typ`, `htm`, `htu`, `iat` within a minute, `jti` never
- * seen before, `ath`, and the key's thumbprint equal to the token's `cnf.jkt`.
+ * A resource server on 127.0.0.1 for the fetch and dpop scenarios: @oidcflow/test-idp's JWT
+ * API (core's DPoP tests use it too) with the target's keys, read through the target's CA.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const metadata = await fetchDiscovery(options.issuer, options.caCertPath);
   const jwksResponse = await rawRequest(String(metadata.jwks_uri), {
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
   });
-  const keys = createLocalJWKSet(JSON.parse(jwksResponse.body) as JSONWebKeySet);
-  const issuer = String(metadata.issuer);
-  const seenJti = new Set<string>();
-  const refused = new Set<string>();
-  const seen: ApiRequest[] = [];
-  let origin = '';
-
-  async function refusal(request: IncomingMessage): Promise<string | undefined> {
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (!token) return 'invalid_token: no token';
-    if (refused.has(token)) return 'invalid_token: refused by the API';
-    let claims: Record<string, unknown>;
-    try {
-      ({ payload: claims } = await jwtVerify(token, keys, { issuer, audience: options.audience }));
-    } catch {
-      return 'invalid_token: not a valid access token for this API';
-    }
-    const jkt = (claims.cnf as { jkt?: string } | undefined)?.jkt;
-    if (!options.dpop) return scheme === 'Bearer' && !jkt ? undefined : 'invalid_token: not a bearer token';
-    if (scheme !== 'DPoP' || !jkt) return 'invalid_token: not a DPoP-bound token';
-    const proof = request.headers.dpop;
-    if (typeof proof !== 'string') return 'invalid_dpop_proof: no DPoP header';
-    let proofClaims: Record<string, unknown>;
-    let jwk: Parameters<typeof calculateJwkThumbprint>[0];
-    try {
-      const verified = await jwtVerify(proof, EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
-      });
-      proofClaims = verified.payload;
-      jwk = verified.protectedHeader.jwk as Parameters<typeof calculateJwkThumbprint>[0];
-    } catch {
-      return 'invalid_dpop_proof: bad signature or header';
-    }
-    if (proofClaims.htm !== request.method) return 'invalid_dpop_proof: htm';
-    if (proofClaims.htu !== `${origin}${new URL(request.url ?? '/', origin).pathname}`)
-      return 'invalid_dpop_proof: htu';
-    const iat = proofClaims.iat;
-    if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > PROOF_LIFETIME_SECONDS)
-      return 'invalid_dpop_proof: iat';
-    const jti = proofClaims.jti;
-    if (typeof jti !== 'string' || seenJti.has(jti)) return 'invalid_dpop_proof: jti replayed';
-    seenJti.add(jti);
-    if (proofClaims.ath !== createHash('sha256').update(token).digest('base64url'))
-      return 'invalid_dpop_proof: ath';
-    if (jkt !== (await calculateJwkThumbprint(jwk)))
-      return 'invalid_token: the proof key is not the token key';
-    return undefined;
-  }
-
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    for await (const _chunk of request) {
-      // drained
-    }
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (path === '/redirect' && options.redirectTo) {
-      seen.push({
-        method: request.method ?? 'GET',
-        path,
-        scheme: schemeOf(request),
-        dpop: undefined,
-        authorization: undefined,
-        refusal: undefined,
-      });
-      response.writeHead(302, { location: options.redirectTo }).end();
-      return;
-    }
-    const why = await refusal(request);
-    seen.push({
-      method: request.method ?? 'GET',
-      path,
-      scheme: schemeOf(request),
-      dpop: typeof request.headers.dpop === 'string' ? request.headers.dpop : undefined,
-      authorization: request.headers.authorization,
-      refusal: why,
-    });
-    if (why) {
-      const scheme = options.dpop ? 'DPoP' : 'Bearer';
-      response.writeHead(401, { 'www-authenticate': `${scheme} error="${why.split(':')[0]}"` }).end();
-      return;
-    }
-    response
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ ok: true, id: randomUUID() }));
-  };
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => response.writeHead(500).end());
+  return startJwtResourceServer({
+    keys: JSON.parse(jwksResponse.body) as JSONWebKeySet,
+    issuer: String(metadata.issuer),
+    audience: options.audience,
+    scheme: options.dpop ? 'dpop' : 'bearer',
+    ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    seen,
-    refused,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function schemeOf(request: IncomingMessage): string | undefined {
-  return request.headers.authorization?.split(' ')[0];
 }

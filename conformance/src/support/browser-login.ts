@@ -3,7 +3,7 @@ import type { BrowserSession } from '../browser-bridge/browser-provider.js';
 import { capturePageEvidence, PageScriptFailure } from '../browser-bridge/page-evidence.js';
 import type { ConsentAnswer, PageScript } from '../browser-bridge/page-script.js';
 import type { FlowKind } from '../matrix/subject.js';
-import type { TestUser } from '../targets/target.js';
+import type { TestUser } from '../targets/test-user.js';
 
 export interface BrowserLoginOptions {
   session: BrowserSession;

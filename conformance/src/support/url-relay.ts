@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listenOnLoopback } from '@oidcflow/test-idp';
 
 /**
  * The user's browser for an oidcflow started by another program (kubectl, git): a `BROWSER`
@@ -35,17 +35,12 @@ export async function startUrlRelay(
       if (body.startsWith('http')) open(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   const script = join(directory, 'url-relay-browser.mjs');
   await writeFile(script, SCRIPT, { mode: 0o700 });
   return {
     browserCommand: `${process.execPath} ${script}`,
     env: { CONFORMANCE_BROWSER_RELAY_URL: `http://127.0.0.1:${port}/open` },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

@@ -1,10 +1,11 @@
 import type { IdpPlugin } from '@oidcflow/core';
 import type { PageScript } from '../browser-bridge/page-script.js';
 import type { SkipCause } from '../matrix/cell.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
 import type { TestUser } from './test-user.js';
 
-/** The first-party flow names a target can offer. */
-export type FlowName = 'auth_code' | 'device' | 'client_credentials';
+/** The first-party flow names a target can offer (the names of matrix/subject.ts). */
+export type FlowName = FirstPartyFlow;
 
 /** A client registered at the target for one flow. */
 export interface TargetClient {
@@ -53,6 +54,25 @@ export interface TargetCapabilities {
   dpop?: boolean;
   /** Why the device token responses cannot be scripted, when they cannot. */
   deviceScriptUnavailable?: string;
+}
+
+/**
+ * What a complete authorization server offers the scenarios (Keycloak, Spring AS): every
+ * first-party flow, rotating refresh tokens, revocation, a consent page the user can refuse in
+ * both user flows, and the API's audience put into `aud` by the server itself (a mapper).
+ */
+export function completeServerCapabilities(
+  api: string,
+  rest: Pick<TargetCapabilities, 'customCa' | 'dpop' | 'deviceScriptUnavailable'>,
+): TargetCapabilities {
+  return {
+    flows: ['auth_code', 'device', 'client_credentials'],
+    refreshTokenRotation: true,
+    revocation: true,
+    consentDenial: { auth_code: true, device: true },
+    audience: { sentAs: 'mapper', audience: api, expectedAud: api },
+    ...rest,
+  };
 }
 
 /** One request the IdP received, as its own log saw it. */

@@ -1,9 +1,8 @@
 import { type CacheContractSubject, describeCacheContract } from '@oidcflow/cache-file/testing';
 import type { CacheFactoryOptions, CachePlugin } from '@oidcflow/core';
-import { describe } from 'vitest';
-import { type FirstPartyFlow, subjectsForCacheFactory } from '../matrix/subjects.js';
-import { declareMatrixTests } from './declare-matrix.js';
-import { type ContractOptions, DEFAULT_CONTRACT_TARGETS, scenarioOptions } from './flow-contract.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
+import { subjectsForCacheFactory } from '../matrix/subjects.js';
+import { type ContractOptions, describeContractScenarios } from './contract.js';
 
 export interface CacheContractOptions extends ContractOptions {
   /** Also run the scenarios that exercise a cache (login, reuse, refresh, logout, race) with this factory. */
@@ -32,17 +31,15 @@ export function runCacheContract(
   describeCacheContract(name, subject);
   const { factory } = options;
   if (!factory) return;
-  describe(`cache plugin scenarios: ${name}`, () => {
-    declareMatrixTests({
-      subjects: subjectsForCacheFactory(factory, {
-        label: name,
-        ...(options.module ? { module: options.module } : {}),
-        ...(options.withFlows ? { withFlows: options.withFlows } : {}),
-      }),
-      targets: options.targets ?? DEFAULT_CONTRACT_TARGETS,
-      ...scenarioOptions(options),
-    });
-  });
+  describeContractScenarios(
+    `cache plugin scenarios: ${name}`,
+    subjectsForCacheFactory(factory, {
+      label: name,
+      ...(options.module ? { module: options.module } : {}),
+      ...(options.withFlows ? { withFlows: options.withFlows } : {}),
+    }),
+    options,
+  );
 }
 
 export { type CacheContractSubject, describeCacheContract };

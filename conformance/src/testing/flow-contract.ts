@@ -1,43 +1,16 @@
-import { type FlowPlugin, type FlowSupportContext, SPECIFICATION_VERSION } from '@oidcflow/core';
+import type { FlowPlugin, FlowSupportContext } from '@oidcflow/core';
 import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
 import { describe, expect, it } from 'vitest';
 import { subjectForFlowPlugin } from '../matrix/subjects.js';
-import { SCENARIOS } from '../scenarios/index.js';
-import type { TargetName } from '../targets/registry.js';
-import { declareMatrixTests, type MatrixTestOptions } from './declare-matrix.js';
+import { type ContractOptions, describeContractScenarios, itDeclaresItsKind } from './contract.js';
 
-export interface ContractOptions {
-  /** The module that exports the plugin's `createPlugin`, so child processes (the race) can load it. */
-  module?: string;
-  /** Targets to run the scenarios on. @default ['oidc-provider-http', 'oidc-provider-https'] */
-  targets?: readonly TargetName[];
-  /** Only these scenarios (by name). @default all that apply */
-  scenarios?: readonly string[];
-  /** Write matrix.json, .md and .html here. */
-  reportDir?: string;
-}
-
-/** The matrix options a contract's own options stand for. */
-export function scenarioOptions(
-  options: ContractOptions,
-): Pick<MatrixTestOptions, 'scenarios' | 'reportDir'> {
-  return {
-    ...(options.scenarios ? { scenarios: SCENARIOS.filter((s) => options.scenarios?.includes(s.name)) } : {}),
-    ...(options.reportDir ? { reportDir: options.reportDir } : {}),
-  };
-}
-
-export const DEFAULT_CONTRACT_TARGETS: readonly TargetName[] = ['oidc-provider-http', 'oidc-provider-https'];
-
-function supportContext(metadata: FlowSupportContext['metadata']): FlowSupportContext {
-  return {
-    metadata,
-    environment: { browserAvailable: true, browserReason: 'test', interactive: false },
-    hasClientSecret: true,
-    hasPrivateKey: false,
-    requestedFlow: 'auto',
-  };
-}
+/** What `supports()` is asked with, but the metadata: a browser, no terminal, a client secret. */
+const SUPPORT_CONTEXT: Omit<FlowSupportContext, 'metadata'> = {
+  environment: { browserAvailable: true, browserReason: 'test', interactive: false },
+  hasClientSecret: true,
+  hasPrivateKey: false,
+  requestedFlow: 'auto',
+};
 
 const FULL_METADATA = {
   issuer: 'https://idp.example.test',
@@ -67,12 +40,7 @@ export async function runFlowContract(plugin: FlowPlugin, options: ContractOptio
   const subject = await subjectForFlowPlugin(plugin, options.module ? { module: options.module } : {});
   describe(`flow plugin contract: ${plugin.name}`, () => {
     describe('declaration', () => {
-      it('is a flow plugin of this specification version', () => {
-        expect(plugin.kind).toBe('flow');
-        expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
-        expect(typeof plugin.name).toBe('string');
-        expect(plugin.name).toMatch(/^[a-z][a-z0-9_-]*$/);
-      });
+      itDeclaresItsKind(plugin, 'flow', 'a flow plugin', /^[a-z][a-z0-9_-]*$/);
       it('declares needsBrowser, family and priority', () => {
         expect(typeof plugin.needsBrowser).toBe('boolean');
         expect(['user', 'client']).toContain(plugin.family);
@@ -80,10 +48,13 @@ export async function runFlowContract(plugin: FlowPlugin, options: ContractOptio
         if (plugin.family === 'client') expect(plugin.needsBrowser).toBe(false);
       });
       it('answers supports() with a reason, without a request', () => {
-        const full = plugin.supports(supportContext(FULL_METADATA));
+        const full = plugin.supports({ ...SUPPORT_CONTEXT, metadata: FULL_METADATA });
         expect(full.supported).toBe(true);
         expect(full.reason.length).toBeGreaterThan(0);
-        const bare = plugin.supports(supportContext({ issuer: 'https://idp.example.test' }));
+        const bare = plugin.supports({
+          ...SUPPORT_CONTEXT,
+          metadata: { issuer: 'https://idp.example.test' },
+        });
         expect(typeof bare.supported).toBe('boolean');
         expect(bare.reason.length).toBeGreaterThan(0);
       });
@@ -91,14 +62,6 @@ export async function runFlowContract(plugin: FlowPlugin, options: ContractOptio
         expect(typeof plugin.run).toBe('function');
       });
     });
-    // `scenarios: []` runs the declaration checks alone (an empty describe would be an error).
-    if (options.scenarios?.length === 0) return;
-    describe('scenarios', () => {
-      declareMatrixTests({
-        subjects: [subject],
-        targets: options.targets ?? DEFAULT_CONTRACT_TARGETS,
-        ...scenarioOptions(options),
-      });
-    });
+    describeContractScenarios('scenarios', [subject], options);
   });
 }

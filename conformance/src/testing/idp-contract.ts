@@ -1,8 +1,8 @@
-import { type IdpPlugin, type IdpRequestContext, SPECIFICATION_VERSION } from '@oidcflow/core';
+import type { IdpPlugin, IdpRequestContext } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
-import { type FirstPartyFlow, subjectsForIdpPlugin } from '../matrix/subjects.js';
-import { declareMatrixTests } from './declare-matrix.js';
-import { type ContractOptions, DEFAULT_CONTRACT_TARGETS, scenarioOptions } from './flow-contract.js';
+import type { FirstPartyFlow } from '../matrix/subject.js';
+import { subjectsForIdpPlugin } from '../matrix/subjects.js';
+import { type ContractOptions, describeContractScenarios, itDeclaresItsKind } from './contract.js';
 
 export interface IdpContractOptions extends ContractOptions {
   /** An issuer of the IdP the plugin is for: `matches` must say yes to it. */
@@ -52,12 +52,8 @@ export async function runIdpContract(plugin: IdpPlugin, options: IdpContractOpti
   });
   describe(`IdP plugin contract: ${plugin.name}`, () => {
     describe('declaration', () => {
-      it('is an IdP plugin of this specification version', () => {
-        expect(plugin.kind).toBe('idp');
-        expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
-        expect(typeof plugin.name).toBe('string');
-        expect(plugin.name.length).toBeGreaterThan(0);
-      });
+      // Any name that is not empty.
+      itDeclaresItsKind(plugin, 'idp', 'an IdP plugin', /./);
       it('matches its own IdP and not another', () => {
         const other = options.otherIssuer ?? 'https://unrelated-idp.example.test';
         expect(plugin.matches({ issuer: other })).toBe(false);
@@ -103,14 +99,6 @@ export async function runIdpContract(plugin: IdpPlugin, options: IdpContractOpti
         expect(adjusted.issuer).toBe(issuer);
       });
     });
-    // `scenarios: []` runs the declaration checks alone (an empty describe would be an error).
-    if (options.scenarios?.length === 0) return;
-    describe('scenarios', () => {
-      declareMatrixTests({
-        subjects,
-        targets: options.targets ?? DEFAULT_CONTRACT_TARGETS,
-        ...scenarioOptions(options),
-      });
-    });
+    describeContractScenarios('scenarios', subjects, options);
   });
 }

@@ -5,6 +5,7 @@ export {
   describeCacheContract,
   runCacheContract,
 } from './cache-contract.js';
+export { type ContractOptions, DEFAULT_CONTRACT_TARGETS } from './contract.js';
 export { declareMatrixTests, type MatrixTestOptions } from './declare-matrix.js';
-export { type ContractOptions, DEFAULT_CONTRACT_TARGETS, runFlowContract } from './flow-contract.js';
+export { runFlowContract } from './flow-contract.js';
 export { type IdpContractOptions, runIdpContract } from './idp-contract.js';

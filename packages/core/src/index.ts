@@ -30,6 +30,7 @@ export {
 } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
 export { FIRST_PARTY_CACHE, FIRST_PARTY_FLOWS } from './registry/first-party.js';
+export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';
 export type { FlowDecision } from './registry/select-flow.js';
 export { selectFlow } from './registry/select-flow.js';
 export type {

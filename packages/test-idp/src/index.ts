@@ -26,6 +26,13 @@ export {
   NATIVE_CLIENT_ID,
   type TestIdpClients,
 } from './clients.js';
+export {
+  type JwtResourceServer,
+  type JwtResourceServerOptions,
+  type ResourceRequest,
+  startJwtResourceServer,
+} from './jwt-resource-server.js';
+export { type LoopbackServer, listenOnLoopback } from './loopback-server.js';
 export type { RequestFilter, RequestLog, RequestLogEntry, RequestPredicate } from './request-log.js';
 export { startTestIdp, type TestIdp, type TestIdpLifetimes, type TestIdpOptions } from './start-test-idp.js';
 export type { ResponseScriptControl, ScriptedResponse, ScriptFilter } from './token-script.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { stopGroup, trackGroup } from '../keycloak/process-group.js';
+import { stopGroup, trackGroup } from '../process/process-group.js';
 
 export interface GroupedCommandOptions {
   cwd: string;

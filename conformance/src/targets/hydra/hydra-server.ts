@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoveryServed, startServerProcess } from '../process/server-process.js';
+import { discoveryServed, healthReady, startServerProcess } from '../process/server-process.js';
 
 export interface HydraServerOptions {
   binaryPath: string;
@@ -71,12 +71,5 @@ export async function startHydraServer(options: HydraServerOptions): Promise<Hyd
 
 /** The admin API says ready (migrations done), and the public port serves discovery. */
 async function ready(publicUrl: string, adminUrl: string): Promise<boolean> {
-  try {
-    const health = await fetch(`${adminUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-    await health.body?.cancel();
-    if (health.status !== 200) return false;
-    return await discoveryServed(publicUrl);
-  } catch {
-    return false;
-  }
+  return (await healthReady(adminUrl)) && (await discoveryServed(publicUrl));
 }

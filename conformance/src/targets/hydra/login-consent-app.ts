@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '@oidcflow/test-idp';
 import type { TestUser } from '../target.js';
 import type { HydraAdmin } from './admin-api.js';
 
@@ -100,11 +100,8 @@ export async function startLoginConsentApp(user: TestUser): Promise<LoginConsent
     return page(response, 404, 'Not found', errorBody('No such page.'));
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  const url = `http://127.0.0.1:${listening.port}`;
   return {
     url,
     loginUrl: `${url}/login`,
@@ -113,11 +110,7 @@ export async function startLoginConsentApp(user: TestUser): Promise<LoginConsent
     connect(value) {
       admin = value;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { onProcessEnd, startWatchdog } from '../process/process-end.js';
 
 /**
  * The containers this process started, removed on stop, on exit, on SIGINT/SIGTERM/SIGHUP, and
@@ -14,71 +15,32 @@ export interface EngineCli {
 /** The label every container of ours carries (value: the harness's pid), to find leftovers. */
 export const CONTAINER_LABEL = 'org.oidcflow.conformance';
 
-const live = new Map<string, EngineCli>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 export function removeContainerNow(id: string, cli: EngineCli): void {
-  const args = cli.command === 'podman' ? ['rm', '--force', '--time', '0', id] : ['rm', '--force', id];
-  spawnSync(cli.command, args, {
+  spawnSync(cli.command, ['rm', '--force', ...timeNow(cli), id], {
     env: cli.env,
     stdio: 'ignore',
     timeout: 30_000,
   });
 }
 
-function removeAllNow(): void {
-  for (const [id, cli] of live) removeContainerNow(id, cli);
-  live.clear();
+/** podman waits for the container's own stop timeout unless told not to. */
+function timeNow(cli: EngineCli): string[] {
+  return cli.command === 'podman' ? ['--time', '0'] : [];
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  removeAllNow();
-  uninstall();
-  // Same rule as process-group.ts: re-raise only when no other listener is left to do it.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-let installed = false;
-function install(): void {
-  if (installed) return;
-  installed = true;
-  process.on('exit', removeAllNow);
-  for (const signal of SIGNALS) process.prependListener(signal, onSignal);
-}
-
-function uninstall(): void {
-  if (!installed) return;
-  installed = false;
-  process.off('exit', removeAllNow);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
-
-/** Registers a started container; returns what removes it (and forgets it). */
+/** Registers a started container; returns what forgets it (once stop() removed it). */
 export function trackContainer(id: string, cli: EngineCli): () => void {
-  live.set(id, cli);
-  install();
-  startWatchdog(id, cli);
-  return () => {
-    live.delete(id);
-    if (live.size === 0) uninstall();
-  };
-}
-
-/**
- * Polls our pid once a second (no engine call while we live: on two busy cores a `podman` call
- * every few seconds is not free); once we are gone, removes the container, which is harmless
- * when stop() removed it already.
- */
-function startWatchdog(id: string, cli: EngineCli): void {
-  const removal = cli.command === 'podman' ? '"$2" rm --force --time 0 "$3"' : '"$2" rm --force "$3"';
-  const script = `while kill -0 "$1" 2>/dev/null; do sleep 1; done; ${removal} >/dev/null 2>&1; exit 0`;
-  const watchdog = spawn(
-    '/bin/sh',
-    ['-c', script, 'oidcflow-container-watchdog', String(process.pid), cli.command, id],
-    { detached: true, stdio: 'ignore', env: cli.env },
+  const forget = onProcessEnd(() => removeContainerNow(id, cli));
+  // Polls our pid once a second (no engine call while we live: on two busy cores a `podman`
+  // call every few seconds is not free); once we are gone, removes the container, which is
+  // harmless when stop() removed it already.
+  startWatchdog(
+    'oidcflow-container-watchdog',
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done; engine="$2"; shift 2; "$engine" rm --force "$@" >/dev/null 2>&1; exit 0',
+    [String(process.pid), cli.command, ...timeNow(cli), id],
+    cli.env,
   );
-  watchdog.on('error', () => {});
-  watchdog.unref();
+  return forget;
 }
 
 /** Ids of containers carrying our label (any state), e.g. to prove none was left behind. */

@@ -1,8 +1,12 @@
 import { TargetUnavailable } from '../target.js';
-import { generateTestCertificates } from '../tls/test-ca.js';
 import { acquireContainerEngine, type ContainerEngine, startKeycloakContainer } from './container-runtime.js';
 import { ensureLocalKeycloakImage } from './image-build.js';
-import type { KeycloakTargetOptions, OwnedKeycloak } from './keycloak-options.js';
+import {
+  type KeycloakTargetOptions,
+  type OwnedKeycloak,
+  ownedKeycloak,
+  serverStartOptions,
+} from './keycloak-options.js';
 import { keycloakRuntimeInputs } from './runtime-inputs.js';
 import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION } from './version.js';
 
@@ -34,26 +38,23 @@ export async function startContainerKeycloakInstance(
       engine,
       realmJson: options.realmJson,
       image,
-      tls: generateTestCertificates(['127.0.0.1', 'localhost']),
-      ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+      ...serverStartOptions(options),
     });
-    return {
-      instance: {
-        baseUrl: server.baseUrl,
-        ...(server.https ? { https: server.https } : {}),
-        admin: server.admin,
-        ...options.secrets,
+    return ownedKeycloak(
+      server,
+      options.secrets,
+      {
         runtime: 'container',
         description: `Keycloak ${version}, container mode: image ${image}${built} on the ${engine.description}, HTTP and HTTPS (generated CA), ready ${(server.startMs / 1000).toFixed(1)} s after create`,
       },
-      stop: async () => {
+      async () => {
         try {
           await server.stop();
         } finally {
           await engine.release();
         }
       },
-    };
+    );
   } catch (error) {
     await engine.release();
     throw error;
@@ -70,11 +71,7 @@ async function imageFor(
   if (engine.kind === 'docker') {
     return { image: options.version ? `quay.io/keycloak/keycloak:${version}` : KEYCLOAK_IMAGE, built: '' };
   }
-  const { java, prepared } = await keycloakRuntimeInputs(options, version, {
-    reason:
-      'the local Keycloak image needs a JDK 17 or newer to copy in and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set OIDCFLOW_KEYCLOAK_IMAGE',
-    cause: 'keycloak-container',
-  });
+  const { java, prepared } = await keycloakRuntimeInputs(options, version, 'keycloak-container');
   const local = await ensureLocalKeycloakImage({
     prepared,
     java,

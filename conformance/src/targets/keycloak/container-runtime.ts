@@ -6,20 +6,16 @@ import { join } from 'node:path';
 import type { GenericContainer as GenericContainerClass } from 'testcontainers';
 import { type TestCertificates, writeCaFile } from '../tls/test-ca.js';
 import { CONTAINER_LABEL, type EngineCli, removeContainerNow, trackContainer } from './container-cleanup.js';
+import type { StartedKeycloakServer } from './keycloak-options.js';
 import { pingSocket, podmanInstalled, startPodmanService } from './podman-service.js';
 import { REALM_NAME } from './version.js';
 
 /** A Keycloak server in a container (Docker, or podman through its Docker-compatible API). */
-export interface ContainerKeycloak {
-  baseUrl: string;
-  /** With `tls`: https://127.0.0.1:<port>, and the CA file that trusts it (removed on stop). */
-  https?: { baseUrl: string; caCertPath: string };
-  admin: { username: string; password: string };
+export interface ContainerKeycloak extends StartedKeycloakServer {
   /** The container's id, for the engine CLI. */
   containerId: string;
   /** How long from create to ready, in ms. */
   startMs: number;
-  stop(): Promise<void>;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SkipCause } from '../../matrix/cell.js';
+import { TargetUnavailable } from '../target.js';
 
 /** A JDK that can run Keycloak. */
 export interface JavaRuntime {
@@ -17,6 +19,21 @@ export interface JavaRuntime {
 /** Every 26.x runs on Java 17; older JDKs cannot run Keycloak at all. */
 const MINIMUM_MAJOR = 17;
 const JVM_DIRECTORY = '/usr/lib/jvm';
+
+/**
+ * `findJavaRuntime()`, or `TargetUnavailable` (with `cause`) that says who needs a JDK, where
+ * none was found, and what to do (`fix`, e.g. "set JAVA_HOME").
+ */
+export async function requireJavaRuntime(needs: string, fix: string, cause: SkipCause): Promise<JavaRuntime> {
+  const java = await findJavaRuntime();
+  if (!java) {
+    throw new TargetUnavailable(
+      `${needs} needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or ${fix}`,
+      cause,
+    );
+  }
+  return java;
+}
 
 /**
  * The JDK to run Keycloak with: JAVA_HOME's when it works, else the newest one under

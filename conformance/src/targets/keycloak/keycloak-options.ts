@@ -1,5 +1,6 @@
-// Options and the started instance as data, shared by the local and container modes
-// (kept apart from keycloak-target.ts so container-instance.ts needs no import back).
+// Options, the started server and the instance as data, shared by the local and container
+// modes (kept apart from keycloak-target.ts so container-instance.ts needs no import back).
+import { generateTestCertificates, type TestCertificates } from '../tls/test-ca.js';
 import type { ProgressOutput } from './progress-output.js';
 
 /** How to run Keycloak: a container, the Maven Central distribution, or whichever works here. */
@@ -22,17 +23,33 @@ export interface KeycloakTargetOptions {
   output?: ProgressOutput;
 }
 
+/** What starting a Keycloak server (local distribution or container) gives back. */
+export interface StartedKeycloakServer {
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** The same server over HTTPS with a certificate from a CA made for this run, and that CA's file. */
+  https?: { baseUrl: string; caCertPath: string };
+  admin: { username: string; password: string };
+  stop(): Promise<void>;
+}
+
+/** How every mode starts its server: HTTPS beside HTTP (a CA made for this run), the caller's bound. */
+export function serverStartOptions(options: KeycloakTargetOptions): {
+  tls: TestCertificates;
+  startupTimeoutMs?: number;
+} {
+  return {
+    tls: generateTestCertificates(['127.0.0.1', 'localhost']),
+    ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+  };
+}
+
 /**
  * A started Keycloak as plain data: everything a process needs to use it, so one instance can
  * serve several test files (see shared-keycloak.ts). Its secrets are the fake ones generated for
  * this run.
  */
-export interface KeycloakInstance {
-  /** http://127.0.0.1:<port> */
-  baseUrl: string;
-  /** The same server over HTTPS with a certificate from a CA made for this run (local distribution). */
-  https?: { baseUrl: string; caCertPath: string };
-  admin: { username: string; password: string };
+export interface KeycloakInstance extends Omit<StartedKeycloakServer, 'stop'> {
   userPassword: string;
   serviceClientSecret: string;
   runtime: 'container' | 'local';
@@ -45,4 +62,23 @@ export interface KeycloakInstance {
 export interface OwnedKeycloak {
   instance: KeycloakInstance;
   stop(): Promise<void>;
+}
+
+/** The instance of a started server with the realm's secrets; `stop` is the server's unless given. */
+export function ownedKeycloak(
+  server: StartedKeycloakServer,
+  secrets: { userPassword: string; serviceClientSecret: string },
+  details: Pick<KeycloakInstance, 'runtime' | 'description' | 'processGroupId' | 'reusedDevBuild'>,
+  stop: () => Promise<void> = () => server.stop(),
+): OwnedKeycloak {
+  return {
+    instance: {
+      baseUrl: server.baseUrl,
+      ...(server.https ? { https: server.https } : {}),
+      admin: server.admin,
+      ...secrets,
+      ...details,
+    },
+    stop,
+  };
 }

@@ -1,15 +1,16 @@
 import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
-import type { ConformanceTarget, RunningTarget } from '../target.js';
-import { generateTestCertificates } from '../tls/test-ca.js';
+import { type ConformanceTarget, completeServerCapabilities, type RunningTarget } from '../target.js';
 import { keycloakAdmin } from './admin-api.js';
 import { startContainerKeycloakInstance } from './container-instance.js';
 import { dockerEngineAnswers } from './container-runtime.js';
 import { withFreshConsent } from './fresh-consent-pages.js';
-import type {
-  KeycloakInstance,
-  KeycloakRuntime,
-  KeycloakTargetOptions,
-  OwnedKeycloak,
+import {
+  type KeycloakInstance,
+  type KeycloakRuntime,
+  type KeycloakTargetOptions,
+  type OwnedKeycloak,
+  ownedKeycloak,
+  serverStartOptions,
 } from './keycloak-options.js';
 import { startLocalKeycloak } from './local-distribution.js';
 import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
@@ -66,31 +67,19 @@ export async function startKeycloakInstance(options: KeycloakTargetOptions = {})
     return startContainerKeycloakInstance({ ...options, realmJson: realm.json, secrets });
   }
 
-  const { java, prepared } = await keycloakRuntimeInputs(options, version, {
-    reason:
-      'Keycloak needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set JAVA_HOME',
-    cause: 'keycloak',
-  });
+  const { java, prepared } = await keycloakRuntimeInputs(options, version, 'keycloak');
   const server = await startLocalKeycloak({
     prepared,
     java,
     realmJson: realm.json,
-    tls: generateTestCertificates(['127.0.0.1', 'localhost']),
-    ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+    ...serverStartOptions(options),
   });
-  return {
-    instance: {
-      baseUrl: server.baseUrl,
-      ...(server.https ? { https: server.https } : {}),
-      admin: server.admin,
-      ...secrets,
-      runtime: 'local',
-      description: `Keycloak ${version}, local distribution on Java ${java.major}, HTTP and HTTPS (generated CA)`,
-      processGroupId: server.processGroupId,
-      reusedDevBuild: server.reusedDevBuild,
-    },
-    stop: () => server.stop(),
-  };
+  return ownedKeycloak(server, secrets, {
+    runtime: 'local',
+    description: `Keycloak ${version}, local distribution on Java ${java.major}, HTTP and HTTPS (generated CA)`,
+    processGroupId: server.processGroupId,
+    reusedDevBuild: server.reusedDevBuild,
+  });
 }
 
 export interface RunningKeycloakOptions {
@@ -126,17 +115,12 @@ export function runningKeycloak(
     },
     user: { username, password: instance.userPassword },
     pages: withFreshConsent(keycloakPages, () => admin.revokeConsents(username)),
-    capabilities: {
-      flows: ['auth_code', 'device', 'client_credentials'],
-      refreshTokenRotation: true,
-      revocation: true,
-      // consentRequired on oidcflow-cli; the device flow always asks.
-      consentDenial: { auth_code: true, device: true },
-      audience: { sentAs: 'mapper', audience: REALM_CLIENTS.api, expectedAud: REALM_CLIENTS.api },
+    // consentRequired on oidcflow-cli; the device flow always asks; an audience mapper.
+    capabilities: completeServerCapabilities(REALM_CLIENTS.api, {
       customCa: instance.https !== undefined,
       deviceScriptUnavailable: 'a real Keycloak cannot be scripted',
       dpop: true,
-    },
+    }),
     ...(instance.https
       ? {
           tlsEndpoint: {

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stopGroup, trackGroup } from './process-group.js';
+import { stopGroup, trackGroup } from '../process/process-group.js';
 
 /**
  * Podman's Docker-compatible API service, started for one harness process so testcontainers can
@@ -46,7 +46,7 @@ export async function podmanEnvironment(directory: string): Promise<NodeJS.Proce
 
 /**
  * `podman system service --time=0` on a socket in `directory` (default: a fresh temporary one), in its own
- * process group tracked by process-group.ts (killed on stop(), exit, SIGINT/SIGTERM/SIGHUP, and
+ * process group tracked by targets/process/process-group.ts (killed on stop(), exit, SIGINT/SIGTERM/SIGHUP, and
  * by a watchdog if we are killed outright). Resolves once `GET /_ping` answers.
  */
 export async function startPodmanService(
@@ -74,7 +74,7 @@ export async function startPodmanService(
   }
   trackGroup(pid, directory);
   child.unref();
-  // The pipe would keep the event loop alive; the exit handler (process-group.ts) stops the service.
+  // The pipe would keep the event loop alive; the exit handler (targets/process/process-end.ts) stops the service.
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
 
   let stopped: Promise<void> | undefined;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOnLoopback } from '@oidcflow/test-idp';
+import { groupAlive } from '../process/process-group.js';
 import { type ConformanceTarget, TargetUnavailable } from '../target.js';
 import {
   type KeycloakInstance,
@@ -12,7 +13,6 @@ import {
   runningKeycloak,
   startKeycloakInstance,
 } from './keycloak-target.js';
-import { groupAlive } from './process-group.js';
 import { KEYCLOAK_VERSION } from './version.js';
 
 /**
@@ -20,7 +20,7 @@ import { KEYCLOAK_VERSION } from './version.js';
  * worker processes). The test run's main process owns a small loopback "broker": the first
  * file that asks starts Keycloak (lazily, so a run without Keycloak tests starts none), later
  * ones get the same instance, and the broker stops it when the run ends. Process-group
- * tracking (process-group.ts) kills it on Ctrl-C or when the main process dies.
+ * tracking (targets/process/process-group.ts) kills it on Ctrl-C or when the main process dies.
  */
 
 /** What the broker answers; `starts` counts the Keycloak starts of this broker (the proof of "once"). */
@@ -98,16 +98,14 @@ export async function startKeycloakBroker(options: KeycloakBrokerOptions = {}): 
       .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
       .end(JSON.stringify(answer));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
 
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}${secretPath}`,
+    url: `http://127.0.0.1:${listening.port}${secretPath}`,
     stop: () => {
       stopped ??= (async () => {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
+        await listening.close();
         await starting;
         if (!owned) {
           log(

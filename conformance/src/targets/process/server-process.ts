@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stopGroup, trackGroup } from '../keycloak/process-group.js';
 import { logTail } from './log-tail.js';
+import { stopGroup, trackGroup } from './process-group.js';
 
 export interface ServerProcessOptions {
   /** Who the errors name, e.g. "Hydra" or "the Spring Authorization Server". */
@@ -11,8 +11,10 @@ export interface ServerProcessOptions {
   command: string;
   args: readonly string[];
   env: NodeJS.ProcessEnv;
-  /** The server's own directory: its cwd, holding `logPath`; removed when it stops. */
+  /** The server's own directory, holding `logPath`; removed when it stops. */
   runDirectory: string;
+  /** @default runDirectory */
+  cwd?: string;
   /** stdout and stderr go here, never to a pipe whose reader could die first. */
   logPath: string;
   /** Polled every 250 ms until true: the server serves what the target needs. */
@@ -45,7 +47,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     const logFile = openSync(options.logPath, 'w', 0o600);
     try {
       child = spawn(options.command, options.args, {
-        cwd: options.runDirectory,
+        cwd: options.cwd ?? options.runDirectory,
         env: options.env,
         detached: true,
         stdio: ['ignore', logFile, logFile],
@@ -93,14 +95,37 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 }
 
 /** The server answers its discovery document with 200. */
-export async function discoveryServed(baseUrl: string): Promise<boolean> {
+export function discoveryServed(issuer: string): Promise<boolean> {
+  return answers200(`${issuer}/.well-known/openid-configuration`, 5_000);
+}
+
+/** A health endpoint (Keycloak's management port, Hydra's admin port) says ready. */
+export function healthReady(baseUrl: string): Promise<boolean> {
+  return answers200(`${baseUrl}/health/ready`, 2_000);
+}
+
+async function answers200(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(5_000),
-    });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.status === 200;
   } catch {
     return false;
   }
+}
+
+/**
+ * The caller's environment without the variables `excluded` names (those the server would
+ * read as its configuration), plus `settings`: a server started for a test does the same
+ * whatever the caller has set.
+ */
+export function serverEnvironment(
+  excluded: (name: string) => boolean,
+  settings: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!excluded(name)) environment[name] = value;
+  }
+  return { ...environment, ...settings };
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JavaRuntime } from '../keycloak/java-runtime.js';
-import { discoveryServed, startServerProcess } from '../process/server-process.js';
+import { discoveryServed, serverEnvironment, startServerProcess } from '../process/server-process.js';
 
 /** Who the server knows, decided per start by the harness. */
 export interface SpringServerSettings {
@@ -64,7 +64,7 @@ export async function startSpringServer(options: StartSpringServerOptions): Prom
       `--oidcflow.api-audience=${settings.apiAudience}`,
       ...(settings.issuer ? [`--oidcflow.issuer=${settings.issuer}`] : []),
     ],
-    env: serverEnvironment(settings),
+    env: springEnvironment(settings),
     runDirectory,
     logPath,
     // The port is the OS's choice: the ready line says it, then discovery must answer.
@@ -85,18 +85,13 @@ export async function startSpringServer(options: StartSpringServerOptions): Prom
  * The caller's environment without what would change the server: Spring reads OIDCFLOW_*,
  * SPRING_* and SERVER_* as its properties, and the JVM reads its own option variables.
  */
-function serverEnvironment(settings: SpringServerSettings): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (
-      /^(OIDCFLOW_|SPRING_|SERVER_|LOGGING_|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_JAVA_OPTIONS$)/.test(name)
-    )
-      continue;
-    environment[name] = value;
-  }
-  return {
-    ...environment,
-    OIDCFLOW_USER_PASSWORD: settings.userPassword,
-    OIDCFLOW_SERVICE_CLIENT_SECRET: settings.serviceClientSecret,
-  };
+function springEnvironment(settings: SpringServerSettings): NodeJS.ProcessEnv {
+  return serverEnvironment(
+    (name) =>
+      /^(OIDCFLOW_|SPRING_|SERVER_|LOGGING_|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_JAVA_OPTIONS$)/.test(name),
+    {
+      OIDCFLOW_USER_PASSWORD: settings.userPassword,
+      OIDCFLOW_SERVICE_CLIENT_SECRET: settings.serviceClientSecret,
+    },
+  );
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { springPages } from '../../browser-bridge/spring-pages.js';
-import { findJavaRuntime } from '../keycloak/java-runtime.js';
+import { requireJavaRuntime } from '../keycloak/java-runtime.js';
 import type { ProgressOutput } from '../keycloak/progress-output.js';
-import { type ConformanceTarget, type RunningTarget, TargetUnavailable } from '../target.js';
+import { type ConformanceTarget, completeServerCapabilities, type RunningTarget } from '../target.js';
 import { buildSpringServer } from './build.js';
 import { SPRING_BOOT_VERSION, SPRING_SECURITY_VERSION } from './project.js';
 import { type SpringServerSettings, startSpringServer } from './server.js';
@@ -55,13 +55,7 @@ export function springTarget(options: SpringTargetOptions = {}): ConformanceTarg
 }
 
 async function startSpringTarget(options: SpringTargetOptions): Promise<RunningSpring> {
-  const java = await findJavaRuntime();
-  if (!java) {
-    throw new TargetUnavailable(
-      `the ${NAME} needs a JDK 17 or newer and none was found (JAVA_HOME, /usr/lib/jvm, PATH); install one or set JAVA_HOME`,
-      'spring',
-    );
-  }
+  const java = await requireJavaRuntime(`the ${NAME}`, 'set JAVA_HOME', 'spring');
   const built = await buildSpringServer({
     java,
     ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
@@ -101,17 +95,12 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
     },
     user: { username: settings.userName, password: settings.userPassword },
     pages: springPages,
-    capabilities: {
-      flows: ['auth_code', 'device', 'client_credentials'],
-      refreshTokenRotation: true,
-      revocation: true,
-      // Both public clients require consent, and the server remembers none (conformance/spring-as).
-      consentDenial: { auth_code: true, device: true },
-      // Spring AS takes no audience or resource parameter; the server's token customizer maps it.
-      audience: { sentAs: 'mapper', audience: SPRING_CLIENTS.api, expectedAud: SPRING_CLIENTS.api },
+    // Both public clients require consent, and the server remembers none (conformance/spring-as).
+    // Spring AS takes no audience or resource parameter; the server's token customizer maps it.
+    capabilities: completeServerCapabilities(SPRING_CLIENTS.api, {
       customCa: false,
       deviceScriptUnavailable: `a real ${NAME} cannot be scripted`,
-    },
+    }),
     description: `${NAME} (Spring Security ${SPRING_SECURITY_VERSION}, Spring Boot ${SPRING_BOOT_VERSION}) on Java ${java.major}`,
     // Its pages link Bootstrap from a CDN: blocked, they still work unstyled.
     browserHosts: ['127.0.0.1'],

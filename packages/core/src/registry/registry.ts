@@ -2,6 +2,7 @@ import type { FlowPlugin } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { Plugin } from '../spec/plugin.js';
 import { FIRST_PARTY_FLOWS } from './first-party.js';
+import { type PluginFactory, pluginFactoryOf } from './plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
 
 export type ModuleLoader = (specifier: string) => Promise<unknown>;
@@ -21,12 +22,9 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
 export async function loadFactory(
   loader: ModuleLoader,
   specifier: string,
-): Promise<((options?: unknown) => unknown) | undefined> {
+): Promise<PluginFactory | undefined> {
   try {
-    const module = (await loader(specifier)) as { createPlugin?: unknown } | undefined;
-    return typeof module?.createPlugin === 'function'
-      ? (module.createPlugin as (options?: unknown) => unknown)
-      : undefined;
+    return pluginFactoryOf(await loader(specifier));
   } catch (error) {
     if (isModuleNotFound(error, specifier)) return undefined;
     throw error;
