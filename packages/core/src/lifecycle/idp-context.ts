@@ -3,15 +3,8 @@ import { parseIdpUrl } from '../config/url-policy.js';
 import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import { createHttpClient, type HttpClient } from '../http/http-client.js';
-import { clientAuthMethodFor } from '../protocol/client-auth.js';
-import { createOpenIdSession } from '../protocol/create-session.js';
-import { deviceResponseAdjuster, insistedClientAuth } from '../protocol/idp-hooks.js';
-import type { OpenIdSession } from '../protocol/openid-session.js';
-import { loadClientPrivateKey } from '../protocol/private-key.js';
-import { idpPluginsOf } from '../registry/validate-plugin.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { RequestAdjustments } from '../spec/flow.js';
-import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -30,23 +23,6 @@ function overridesSuffice(runtime: AuthRuntime): boolean {
   if (runtime.requestedFlow === 'auth_code') return Boolean(authorizationEndpoint);
   if (runtime.requestedFlow === 'device') return Boolean(deviceAuthorizationEndpoint);
   return Boolean(authorizationEndpoint || deviceAuthorizationEndpoint);
-}
-
-/** The runtime's HTTP client: made once, then reused by every request of the instance. */
-export function runtimeHttp(runtime: AuthRuntime): Promise<HttpClient> {
-  const options = runtime.options;
-  runtime.http ??= createHttpClient({
-    ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-    timeoutSeconds: options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
-    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    env: runtime.env,
-    home: runtime.home,
-  });
-  // A bad caCertPath is reported now and tried again next time.
-  runtime.http.catch(() => {
-    runtime.http = undefined;
-  });
-  return runtime.http;
 }
 
 /** Where the metadata a request uses came from: `explain()` reports it. */
@@ -93,7 +69,7 @@ export async function resolveMetadataWithSource(
     source = 'discovery';
   }
   let document = applyOverrides(result.document, overrides);
-  for (const idp of matchingIdps(runtime, document)) {
+  for (const idp of runtime.idps(document)) {
     if (idp.adjustMetadata) document = idp.adjustMetadata(document);
   }
   const allowInsecure = runtime.options.allowInsecureHttp ?? false;
@@ -102,13 +78,6 @@ export async function resolveMetadataWithSource(
     if (typeof value === 'string') parseIdpUrl(value, field, allowInsecure);
   }
   return { metadata: { ...result, document }, source };
-}
-
-export function matchingIdps(runtime: AuthRuntime, metadata?: ServerMetadata): IdpPlugin[] {
-  const idps = idpPluginsOf(runtime.options.plugins);
-  return idps.filter((idp) =>
-    idp.matches({ issuer: runtime.identity.issuer, ...(metadata ? { metadata } : {}) }),
-  );
 }
 
 function checkResource(value: string): void {
@@ -133,7 +102,7 @@ export function requestAdjustments(
   flow: string,
 ): RequestAdjustments {
   const adjustments: RequestAdjustments = { authorizationParameters: {}, tokenParameters: {} };
-  const idps = matchingIdps(runtime, metadata);
+  const idps = runtime.idps(metadata);
   const { audience } = runtime.identity;
   const context = {
     issuer: runtime.identity.issuer,
@@ -165,53 +134,4 @@ export function requestAdjustments(
     Object.assign(adjustments.tokenParameters, idp.tokenParameters?.(context) ?? {});
   }
   return adjustments;
-}
-
-/** The openid-client session for `metadata`, reused while the metadata stays the same. */
-export function sessionFor(
-  runtime: AuthRuntime,
-  http: HttpClient,
-  metadata: ServerMetadata,
-): Promise<OpenIdSession> {
-  const metadataJson = JSON.stringify(metadata);
-  if (runtime.session?.metadataJson !== metadataJson) {
-    const session = createSession(runtime, http, metadata);
-    session.catch(() => {
-      if (runtime.session?.session === session) runtime.session = undefined;
-    });
-    runtime.session = { metadataJson, session };
-  }
-  return runtime.session.session;
-}
-
-async function createSession(
-  runtime: AuthRuntime,
-  http: HttpClient,
-  metadata: ServerMetadata,
-): Promise<OpenIdSession> {
-  const allowHttp = [metadata.issuer, metadata.token_endpoint].some(
-    (url) => typeof url === 'string' && url.startsWith('http:'),
-  );
-  const credentials = {
-    hasClientSecret: Boolean(runtime.clientSecret),
-    hasPrivateKey: Boolean(runtime.privateKeyPath),
-  };
-  const idps = matchingIdps(runtime, metadata);
-  const authMethod = clientAuthMethodFor(metadata, credentials, insistedClientAuth(idps, credentials));
-  const privateKey =
-    authMethod === 'private_key_jwt' && runtime.privateKeyPath
-      ? await loadClientPrivateKey(runtime.privateKeyPath, runtime.home, runtime.options.privateKeyId)
-      : undefined;
-  return createOpenIdSession({
-    metadata,
-    clientId: runtime.identity.clientId,
-    authMethod,
-    ...(runtime.clientSecret ? { clientSecret: runtime.clientSecret } : {}),
-    ...(privateKey ? { privateKey } : {}),
-    fetch: http.fetch,
-    ...(runtime.options.signal ? { signal: runtime.options.signal } : {}),
-    allowHttp,
-    timeoutSeconds: runtime.options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
-    ...deviceResponseAdjuster(idps),
-  });
 }
