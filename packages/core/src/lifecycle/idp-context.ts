@@ -1,12 +1,14 @@
-import { DEFAULTS } from '../config/options.js';
+import { DEFAULTS, type OidcAuthOptions } from '../config/options.js';
+import type { ResolvedIdentity } from '../config/resolve-identity.js';
 import { parseIdpUrl } from '../config/url-policy.js';
 import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { HttpClient } from '../http/http-client.js';
+import type { FlowFamily } from '../spec/cache.js';
 import type { RequestAdjustments } from '../spec/flow.js';
+import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
-import type { AuthRuntime } from './runtime.js';
 
 const ENDPOINT_FIELDS = [
   'authorization_endpoint',
@@ -15,8 +17,20 @@ const ENDPOINT_FIELDS = [
   'revocation_endpoint',
 ] as const;
 
+/**
+ * What this module reads of a runtime (`AuthRuntime` has it), kept narrow so the runtime can
+ * load this module on first use without the two importing each other.
+ */
+export interface IdpView {
+  readonly options: OidcAuthOptions;
+  readonly family: FlowFamily;
+  readonly requestedFlow: string;
+  readonly identity: ResolvedIdentity;
+  idps(metadata?: ServerMetadata): IdpPlugin[];
+}
+
 /** True when the overrides alone let the runtime's flows run, so discovery can be skipped. */
-function overridesSuffice(runtime: AuthRuntime): boolean {
+function overridesSuffice(runtime: IdpView): boolean {
   const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = runtime.options;
   if (!tokenEndpoint) return false;
   if (runtime.family === 'client') return true;
@@ -28,26 +42,24 @@ function overridesSuffice(runtime: AuthRuntime): boolean {
 /** Where the metadata a request uses came from: `explain()` reports it. */
 export type MetadataSource = 'cache' | 'discovery' | 'overrides';
 
-/**
- * The IdP's metadata for this runtime: fresh cached metadata, else the overrides alone when
- * they suffice, else discovery. Overrides always win; IdP plugins may fix the result.
- */
-export async function resolveMetadata(
-  runtime: AuthRuntime,
-  http: HttpClient,
-  cached: CachedMetadata | undefined,
-  now: number,
-): Promise<CachedMetadata> {
-  return (await resolveMetadataWithSource(runtime, http, cached, now)).metadata;
+/** The metadata a request uses, and where it came from. */
+export interface ResolvedMetadata {
+  metadata: CachedMetadata;
+  source: MetadataSource;
 }
 
-/** `resolveMetadata`, also saying whether the cache, the overrides or discovery supplied it. */
-export async function resolveMetadataWithSource(
-  runtime: AuthRuntime,
+/**
+ * The IdP's metadata for this runtime: fresh cached metadata, else the overrides alone when
+ * they suffice, else discovery. Overrides always win; IdP plugins may fix the result. Says
+ * whether the cache, the overrides or discovery supplied it. Asked through
+ * `AuthRuntime.metadata`.
+ */
+export async function resolveMetadata(
+  runtime: IdpView,
   http: HttpClient,
   cached: CachedMetadata | undefined,
   now: number,
-): Promise<{ metadata: CachedMetadata; source: MetadataSource }> {
+): Promise<ResolvedMetadata> {
   const ttl = (runtime.options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000;
   const overrides = runtime.options;
   let result: CachedMetadata;
@@ -97,7 +109,7 @@ function checkResource(value: string): void {
 
 /** Audience and IdP-plugin parameters for the authorization and token requests. */
 export function requestAdjustments(
-  runtime: AuthRuntime,
+  runtime: IdpView,
   metadata: ServerMetadata,
   flow: string,
 ): RequestAdjustments {

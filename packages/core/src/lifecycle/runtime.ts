@@ -12,7 +12,8 @@ import { Registry } from '../registry/registry.js';
 import { idpPluginsOf } from '../registry/validate-plugin.js';
 import type { CacheFactoryOptions, CacheKey, CachePlugin, FlowFamily } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
-import type { ServerMetadata } from '../spec/metadata.js';
+import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import type { ResolvedMetadata } from './idp-context.js';
 
 /** What `AuthRuntime.create` needs of one `OidcAuth`/`OidcCredentialsAuth`. */
 export interface RuntimeSetup {
@@ -55,7 +56,7 @@ export class AuthRuntime {
    * keep the process alive.
    */
   readonly http: () => Promise<HttpClient>;
-  /** The instance's plugins: the installed first-party packages are looked up once. */
+  /** The instance's plugins: the installed first-party packages are looked up once (flows load then). */
   readonly registry: () => Promise<Registry>;
   private session?: { metadataJson: string; session: Promise<OpenIdSession> };
 
@@ -137,6 +138,16 @@ export class AuthRuntime {
       cache,
       http,
     );
+  }
+
+  /**
+   * The IdP's metadata for a request: fresh `cached` metadata (from the cache entry), else the
+   * overrides when they suffice, else discovery over the runtime's HTTP client; and where it
+   * came from. The only place metadata is made (`lifecycle/idp-context.ts` does the work).
+   */
+  async metadata(cached: CachedMetadata | undefined, now: number): Promise<ResolvedMetadata> {
+    const [{ resolveMetadata }, http] = await Promise.all([import('./idp-context.js'), this.http()]);
+    return resolveMetadata(this, http, cached, now);
   }
 
   /** The IdP plugins that claim this issuer (and, when given, this metadata). */

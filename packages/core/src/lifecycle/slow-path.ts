@@ -4,7 +4,6 @@ import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import type { HttpClient } from '../http/http-client.js';
 import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { createProtocolPort } from '../protocol/openid-port.js';
@@ -15,12 +14,7 @@ import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } fr
 import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
-import {
-  type MetadataSource,
-  requestAdjustments,
-  resolveMetadata,
-  resolveMetadataWithSource,
-} from './idp-context.js';
+import { type MetadataSource, requestAdjustments } from './idp-context.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -61,12 +55,11 @@ async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Pr
 
 async function login(
   runtime: AuthRuntime,
-  http: HttpClient,
   cachedMetadata: CachedMetadata | undefined,
   forceLogin: boolean,
 ): Promise<CacheEntry> {
   const now = () => runtime.ports.clock.now();
-  const metadata = await resolveMetadata(runtime, http, cachedMetadata, now());
+  const { metadata } = await runtime.metadata(cachedMetadata, now());
   const support = supportContext(runtime, metadata);
   const plugin = await chooseFlow(runtime, support);
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
@@ -170,9 +163,8 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
       const usable = mode === 'force-login' ? undefined : entry;
       if (usable && isFresh(usable, now(), kind)) return usable.tokens;
       if (usable?.tokens.refreshToken) {
-        const http = await runtime.http();
         try {
-          const metadata = await resolveMetadata(runtime, http, usable.metadata, now());
+          const { metadata } = await runtime.metadata(usable.metadata, now());
           const session = await runtime.openIdSession(metadata.document);
           const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
           // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
@@ -202,8 +194,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
         }
       }
       if (!request.allowLogin) throw notLoggedIn(runtime, kind);
-      const http = await runtime.http();
-      const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');
+      const fresh = await login(runtime, entry?.metadata, mode === 'force-login');
       await cache.set(key, fresh);
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
@@ -260,15 +251,8 @@ function idTokenFacts(runtime: AuthRuntime, entry: CacheEntry | undefined): Expl
 
 /** What `obtainTokens` would do for a login, without logging in. */
 export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
-  const http = await runtime.http();
   const cachedEntry = await runtime.cache.get(runtime.key);
-  const cached = cachedEntry?.metadata;
-  const { metadata, source } = await resolveMetadataWithSource(
-    runtime,
-    http,
-    cached,
-    runtime.ports.clock.now(),
-  );
+  const { metadata, source } = await runtime.metadata(cachedEntry?.metadata, runtime.ports.clock.now());
   const registry = await runtime.registry();
   const context = supportContext(runtime, metadata);
   const { environment } = context;
