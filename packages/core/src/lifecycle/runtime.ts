@@ -1,11 +1,12 @@
 import { cacheKeyFor } from '../cache/cache-key.js';
+import { homeDirectory } from '../config/home.js';
 import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
 import { DEFAULTS } from '../config/options.js';
 import { type ResolvedIdentity, resolveIdentity } from '../config/resolve-identity.js';
 import type { HttpClient } from '../http/http-client.js';
 import { type FlowPorts, systemClock } from '../ports/flow-ports.js';
 import { openSystemBrowser } from '../ports/lazy-open-url.js';
-import { createStderrLogger, type Logger } from '../ports/logger.js';
+import { createStderrLogger, type Logger, warnOnce } from '../ports/logger.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import { Registry } from '../registry/registry.js';
@@ -84,8 +85,7 @@ export class AuthRuntime {
   static async create(setup: RuntimeSetup): Promise<AuthRuntime> {
     const { options, family, requestedFlow, credentials } = setup;
     const env = options.env ?? process.env;
-    // node:os only when the environment names no home (it is not loaded on a usual cache hit).
-    const home = env.HOME || env.USERPROFILE || (await import('node:os')).homedir();
+    const home = homeDirectory(env);
     const logger = options.logger ?? createStderrLogger(env);
     const http = memoize(async () =>
       (await import('../http/http-client.js')).createHttpClient({
@@ -104,12 +104,8 @@ export class AuthRuntime {
       {
         ...(options.cachePath ? { cachePath: options.cachePath } : {}),
         ...cacheChoice(options, env),
-        warn: (message) => {
-          if (!warned.has(message)) {
-            warned.add(message);
-            logger.warn(message);
-          }
-        },
+        // Said once per instance: a cache that cannot write warns on every set otherwise.
+        warn: (message) => warnOnce(logger, message, message, warned),
       },
       options.loadModule,
     );
