@@ -26,6 +26,7 @@ export { createStderrLogger, type Logger, silentLogger, warnOnce } from './ports
 export type { ClientAuthMethod } from './protocol/client-auth.js';
 export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
+export { defineFlow, type FlowDefinition } from './registry/define-flow.js';
 export { FIRST_PARTY_FLOWS } from './registry/first-party.js';
 export type { FlowDecision } from './registry/select-flow.js';
 export type {
