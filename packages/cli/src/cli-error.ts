@@ -4,11 +4,11 @@
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    options?: { cause?: unknown },
-  ) {
+  /** What the process ends with (one of `ExitCode`). */
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, options?: ErrorOptions) {
     super(message, options);
+    this.exitCode = exitCode;
   }
 }
