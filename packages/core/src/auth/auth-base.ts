@@ -31,7 +31,7 @@ const slowPath = () => import('../lifecycle/slow-path.js');
 /** The token lifecycle shared by `OidcAuth` and `OidcCredentialsAuth`. */
 export abstract class AuthBase {
   protected readonly options: OidcAuthOptions;
-  private runtime?: Promise<AuthRuntime>;
+  private runtime: Promise<AuthRuntime> | undefined;
   private forceLoginPending: boolean;
   private authorizedFetch?: Promise<FetchFunction>;
 

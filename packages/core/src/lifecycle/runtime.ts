@@ -59,7 +59,7 @@ export class AuthRuntime {
   readonly http: () => Promise<HttpClient>;
   /** The instance's plugins: the installed first-party packages are looked up once (flows load then). */
   readonly registry: () => Promise<Registry>;
-  private session?: { metadataJson: string; session: Promise<OpenIdSession> };
+  private session: { metadataJson: string; session: Promise<OpenIdSession> } | undefined;
 
   private constructor(
     readonly options: OidcAuthOptions,
@@ -191,7 +191,7 @@ function cacheChoice(
   const request = options.cache ?? (env.OIDCFLOW_CACHE || undefined);
   const fallback = options.cacheFallback ?? (env.OIDCFLOW_CACHE_FALLBACK || undefined);
   return {
-    ...(request ? { cacheRequest: request as CacheFactoryOptions['cacheRequest'] } : {}),
-    ...(fallback ? { cacheFallback: fallback as CacheFactoryOptions['cacheFallback'] } : {}),
+    ...(request ? { cacheRequest: request as NonNullable<CacheFactoryOptions['cacheRequest']> } : {}),
+    ...(fallback ? { cacheFallback: fallback as NonNullable<CacheFactoryOptions['cacheFallback']> } : {}),
   };
 }

@@ -8,8 +8,8 @@ export interface Clock {
 /** A stream the prompts go to (stderr by default, never stdout). */
 export interface PromptOutput {
   write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
 }
 
 /**
