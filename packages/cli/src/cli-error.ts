@@ -4,11 +4,11 @@
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  /** What the process ends with (one of `ExitCode`). */
-  readonly exitCode: number;
-
-  constructor(message: string, exitCode: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
-    this.exitCode = exitCode;
   }
 }

@@ -54,19 +54,17 @@ function retryAfterSeconds(response: Response): number | undefined {
 }
 
 /**
- * The error for a token endpoint that answered something other than OAuth `times` times in a
- * row. The body is not quoted: an HTML error page says nothing useful in a terminal.
+ * The error for a token endpoint that answered something other than OAuth while a device login
+ * polls. The body is not quoted: an HTML error page says nothing useful in a terminal.
  */
-export function notOAuthResponseError(
+function notOAuthResponseError(
   failure: { status: number; contentType: string; cause?: unknown },
-  times: number,
   flow?: string,
 ): OidcflowError {
-  const repeated = times > 1 ? ` ${times} times in a row` : '';
   const advice = notOAuthAdvice(failure.status, 'the token endpoint URL (tokenEndpoint)');
   return new OidcflowError(
     ErrorCode.TOKEN_REQUEST_FAILED,
-    `The token endpoint answered HTTP ${failure.status} (${failure.contentType}) instead of an OAuth response${repeated} while waiting for the device login. ${advice}`,
+    `The token endpoint answered HTTP ${failure.status} (${failure.contentType}) instead of an OAuth response while waiting for the device login. ${advice}`,
     { cause: failure.cause, status: failure.status, ...(flow ? { flow } : {}) },
   );
 }
@@ -116,11 +114,11 @@ export function classifyPollError(error: unknown, flow?: string): PollFailure {
         kind: 'unavailable',
         status: failure.status,
         contentType: failure.contentType,
-        error: notOAuthResponseError(failure, 1, flow),
+        error: notOAuthResponseError(failure, flow),
         ...(retryAfter ? { retryAfterSeconds: retryAfter } : {}),
       };
     }
-    return { kind: 'fatal', error: notOAuthResponseError(failure, 1, flow) };
+    return { kind: 'fatal', error: notOAuthResponseError(failure, flow) };
   }
   // Core's conversion also unwraps its own errors (unreachable, TLS) and failed checks, and
   // words expired_token and access_denied as every flow does.

@@ -43,20 +43,6 @@ function deadlineReached(expiresInSeconds: number): OidcflowError {
   );
 }
 
-/** The error to end with after `times` unusable answers in a row (the port's says "once"). */
-function repeatedlyUnavailable(
-  outcome: Extract<DevicePollOutcome, { kind: 'unavailable' }>,
-  times: number,
-): OidcflowError {
-  const advice =
-    'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.';
-  return new OidcflowError(
-    ErrorCode.TOKEN_REQUEST_FAILED,
-    `The token endpoint answered HTTP ${outcome.status} (${outcome.contentType}) instead of an OAuth response ${times} times in a row while waiting for the device login. ${advice}`,
-    { cause: outcome.error, status: outcome.status, flow: DEVICE_FLOW_NAME },
-  );
-}
-
 /**
  * Polls the token endpoint until the user approves (RFC 8628 §3.4–3.5): first after one
  * interval; `authorization_pending` keeps the interval; `slow_down` adds 5 seconds for this
@@ -111,7 +97,11 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
       case 'unavailable':
         serverFailures += 1;
         connectionFailures = 0;
-        if (serverFailures > MAX_SERVER_ERROR_RETRIES) throw repeatedlyUnavailable(outcome, serverFailures);
+        if (serverFailures > MAX_SERVER_ERROR_RETRIES) {
+          log.debug(`the token endpoint failed ${serverFailures} times in a row; giving up`);
+          // The port's error says what the IdP answered and what to do.
+          throw outcome.error;
+        }
         waitSeconds = backoffSeconds(intervalSeconds, serverFailures, outcome.retryAfterSeconds);
         log.debug(`the token endpoint answered HTTP ${outcome.status}; retrying in ${waitSeconds} s`);
         break;
