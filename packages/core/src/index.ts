@@ -3,7 +3,6 @@ export { OidcAuth } from './auth/oidc-auth.js';
 export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
 export { createMemoryCache } from './cache/memory-cache.js';
-export { detectEnvironment } from './config/environment.js';
 export { expandHome, homeDirectory } from './config/home.js';
 export {
   type CommonAuthOptions,
