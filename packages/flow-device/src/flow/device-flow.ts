@@ -1,5 +1,5 @@
 import { defineFlow, type FlowPlugin, type FlowPluginFactory, SPECIFICATION_VERSION } from '@oidcflow/core';
-import type { DeviceVerification } from '../prompt/device-verification.js';
+import type { DeviceVerification } from '../prompt/prompt.js';
 import { DEVICE_FLOW_NAME, DEVICE_FLOW_PRIORITY } from './constants.js';
 import { runDeviceLogin } from './run-device-login.js';
 
