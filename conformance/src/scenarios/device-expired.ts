@@ -1,5 +1,4 @@
-import { ErrorCode } from '@oidcflow/core';
-import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { DEVICE_CODE_GRANT_TYPE, ErrorCode } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { pause } from '../support/time.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';

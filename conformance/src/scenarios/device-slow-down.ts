@@ -1,4 +1,4 @@
-import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import type { ProxiedRequest } from '../support/counting-proxy.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';

@@ -1,4 +1,4 @@
-import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/core';
 import { FLOW_KINDS } from '../matrix/subject.js';
 import { grantRequests } from '../support/traffic.js';
 import { check, type Scenario } from './scenario.js';

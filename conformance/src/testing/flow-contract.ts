@@ -1,5 +1,5 @@
 import type { FlowPlugin, FlowSupportContext } from '@oidcflow/core';
-import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
 import { subjectForFlowPlugin } from '../matrix/subjects.js';
 import { type ContractOptions, describeContractScenarios, itDeclaresItsKind } from './contract.js';

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   OidcflowError,
   SPECIFICATION_VERSION,
+  warnOnce,
 } from '@oidcflow/core';
 import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
 import { resolveCacheDirectory } from './location/cache-directory.js';
@@ -69,12 +70,10 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   const env = options.env ?? process.env;
   const directory = resolveCacheDirectory(options.cachePath, env, options.platform ?? process.platform);
   const timing = lockTiming(options);
+  // Each warning once per instance: a directory that cannot be written fails every set.
   const warned = new Set<string>();
-  const warn = (message: string) => {
-    if (warned.has(message)) return;
-    warned.add(message);
-    options.warn?.(message);
-  };
+  const sink = options.warn && { warn: options.warn };
+  const warn = (message: string) => warnOnce(sink, message, message, warned);
   /** Entries that could not be written to disk: kept for this process, with a warning. */
   const memory = new Map<string, CacheEntry>();
   let directoryChecked = false;

@@ -4,8 +4,8 @@ import type { Style } from './output/style.js';
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a buffer in tests. */
 export interface OutputStream {
   write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
 }
 
 /** The outside world of one `oidcflow` run, injected so it can run in-process in tests. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKeyFor, detectEnvironment, isLoopbackHost } from '../src/index.js';
+import { detectEnvironment } from '../src/config/environment.js';
+import { cacheKeyFor, isLoopbackHost } from '../src/index.js';
 
 describe('detectEnvironment', () => {
   it.each([

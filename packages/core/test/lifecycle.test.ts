@@ -154,10 +154,10 @@ describe('token lifecycle against the embedded IdP', () => {
   });
 
   it('endpoint overrides that suffice skip discovery entirely', async () => {
-    const metadata = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<
-      string,
-      string
-    >;
+    const metadata = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as {
+      token_endpoint: string;
+      authorization_endpoint: string;
+    };
     idp.requests.reset();
     await new OidcAuth(
       userOptions({

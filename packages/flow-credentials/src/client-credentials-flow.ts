@@ -1,4 +1,5 @@
 import {
+  defineFlow,
   ErrorCode,
   type FlowPlugin,
   type FlowPluginFactory,
@@ -62,16 +63,13 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
 
 /** The client credentials grant, for explicit registration. */
 export function createClientCredentialsFlow(options: ClientCredentialsFlowOptions = {}): FlowPlugin {
-  return {
-    kind: 'flow',
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineFlow(SPECIFICATION_VERSION, {
     name: CLIENT_CREDENTIALS_FLOW_NAME,
-    needsBrowser: false,
     family: 'client',
     priority: options.priority ?? 10,
     supports,
     run,
-  };
+  });
 }
 
 /** What core loads when @oidcflow/flow-credentials is installed. */

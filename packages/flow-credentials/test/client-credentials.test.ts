@@ -44,8 +44,11 @@ beforeEach(() => {
 const grants = () => idp.requests.list({ path: '/token', grantType: 'client_credentials' });
 
 /** Options for the basic-auth CI client; the flow under test comes from src, not dist. */
-function ciOptions(extra: Partial<OidcCredentialsAuthOptions> = {}): OidcCredentialsAuthOptions {
-  return {
+// `undefined` allowed: a JavaScript caller may pass `clientSecret: undefined` for "not given".
+type LooseOptions = { [K in keyof OidcCredentialsAuthOptions]?: OidcCredentialsAuthOptions[K] | undefined };
+
+function ciOptions(extra: LooseOptions = {}): OidcCredentialsAuthOptions {
+  return <OidcCredentialsAuthOptions>{
     issuer: idp.issuer,
     clientId: idp.clients.ci.clientId,
     clientSecret: idp.clients.ci.clientSecret,

@@ -43,18 +43,19 @@ export function testIdpPlugin(
     authMethods?: string[];
   },
 ): IdpPlugin {
+  const { authMethods } = quirks;
   const plugin: IdpPlugin = {
     kind: 'idp',
     specificationVersion: SPECIFICATION_VERSION,
     name: 'test-idp-quirks',
     matches: (input) => input.issuer === issuer,
     ...(quirks.audienceParameter ? { audienceParameter: quirks.audienceParameter } : {}),
-    ...(quirks.authMethods
+    ...(authMethods
       ? {
           // The test IdP advertises every method; this narrows it as a stricter IdP would.
           adjustMetadata: (metadata: ServerMetadata) => ({
             ...metadata,
-            token_endpoint_auth_methods_supported: quirks.authMethods,
+            token_endpoint_auth_methods_supported: authMethods,
           }),
         }
       : {}),

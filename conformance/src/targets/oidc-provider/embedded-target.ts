@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/flow-device';
+import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/core';
 import type { TestIdp } from '@oidcflow/test-idp';
 import { oidcProviderPages } from '../../browser-bridge/oidc-provider-pages.js';
 import type { ConformanceTarget, IdpRequest, RunningTarget, ScriptedTokenError } from '../target.js';

@@ -1,19 +1,5 @@
 import { isAbsolute, join, win32 } from 'node:path';
-
-/**
- * The home directory as core sees it: HOME, then USERPROFILE, then the OS's answer. node:os
- * loads only for that last case, so a cache hit does not pay for it.
- */
-export function homeDirectory(env: NodeJS.ProcessEnv): string {
-  return env.HOME || env.USERPROFILE || process.getBuiltinModule('node:os').homedir();
-}
-
-/** `~` and `~/…` become the home directory; other paths are returned unchanged. */
-export function expandHomePath(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/') || path.startsWith('~\\')) return join(home, path.slice(2));
-  return path;
-}
+import { expandHome, homeDirectory } from '@oidcflow/core';
 
 /**
  * Where tokens live when no `cachePath` is given, following each OS's convention for caches
@@ -46,6 +32,6 @@ export function resolveCacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (cachePath) return expandHomePath(cachePath, homeDirectory(env));
+  if (cachePath) return expandHome(cachePath, homeDirectory(env));
   return defaultCacheDirectory(env, platform);
 }

@@ -250,12 +250,16 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       expect(waiterRan).toBe(false);
     });
 
+    /** The subject's cache, a second instance over the same storage, and a key to use. */
+    const makeWithPeer = async () => {
+      const cache = await make();
+      return { cache, peer: await subject.createPeer!(cache), user: contractKeys().user };
+    };
+
     itIf(Boolean(subject.createPeer))(
       'a second instance over the same storage sees the entries',
       async () => {
-        const cache = await make();
-        const peer = await subject.createPeer!(cache);
-        const { user } = contractKeys();
+        const { cache, peer, user } = await makeWithPeer();
         await cache.set(user, contractEntry());
         expect(await peer.get(user)).toEqual(contractEntry());
         await peer.delete(user);
@@ -266,9 +270,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
     itIf(Boolean(subject.createPeer))(
       'a second instance over the same storage respects the lock',
       async () => {
-        const cache = await make();
-        const peer = await subject.createPeer!(cache);
-        const { user } = contractKeys();
+        const { cache, peer, user } = await makeWithPeer();
         let inside = 0;
         let mostInside = 0;
         const section = async () => {

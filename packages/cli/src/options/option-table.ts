@@ -86,19 +86,21 @@ export interface OptionSpec {
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
-const AUTH: readonly CommandName[] = [
-  'login',
-  'token',
-  'logout',
-  'status',
-  'explain',
-  'git-credential',
-  'fetch',
-];
+const AUTH: readonly CommandName[] = COMMAND_NAMES.filter((name) => name !== 'dev-idp');
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
 const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain'];
+
+/** `--token-type`: one flag, worded for each command that takes it. */
+const TOKEN_TYPE = {
+  flag: 'token-type',
+  kind: 'string',
+  key: 'tokenType',
+  env: 'OIDCFLOW_TOKEN_TYPE',
+  placeholder: 'TYPE',
+  choices: ['access', 'id'],
+} as const satisfies Partial<OptionSpec>;
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
   // --- who to log in to, and as what (the cache key) ---
@@ -394,24 +396,14 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: ['token'],
   },
   {
-    flag: 'token-type',
-    kind: 'string',
-    key: 'tokenType',
-    env: 'OIDCFLOW_TOKEN_TYPE',
-    placeholder: 'TYPE',
-    choices: ['access', 'id'],
+    ...TOKEN_TYPE,
     defaultText: 'access; id for --output exec-credential of a user login',
     description:
       'which token to print (and whose expiry decides whether the cached one is used): the access token or the ID token',
     commands: ['token'],
   },
   {
-    flag: 'token-type',
-    kind: 'string',
-    key: 'tokenType',
-    env: 'OIDCFLOW_TOKEN_TYPE',
-    placeholder: 'TYPE',
-    choices: ['access', 'id'],
+    ...TOKEN_TYPE,
     defaultText: 'access',
     description: 'which token git gets as the password: the access token or the ID token',
     commands: ['git-credential'],

@@ -11,7 +11,7 @@ export interface Style {
  * Colour only when the stream is a terminal, NO_COLOR is unset or empty (no-color.org), and
  * TERM is not `dumb`. Anything piped or captured gets plain text.
  */
-export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function colourEnabled(stream: { isTTY?: boolean | undefined }, env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 

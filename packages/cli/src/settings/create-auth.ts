@@ -22,8 +22,11 @@ export function wantsClientCredentials(settings: CliSettings): boolean {
   return Boolean(settings.clientCredentials) || settings.flow === CLIENT_CREDENTIALS;
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+/** `value` without its undefined entries: an option not given is absent, not `undefined`. */
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function commonOptions(context: CommandContext): CommonAuthOptions {

@@ -1,5 +1,19 @@
 import { DEFAULTS, type OidcAuthOptions } from '../config/options.js';
-import { AuthWithSettings } from './auth-with-settings.js';
+import { type Attributes, AuthWithSettings } from './auth-with-settings.js';
+
+/** The interactive attributes, read back from the options (`DEFAULTS` where not given). */
+const INTERACTIVE_ATTRIBUTES = [
+  'flow',
+  'forceLogin',
+  'openBrowser',
+  'authorizationEndpoint',
+  'redirectUri',
+  'callbackHost',
+  'callbackPort',
+  'callbackTimeoutSeconds',
+  'pkce',
+  'clientSecret',
+] as const;
 
 /**
  * Interactive OIDC login for a CLI or SDK: answers from the cache, refreshes, or runs the
@@ -9,42 +23,18 @@ import { AuthWithSettings } from './auth-with-settings.js';
  * const auth = new OidcAuth({ issuer: 'https://idp.example.com', clientId: 'my-cli' });
  * const token = await auth.getAccessToken();
  */
+export interface OidcAuth extends Attributes<(typeof INTERACTIVE_ATTRIBUTES)[number], typeof DEFAULTS> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above only types the getters that defineAttributes puts on the prototype.
 export class OidcAuth extends AuthWithSettings {
+  static {
+    AuthWithSettings.defineAttributes(OidcAuth, INTERACTIVE_ATTRIBUTES, DEFAULTS);
+  }
+
   constructor(options: OidcAuthOptions = {}) {
     super(options, 'user', options.flow ?? DEFAULTS.flow, {
       clientSecret: options.clientSecret,
       privateKeyPath: options.privateKeyPath,
     });
-  }
-
-  get flow(): string {
-    return this.options.flow ?? DEFAULTS.flow;
-  }
-  get forceLogin(): boolean {
-    return this.options.forceLogin ?? DEFAULTS.forceLogin;
-  }
-  get openBrowser(): boolean {
-    return this.options.openBrowser ?? DEFAULTS.openBrowser;
-  }
-  get authorizationEndpoint(): string | undefined {
-    return this.options.authorizationEndpoint;
-  }
-  get redirectUri(): string | undefined {
-    return this.options.redirectUri;
-  }
-  get callbackHost(): string {
-    return this.options.callbackHost ?? DEFAULTS.callbackHost;
-  }
-  get callbackPort(): number {
-    return this.options.callbackPort ?? DEFAULTS.callbackPort;
-  }
-  get callbackTimeoutSeconds(): number {
-    return this.options.callbackTimeoutSeconds ?? DEFAULTS.callbackTimeoutSeconds;
-  }
-  get pkce(): boolean {
-    return this.options.pkce ?? DEFAULTS.pkce;
-  }
-  get clientSecret(): string | undefined {
-    return this.options.clientSecret;
   }
 }

@@ -1,5 +1,11 @@
 import type { OidcCredentialsAuthOptions } from '../config/options.js';
-import { AuthWithSettings } from './auth-with-settings.js';
+import { type Attributes, AuthWithSettings } from './auth-with-settings.js';
+
+/**
+ * `flow`: `client_credentials`, or the third-party client flow given. `clientSecret`: the secret
+ * as given (not the one read from the environment), else empty.
+ */
+const CLIENT_FALLBACKS = { flow: 'client_credentials', clientSecret: '' } as const;
 
 /**
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
@@ -10,22 +16,20 @@ import { AuthWithSettings } from './auth-with-settings.js';
  * const auth = new OidcCredentialsAuth({ issuer: 'https://idp.example.com', clientId: 'ci-job' });
  * const token = await auth.getAccessToken();
  */
+export interface OidcCredentialsAuth
+  extends Attributes<keyof typeof CLIENT_FALLBACKS, typeof CLIENT_FALLBACKS> {}
+
 export class OidcCredentialsAuth extends AuthWithSettings {
+  static {
+    AuthWithSettings.defineAttributes(OidcCredentialsAuth, ['flow', 'clientSecret'], CLIENT_FALLBACKS);
+  }
+
   constructor(options: OidcCredentialsAuthOptions = {}) {
     const env = options.env ?? process.env;
-    const flow = options.flow ?? 'client_credentials';
+    const flow = options.flow ?? CLIENT_FALLBACKS.flow;
     super({ ...options, flow }, 'client', flow, {
       clientSecret: options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
       privateKeyPath: options.privateKeyPath || env.OIDCFLOW_PRIVATE_KEY_PATH || undefined,
     });
-  }
-
-  /** `client_credentials`, or the third-party client flow given. */
-  get flow(): string {
-    return this.options.flow ?? 'client_credentials';
-  }
-  /** The secret as given (not the one read from the environment). */
-  get clientSecret(): string {
-    return this.options.clientSecret ?? '';
   }
 }

@@ -4,8 +4,6 @@ import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { dpopProof } from './dpop-proof.js';
 import { OriginPolicy } from './origin-policy.js';
-import { isReplayableBody } from './request-body.js';
-import { challengeError } from './www-authenticate.js';
 
 /** What `auth.fetch` needs of its `OidcAuth` / `OidcCredentialsAuth`. */
 export interface AuthorizedFetchHost {
@@ -201,4 +199,29 @@ async function attempt(
     }
     url = next;
   }
+}
+
+/**
+ * Whether a request body can be sent a second time (after a refresh, or along a 307/308
+ * redirect). Strings, bytes, Blobs, form data and URLSearchParams are values; a
+ * ReadableStream or an async iterable (a Node stream) is consumed by the first send.
+ */
+function isReplayableBody(body: unknown): boolean {
+  if (body === null || body === undefined) return true;
+  if (typeof body === 'string') return true;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return true;
+  if (body instanceof URLSearchParams || body instanceof Blob || body instanceof FormData) return true;
+  return false;
+}
+
+/**
+ * The `error` parameter of a `WWW-Authenticate` challenge (RFC 6750 §3, RFC 9449 §7.1), e.g.
+ * `invalid_token` or `use_dpop_nonce`; undefined when the header carries none. Only the error
+ * word is read: no other parameter of the header is trusted.
+ */
+function challengeError(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const match = /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,]+))/i.exec(header);
+  const word = match?.[1] ?? match?.[2];
+  return word ? word.trim() : undefined;
 }

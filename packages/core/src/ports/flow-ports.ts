@@ -8,8 +8,8 @@ export interface Clock {
 /** A stream the prompts go to (stderr by default, never stdout). */
 export interface PromptOutput {
   write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
 }
 
 /**
@@ -42,3 +42,15 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/**
+ * Opens `url` in the user's browser (see `open-url.ts` for the order of openers). The opener
+ * and `node:child_process` load on first use, so importing core stays off that cost.
+ */
+export async function openSystemBrowser(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Promise<boolean> {
+  return (await import('./open-url.js')).openSystemBrowser(url, env, platform);
+}

@@ -7,17 +7,28 @@ import type { JsonWebKey, webcrypto } from 'node:crypto';
  */
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
+/** The members `names` of a JWK that has them (a P-256 key has all five), and no others. */
+function jwkMembers(
+  jwk: JsonWebKey | webcrypto.JsonWebKey,
+  names: readonly ('kty' | 'crv' | 'x' | 'y' | 'd')[],
+) {
+  const members: JsonWebKey = {};
+  for (const name of names) {
+    const value = jwk[name];
+    if (typeof value === 'string') members[name] = value;
+  }
+  return members;
+}
+
 /** A new ES256 key pair, as the private JWK stored with the cache entry. */
 export async function createDpopKey(): Promise<JsonWebKey> {
   const pair = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const { kty, crv, x, y, d } = await crypto.subtle.exportKey('jwk', pair.privateKey);
-  return { kty, crv, x, y, d };
+  return jwkMembers(await crypto.subtle.exportKey('jwk', pair.privateKey), ['kty', 'crv', 'x', 'y', 'd']);
 }
 
 /** The public half of a stored DPoP key. */
 export function publicDpopJwk(privateJwk: JsonWebKey): JsonWebKey {
-  const { kty, crv, x, y } = privateJwk;
-  return { kty, crv, x, y };
+  return jwkMembers(privateJwk, ['kty', 'crv', 'x', 'y']);
 }
 
 /** The stored key as a `CryptoKeyPair`; the private key is not extractable from here on. */

@@ -1,10 +1,4 @@
-import {
-  type FlowPlugin,
-  type FlowPluginFactory,
-  type FlowSupport,
-  type FlowSupportContext,
-  SPECIFICATION_VERSION,
-} from '@oidcflow/core';
+import { defineFlow, type FlowPlugin, type FlowPluginFactory, SPECIFICATION_VERSION } from '@oidcflow/core';
 import { runAuthCodeLogin } from './run-auth-code.js';
 
 export const AUTH_CODE_FLOW_NAME = 'auth_code';
@@ -14,27 +8,23 @@ export interface AuthCodeFlowOptions {
   priority?: number;
 }
 
-function supports(context: FlowSupportContext): FlowSupport {
-  return context.metadata.authorization_endpoint
+const supports: FlowPlugin['supports'] = (context) =>
+  context.metadata.authorization_endpoint
     ? { supported: true, reason: 'the IdP has an authorization endpoint' }
     : {
         supported: false,
         reason: 'the IdP advertises no authorization_endpoint (set the authorizationEndpoint option)',
       };
-}
 
 /** The authorization code + PKCE flow over a loopback listener, for explicit registration. */
 export function createAuthCodeFlow(options: AuthCodeFlowOptions = {}): FlowPlugin {
-  return {
-    kind: 'flow',
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineFlow(SPECIFICATION_VERSION, {
     name: AUTH_CODE_FLOW_NAME,
     needsBrowser: true,
-    family: 'user',
     priority: options.priority ?? 100,
     supports,
     run: runAuthCodeLogin,
-  };
+  });
 }
 
 /** What core loads when @oidcflow/flow-authcode is installed. */

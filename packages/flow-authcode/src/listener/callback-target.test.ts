@@ -1,14 +1,11 @@
-import type { LoginSettings } from '@oidcflow/core';
+import { DEFAULTS, type LoginSettings } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
 import { callbackTarget, redirectUriFor } from './callback-target.js';
 
+// What core passes a flow when no option is given: its DEFAULTS.
+const { forceLogin, openBrowser, callbackHost, callbackPort, callbackTimeoutSeconds, pkce } = DEFAULTS;
 const defaults: LoginSettings = {
-  forceLogin: false,
-  openBrowser: true,
-  callbackHost: '127.0.0.1',
-  callbackPort: 8765,
-  callbackTimeoutSeconds: 300,
-  pkce: true,
+  ...{ forceLogin, openBrowser, callbackHost, callbackPort, callbackTimeoutSeconds, pkce },
   allowNonLoopbackCallback: false,
 };
 

@@ -1,11 +1,5 @@
-import {
-  type FlowPlugin,
-  type FlowPluginFactory,
-  type FlowSupport,
-  type FlowSupportContext,
-  SPECIFICATION_VERSION,
-} from '@oidcflow/core';
-import type { DeviceVerification } from '../prompt/device-verification.js';
+import { defineFlow, type FlowPlugin, type FlowPluginFactory, SPECIFICATION_VERSION } from '@oidcflow/core';
+import type { DeviceVerification } from '../prompt/prompt.js';
 import { DEVICE_FLOW_NAME, DEVICE_FLOW_PRIORITY } from './constants.js';
 import { runDeviceLogin } from './run-device-login.js';
 
@@ -23,15 +17,14 @@ export interface DeviceFlowOptions {
   priority?: number;
 }
 
-function supports(context: FlowSupportContext): FlowSupport {
-  return context.metadata.device_authorization_endpoint
+const supports: FlowPlugin['supports'] = (context) =>
+  context.metadata.device_authorization_endpoint
     ? { supported: true, reason: 'the IdP has a device authorization endpoint' }
     : {
         supported: false,
         reason:
           'the IdP advertises no device_authorization_endpoint (set the deviceAuthorizationEndpoint option)',
       };
-}
 
 /** The device authorization grant (RFC 8628), for explicit registration with options. */
 export function createDeviceFlow(options: DeviceFlowOptions = {}): FlowPlugin {
@@ -39,16 +32,12 @@ export function createDeviceFlow(options: DeviceFlowOptions = {}): FlowPlugin {
     qrCode: options.qrCode ?? true,
     ...(options.onVerification ? { onVerification: options.onVerification } : {}),
   };
-  return {
-    kind: 'flow',
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineFlow(SPECIFICATION_VERSION, {
     name: DEVICE_FLOW_NAME,
-    needsBrowser: false,
-    family: 'user',
     priority: options.priority ?? DEVICE_FLOW_PRIORITY,
     supports,
     run: (context) => runDeviceLogin(context, loginOptions),
-  };
+  });
 }
 
 /** What core loads when @oidcflow/flow-device is installed. */

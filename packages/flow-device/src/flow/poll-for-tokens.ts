@@ -9,11 +9,27 @@ import {
 import { sleepUnlessAborted, throwIfAborted, untilAborted } from './abort.js';
 import {
   DEVICE_FLOW_NAME,
+  MAX_BACKOFF_SECONDS,
   MAX_INTERVAL_SECONDS,
   MAX_SERVER_ERROR_RETRIES,
   SLOW_DOWN_INCREMENT_SECONDS,
 } from './constants.js';
-import { backoffSeconds } from './poll-backoff.js';
+
+/**
+ * Seconds to wait after `consecutiveFailures` connection or server errors in a row (RFC 8628
+ * §3.5: "exponential backoff"): the interval doubled per failure, capped at
+ * `MAX_BACKOFF_SECONDS`, never less than the interval itself, and at least `retryAfterSeconds`
+ * when the server asked for that.
+ */
+export function backoffSeconds(
+  intervalSeconds: number,
+  consecutiveFailures: number,
+  retryAfterSeconds?: number,
+): number {
+  const doubled = intervalSeconds * 2 ** Math.min(consecutiveFailures, 16);
+  const backoff = Math.max(intervalSeconds, Math.min(doubled, MAX_BACKOFF_SECONDS));
+  return Math.max(backoff, retryAfterSeconds ?? 0);
+}
 
 export interface PollOptions {
   clock: Clock;
@@ -40,20 +56,6 @@ function deadlineReached(expiresInSeconds: number): OidcflowError {
     `The device login was not approved within the ${expiresInSeconds} seconds the code is valid, so oidcflow stopped waiting. ` +
       'Run the login again and enter the new code before it expires.',
     { flow: DEVICE_FLOW_NAME },
-  );
-}
-
-/** The error to end with after `times` unusable answers in a row (the port's says "once"). */
-function repeatedlyUnavailable(
-  outcome: Extract<DevicePollOutcome, { kind: 'unavailable' }>,
-  times: number,
-): OidcflowError {
-  const advice =
-    'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.';
-  return new OidcflowError(
-    ErrorCode.TOKEN_REQUEST_FAILED,
-    `The token endpoint answered HTTP ${outcome.status} (${outcome.contentType}) instead of an OAuth response ${times} times in a row while waiting for the device login. ${advice}`,
-    { cause: outcome.error, status: outcome.status, flow: DEVICE_FLOW_NAME },
   );
 }
 
@@ -111,7 +113,11 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
       case 'unavailable':
         serverFailures += 1;
         connectionFailures = 0;
-        if (serverFailures > MAX_SERVER_ERROR_RETRIES) throw repeatedlyUnavailable(outcome, serverFailures);
+        if (serverFailures > MAX_SERVER_ERROR_RETRIES) {
+          log.debug(`the token endpoint failed ${serverFailures} times in a row; giving up`);
+          // The port's error says what the IdP answered and what to do.
+          throw outcome.error;
+        }
         waitSeconds = backoffSeconds(intervalSeconds, serverFailures, outcome.retryAfterSeconds);
         log.debug(`the token endpoint answered HTTP ${outcome.status}; retrying in ${waitSeconds} s`);
         break;

@@ -1,8 +1,7 @@
 import { type FlowRunContext, OidcflowError, type TokenSet } from '@oidcflow/core';
 import { openVerificationPage, willOpenVerificationPage } from '../browser/open-verification-page.js';
 import { type Countdown, silentCountdown } from '../prompt/countdown.js';
-import type { DeviceVerification } from '../prompt/device-verification.js';
-import { showPrompt } from '../prompt/show-prompt.js';
+import { type DeviceVerification, showPrompt } from '../prompt/prompt.js';
 import { throwIfAborted, untilAborted } from './abort.js';
 import { COUNTDOWN_REFRESH_MILLISECONDS } from './constants.js';
 import { pollForTokens } from './poll-for-tokens.js';

@@ -1,5 +1,5 @@
 import { type FlowRunContext, terminalText, warnOnce } from '@oidcflow/core';
-import type { DeviceVerification } from '../prompt/device-verification.js';
+import type { DeviceVerification } from '../prompt/prompt.js';
 import { untilAborted } from './abort.js';
 import {
   DEFAULT_INTERVAL_SECONDS,

@@ -1,5 +1,13 @@
 import type { Clock, PromptOutput } from '@oidcflow/core';
-import { formatTimeLeft } from './format-duration.js';
+
+/** `9:05` or `1:02:03`: a countdown as people read one. Negative durations show as `0:00`. */
+export function formatTimeLeft(milliseconds: number): string {
+  const total = Math.max(0, Math.ceil(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
 
 /** Return to the start of the line and clear it, so the line is rewritten in place. */
 const REWRITE_LINE = '\r\x1b[2K';

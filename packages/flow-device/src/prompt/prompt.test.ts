@@ -1,8 +1,7 @@
 import { terminalText } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
-import type { DeviceVerification } from './device-verification.js';
-import { describeDuration, formatTimeLeft } from './format-duration.js';
-import { promptText } from './prompt-text.js';
+import { formatTimeLeft } from './countdown.js';
+import { type DeviceVerification, describeDuration, promptText } from './prompt.js';
 
 const now = 1_700_000_000_000;
 const verification: DeviceVerification = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds } from './poll-backoff.js';
+import { backoffSeconds } from './poll-for-tokens.js';
 
 describe('backoffSeconds', () => {
   it('doubles the interval per failure in a row, up to 60 s', () => {
