@@ -18,6 +18,21 @@ export type SkipCause =
   | 'not-selected'
   | 'target';
 
+/**
+ * Thrown when something a cell needs is not here: the cell is skipped with `skipCause` (a failure
+ * when that cause is in OIDCFLOW_REQUIRE). A target that cannot start and a scenario that cannot
+ * apply throw subclasses of it.
+ */
+export class CellSkip extends Error {
+  constructor(
+    message: string,
+    readonly skipCause: SkipCause,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export interface CellResult {
   plugin: string;
   target: string;

@@ -7,8 +7,6 @@ import { deviceTimingScenario, type TimingProxyRun } from './device-scenario.js'
 import { describePolls } from './device-timing.js';
 import { check, expectErrorCode } from './scenario.js';
 
-/** What the proxy tells the client the code lives: well past the IdP's own lifespan. */
-const ADVERTISED_LIFETIME_SECONDS = 120;
 /** Long enough for a (wrong) next poll at a 1 s interval to show up. */
 const QUIET_AFTER_EXPIRY_MS = 2_500;
 
@@ -20,7 +18,8 @@ export const deviceExpired = deviceTimingScenario({
   scripted: { polls: [{ error: 'expired_token' }], run: expiredAtOnce },
   atTheIdp: {
     client: (timing) => timing.expiringClient,
-    advertise: { expires_in: ADVERTISED_LIFETIME_SECONDS },
+    // The proxy tells the client the code lives well past the IdP's own lifespan.
+    advertise: { expires_in: 120 },
     run: expiredAtTheIdp,
   },
 });

@@ -1,17 +1,12 @@
 import { OidcflowError } from '@oidcflow/core';
-import type { SkipCause } from '../matrix/cell.js';
+import { CellSkip } from '../matrix/cell.js';
 
 // How a scenario ends other than passing. Its own module so the cell harness can throw
 // these without importing the Scenario interface, which names the harness.
 
-export class ScenarioSkip extends Error {
+/** The scenario does not apply to this target or plugin. */
+export class ScenarioSkip extends CellSkip {
   override readonly name = 'ScenarioSkip';
-  constructor(
-    message: string,
-    readonly skipCause: SkipCause,
-  ) {
-    super(message);
-  }
 }
 
 /** A failed expectation; the message is the cell's detail, so it must never hold a token. */

@@ -1,6 +1,6 @@
 import type { IdpPlugin } from '@oidcflow/core';
 import type { PageScript } from '../browser-bridge/page-script.js';
-import type { SkipCause } from '../matrix/cell.js';
+import { CellSkip } from '../matrix/cell.js';
 import type { FirstPartyFlow } from '../matrix/subject.js';
 import type { TestUser } from './test-user.js';
 
@@ -156,13 +156,6 @@ export interface ConformanceTarget {
 }
 
 /** The target cannot run on this machine (no Keycloak, no env vars): its cells are skipped with the reason. */
-export class TargetUnavailable extends Error {
+export class TargetUnavailable extends CellSkip {
   override readonly name = 'TargetUnavailable';
-  constructor(
-    message: string,
-    readonly skipCause: SkipCause,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

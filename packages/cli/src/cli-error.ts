@@ -4,11 +4,10 @@
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(
-    message: string,
-    readonly exitCode: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.exitCode = exitCode;
   }
 }

@@ -115,7 +115,7 @@ export async function runDevIdp(context: CommandContext): Promise<number> {
       throw new CliError(
         `port ${port} on 127.0.0.1 is in use (another dev-idp?); stop that program, or pass --port 0 to let the OS choose one.`,
         ExitCode.CONFIGURATION,
-        { cause: error },
+        error,
       );
     }
     throw error;
