@@ -1,4 +1,5 @@
-import { isAbsolute, join, win32 } from 'node:path';
+// Not an ES import: that would build node:path's module facade on every new process's cache hit.
+const { isAbsolute, join, win32 } = process.getBuiltinModule('node:path');
 
 /**
  * The home directory as core sees it: HOME, then USERPROFILE, then the OS's answer. node:os

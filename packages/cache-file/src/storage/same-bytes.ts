@@ -1,4 +1,5 @@
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+// Not an ES import: that would build node:fs's module facade on every new process's cache hit.
+const { closeSync, constants, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 /**
  * Whether the file at a path still holds exactly the bytes it held when it was parsed: open,
