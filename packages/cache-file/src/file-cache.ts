@@ -5,7 +5,7 @@ import type {
   CachePlugin,
   SpecificationVersion,
 } from '@oidcflow/core';
-import { cacheError, isOidcflowError } from './core-module.js';
+import { cacheError, coreModule, isOidcflowError } from './core-module.js';
 import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
 import { deepFreeze } from './format/deep-freeze.js';
 import { resolveCacheDirectory } from './location/cache-directory.js';
@@ -80,12 +80,11 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   const env = options.env ?? process.env;
   const directory = resolveCacheDirectory(options.cachePath, env, options.platform ?? process.platform);
   const timing = lockTiming(options);
+  // Each warning once per instance: a directory that cannot be written fails every set.
   const warned = new Set<string>();
-  const warn = (message: string) => {
-    if (warned.has(message)) return;
-    warned.add(message);
-    options.warn?.(message);
-  };
+  const sink = options.warn && { warn: options.warn };
+  // Core's warnOnce, required when there is something to warn about (never on a hit).
+  const warn = (message: string) => coreModule().warnOnce(sink, message, message, warned);
   /** Entries that could not be written to disk (frozen): kept for this process, with a warning. */
   const memory = new Map<string, CacheEntry>();
   /**

@@ -4,6 +4,7 @@ export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
 export { createMemoryCache } from './cache/memory-cache.js';
 export { detectEnvironment } from './config/environment.js';
+export { expandHome, homeDirectory } from './config/home.js';
 export {
   type CommonAuthOptions,
   DEFAULTS,
@@ -11,27 +12,22 @@ export {
   type OidcCredentialsAuthOptions,
 } from './config/options.js';
 export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
-export { expandHome, isLoopbackHost } from './config/url-policy.js';
+export { isLoopbackHost } from './config/url-policy.js';
+export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { hasTerminalControls, terminalLines, terminalText } from './errors/terminal-text.js';
-export { expiresAtOf, idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
+export { terminalLines, terminalText } from './errors/terminal-text.js';
+export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
-export { boundedExpiresIn, tokenSetFromResponse, warnOnce } from './lifecycle/token-set.js';
-export { type Clock, type FlowPorts, type PromptOutput, systemClock } from './ports/flow-ports.js';
+export { tokenSetFromResponse } from './lifecycle/token-set.js';
+export type { Clock, FlowPorts, PromptOutput } from './ports/flow-ports.js';
 export { openSystemBrowser } from './ports/lazy-open-url.js';
-export { createStderrLogger, type Logger, silentLogger } from './ports/logger.js';
-export { type ClientAuthMethod, clientAuthMethodFor } from './protocol/client-auth.js';
-export {
-  type OAuthErrorDetails,
-  oauthErrorDetails,
-  oauthErrorOf,
-  toOidcflowError,
-} from './protocol/oauth-errors.js';
+export { createStderrLogger, type Logger, silentLogger, warnOnce } from './ports/logger.js';
+export type { ClientAuthMethod } from './protocol/client-auth.js';
+export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
-export { FIRST_PARTY_CACHE, FIRST_PARTY_FLOWS } from './registry/first-party.js';
+export { FIRST_PARTY_FLOWS } from './registry/first-party.js';
 export type { FlowDecision } from './registry/select-flow.js';
-export { selectFlow } from './registry/select-flow.js';
 export type {
   CacheEntry,
   CacheFactoryOptions,
@@ -52,15 +48,16 @@ export type {
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
-export type {
-  AuthorizationRequest,
-  AuthorizationRequestInput,
-  CodeExchangeInput,
-  DeviceAuthorization,
-  DevicePollOutcome,
-  IdTokenExpectations,
-  ProtocolPort,
-  RequestParameters,
+export {
+  type AuthorizationRequest,
+  type AuthorizationRequestInput,
+  type CodeExchangeInput,
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceAuthorization,
+  type DevicePollOutcome,
+  type IdTokenExpectations,
+  type ProtocolPort,
+  type RequestParameters,
 } from './spec/protocol.js';
 export {
   DEFAULT_EXPIRES_IN_SECONDS,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { expandHome } from '@oidcflow/core';
 import { describe, expect, it } from 'vitest';
-import { defaultCacheDirectory, expandHomePath, resolveCacheDirectory } from './cache-directory.js';
+import { defaultCacheDirectory, resolveCacheDirectory } from './cache-directory.js';
 
 describe('defaultCacheDirectory', () => {
   it('uses XDG_CACHE_HOME on Linux when it is absolute', () => {
@@ -48,6 +49,6 @@ describe('resolveCacheDirectory', () => {
   });
 
   it('does not expand ~user forms', () => {
-    expect(expandHomePath('~ada/x', '/home/me')).toBe('~ada/x');
+    expect(expandHome('~ada/x', '/home/me')).toBe('~ada/x');
   });
 });

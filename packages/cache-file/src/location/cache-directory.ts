@@ -1,20 +1,10 @@
+import { coreModule } from '../core-module.js';
+
 // Not an ES import: that would build node:path's module facade on every new process's cache hit.
 const { isAbsolute, join, win32 } = process.getBuiltinModule('node:path');
 
-/**
- * The home directory as core sees it: HOME, then USERPROFILE, then the OS's answer. node:os
- * loads only for that last case, so a cache hit does not pay for it.
- */
-export function homeDirectory(env: NodeJS.ProcessEnv): string {
-  return env.HOME || env.USERPROFILE || process.getBuiltinModule('node:os').homedir();
-}
-
-/** `~` and `~/…` become the home directory; other paths are returned unchanged. */
-export function expandHomePath(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/') || path.startsWith('~\\')) return join(home, path.slice(2));
-  return path;
-}
+/** Core's home lookup (HOME, USERPROFILE, the OS), required only when a `~` or the default location needs it. */
+const homeDirectory = (env: NodeJS.ProcessEnv) => coreModule().homeDirectory(env);
 
 /**
  * Where tokens live when no `cachePath` is given, following each OS's convention for caches
@@ -47,6 +37,10 @@ export function resolveCacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (cachePath) return expandHomePath(cachePath, homeDirectory(env));
+  if (cachePath) {
+    // An absolute or relative path as given needs no home (nor core: one resolution less on a hit).
+    if (!cachePath.startsWith('~')) return cachePath;
+    return coreModule().expandHome(cachePath, homeDirectory(env));
+  }
   return defaultCacheDirectory(env, platform);
 }

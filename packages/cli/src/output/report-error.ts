@@ -29,16 +29,6 @@ function isOidcflowError(value: unknown): value is Error & CodedError {
   );
 }
 
-function causeChain(error: unknown): string[] {
-  const lines: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    lines.push(current.stack ?? `${current.name}: ${current.message}`);
-    current = current.cause;
-  }
-  return lines;
-}
-
 /**
  * Writes `oidcflow: <message> (<code>)` to stderr and returns the exit code. Core's messages
  * never hold a token or a secret; a stack (and its causes) is shown only with OIDCFLOW_DEBUG.
@@ -79,6 +69,13 @@ export async function reportError(
     stderr.write(`${prefix} ${safe(message)}\n`);
     exitCode = ExitCode.UNEXPECTED;
   }
-  if (env.OIDCFLOW_DEBUG) stderr.write(`${style.dim(safe(causeChain(error).join('\ncaused by: ')))}\n`);
+  if (env.OIDCFLOW_DEBUG) {
+    // Core's walk of the causes: with OIDCFLOW_DEBUG even a usage error may load core.
+    const { causeChain } = await import('@oidcflow/core');
+    const stacks = causeChain<object>(error, 5)
+      .filter((link): link is Error => link instanceof Error)
+      .map((link) => link.stack ?? `${link.name}: ${link.message}`);
+    stderr.write(`${style.dim(safe(stacks.join('\ncaused by: ')))}\n`);
+  }
   return exitCode;
 }

@@ -1,18 +1,12 @@
-import { cacheKeyFor } from '../cache/cache-key.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
-import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
-import { resolveIdentity } from '../config/resolve-identity.js';
+import type { OidcAuthOptions } from '../config/options.js';
 import { validateOptions } from '../config/validate-options.js';
 import type { FetchFunction } from '../fetch/authorized-fetch.js';
 import { isFresh } from '../lifecycle/freshness.js';
-import type { AuthRuntime } from '../lifecycle/runtime.js';
+import { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
 import type { ExplainReport, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
-import { type FlowPorts, systemClock } from '../ports/flow-ports.js';
-import { openSystemBrowser } from '../ports/lazy-open-url.js';
-import { createStderrLogger } from '../ports/logger.js';
-import { loadCachePlugin } from '../registry/load-cache.js';
-import type { CacheFactoryOptions, FlowFamily } from '../spec/cache.js';
+import type { FlowFamily } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 
 /** How `getTokens()` answers. */
@@ -195,7 +189,12 @@ export abstract class AuthBase {
 
   private resolveRuntime(): Promise<AuthRuntime> {
     if (this.runtime) return this.runtime;
-    const runtime = this.createRuntime();
+    const runtime = AuthRuntime.create({
+      options: this.options,
+      family: this.family,
+      requestedFlow: this.requestedFlow,
+      credentials: this.credentials,
+    });
     this.runtime = runtime;
     // A failed resolution (server source down) is retried on the next call. Attached once,
     // not per call: a cache hit allocates nothing here.
@@ -204,79 +203,4 @@ export abstract class AuthBase {
     });
     return runtime;
   }
-
-  private async createRuntime(): Promise<AuthRuntime> {
-    const options = this.options;
-    const env = options.env ?? process.env;
-    // node:os only when the environment names no home (it is not loaded on a usual cache hit).
-    const home = env.HOME || env.USERPROFILE || (await import('node:os')).homedir();
-    const logger = options.logger ?? createStderrLogger(env);
-    const getFetch = async () => {
-      const { createHttpClient } = await import('../http/http-client.js');
-      return (
-        await createHttpClient({
-          timeoutSeconds: options.httpTimeoutSeconds ?? 30,
-          ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
-          env,
-          home,
-          ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-        })
-      ).fetch;
-    };
-    const identity = await resolveIdentity(options, this.family, getFetch);
-    const key = cacheKeyFor({ ...identity, family: this.family });
-    const warned = new Set<string>();
-    const cache = await loadCachePlugin(
-      options.plugins ?? [],
-      {
-        ...(options.cachePath ? { cachePath: options.cachePath } : {}),
-        ...cacheChoice(options, env),
-        warn: (message) => {
-          if (!warned.has(message)) {
-            warned.add(message);
-            logger.warn(message);
-          }
-        },
-      },
-      options.loadModule,
-    );
-    const givenOutput = options.ports?.output;
-    const ports: FlowPorts = {
-      openUrl: options.ports?.openUrl ?? ((url) => openSystemBrowser(url, env)),
-      // process.stderr is built on first access (for a pipe, that loads node:net): a cache hit
-      // never prompts, so it never pays for it.
-      get output() {
-        return givenOutput ?? process.stderr;
-      },
-      clock: options.ports?.clock ?? systemClock,
-    };
-    const runtime: AuthRuntime = {
-      options,
-      family: this.family,
-      requestedFlow: this.requestedFlow,
-      identity,
-      key,
-      cache,
-      env,
-      home,
-      logger,
-      ports,
-    };
-    if (this.credentials.clientSecret) runtime.clientSecret = this.credentials.clientSecret;
-    if (this.credentials.privateKeyPath) runtime.privateKeyPath = this.credentials.privateKeyPath;
-    return runtime;
-  }
-}
-
-/** `cache` and `cacheFallback`, from the options, else OIDCFLOW_CACHE and OIDCFLOW_CACHE_FALLBACK. */
-function cacheChoice(
-  options: CommonAuthOptions,
-  env: NodeJS.ProcessEnv,
-): Pick<CacheFactoryOptions, 'cacheRequest' | 'cacheFallback'> {
-  const request = options.cache ?? (env.OIDCFLOW_CACHE || undefined);
-  const fallback = options.cacheFallback ?? (env.OIDCFLOW_CACHE_FALLBACK || undefined);
-  return {
-    ...(request ? { cacheRequest: request as CacheFactoryOptions['cacheRequest'] } : {}),
-    ...(fallback ? { cacheFallback: fallback as CacheFactoryOptions['cacheFallback'] } : {}),
-  };
 }

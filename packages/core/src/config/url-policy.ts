@@ -6,43 +6,55 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** Who a URL is for, in the words of the errors about it. */
+export interface UrlSubject {
+  /** The setting, as the user knows it: `issuer`, `allowedOrigins entry`. */
+  what: string;
+  /** What a good value looks like, after "Give …". */
+  example: string;
+  /** Where an `http:` URL would send tokens, for the error that refuses it. */
+  receiver: string;
+  /** A `#fragment` is refused unless this is set (an origin ignores it). */
+  allowFragment?: boolean;
+}
+
 /**
- * Parses an IdP URL given by the caller or the IdP and refuses what must not be used:
- * not absolute, not http(s), a fragment, or `http:` off loopback without the opt-in
- * (RFC 9700: tokens must not cross the network in clear text).
+ * Parses a URL that tokens go to or come from, and refuses what must not be used: not
+ * absolute, not http(s), a fragment, or `http:` off loopback without the opt-in (RFC 9700:
+ * tokens must not cross the network in clear text). The one check for IdP URLs and API origins.
  */
-export function parseIdpUrl(value: string, what: string, allowInsecureHttp: boolean): URL {
+export function parseTokenUrl(value: string, subject: UrlSubject, allowInsecureHttp: boolean): URL {
+  const named = `${subject.what} "${value}"`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new OidcflowError(
       ErrorCode.CONFIG_INVALID,
-      `${what} "${value}" is not an absolute URL. Give the full URL, e.g. https://idp.example.com/realms/main.`,
+      `${named} is not an absolute URL. Give ${subject.example}.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INVALID,
-      `${what} "${value}" must use https: (got ${url.protocol}).`,
-    );
+    throw new OidcflowError(ErrorCode.CONFIG_INVALID, `${named} must use https: (got ${url.protocol}).`);
   }
-  if (url.hash) {
-    throw new OidcflowError(ErrorCode.CONFIG_INVALID, `${what} "${value}" must not contain a fragment (#…).`);
+  if (url.hash && !subject.allowFragment) {
+    throw new OidcflowError(ErrorCode.CONFIG_INVALID, `${named} must not contain a fragment (#…).`);
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
     throw new OidcflowError(
       ErrorCode.CONFIG_INSECURE_URL,
-      `${what} "${value}" uses http: on a non-loopback host, which would send tokens in clear text. ` +
-        'Use https:, or set allowInsecureHttp: true (OIDCFLOW_ALLOW_INSECURE_HTTP=1) for a test IdP only.',
+      `${named} uses http: on a non-loopback host, which would send tokens in clear text. ` +
+        `Use https:, or set allowInsecureHttp: true (OIDCFLOW_ALLOW_INSECURE_HTTP=1) for ${subject.receiver} only.`,
     );
   }
   return url;
 }
 
-/** `~` and `~/…` → the home directory; other paths unchanged. */
-export function expandHome(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/') || path.startsWith('~\\')) return home + path.slice(1);
-  return path;
+/** `parseTokenUrl` for a URL of the IdP (issuer, endpoints, the server source) named `what`. */
+export function parseIdpUrl(value: string, what: string, allowInsecureHttp: boolean): URL {
+  return parseTokenUrl(
+    value,
+    { what, example: 'the full URL, e.g. https://idp.example.com/realms/main', receiver: 'a test IdP' },
+    allowInsecureHttp,
+  );
 }

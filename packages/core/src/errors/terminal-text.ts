@@ -26,11 +26,3 @@ export function terminalText(text: string): string {
 export function terminalLines(text: string): string {
   return text.replace(UNSAFE_KEEPING_LINES, spelledOut);
 }
-
-/** Whether `text` holds anything `terminalText` would replace. */
-export function hasTerminalControls(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
-}

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../config/url-policy.js';
+import { parseTokenUrl } from '../config/url-policy.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 
@@ -27,7 +27,7 @@ export class OriginPolicy {
   /** Throws unless the token may go to `url`; pins its origin when this is the first use. */
   admit(url: URL): void {
     if (this.pinOnFirstUse && this.origins.size === 0) {
-      this.origins.add(originOf(url.href, this.allowInsecureHttp));
+      this.origins.add(originOf(url.href, this.allowInsecureHttp, 'auth.fetch URL'));
       return;
     }
     if (this.allows(url)) return;
@@ -40,28 +40,13 @@ export class OriginPolicy {
   }
 }
 
-function originOf(value: string, allowInsecureHttp: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INVALID,
-      `allowedOrigins entry "${value}" is not an absolute URL; give an origin such as https://api.example.com.`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INVALID,
-      `auth.fetch only sends tokens over https: (got ${url.protocol}).`,
-    );
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INSECURE_URL,
-      `${url.origin} uses http: on a non-loopback host, which would send the token in clear text. ` +
-        'Use https:, or set allowInsecureHttp: true for a test server only.',
-    );
-  }
-  return url.origin;
+/** The origin of `value`, refused where the token must not go (`what` names it in the error). */
+function originOf(value: string, allowInsecureHttp: boolean, what = 'allowedOrigins entry'): string {
+  const subject = {
+    what,
+    example: 'an origin such as https://api.example.com',
+    receiver: 'a test server',
+    allowFragment: true,
+  };
+  return parseTokenUrl(value, subject, allowInsecureHttp).origin;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
-import { expandHome } from '../config/url-policy.js';
+import { expandHome } from '../config/home.js';
+import { causeChain } from '../errors/cause-chain.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 
@@ -60,12 +61,8 @@ async function readCaBundle(caCertPath: string, home: string): Promise<string> {
 }
 
 function networkCause(error: unknown): { code?: string; message?: string } {
-  let current = error as { cause?: unknown; code?: string; message?: string } | undefined;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current.code && current.code !== 'ABORT_ERR') return current;
-    current = current.cause as typeof current;
-  }
-  return {};
+  const links = causeChain<{ code?: string; message?: string }>(error, 5);
+  return links.find((link) => link.code && link.code !== 'ABORT_ERR') ?? {};
 }
 
 /** Turns a failed connection into an error that says what to check. */

@@ -4,40 +4,21 @@ import { detectEnvironment } from '../config/environment.js';
 import { DEFAULTS } from '../config/options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import type { HttpClient } from '../http/http-client.js';
 import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
 import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { createProtocolPort } from '../protocol/openid-port.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
-import { Registry } from '../registry/registry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
 import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } from '../spec/flow.js';
 import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
-import {
-  type MetadataSource,
-  matchingIdps,
-  requestAdjustments,
-  resolveMetadata,
-  resolveMetadataWithSource,
-  runtimeHttp,
-  sessionFor,
-} from './idp-context.js';
+import { type MetadataSource, requestAdjustments } from './idp-context.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
 export type ObtainMode = 'normal' | 'force-login';
-
-/** The instance's plugins: the installed first-party packages are looked up once. */
-function runtimeRegistry(runtime: AuthRuntime): Promise<Registry> {
-  runtime.registry ??= Registry.create(runtime.options.plugins ?? [], runtime.options.loadModule);
-  runtime.registry.catch(() => {
-    runtime.registry = undefined;
-  });
-  return runtime.registry;
-}
 
 function loginSettings(runtime: AuthRuntime): LoginSettings {
   const o = runtime.options;
@@ -66,7 +47,7 @@ function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSup
 }
 
 async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Promise<FlowPlugin> {
-  const registry = await runtimeRegistry(runtime);
+  const registry = await runtime.registry();
   const selection = selectFlow(registry.flows, support, runtime.family);
   if (!selection.chosen) throw noFlowAvailable(selection.decisions);
   return selection.chosen;
@@ -74,19 +55,18 @@ async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Pr
 
 async function login(
   runtime: AuthRuntime,
-  http: HttpClient,
   cachedMetadata: CachedMetadata | undefined,
   forceLogin: boolean,
 ): Promise<CacheEntry> {
   const now = () => runtime.ports.clock.now();
-  const metadata = await resolveMetadata(runtime, http, cachedMetadata, now());
+  const { metadata } = await runtime.metadata(cachedMetadata, now());
   const support = supportContext(runtime, metadata);
   const plugin = await chooseFlow(runtime, support);
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
-  const session = await sessionFor(runtime, http, metadata.document);
+  const session = await runtime.openIdSession(metadata.document);
   // A new key per login: the tokens of this login are bound to it, and it is cached with them.
   const wantsDpop =
-    runtime.options.dpop === true || matchingIdps(runtime, metadata.document).some((idp) => idp.requiresDpop);
+    runtime.options.dpop === true || runtime.idps(metadata.document).some((idp) => idp.requiresDpop);
   const dpopKey = wantsDpop ? await createDpopKey() : undefined;
   const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
   const settings = loginSettings(runtime);
@@ -183,10 +163,9 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
       const usable = mode === 'force-login' ? undefined : entry;
       if (usable && isFresh(usable, now(), kind)) return usable.tokens;
       if (usable?.tokens.refreshToken) {
-        const http = await runtimeHttp(runtime);
         try {
-          const metadata = await resolveMetadata(runtime, http, usable.metadata, now());
-          const session = await sessionFor(runtime, http, metadata.document);
+          const { metadata } = await runtime.metadata(usable.metadata, now());
+          const session = await runtime.openIdSession(metadata.document);
           const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
           // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
           const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
@@ -215,8 +194,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
         }
       }
       if (!request.allowLogin) throw notLoggedIn(runtime, kind);
-      const http = await runtimeHttp(runtime);
-      const fresh = await login(runtime, http, entry?.metadata, mode === 'force-login');
+      const fresh = await login(runtime, entry?.metadata, mode === 'force-login');
       await cache.set(key, fresh);
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
@@ -273,16 +251,9 @@ function idTokenFacts(runtime: AuthRuntime, entry: CacheEntry | undefined): Expl
 
 /** What `obtainTokens` would do for a login, without logging in. */
 export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
-  const http = await runtimeHttp(runtime);
   const cachedEntry = await runtime.cache.get(runtime.key);
-  const cached = cachedEntry?.metadata;
-  const { metadata, source } = await resolveMetadataWithSource(
-    runtime,
-    http,
-    cached,
-    runtime.ports.clock.now(),
-  );
-  const registry = await runtimeRegistry(runtime);
+  const { metadata, source } = await runtime.metadata(cachedEntry?.metadata, runtime.ports.clock.now());
+  const registry = await runtime.registry();
   const context = supportContext(runtime, metadata);
   const { environment } = context;
   const report: ExplainReport = {
@@ -332,9 +303,10 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
     await cache.delete(key);
     const revocationEndpoint = entry.metadata?.document.revocation_endpoint;
     if (!revocationEndpoint) return { removed: true, revoked: false };
-    const http = await runtimeHttp(runtime);
+    // A bad caCertPath fails the logout, as any other request would, not just the revocation.
+    await runtime.http();
     try {
-      const session = await sessionFor(runtime, http, entry.metadata!.document);
+      const session = await runtime.openIdSession(entry.metadata!.document);
       const token = entry.tokens.refreshToken ?? entry.tokens.accessToken;
       const hint = entry.tokens.refreshToken ? 'refresh_token' : 'access_token';
       await session.client.tokenRevocation(session.configuration, token, { token_type_hint: hint });

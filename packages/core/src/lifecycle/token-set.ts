@@ -1,18 +1,8 @@
 import type * as OpenIdClient from 'openid-client';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, warnOnce } from '../ports/logger.js';
 import { DEFAULT_EXPIRES_IN_SECONDS, MAX_EXPIRES_IN_SECONDS, type TokenSet } from '../spec/tokens.js';
 
 type TokenResponse = OpenIdClient.TokenEndpointResponse & OpenIdClient.TokenEndpointResponseHelpers;
-
-/** Clamp warnings already given in this process: one per kind is enough to tell the user. */
-const warnedOnce = new Set<string>();
-
-/** Says `message` through `log` the first time only (per process), so a bad IdP cannot flood stderr. */
-export function warnOnce(log: Pick<Logger, 'warn'> | undefined, kind: string, message: string): void {
-  if (!log || warnedOnce.has(kind)) return;
-  warnedOnce.add(kind);
-  log.warn(message);
-}
 
 /**
  * The access token's lifetime in seconds as the IdP gave it, bounded: absent, zero, negative

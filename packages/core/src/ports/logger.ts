@@ -20,3 +20,22 @@ export function createStderrLogger(env: NodeJS.ProcessEnv = process.env): Logger
 }
 
 export const silentLogger: Logger = { debug() {}, warn() {} };
+
+/** Warnings already given in this process, by kind: one per kind is enough to tell the user. */
+const warnedInProcess = new Set<string>();
+
+/**
+ * Says `message` through `log` the first time its `kind` comes up, so a bad IdP or a cache that
+ * keeps failing cannot flood stderr. `seen` is the memory: by default the whole process; an
+ * instance that should say things again passes its own set.
+ */
+export function warnOnce(
+  log: Pick<Logger, 'warn'> | undefined,
+  kind: string,
+  message: string,
+  seen: Set<string> = warnedInProcess,
+): void {
+  if (!log || seen.has(kind)) return;
+  seen.add(kind);
+  log.warn(message);
+}

@@ -2,6 +2,7 @@ import { causeChain } from '../errors/cause-chain.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { DevicePollOutcome } from '../spec/protocol.js';
+import { contentTypeOf, notOAuthAdvice, unexpectedResponse } from './http-answer.js';
 import { oauthErrorDetails, toOidcflowError } from './oauth-errors.js';
 
 /** A poll outcome other than tokens, or the error that ends the login. */
@@ -42,22 +43,6 @@ function isConnectionFailure(chain: ErrorShape[]): boolean {
   );
 }
 
-/**
- * The HTTP response openid-client attached to a "not a conform response" error (a status or
- * content type that is no OAuth answer, e.g. a proxy's HTML error page).
- */
-export function unexpectedResponse(error: unknown): Response | undefined {
-  const outer = causeChain<ErrorShape>(error)[0];
-  if (outer?.code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' && outer?.code !== 'OAUTH_RESPONSE_IS_NOT_JSON') {
-    return undefined;
-  }
-  // Duck-typed: core's fetch is undici's, whose Response is not necessarily the global class.
-  const cause = outer.cause as Partial<Response> | undefined;
-  return typeof cause?.status === 'number' && typeof cause.headers?.get === 'function'
-    ? (cause as Response)
-    : undefined;
-}
-
 /** Frees the connection of a response nobody will read (a proxy's error page). */
 function discardBody(response: Response): void {
   response.body?.cancel().catch(() => {});
@@ -66,10 +51,6 @@ function discardBody(response: Response): void {
 function retryAfterSeconds(response: Response): number | undefined {
   const value = Number(response.headers.get('retry-after'));
   return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-export function contentTypeOf(response: Pick<Response, 'headers'>): string {
-  return response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
 }
 
 /**
@@ -82,10 +63,7 @@ export function notOAuthResponseError(
   flow?: string,
 ): OidcflowError {
   const repeated = times > 1 ? ` ${times} times in a row` : '';
-  const advice =
-    failure.status >= 500 || failure.status === 429
-      ? 'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.'
-      : 'Check the token endpoint URL (tokenEndpoint) and any proxy in front of the IdP.';
+  const advice = notOAuthAdvice(failure.status, 'the token endpoint URL (tokenEndpoint)');
   return new OidcflowError(
     ErrorCode.TOKEN_REQUEST_FAILED,
     `The token endpoint answered HTTP ${failure.status} (${failure.contentType}) instead of an OAuth response${repeated} while waiting for the device login. ${advice}`,
@@ -144,34 +122,9 @@ export function classifyPollError(error: unknown, flow?: string): PollFailure {
     }
     return { kind: 'fatal', error: notOAuthResponseError(failure, 1, flow) };
   }
-  return { kind: 'fatal', error: fatalPollError(error, oauthError, flow) };
-}
-
-function fatalPollError(error: unknown, oauthError: string | undefined, flow: string | undefined): unknown {
-  const description = oauthErrorDetails(error)?.description;
-  const said = oauthError ? (description ? `${oauthError}: ${description}` : oauthError) : '';
-  const details = {
-    cause: error,
-    ...(flow ? { flow } : {}),
-    ...(oauthError ? { oauthError } : {}),
-    ...(description ? { oauthErrorDescription: description } : {}),
-  };
-  if (oauthError === 'expired_token') {
-    return new OidcflowError(
-      ErrorCode.DEVICE_CODE_EXPIRED,
-      `The device code expired before the login was approved (${said}). Run the login again and enter the new code before it expires.`,
-      details,
-    );
-  }
-  if (oauthError === 'access_denied') {
-    return new OidcflowError(
-      ErrorCode.LOGIN_DENIED,
-      `The login was denied at the IdP (${said}). If that was a mistake, run the login again and approve the request.`,
-      details,
-    );
-  }
-  // Core's conversion also unwraps its own errors (unreachable, TLS) and failed checks.
-  return toOidcflowError(error, 'issue tokens for the device login', flow);
+  // Core's conversion also unwraps its own errors (unreachable, TLS) and failed checks, and
+  // words expired_token and access_denied as every flow does.
+  return { kind: 'fatal', error: toOidcflowError(error, 'issue tokens for the device login', flow) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ServerMetadata } from '../spec/metadata.js';
 import type { ClientAuthMethod } from './client-auth.js';
 import { keepOAuthErrorBody } from './error-response-body.js';
+import { contentTypeOf, isJsonMediaType, parseJsonObject } from './http-answer.js';
 import type { OpenIdSession } from './openid-session.js';
 import type { ClientPrivateKey } from './private-key.js';
 
@@ -36,21 +37,14 @@ async function adjustedDeviceResponse(
   response: Response,
   adjust: (body: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<Response> {
-  const type = response.headers.get('content-type') ?? '';
-  if (!response.ok || !/[/+]json\b/i.test(type)) return response;
+  if (!response.ok || !isJsonMediaType(contentTypeOf(response))) return response;
   const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return new Response(text, { status: response.status, headers: response.headers });
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    return new Response(text, { status: response.status, headers: response.headers });
+  const body = parseJsonObject(text);
+  if (!body) return new Response(text, { status: response.status, headers: response.headers });
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   headers.delete('content-encoding');
-  return new Response(JSON.stringify(adjust(body as Record<string, unknown>)), {
+  return new Response(JSON.stringify(adjust(body)), {
     status: response.status,
     headers,
   });

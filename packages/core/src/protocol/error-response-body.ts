@@ -1,3 +1,5 @@
+import { contentTypeOf, parseJsonObject } from './http-answer.js';
+
 // Error responses whose OAuth error openid-client does not read (a 5xx JSON body), read here
 // so that the error conversion, which is synchronous, can still report the IdP's words.
 
@@ -22,7 +24,7 @@ export function unreadOAuthError(response: unknown): OAuthErrorDetails | undefin
 
 /** The statuses and content types for which oauth4webapi reads the OAuth error itself. */
 function readByOpenIdClient(response: Response): boolean {
-  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const contentType = contentTypeOf(response).toLowerCase();
   return response.status >= 400 && response.status < 500 && contentType === 'application/json';
 }
 
@@ -49,14 +51,7 @@ export async function keepOAuthErrorBody(response: Response): Promise<Response> 
 }
 
 function parseOAuthErrorBody(text: string): OAuthErrorDetails | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const { error, error_description: description } = body as Record<string, unknown>;
+  const { error, error_description: description } = parseJsonObject(text) ?? {};
   if (typeof error !== 'string' || error === '') return undefined;
   return { error, ...(typeof description === 'string' && description ? { description } : {}) };
 }

@@ -3,6 +3,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
 import { type OAuthErrorDetails, unreadOAuthError } from './error-response-body.js';
+import { contentTypeOf, notOAuthAdvice, unexpectedResponse } from './http-answer.js';
 
 export type { OAuthErrorDetails };
 
@@ -60,14 +61,8 @@ export function oauthErrorOf(error: unknown): string | undefined {
  * The body is not quoted: an HTML page says nothing useful in a terminal.
  */
 function notAnOAuthResponse(error: unknown): { status: number; contentType: string } | undefined {
-  const shape = error as { code?: unknown; cause?: unknown } | null;
-  if (shape?.code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' && shape?.code !== 'OAUTH_RESPONSE_IS_NOT_JSON') {
-    return undefined;
-  }
-  const response = shape.cause as Partial<Response> | undefined;
-  if (typeof response?.status !== 'number' || typeof response.headers?.get !== 'function') return undefined;
-  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
-  return { status: response.status, contentType };
+  const response = unexpectedResponse(error);
+  return response && { status: response.status, contentType: contentTypeOf(response) };
 }
 
 /**
@@ -136,7 +131,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
       case 'access_denied':
         return new OidcflowError(
           ErrorCode.LOGIN_DENIED,
-          `The IdP denied the request to ${action} (${said}).`,
+          `The IdP denied the request to ${action} (${said}). If that was a mistake, run the login again and approve the request.`,
           withOauth,
         );
       case 'invalid_target':
@@ -148,7 +143,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
       case 'expired_token':
         return new OidcflowError(
           ErrorCode.DEVICE_CODE_EXPIRED,
-          `The device code expired (${said}). Run the login again.`,
+          `The device code expired before the login was approved (${said}). Run the login again and enter the new code before it expires.`,
           withOauth,
         );
       case 'server_error':
@@ -184,10 +179,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
   }
   const notOAuth = notAnOAuthResponse(error);
   if (notOAuth) {
-    const advice =
-      notOAuth.status >= 500 || notOAuth.status === 429
-        ? 'The IdP or a proxy in front of it is failing; try again later, and tell its administrators if it persists.'
-        : 'Check the endpoint URLs (issuer, tokenEndpoint) and any proxy in front of the IdP.';
+    const advice = notOAuthAdvice(notOAuth.status, 'the endpoint URLs (issuer, tokenEndpoint)');
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
       `The IdP answered HTTP ${notOAuth.status} (${notOAuth.contentType}) instead of an OAuth response when asked to ${action}. ${advice}`,

@@ -2,24 +2,13 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { tokenSetFromResponse } from '../lifecycle/token-set.js';
 import type { Logger } from '../ports/logger.js';
-import type {
-  AuthorizationRequest,
-  AuthorizationRequestInput,
-  CodeExchangeInput,
-  DeviceAuthorization,
-  DevicePollOutcome,
-  IdTokenExpectations,
-  ProtocolPort,
-  RequestParameters,
-} from '../spec/protocol.js';
+import type * as Protocol from '../spec/protocol.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../spec/protocol.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { classifyPollError, deviceAuthorizationError } from './classify-response-error.js';
 import { toOidcflowError } from './oauth-errors.js';
 import type { DPoPHandle, OpenIdSession } from './openid-session.js';
 import { toSearchParams } from './search-params.js';
-
-/** The grant type of RFC 8628 §3.4. */
-const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export interface ProtocolPortOptions {
   /** Scopes of this login, used when a call gives none. */
@@ -37,11 +26,11 @@ export interface ProtocolPortOptions {
 const SESSION = Symbol.for('oidcflow.protocol.session');
 
 /** The openid-client session behind a port core made (for the specification v1 adapter only). */
-export function sessionOfPort(port: ProtocolPort): OpenIdSession | undefined {
+export function sessionOfPort(port: Protocol.ProtocolPort): OpenIdSession | undefined {
   return (port as unknown as Record<symbol, OpenIdSession | undefined>)[SESSION];
 }
 
-function parametersOf(parameters: RequestParameters | undefined): URLSearchParams {
+function parametersOf(parameters: Protocol.RequestParameters | undefined): URLSearchParams {
   return toSearchParams((parameters ?? {}) as Record<string, string | string[]>);
 }
 
@@ -64,13 +53,18 @@ function positiveSeconds(value: unknown): number | undefined {
  * The protocol port on openid-client: the `ProtocolPort` a flow gets as `context.protocol`.
  * Every request uses the session's configuration (core's fetch, client authentication, timeouts).
  */
-export function createProtocolPort(session: OpenIdSession, options: ProtocolPortOptions): ProtocolPort {
+export function createProtocolPort(
+  session: OpenIdSession,
+  options: ProtocolPortOptions,
+): Protocol.ProtocolPort {
   const { client, configuration } = session;
   const { flow } = options;
   // openid-client sends a proof with each grant and retries once on use_dpop_nonce.
   const dpop = options.dpop ? { DPoP: options.dpop } : undefined;
 
-  async function authorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest> {
+  async function authorizationRequest(
+    input: Protocol.AuthorizationRequestInput,
+  ): Promise<Protocol.AuthorizationRequest> {
     const scopes = input.scopes ?? options.scopes;
     const parameters = parametersOf(input.parameters);
     if (scopes.length > 0) parameters.set('scope', scopes.join(' '));
@@ -78,7 +72,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     parameters.set('redirect_uri', input.redirectUri);
     const state = client.randomState();
     parameters.set('state', state);
-    const request: Omit<AuthorizationRequest, 'url'> = { state, redirectUri: input.redirectUri };
+    const request: Omit<Protocol.AuthorizationRequest, 'url'> = { state, redirectUri: input.redirectUri };
     if (scopes.includes('openid')) {
       const nonce = client.randomNonce();
       parameters.set('nonce', nonce);
@@ -99,7 +93,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     return { ...request, url: client.buildAuthorizationUrl(configuration, parameters).href };
   }
 
-  async function exchangeCode(input: CodeExchangeInput): Promise<TokenSet> {
+  async function exchangeCode(input: Protocol.CodeExchangeInput): Promise<TokenSet> {
     const { request } = input;
     const checks: Parameters<typeof client.authorizationCodeGrant>[2] & object = {
       expectedState: request.state,
@@ -122,9 +116,9 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
   }
 
   async function startDeviceAuthorization(
-    extra?: RequestParameters,
+    extra?: Protocol.RequestParameters,
     scopes: readonly string[] = options.scopes,
-  ): Promise<DeviceAuthorization> {
+  ): Promise<Protocol.DeviceAuthorization> {
     const parameters = parametersOf(extra);
     if (scopes.length > 0) parameters.set('scope', scopes.join(' '));
     let response: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>;
@@ -146,7 +140,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
         flow ? { flow } : {},
       );
     }
-    const authorization: DeviceAuthorization = {
+    const authorization: Protocol.DeviceAuthorization = {
       deviceCode: response.device_code,
       userCode: response.user_code,
       verificationUri: response.verification_uri,
@@ -161,8 +155,8 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
 
   async function pollDeviceAuthorization(
     deviceCode: string,
-    extra?: RequestParameters,
-  ): Promise<DevicePollOutcome> {
+    extra?: Protocol.RequestParameters,
+  ): Promise<Protocol.DevicePollOutcome> {
     // Extra parameters first; the device code cannot be replaced.
     const parameters = parametersOf(extra);
     parameters.set('device_code', deviceCode);
@@ -181,7 +175,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     }
   }
 
-  async function grant(grantType: string, extra?: RequestParameters): Promise<TokenSet> {
+  async function grant(grantType: string, extra?: Protocol.RequestParameters): Promise<TokenSet> {
     try {
       const response =
         grantType === 'client_credentials'
@@ -193,7 +187,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     }
   }
 
-  async function refresh(refreshToken: string, extra?: RequestParameters): Promise<TokenSet> {
+  async function refresh(refreshToken: string, extra?: Protocol.RequestParameters): Promise<TokenSet> {
     try {
       const response = await client.refreshTokenGrant(configuration, refreshToken, parametersOf(extra), dpop);
       return tokenSetFromResponse(response, options.now(), options.log);
@@ -204,7 +198,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
 
   async function validateIdToken(
     idToken: string,
-    expectations: IdTokenExpectations = {},
+    expectations: Protocol.IdTokenExpectations = {},
   ): Promise<Record<string, unknown>> {
     const metadata = configuration.serverMetadata();
     const invalid = (detail: string, cause?: unknown) =>
@@ -235,7 +229,7 @@ export function createProtocolPort(session: OpenIdSession, options: ProtocolPort
     return { ...payload };
   }
 
-  const port: ProtocolPort = {
+  const port: Protocol.ProtocolPort = {
     authorizationRequest,
     exchangeCode,
     startDeviceAuthorization,

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject, webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expandHome } from '../config/url-policy.js';
+import { expandHome } from '../config/home.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 

@@ -4,6 +4,9 @@ import type { TokenSet } from './tokens.js';
  * Request parameters: a value, or several (sent as repeated parameters). What IdP plugins and
  * the audience option add (`RequestAdjustments`) has this shape, so it can be passed on as is.
  */
+/** The grant type of a device code at the token endpoint (RFC 8628 §3.4). */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
 export type RequestParameters = Readonly<Record<string, string | readonly string[]>>;
 
 /** What `authorizationRequest` needs. */

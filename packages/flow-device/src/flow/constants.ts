@@ -2,7 +2,6 @@
 export const DEVICE_FLOW_NAME = 'device';
 /** Below auth_code (100): `auto` prefers the browser flow when a browser can be shown. */
 export const DEVICE_FLOW_PRIORITY = 50;
-export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** RFC 8628 §3.2: the polling interval when the IdP sends none. */
 export const DEFAULT_INTERVAL_SECONDS = 5;
