@@ -119,8 +119,26 @@ async function readWhole(response: Response, url: string, maxBytes: number): Pro
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(url, maxBytes);
   }
+  if (NULL_BODY_STATUSES.has(response.status) || !response.body) {
+    return new Response(null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
+  // A declared length within the cap, not compressed: undici reads exactly that many bytes, so
+  // the body is bounded already and is read in one go (the usual small JSON answer). A
+  // compressed body may inflate past its declared length: it is counted below.
+  const encoding = response.headers.get('content-encoding');
+  if (Number.isFinite(declared) && (!encoding || encoding === 'identity')) {
+    return new Response(await response.arrayBuffer(), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
   const chunks: Uint8Array[] = [];
-  if (response.body) {
+  {
     const reader = response.body.getReader();
     let total = 0;
     for (;;) {
@@ -134,8 +152,7 @@ async function readWhole(response: Response, url: string, maxBytes: number): Pro
       chunks.push(value);
     }
   }
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : Buffer.concat(chunks);
-  return new Response(body, {
+  return new Response(Buffer.concat(chunks), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
