@@ -95,7 +95,8 @@ export abstract class AuthBase {
   /**
    * Access, ID and refresh tokens with expiry, scope and type. `tokenType: 'id'` makes the ID
    * token's expiry decide (and guarantees `idToken`); `allowLogin: false` never logs in and
-   * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt).
+   * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt). A
+   * result from the cache is frozen (the cache's own object, shared by later calls).
    */
   async getTokens(options: GetTokensOptions = {}): Promise<TokenSet> {
     const kind = options.tokenType ?? 'access';
