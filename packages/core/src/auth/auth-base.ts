@@ -29,10 +29,13 @@ export interface GetTokensOptions {
 // the module, once loaded, is kept (an `import()` per call would ask the loader each time).
 let slowPathModule: Promise<typeof import('../lifecycle/slow-path.js')> | undefined;
 const slowPath = () => {
-  slowPathModule ??= import('../lifecycle/slow-path.js');
-  slowPathModule.catch(() => {
-    slowPathModule = undefined;
-  });
+  if (!slowPathModule) {
+    const loading = import('../lifecycle/slow-path.js');
+    slowPathModule = loading;
+    loading.catch(() => {
+      if (slowPathModule === loading) slowPathModule = undefined;
+    });
+  }
   return slowPathModule;
 };
 
@@ -96,7 +99,8 @@ export abstract class AuthBase {
    * Access, ID and refresh tokens with expiry, scope and type. `tokenType: 'id'` makes the ID
    * token's expiry decide (and guarantees `idToken`); `allowLogin: false` never logs in and
    * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt). A
-   * result from the cache is frozen (the cache's own object, shared by later calls).
+   * result from the cache may be frozen (the file and memory caches hand out their own object,
+   * shared by later calls): copy it to change it.
    */
   async getTokens(options: GetTokensOptions = {}): Promise<TokenSet> {
     const kind = options.tokenType ?? 'access';
