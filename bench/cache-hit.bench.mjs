@@ -12,7 +12,7 @@ import { importPackage, makeAppDirectory, root, temporaryDirectories } from './l
 
 export const title = 'Cache hits';
 export const notes =
-  "Process figures are wall times from spawn to exit, medians of interleaved runs of all subjects in one loop (oidcflow, importing core only, a bare node reading the JSON, `oidcflow token`, and the two peers). @oidcflow/core and @oidcflow/cache-file are measured as built: one bundled entry file each, the slow path split off (scripts/bundle-package.mjs); the module lists of a hit are fixed by packages/cache-file/test/cache-hit-path.test.ts and packages/cli/test/cache-hit-imports.test.ts. Peers: a hand-written script importing openid-client and reading its own JSON file (bench/fixtures/peer-openid-client-json.mjs), and MSAL Node's ConfidentialClientApplication.acquireTokenByClientCredential with a file cache plugin (bench/fixtures/peer-msal-node.mjs), its cache filled by one real grant against its own HTTPS authority on 127.0.0.1 (certificate from a CA generated for the run); the timed runs get the authority metadata as configuration and no CA, and the authority counts requests: 0 on warm runs, or the run fails. The in-process figure is getAccessToken() on one OidcAuth instance (each call reads, checks and parses the file, as a new process would) against fs.promises.readFile + JSON.parse of the same file.";
+  "Process figures are wall times from spawn to exit, medians of interleaved runs of all subjects in one loop (oidcflow, importing core only, a bare node reading the JSON, `oidcflow token`, and the two peers). @oidcflow/core and @oidcflow/cache-file are measured as built: one bundled entry file each, the slow path split off (scripts/bundle-package.mjs); the module lists of a hit are fixed by packages/cache-file/test/cache-hit-path.test.ts and packages/cli/test/cache-hit-imports.test.ts. Peers: a hand-written script importing openid-client and reading its own JSON file (bench/fixtures/peer-openid-client-json.mjs), and MSAL Node's ConfidentialClientApplication.acquireTokenByClientCredential with a file cache plugin (bench/fixtures/peer-msal-node.mjs), its cache filled by one real grant against its own HTTPS authority on 127.0.0.1 (certificate from a CA generated for the run); the timed runs get the authority metadata as configuration and no CA, and the authority counts requests: 0 on warm runs, or the run fails. The new-process subjects install core and cache-file as npm would (copies, no keyring cache), so `cache: 'auto'` looks for @oidcflow/cache-keyring, misses it and takes the file cache. The in-process figure is getAccessToken() on one OidcAuth instance with `cache: 'file'` (each call reads the file and compares its bytes with those it parsed last, so it sees other processes' writes) against fs.promises.readFile + JSON.parse of the same file.";
 
 const PROCESS_ROUNDS = 40;
 const BATCH = 500;
@@ -121,7 +121,7 @@ export default async function cacheHitBenchmarks({ log }) {
     log(`MSAL Node: ${msalRequestsBefore} requests to fill its cache, ${msalRequests} on warm runs`);
 
     log(`(c) in-process batches of ${BATCH} calls`);
-    const auth = new core.OidcAuth({ ...options, logger: core.silentLogger });
+    const auth = new core.OidcAuth({ ...options, cache: 'file', logger: core.silentLogger });
     await auth.getAccessToken();
     const perSecond = (run) => async () => {
       const start = performance.now();

@@ -183,7 +183,7 @@ const RESULTS_HEAD = [
   '# Benchmark results',
   '',
   'Tables are written by `pnpm bench` (scripts/bench.mjs), one per Node major version: a run',
-  'replaces the table of the Node that ran it (between its `<!-- node-N -->` markers) and keeps',
+  'replaces the table of the Node that ran it (between its `node-N` comment markers) and keeps',
   'the others. Text outside the markers is by hand.',
 ].join('\n');
 

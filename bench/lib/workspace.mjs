@@ -1,6 +1,6 @@
 // Where the built packages are, temporary directories, and a stand-in for a user's project
 // that has @oidcflow/core and @oidcflow/cache-file installed.
-import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,16 +33,24 @@ export function temporaryDirectories() {
 }
 
 /**
- * A directory laid out like a user's project: node_modules/@oidcflow/{core,cache-file} link
- * to the workspace packages, and the given fixture scripts are copied in, so that they
- * import '@oidcflow/core' by name as a user's program does.
+ * A directory laid out like a user's project that installed @oidcflow/core and
+ * @oidcflow/cache-file with npm: node_modules/@oidcflow/{core,cache-file} hold copies of the
+ * built packages (package.json and dist/, as npm unpacks them; not links, which Node would
+ * follow back into the workspace, where core also sees @oidcflow/cache-keyring), and the given
+ * fixture scripts are copied in, so that they import '@oidcflow/core' by name as a user's
+ * program does. Under `cache: 'auto'` core then looks for the keyring cache, does not find
+ * it, and takes the file cache, as it does for that user.
  */
 export async function makeAppDirectory(directories, fixtures) {
   const app = await directories.make('oidcflow-bench-app-');
   const scope = join(app, 'node_modules', '@oidcflow');
   await mkdir(scope, { recursive: true });
-  for (const name of ['core', 'cache-file'])
-    await symlink(join(root, 'packages', name), join(scope, name), 'dir');
+  for (const name of ['core', 'cache-file']) {
+    const from = join(root, 'packages', name);
+    await mkdir(join(scope, name));
+    await copyFile(join(from, 'package.json'), join(scope, name, 'package.json'));
+    await cp(join(from, 'dist'), join(scope, name, 'dist'), { recursive: true });
+  }
   // The peer script's openid-client: the copy core uses.
   await symlink(
     join(root, 'packages', 'core', 'node_modules', 'openid-client'),

@@ -1,23 +1,28 @@
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  type CacheEntry,
-  type CacheKey,
-  type CacheLockOptions,
-  type CachePlugin,
-  ErrorCode,
-  OidcflowError,
-  SPECIFICATION_VERSION,
-  warnOnce,
+import type {
+  CacheEntry,
+  CacheKey,
+  CacheLockOptions,
+  CachePlugin,
+  SpecificationVersion,
 } from '@oidcflow/core';
+import { cacheError, coreModule, isOidcflowError } from './core-module.js';
 import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
+import { deepFreeze } from './format/deep-freeze.js';
 import { resolveCacheDirectory } from './location/cache-directory.js';
 import type { LockTiming } from './lock/file-lock.js';
 import { FILE_CACHE_DEFAULTS, type FileCacheOptions } from './options.js';
 import { assertPrivateDirectory, assertPrivateFile } from './storage/permissions.js';
+import { createSameBytesCheck } from './storage/same-bytes.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: an ES import of node:fs builds a
+// module facade over its hundred-odd exports, about 1.5 ms of every new process's cache hit.
+const { closeSync, fstatSync, lstatSync, openSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { lstat, mkdir, readdir, stat, unlink } = process.getBuiltinModule('node:fs/promises');
+const { join } = process.getBuiltinModule('node:path');
 
 export const FILE_CACHE_NAME = 'file';
+/** The plugin specification this cache implements (core's SPECIFICATION_VERSION when written). */
+const SPECIFICATION_VERSION: SpecificationVersion = 'v2';
 
 /** A file cache: the `CachePlugin` contract plus the directory it uses. */
 export interface FileCache extends CachePlugin {
@@ -31,14 +36,14 @@ const SAFE_KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const LEFTOVER_TEMPORARY_MS = 60_000;
 
 const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
-const isErrno = (error: unknown) => typeof errnoOf(error) === 'string' && !OidcflowError.isInstance(error);
+const isErrno = (error: unknown) => typeof errnoOf(error) === 'string' && !isOidcflowError(error);
 
 function lockTiming(options: FileCacheOptions): LockTiming {
   const seconds = (name: keyof typeof FILE_CACHE_DEFAULTS) => {
     const value = options[name] ?? FILE_CACHE_DEFAULTS[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new OidcflowError(
-        ErrorCode.CONFIG_INVALID,
+      throw cacheError(
+        'CONFIG_INVALID',
         `${name} must be a positive number of seconds (got ${String(value)}).`,
       );
     }
@@ -51,8 +56,8 @@ function lockTiming(options: FileCacheOptions): LockTiming {
     heartbeatMs: seconds('lockHeartbeatSeconds'),
   };
   if (timing.heartbeatMs * 2 > timing.staleMs) {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INVALID,
+    throw cacheError(
+      'CONFIG_INVALID',
       `lockHeartbeatSeconds (${timing.heartbeatMs / 1000}) must be at most half of lockStaleSeconds (${timing.staleMs / 1000}), or a working lock owner would look dead.`,
     );
   }
@@ -65,6 +70,11 @@ function lockTiming(options: FileCacheOptions): LockTiming {
  *
  * Only `get` is on the cache-hit path: it opens one file, checks its mode, reads and parses
  * it. The lock and the writer load on first use.
+ *
+ * Entries handed out are frozen, and the same object is handed out again while the file's
+ * bytes stay the same: a repeated `get` in one process reads the file into a reused buffer and
+ * compares (no string, no parse, no copy), so it still sees what other processes wrote,
+ * removed or replaced since, on the very next call.
  */
 export function createFileCache(options: FileCacheOptions = {}): FileCache {
   const env = options.env ?? process.env;
@@ -73,9 +83,20 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   // Each warning once per instance: a directory that cannot be written fails every set.
   const warned = new Set<string>();
   const sink = options.warn && { warn: options.warn };
-  const warn = (message: string) => warnOnce(sink, message, message, warned);
-  /** Entries that could not be written to disk: kept for this process, with a warning. */
+  // Core's warnOnce, required when there is something to warn about (never on a hit).
+  const warn = (message: string) => coreModule().warnOnce(sink, message, message, warned);
+  /** Entries that could not be written to disk (frozen): kept for this process, with a warning. */
   const memory = new Map<string, CacheEntry>();
+  /**
+   * The last entry read per key (frozen), with the key object asked for, the file and the
+   * bytes it was parsed from. Reused only for the same key object and byte-identical file
+   * contents. Not kept with a codec: decoding may depend on more than the bytes (a keyring's key).
+   */
+  const lastRead = new Map<
+    string,
+    { key: CacheKey; path: string; bytes: Buffer; answer: Promise<CacheEntry | undefined> }
+  >();
+  const sameBytes = createSameBytesCheck();
   let directoryChecked = false;
   /** The directory was created (or found) and checked by this instance: later writes skip mkdir. */
   let directoryReady = false;
@@ -84,8 +105,8 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
   const fileNameOf = (key: CacheKey) => {
     if (!SAFE_KEY_ID.test(key.id)) {
-      throw new OidcflowError(
-        ErrorCode.CONFIG_INVALID,
+      throw cacheError(
+        'CONFIG_INVALID',
         `The cache key id ${JSON.stringify(key.id)} is not a hash (letters, digits, - and _ only). Build keys with cacheKeyFor().`,
       );
     }
@@ -153,12 +174,12 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   }
 
   /**
-   * The cache file's text, or undefined (with a warning when it exists but cannot be used).
+   * The cache file's bytes, or undefined (with a warning when it exists but cannot be used).
    * Synchronous on purpose: the file is small (MAX_CACHE_FILE_BYTES) and local, and this is
    * the whole cache hit. Five thread-pool round trips (open, stat, the directory's lstat, read,
    * close) cost more than the reads themselves, most of all in a new process on a busy machine.
    */
-  function readFileText(path: string): string | undefined {
+  function readFileBytes(path: string): Buffer | undefined {
     let descriptor: number;
     try {
       descriptor = openSync(path, 'r');
@@ -187,7 +208,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
         );
         return undefined;
       }
-      return readFileSync(descriptor, 'utf8');
+      return readFileSync(descriptor);
     } catch (error) {
       if (!isErrno(error)) throw error;
       warn(`the token cache file ${path} cannot be read (${errnoOf(error)}); logging in again instead.`);
@@ -201,36 +222,54 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     }
   }
 
+  /** `get` reading the file: checks, decoding and parsing, then remembered for the next hit. */
+  async function readEntry(key: CacheKey): Promise<CacheEntry | undefined> {
+    const remembered = memory.get(key.id);
+    if (remembered) return remembered;
+    const path = filePath(key);
+    const bytes = readFileBytes(path);
+    if (bytes === undefined) {
+      lastRead.delete(key.id);
+      return undefined;
+    }
+    const stored = bytes.toString('utf8');
+    const decoded = options.codec ? await options.codec.decode(stored, key) : { text: stored };
+    if ('problem' in decoded) {
+      warn(
+        `ignoring the token cache file ${path}: ${decoded.problem}. It will be replaced at the next login.`,
+      );
+      return undefined;
+    }
+    const result = parseCacheDocument(decoded.text, key);
+    if ('problem' in result) {
+      lastRead.delete(key.id);
+      warn(
+        `ignoring the token cache file ${path}: ${result.problem}. It will be replaced at the next login.`,
+      );
+      return undefined;
+    }
+    const entry = deepFreeze(result.entry);
+    if (!options.codec) lastRead.set(key.id, { key, path, bytes, answer: Promise.resolve(entry) });
+    return entry;
+  }
+
   return {
     kind: 'cache',
     specificationVersion: SPECIFICATION_VERSION,
     name: FILE_CACHE_NAME,
     directory,
 
-    async get(key) {
-      const remembered = memory.get(key.id);
-      if (remembered) return structuredClone(remembered);
-      const path = filePath(key);
-      const stored = readFileText(path);
-      if (stored === undefined) return undefined;
-      const decoded = options.codec ? await options.codec.decode(stored, key) : { text: stored };
-      if ('problem' in decoded) {
-        warn(
-          `ignoring the token cache file ${path}: ${decoded.problem}. It will be replaced at the next login.`,
-        );
-        return undefined;
-      }
-      const result = parseCacheDocument(decoded.text, key);
-      if ('problem' in result) {
-        warn(
-          `ignoring the token cache file ${path}: ${result.problem}. It will be replaced at the next login.`,
-        );
-        return undefined;
-      }
-      return result.entry;
+    get(key) {
+      const last = lastRead.get(key.id);
+      // The common hit, allocating nothing: the same key object, the same bytes on disk, and
+      // the promise made when they were parsed handed out again.
+      if (last && last.key === key && !memory.has(key.id) && sameBytes(last.path, last.bytes))
+        return last.answer;
+      return readEntry(key);
     },
 
     async set(key, entry) {
+      lastRead.delete(key.id);
       const path = filePath(key);
       const document = serializeCacheDocument(key, entry);
       const text = options.codec ? await options.codec.encode(document, key) : document;
@@ -238,7 +277,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       const problem = await inDirectory(() => writeFileAtomically(path, text));
       if (problem !== undefined) {
         warnUnwritable(problem);
-        memory.set(key.id, structuredClone(entry));
+        memory.set(key.id, deepFreeze(structuredClone(entry)));
         return;
       }
       memory.delete(key.id);
@@ -251,6 +290,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
     async delete(key) {
       memory.delete(key.id);
+      lastRead.delete(key.id);
       const path = filePath(key);
       try {
         await unlink(path);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-import { writeSync } from 'node:fs';
-import nodeModule from 'node:module';
 import { cachedTokenOutput } from './cached-token.js';
+
+// Built-ins through process.getBuiltinModule, not `import`: an ES import of node:fs or
+// node:module builds a module facade over all of their exports, milliseconds of every start.
+const { writeSync } = process.getBuiltinModule('node:fs');
+const nodeModule = process.getBuiltinModule('node:module');
 
 /** After Ctrl-C, the time a command has to stop by itself before the process ends anyway. */
 const GRACE_MS = 3_000;

@@ -16,7 +16,14 @@ describe('sha256Hex', () => {
   });
 
   it('hashes UTF-8 bytes, not UTF-16 code units', () => {
-    for (const text of ['é', '日本語のスコープ', '😀 emoji', `https://idp.example/realms/ü\u0000`]) {
+    for (const text of [
+      'é',
+      '日本語のスコープ',
+      '😀 emoji',
+      `https://idp.example/realms/ü\u0000`,
+      '\u07ff\u0800\uffff',
+      'lone \ud800 high, lone \udc00 low, pair at the end \ud83d',
+    ]) {
       expect(sha256Hex(text)).toBe(reference(text));
     }
   });

@@ -1,5 +1,10 @@
-import { isAbsolute, join, win32 } from 'node:path';
-import { expandHome, homeDirectory } from '@oidcflow/core';
+import { coreModule } from '../core-module.js';
+
+// Not an ES import: that would build node:path's module facade on every new process's cache hit.
+const { isAbsolute, join, win32 } = process.getBuiltinModule('node:path');
+
+/** Core's home lookup (HOME, USERPROFILE, the OS), required only when a `~` or the default location needs it. */
+const homeDirectory = (env: NodeJS.ProcessEnv) => coreModule().homeDirectory(env);
 
 /**
  * Where tokens live when no `cachePath` is given, following each OS's convention for caches
@@ -32,6 +37,10 @@ export function resolveCacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (cachePath) return expandHome(cachePath, homeDirectory(env));
+  if (cachePath) {
+    // An absolute or relative path as given needs no home (nor core: one resolution less on a hit).
+    if (!cachePath.startsWith('~')) return cachePath;
+    return coreModule().expandHome(cachePath, homeDirectory(env));
+  }
   return defaultCacheDirectory(env, platform);
 }

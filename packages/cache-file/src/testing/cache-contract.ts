@@ -136,15 +136,31 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       expect(await cache.get(otherScopes)).toBeUndefined();
     });
 
-    it('hands out copies: changing a returned or stored object does not change the cache', async () => {
+    it('hands out copies or frozen entries: changing a returned or stored object does not change the cache', async () => {
       const cache = await make();
       const { user } = contractKeys();
       const stored = contractEntry();
       await cache.set(user, stored);
       stored.tokens.accessToken = 'fake-mutated-after-set';
+      const nestedOf = (entry: CacheEntry | undefined) =>
+        (entry?.tokens.idTokenClaims?.nested ?? { a: [] }) as { a: number[] };
+      nestedOf(stored).a.push(3);
       const first = await cache.get(user);
-      if (first) first.tokens.accessToken = 'fake-mutated-after-get';
-      expect((await cache.get(user))?.tokens.accessToken).toBe('fake-access-token');
+      // A frozen entry refuses the change (a TypeError in strict code); a copy takes it alone.
+      const change = (apply: () => void) => {
+        try {
+          apply();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      };
+      change(() => {
+        if (first) first.tokens.accessToken = 'fake-mutated-after-get';
+      });
+      change(() => nestedOf(first).a.push(4));
+      const again = await cache.get(user);
+      expect(again?.tokens.accessToken).toBe('fake-access-token');
+      expect(again?.tokens.idTokenClaims?.nested).toEqual({ a: [1, 2] });
     });
 
     it('deletes an entry, and deleting a missing one is not an error', async () => {

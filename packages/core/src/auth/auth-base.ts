@@ -6,7 +6,7 @@ import { isFresh } from '../lifecycle/freshness.js';
 import { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
 import type { ExplainReport, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
-import type { FlowFamily } from '../spec/cache.js';
+import type { CacheEntry, FlowFamily } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 
 /** How `getTokens()` answers. */
@@ -25,13 +25,37 @@ export interface GetTokensOptions {
   allowLogin?: boolean;
 }
 
-// The slow path (discovery, openid-client, undici, flows) loads only when the cache misses.
-const slowPath = () => import('../lifecycle/slow-path.js');
+// The slow path (discovery, openid-client, undici, flows) loads only when the cache misses;
+// the module, once loaded, is kept (an `import()` per call would ask the loader each time).
+let slowPathModule: Promise<typeof import('../lifecycle/slow-path.js')> | undefined;
+const slowPath = () => {
+  if (!slowPathModule) {
+    const loading = import('../lifecycle/slow-path.js');
+    slowPathModule = loading;
+    loading.catch(() => {
+      if (slowPathModule === loading) slowPathModule = undefined;
+    });
+  }
+  return slowPathModule;
+};
+
+/** The cached tokens when they answer for `kind` now, else undefined. */
+function freshCached(
+  runtime: AuthRuntime,
+  entry: CacheEntry | undefined,
+  kind: TokenKind,
+): TokenSet | undefined {
+  return isUsableEntry(entry) && isFresh(entry, runtime.ports.clock.now(), kind) ? entry.tokens : undefined;
+}
 
 /** The token lifecycle shared by `OidcAuth` and `OidcCredentialsAuth`. */
 export abstract class AuthBase {
   protected readonly options: OidcAuthOptions;
   private runtime: Promise<AuthRuntime> | undefined;
+  /** The runtime once made: a cache hit then awaits nothing but the cache. */
+  private resolved: AuthRuntime | undefined;
+  /** Identifies this instance's cache entry among concurrent obtains (single flight), made once. */
+  private flightPrefix: string | undefined;
   private forceLoginPending: boolean;
   private authorizedFetch?: Promise<FetchFunction>;
 
@@ -47,9 +71,18 @@ export abstract class AuthBase {
     this.forceLoginPending = options.forceLogin ?? false;
   }
 
-  /** A valid access token: from the cache, by refresh, or by logging in. */
+  /**
+   * A valid access token: from the cache, by refresh, or by logging in. A cache hit reads the
+   * cache and allocates nothing else of its own (the file cache hands back the entry it
+   * parsed while the file is unchanged).
+   */
   async getAccessToken(): Promise<string> {
-    return (await this.getTokens()).accessToken;
+    const runtime = this.resolved ?? (await this.resolveRuntime());
+    if (!this.forceLoginPending) {
+      const tokens = freshCached(runtime, await runtime.cache.get(runtime.key), 'access');
+      if (tokens) return tokens.accessToken;
+    }
+    return (await this.renew(runtime, 'access', true)).accessToken;
   }
 
   /**
@@ -65,21 +98,27 @@ export abstract class AuthBase {
   /**
    * Access, ID and refresh tokens with expiry, scope and type. `tokenType: 'id'` makes the ID
    * token's expiry decide (and guarantees `idToken`); `allowLogin: false` never logs in and
-   * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt).
+   * fails with `NOT_LOGGED_IN` where a login would be needed (no browser, no prompt). A
+   * result from the cache may be frozen (the file and memory caches hand out their own object,
+   * shared by later calls): copy it to change it.
    */
   async getTokens(options: GetTokensOptions = {}): Promise<TokenSet> {
     const kind = options.tokenType ?? 'access';
-    const runtime = await this.resolveRuntime();
+    const runtime = this.resolved ?? (await this.resolveRuntime());
     // Without openid no login yields an ID token: say so before running one.
     if (kind === 'id' && (this.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
       throw (await slowPath()).idTokenUnavailable(runtime);
     }
     if (!this.forceLoginPending) {
-      const entry = await runtime.cache.get(runtime.key);
-      if (isUsableEntry(entry) && isFresh(entry, runtime.ports.clock.now(), kind)) return entry.tokens;
+      const tokens = freshCached(runtime, await runtime.cache.get(runtime.key), kind);
+      if (tokens) return tokens;
     }
+    return this.renew(runtime, kind, options.allowLogin ?? true);
+  }
+
+  /** Past the cache: a refresh or a login (a forced one when `forceLogin` is still pending). */
+  private async renew(runtime: AuthRuntime, kind: TokenKind, allowLogin: boolean): Promise<TokenSet> {
     const mode: ObtainMode = this.forceLoginPending ? 'force-login' : 'normal';
-    const allowLogin = options.allowLogin ?? true;
     const tokens = await this.obtain(runtime, { mode, kind, allowLogin });
     if (mode === 'force-login' && allowLogin) this.forceLoginPending = false;
     return tokens;
@@ -183,7 +222,8 @@ export abstract class AuthBase {
 
   private async obtain(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
     const { mode, kind, allowLogin } = request;
-    const flightKey = `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}\0${mode}\0${kind}\0${allowLogin}`;
+    this.flightPrefix ??= `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}`;
+    const flightKey = `${this.flightPrefix}\0${mode}\0${kind}\0${allowLogin}`;
     return singleFlight(flightKey, async () => (await slowPath()).obtainTokens(runtime, request));
   }
 
@@ -196,11 +236,15 @@ export abstract class AuthBase {
       credentials: this.credentials,
     });
     this.runtime = runtime;
-    // A failed resolution (server source down) is retried on the next call. Attached once,
-    // not per call: a cache hit allocates nothing here.
-    runtime.catch(() => {
-      if (this.runtime === runtime) this.runtime = undefined;
-    });
+    // A failed resolution (server source down) is retried on the next call.
+    runtime.then(
+      (made) => {
+        this.resolved = made;
+      },
+      () => {
+        if (this.runtime === runtime) this.runtime = undefined;
+      },
+    );
     return runtime;
   }
 }

@@ -1,9 +1,11 @@
 import type { CacheEntry, CacheKey, CachePlugin } from '../spec/cache.js';
 import { SPECIFICATION_VERSION } from '../spec/version.js';
+import { frozenCopy } from './frozen-copy.js';
 
 /**
  * The cache used when no cache plugin is installed: entries live as long as the process,
- * and the lock serialises callers within it.
+ * and the lock serialises callers within it. An entry is copied and frozen once, at `set`;
+ * every `get` hands out that frozen object.
  */
 export function createMemoryCache(): CachePlugin {
   const entries = new Map<string, CacheEntry>();
@@ -13,10 +15,10 @@ export function createMemoryCache(): CachePlugin {
     specificationVersion: SPECIFICATION_VERSION,
     name: 'memory',
     async get(key: CacheKey) {
-      return structuredClone(entries.get(key.id));
+      return entries.get(key.id);
     },
     async set(key: CacheKey, entry: CacheEntry) {
-      entries.set(key.id, structuredClone(entry));
+      entries.set(key.id, frozenCopy(entry));
     },
     async delete(key: CacheKey) {
       entries.delete(key.id);

@@ -16,24 +16,57 @@ const ROUND_CONSTANTS = new Uint32Array([
 
 const rotateRight = (value: number, bits: number) => (value >>> bits) | (value << (32 - bits));
 
-export function sha256Hex(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  // Message, 0x80, zero padding, 64-bit big-endian bit length: a multiple of 64 bytes.
-  const blocks = Math.ceil((bytes.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(bytes);
-  padded[bytes.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bitLength = bytes.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
+/** The UTF-8 bytes of `text`, written by hand: `TextEncoder` loads a module of its own in a new process. */
+function utf8Bytes(text: string): number[] {
+  const bytes: number[] = [];
+  for (let index = 0; index < text.length; index++) {
+    let code = text.charCodeAt(index);
+    if (code < 0x80) {
+      bytes.push(code);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+      const low = text.charCodeAt(index + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        index++;
+      }
+    }
+    // A lone surrogate is encoded as U+FFFD, as TextEncoder does.
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else if (code < 0x10000)
+      bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    else
+      bytes.push(
+        0xf0 | (code >> 18),
+        0x80 | ((code >> 12) & 0x3f),
+        0x80 | ((code >> 6) & 0x3f),
+        0x80 | (code & 0x3f),
+      );
+  }
+  return bytes;
+}
 
+export function sha256Hex(text: string): string {
+  const bytes = utf8Bytes(text);
+  // Message, 0x80, zero padding, 64-bit big-endian bit length: a multiple of 64 bytes, as words.
+  const blocks = Math.ceil((bytes.length + 9) / 64);
+  const message = new Uint32Array(blocks * 16);
+  for (let index = 0; index < bytes.length; index++)
+    message[index >> 2] =
+      (message[index >> 2] as number) | ((bytes[index] as number) << (24 - (index & 3) * 8));
+  message[bytes.length >> 2] =
+    (message[bytes.length >> 2] as number) | (0x80 << (24 - (bytes.length & 3) * 8));
+  const bitLength = bytes.length * 8;
+  message[message.length - 2] = Math.floor(bitLength / 0x100000000);
+  message[message.length - 1] = bitLength >>> 0;
   const state = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
   const words = new Uint32Array(64);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let index = 0; index < 16; index++) words[index] = view.getUint32(offset + index * 4);
+  for (let offset = 0; offset < message.length; offset += 16) {
+    for (let index = 0; index < 16; index++) words[index] = message[offset + index] as number;
     for (let index = 16; index < 64; index++) {
       const w15 = words[index - 15] as number;
       const w2 = words[index - 2] as number;
@@ -41,16 +74,14 @@ export function sha256Hex(text: string): string {
       const s1 = rotateRight(w2, 17) ^ rotateRight(w2, 19) ^ (w2 >>> 10);
       words[index] = ((words[index - 16] as number) + s0 + (words[index - 7] as number) + s1) >>> 0;
     }
-    let [a, b, c, d, e, f, g, h] = state as unknown as number[] as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    let a = state[0] as number;
+    let b = state[1] as number;
+    let c = state[2] as number;
+    let d = state[3] as number;
+    let e = state[4] as number;
+    let f = state[5] as number;
+    let g = state[6] as number;
+    let h = state[7] as number;
     for (let index = 0; index < 64; index++) {
       const s1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
       const choose = (e & f) ^ (~e & g);
@@ -77,6 +108,6 @@ export function sha256Hex(text: string): string {
     state[7] = (state[7] as number) + h;
   }
   let hex = '';
-  for (const word of state) hex += word.toString(16).padStart(8, '0');
+  for (let index = 0; index < 8; index++) hex += (state[index] as number).toString(16).padStart(8, '0');
   return hex;
 }

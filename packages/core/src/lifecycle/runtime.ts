@@ -1,4 +1,5 @@
 import { cacheKeyFor } from '../cache/cache-key.js';
+import { frozenCopy } from '../cache/frozen-copy.js';
 import { homeDirectory } from '../config/home.js';
 import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
 import { DEFAULTS } from '../config/options.js';
@@ -58,7 +59,16 @@ export class AuthRuntime {
   readonly http: () => Promise<HttpClient>;
   /** The instance's plugins: the installed first-party packages are looked up once (flows load then). */
   readonly registry: () => Promise<Registry>;
-  private session: { metadataJson: string; session: Promise<OpenIdSession> } | undefined;
+  private session:
+    | { metadata: ServerMetadata; metadataJson: string; session: Promise<OpenIdSession> }
+    | undefined;
+  /**
+   * The metadata this runtime resolved last (frozen), as it came from the cache. The cache
+   * stores that same object with the tokens, so the next login or refresh hands it back: then,
+   * while fresh, it is the answer again, without the overrides, IdP plugins and URL checks
+   * being applied anew (they were, to this very object).
+   */
+  private lastMetadata: ResolvedMetadata | undefined;
 
   private constructor(
     readonly options: OidcAuthOptions,
@@ -141,8 +151,14 @@ export class AuthRuntime {
    * came from. The only place metadata is made (`lifecycle/idp-context.ts` does the work).
    */
   async metadata(cached: CachedMetadata | undefined, now: number): Promise<ResolvedMetadata> {
+    const last = this.lastMetadata;
+    const ttl = (this.options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000;
+    if (last && cached === last.metadata && now - cached.fetchedAt < ttl) return last;
     const [{ resolveMetadata }, http] = await Promise.all([import('./idp-context.js'), this.http()]);
-    return resolveMetadata(this, http, cached, now);
+    const resolved = await resolveMetadata(this, http, cached, now);
+    const metadata = frozenCopy(resolved.metadata);
+    this.lastMetadata = { metadata, source: 'cache' };
+    return { metadata, source: resolved.source };
   }
 
   /** The IdP plugins that claim this issuer (and, when given, this metadata). */
@@ -154,13 +170,17 @@ export class AuthRuntime {
 
   /** The openid-client session for `metadata`, made on first use and reused while the metadata stays the same. */
   openIdSession(metadata: ServerMetadata): Promise<OpenIdSession> {
+    // The same metadata object (resolved once, see `metadata`) needs no comparison of its JSON.
+    if (this.session?.metadata === metadata) return this.session.session;
     const metadataJson = JSON.stringify(metadata);
     if (this.session?.metadataJson !== metadataJson) {
       const session = this.createSession(metadata);
       session.catch(() => {
         if (this.session?.session === session) this.session = undefined;
       });
-      this.session = { metadataJson, session };
+      this.session = { metadata, metadataJson, session };
+    } else {
+      this.session.metadata = metadata;
     }
     return this.session.session;
   }

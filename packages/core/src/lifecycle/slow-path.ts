@@ -10,8 +10,15 @@ import { createProtocolPort } from '../protocol/openid-port.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
-import type { FlowPlugin, FlowRunContext, FlowSupportContext, LoginSettings } from '../spec/flow.js';
-import type { CachedMetadata } from '../spec/metadata.js';
+import type {
+  FlowPlugin,
+  FlowRunContext,
+  FlowSupportContext,
+  LoginSettings,
+  RequestAdjustments,
+} from '../spec/flow.js';
+import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
@@ -53,6 +60,61 @@ async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Pr
   return selection.chosen;
 }
 
+/**
+ * What a login decides before it runs the flow: the flow, the openid-client session, the
+ * request adjustments, the environment, whether DPoP is wanted, and (without DPoP) the
+ * protocol port. All of it follows from the runtime and the metadata document, so it is worked
+ * out once per runtime and document (`AuthRuntime.metadata` hands back the same document while
+ * it stays fresh), not again for every login.
+ */
+interface LoginPlan {
+  document: ServerMetadata;
+  plugin: FlowPlugin;
+  session: OpenIdSession;
+  support: FlowSupportContext;
+  adjustments: RequestAdjustments;
+  wantsDpop: boolean;
+  /** The port without DPoP; a DPoP login makes its own (a new key each time). */
+  protocol: ProtocolPort;
+}
+
+const plans = new WeakMap<AuthRuntime, LoginPlan>();
+
+async function loginPlan(runtime: AuthRuntime, metadata: CachedMetadata): Promise<LoginPlan> {
+  const kept = plans.get(runtime);
+  if (kept?.document === metadata.document) return kept;
+  const support = supportContext(runtime, metadata);
+  const plugin = await chooseFlow(runtime, support);
+  const session = await runtime.openIdSession(metadata.document);
+  const plan: LoginPlan = {
+    document: metadata.document,
+    plugin,
+    session,
+    support,
+    adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
+    wantsDpop:
+      runtime.options.dpop === true || runtime.idps(metadata.document).some((idp) => idp.requiresDpop),
+    protocol: protocolPort(runtime, session, plugin.name),
+  };
+  plans.set(runtime, plan);
+  return plan;
+}
+
+function protocolPort(
+  runtime: AuthRuntime,
+  session: OpenIdSession,
+  flow: string,
+  dpop?: DPoPHandle,
+): ProtocolPort {
+  return createProtocolPort(session, {
+    scopes: runtime.identity.scopes,
+    flow,
+    now: () => runtime.ports.clock.now(),
+    log: runtime.logger,
+    ...(dpop ? { dpop } : {}),
+  });
+}
+
 async function login(
   runtime: AuthRuntime,
   cachedMetadata: CachedMetadata | undefined,
@@ -60,13 +122,9 @@ async function login(
 ): Promise<CacheEntry> {
   const now = () => runtime.ports.clock.now();
   const { metadata } = await runtime.metadata(cachedMetadata, now());
-  const support = supportContext(runtime, metadata);
-  const plugin = await chooseFlow(runtime, support);
+  const { plugin, session, support, adjustments, wantsDpop, protocol } = await loginPlan(runtime, metadata);
   runtime.logger.debug(`logging in with the ${plugin.name} flow`);
-  const session = await runtime.openIdSession(metadata.document);
   // A new key per login: the tokens of this login are bound to it, and it is cached with them.
-  const wantsDpop =
-    runtime.options.dpop === true || runtime.idps(metadata.document).some((idp) => idp.requiresDpop);
   const dpopKey = wantsDpop ? await createDpopKey() : undefined;
   const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
   const settings = loginSettings(runtime);
@@ -78,15 +136,9 @@ async function login(
     scopes: runtime.identity.scopes,
     metadata: metadata.document,
     settings,
-    adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
+    adjustments,
     environment: support.environment,
-    protocol: createProtocolPort(session, {
-      scopes: runtime.identity.scopes,
-      flow: plugin.name,
-      now,
-      log: runtime.logger,
-      ...(dpop ? { dpop } : {}),
-    }),
+    protocol: dpop ? protocolPort(runtime, session, plugin.name, dpop) : protocol,
     ports: runtime.ports,
     log: runtime.logger,
   };

@@ -1,6 +1,5 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import { sessionOfPort } from '../protocol/openid-port.js';
 import type { FlowPlugin, FlowRunContext } from '../spec/flow.js';
 import type { Plugin } from '../spec/plugin.js';
 import { SPECIFICATION_VERSION } from '../spec/version.js';
@@ -25,7 +24,10 @@ export function adaptFromV1(plugin: Plugin, origin: string): Plugin {
   if (plugin.kind !== 'flow') return copy<Plugin>({});
   const v1Run = plugin.run.bind(plugin) as unknown as (context: unknown) => ReturnType<FlowPlugin['run']>;
   return copy<FlowPlugin>({
-    run(context: FlowRunContext) {
+    async run(context: FlowRunContext) {
+      // Loaded when a v1 flow runs: the registry, on the cache-hit path, never pulls in the
+      // protocol port (openid-client's session and its error reading).
+      const { sessionOfPort } = await import('../protocol/openid-port.js');
       const openid = sessionOfPort(context.protocol);
       if (!openid) {
         throw new OidcflowError(

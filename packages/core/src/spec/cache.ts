@@ -45,6 +45,10 @@ export interface CachePlugin {
   readonly kind: 'cache';
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
+  /**
+   * The entry for `key`, or undefined. It may be frozen and handed to several callers (the
+   * file and memory caches do, so a repeated hit copies nothing): callers never change it.
+   */
   get(key: CacheKey): Promise<CacheEntry | undefined>;
   set(key: CacheKey, entry: CacheEntry): Promise<void>;
   delete(key: CacheKey): Promise<void>;
