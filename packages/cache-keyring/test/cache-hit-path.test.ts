@@ -32,7 +32,6 @@ const KEYRING_HIT_MODULES = [
   'cache-keyring/dist/lazy.js',
   'core/dist/index.js',
   'node:crypto',
-  'node:fs',
   'node:fs/promises',
   'node:path',
 ];
