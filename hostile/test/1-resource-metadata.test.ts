@@ -137,7 +137,10 @@ describe('hostile resource metadata (RFC 9728)', () => {
         json(response, 200, { resource: `${base}/`, authorization_servers: [idp.url] });
       else json(response, 404, {});
     });
-    for (const path of ['/.well-known/oauth-protected-resource/v1', '/.well-known/oauth-protected-resource']) {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/v1',
+      '/.well-known/oauth-protected-resource',
+    ]) {
       const cachePath = await temporaryDirectory();
       const token = await new OidcCredentialsAuth({
         clientId: 'cli',
