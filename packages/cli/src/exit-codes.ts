@@ -80,6 +80,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CACHE_INSECURE: ExitCode.CONFIGURATION,
   CACHE_LOCK_TIMEOUT: ExitCode.TIMEOUT,
   CACHE_KEYRING_UNAVAILABLE: ExitCode.CONFIGURATION,
+  // The IdP did not authenticate as asked (acr_values, max_age): the login was not granted as asked.
+  LOGIN_REQUIREMENT_UNMET: ExitCode.LOGIN_DENIED,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
   ID_TOKEN_UNAVAILABLE: ExitCode.CONFIGURATION,
   FETCH_ORIGIN_NOT_ALLOWED: ExitCode.CONFIGURATION,

@@ -1,4 +1,4 @@
-export { CLAIMS_BY_SCOPE, TEST_USER, type TestUser } from './account.js';
+export { CLAIMS_BY_SCOPE, TEST_USER, TEST_USERS, type TestUser } from './account.js';
 export { type CandidateInput, systemBrowserCandidates } from './browser/candidates.js';
 export {
   type BrowserLaunchOptions,

@@ -8,7 +8,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ProviderContext, errors as providerErrors } from 'oidc-provider';
-import { CLAIMS_BY_SCOPE, findAccount, TEST_USER, type TestUser } from './account.js';
+import { CLAIMS_BY_SCOPE, findAccount, TEST_USER, TEST_USERS, type TestUser } from './account.js';
 import { clientMetadata, generateClients, NATIVE_CLIENT_ID, type TestIdpClients } from './clients.js';
 import { renderError, successSource, userCodeConfirmSource, userCodeInputSource } from './pages.js';
 import { RecordingRequestLog, type RequestLog } from './request-log.js';
@@ -50,7 +50,7 @@ export interface TestIdpOptions {
   issuerPath?: string;
 }
 
-/** An oidc-provider running in this process on 127.0.0.1, with demo clients and one user. */
+/** An oidc-provider running in this process on 127.0.0.1, with demo clients and two users. */
 export interface TestIdp {
   /** The issuer URL: the origin, plus `issuerPath` when one was given. */
   readonly issuer: string;
@@ -58,7 +58,10 @@ export interface TestIdp {
   readonly url: string;
   readonly port: number;
   readonly clients: TestIdpClients;
+  /** The user tests log in as unless they say otherwise: alice (`users.alice`). */
   readonly user: TestUser;
+  /** Every user (alice and bob), for tests of several accounts. */
+  readonly users: typeof TEST_USERS;
   /** Resource indicators the IdP accepts as audiences. */
   readonly resources: readonly string[];
   /** Every request the IdP received, for tests that count round trips. */
@@ -197,6 +200,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     port,
     clients,
     user: TEST_USER,
+    users: TEST_USERS,
     resources,
     requests,
     script,

@@ -1,6 +1,7 @@
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
 import type { Plugin } from '../spec/plugin.js';
+import type { LoginRequestOptions } from './login-request.js';
 import type { ServerSource } from './server-source.js';
 
 /** Options shared by `OidcAuth` and `OidcCredentialsAuth` (the spec's common attributes). */
@@ -83,8 +84,11 @@ export interface CommonAuthOptions {
   loadModule?: (specifier: string) => Promise<unknown>;
 }
 
-/** Options of `OidcAuth`: interactive login (the spec's `OidcAuth`). */
-export interface OidcAuthOptions extends CommonAuthOptions {
+/**
+ * Options of `OidcAuth`: interactive login (the spec's `OidcAuth`), with what the login request
+ * says (`loginHint`, `prompt`, `acrValues`, `maxAge`, `uiLocales`, `authParams`).
+ */
+export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions {
   /** `auto`, `auth_code`, `device`, or a third-party flow's name. @default 'auto' */
   flow?: string;
   /** Ignore any cached token and always log in. @default false */

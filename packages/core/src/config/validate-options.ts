@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { validateLoginRequest } from './login-request.js';
 import type { OidcAuthOptions } from './options.js';
 
 function invalid(message: string): never {
@@ -39,4 +40,5 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     invalid('audience must be a non-empty string.');
   }
+  validateLoginRequest(options);
 }

@@ -70,6 +70,11 @@ export const ErrorCode = {
   CACHE_LOCK_TIMEOUT: 'CACHE_LOCK_TIMEOUT',
   /** The OS keyring was asked for (`cache: 'keyring'`) but does not answer, and no fallback is allowed. */
   CACHE_KEYRING_UNAVAILABLE: 'CACHE_KEYRING_UNAVAILABLE',
+  /**
+   * The ID token does not show the authentication the login asked for: another `acr` than
+   * `acrValues`, or no `auth_time` (or an older one) for `maxAge`. The IdP ignored the request.
+   */
+  LOGIN_REQUIREMENT_UNMET: 'LOGIN_REQUIREMENT_UNMET',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */
