@@ -21,6 +21,10 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (httpTimeout !== undefined && !(Number.isFinite(httpTimeout) && httpTimeout > 0)) {
     invalid(`httpTimeoutSeconds ${httpTimeout} must be a positive number of seconds.`);
   }
+  const fetchTimeout = options.fetchTimeoutSeconds;
+  if (fetchTimeout !== undefined && !(Number.isFinite(fetchTimeout) && fetchTimeout > 0)) {
+    invalid(`fetchTimeoutSeconds ${fetchTimeout} must be a positive number of seconds.`);
+  }
   const maxBytes = options.maxResponseBytes;
   if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
     invalid(`maxResponseBytes ${maxBytes} must be a positive whole number of bytes (default 1048576).`);
