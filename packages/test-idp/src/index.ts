@@ -16,6 +16,15 @@ export {
   completeDeviceVerificationWithoutBrowser,
 } from './browserless.js';
 export {
+  type CiIdentityAlgorithm,
+  type CiIdentityIssuer,
+  type CiIdentityIssuerOptions,
+  type CiTokenOptions,
+  type GitHubTokenRequest,
+  startCiIdentityIssuer,
+} from './ci-identity/ci-identity-issuer.js';
+export type { GitHubJob, GitLabJob, KubernetesServiceAccount, SpiffeWorkload } from './ci-identity/claims.js';
+export {
   CI_CLIENT_ID,
   CI_JWT_CLIENT_ID,
   CI_POST_CLIENT_ID,
