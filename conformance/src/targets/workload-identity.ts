@@ -1,5 +1,4 @@
 import { type CiIdentityIssuer, startCiIdentityIssuer } from '@oidcflow/test-idp';
-import type { TargetClient } from './target.js';
 
 /**
  * The three standard ways an IdP takes a workload's platform token (issue 25): as the client's
@@ -22,6 +21,12 @@ export type WorkloadPlatform = keyof typeof TRUSTED_WORKLOADS;
 
 /** A subject of the same issuer that no target trusts (the wrong-subject cell). */
 export const UNTRUSTED_SUBJECT = 'repo:oidcflow-ci/intruder:ref:refs/heads/main';
+
+/** A client a workload uses: no secret, its platform token is its credential (a `TargetClient` fits). */
+export interface WorkloadClient {
+  clientId: string;
+  scopes: string[];
+}
 
 /** The workload cells, by what they show; a target names those it cannot run. */
 export type WorkloadCell =
@@ -48,14 +53,14 @@ export interface WorkloadIdentitySupport {
    * The client of each workload: Keycloak binds a client to one subject, the others let one
    * public client (no secret) spend any trusted workload's token.
    */
-  clients: Readonly<Record<WorkloadPlatform, TargetClient>>;
+  clients: Readonly<Record<WorkloadPlatform, WorkloadClient>>;
   /**
    * Where the IdP's (JWT) access token names the workload it was issued to, and what it says
    * for each one: `sub` = the platform subject, or `client_id` = the client bound to it.
    */
   identity: { claim: string; values: Readonly<Record<WorkloadPlatform, string>> };
   /** A user's own access token exchanged for one with a narrower audience (RFC 8693). */
-  narrowing?: { client: TargetClient; audience: string };
+  narrowing?: { client: WorkloadClient; audience: string };
   /** Why a cell cannot run at this IdP, in its own terms. */
   unavailable?: Partial<Record<WorkloadCell, string>>;
 }
@@ -79,7 +84,7 @@ export async function withCiIssuer<T>(configure: (ciIssuer: CiIdentityIssuer) =>
 export function oneClientForAll(
   clientId: string,
   scopes: string[] = [],
-): Record<WorkloadPlatform, TargetClient> {
-  const client: TargetClient = { clientId, scopes };
+): Record<WorkloadPlatform, WorkloadClient> {
+  const client: WorkloadClient = { clientId, scopes };
   return { github: client, gitlab: client, kubernetes: client };
 }
