@@ -46,7 +46,7 @@ async function readCaBundle(caCertPath: string, home: string): Promise<string> {
     throw new OidcflowError(
       ErrorCode.CA_CERT_NOT_FOUND,
       `caCertPath "${caCertPath}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). ` +
-        'Point caCertPath (OIDCFLOW_CA_CERT_PATH) at a PEM file with your CA certificate, or remove it to use the system roots.',
+        'Point caCertPath (the option) at a PEM file with your CA certificate, or remove it to use the system roots.',
       { cause: error },
     );
   }
@@ -75,7 +75,7 @@ export function mapNetworkError(error: unknown, url: string): unknown {
     return new OidcflowError(
       ErrorCode.IDP_TLS_UNTRUSTED,
       `The TLS certificate of ${where} is not trusted (${cause.code}). ` +
-        'If the IdP uses a private CA, set caCertPath (OIDCFLOW_CA_CERT_PATH) to its PEM file.',
+        'If the IdP uses a private CA, set the caCertPath option to its PEM file.',
       { cause: error },
     );
   }
