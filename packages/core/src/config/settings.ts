@@ -6,6 +6,7 @@ import type { CacheFactoryOptions, FlowFamily } from '../spec/cache.js';
 import type { LoginSettings } from '../spec/flow.js';
 import type { Plugin } from '../spec/plugin.js';
 import { homeDirectory } from './home.js';
+import type { LoginRequestOptions } from './login-request.js';
 import { DEFAULTS, type OidcAuthOptions } from './options.js';
 import type { ServerSource } from './server-source.js';
 
@@ -47,9 +48,13 @@ export interface Settings {
   readonly metadataTtlMs: number;
   readonly dpop: boolean;
   readonly allowedOrigins: readonly string[] | undefined;
+  /** Seconds one `auth.fetch` request may take: the option, else `http.timeoutSeconds`. */
+  readonly fetchTimeoutSeconds: number;
 
   // --- a login ---
   readonly login: Readonly<LoginSettings>;
+  /** What the login request says (loginHint, prompt, acrValues, maxAge, uiLocales, authParams). */
+  readonly loginRequest: Readonly<LoginRequestOptions>;
 
   // --- the cache: what its factory is given (core adds `warn`) ---
   readonly cache: Readonly<Omit<CacheFactoryOptions, 'warn'>>;
@@ -113,6 +118,8 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
   const env = options.env ?? process.env;
   const client = family === 'client';
   const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = options;
+  const { loginHint, prompt, acrValues, maxAge, uiLocales, authParams } = options;
+  const httpTimeoutSeconds = options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds;
   return {
     family,
     requestedFlow: options.flow ?? (client ? DEFAULTS.clientFlow : DEFAULTS.flow),
@@ -134,13 +141,22 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
     allowInsecureHttp: options.allowInsecureHttp ?? DEFAULTS.allowInsecureHttp,
     http: {
       caCertPath: options.caCertPath || undefined,
-      timeoutSeconds: options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
+      timeoutSeconds: httpTimeoutSeconds,
       maxResponseBytes: options.maxResponseBytes || undefined,
     },
     metadataTtlMs: (options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000,
     dpop: options.dpop ?? DEFAULTS.dpop,
     allowedOrigins: options.allowedOrigins,
+    fetchTimeoutSeconds: options.fetchTimeoutSeconds ?? httpTimeoutSeconds,
     login: loginSettings(options),
+    loginRequest: {
+      ...(loginHint ? { loginHint } : {}),
+      ...(prompt ? { prompt } : {}),
+      ...(acrValues ? { acrValues } : {}),
+      ...(maxAge !== undefined ? { maxAge } : {}),
+      ...(uiLocales ? { uiLocales } : {}),
+      ...(authParams ? { authParams } : {}),
+    },
     cache: cacheSettings(options, env),
     env,
     home: homeDirectory(env),
