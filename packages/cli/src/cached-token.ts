@@ -13,12 +13,14 @@ export const FAST_TOKEN_FLAGS = {
   '--client-id': 'clientId',
   '--scope': 'scopes',
   '--cache-path': 'cachePath',
+  '--account': 'account',
 } as const;
 export const FAST_TOKEN_ENV = {
   OIDCFLOW_ISSUER: 'issuer',
   OIDCFLOW_CLIENT_ID: 'clientId',
   OIDCFLOW_SCOPES: 'scopes',
   OIDCFLOW_CACHE_PATH: 'cachePath',
+  OIDCFLOW_ACCOUNT: 'account',
 } as const;
 /** Read by the full CLI too (settings/read-client-secret.ts); not an option of the table. */
 const CLIENT_SECRET_ENV = 'OIDCFLOW_CLIENT_SECRET';
@@ -33,6 +35,7 @@ interface FastSettings {
   clientId?: string;
   scopes?: string[];
   cachePath?: string;
+  account?: string;
   clientCredentials: boolean;
   /** The token alone, or kubectl's ExecCredential (kubectl runs the plugin for every call). */
   output: 'token' | 'exec-credential';
@@ -103,6 +106,8 @@ export async function cachedTokenOutput(
       ...(settings.clientId !== undefined ? { clientId: settings.clientId } : {}),
       ...(settings.scopes !== undefined ? { scopes: settings.scopes } : {}),
       ...(settings.cachePath !== undefined ? { cachePath: settings.cachePath } : {}),
+      // The current account's entry is read as always; another account's is a second read.
+      ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
       loadModule: (specifier: string) => import(specifier),
