@@ -24,10 +24,13 @@ export {
   startCiIdentityIssuer,
 } from './ci-identity/ci-identity-issuer.js';
 export type { GitHubJob, GitLabJob, KubernetesServiceAccount, SpiffeWorkload } from './ci-identity/claims.js';
+export type { TrustedWorkloadIssuer } from './ci-identity/workload-grants.js';
 export {
   CI_CLIENT_ID,
+  CI_FEDERATED_CLIENT_ID,
   CI_JWT_CLIENT_ID,
   CI_POST_CLIENT_ID,
+  CI_WORKLOAD_CLIENT_ID,
   type ClientSigningKey,
   CONFIDENTIAL_WEB_CLIENT_ID,
   DEVICE_CLIENT_ID,

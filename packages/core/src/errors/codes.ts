@@ -92,6 +92,15 @@ export const ErrorCode = {
   FETCH_NOT_REPLAYABLE: 'FETCH_NOT_REPLAYABLE',
   /** `auth.fetch` followed more same-origin redirects than allowed (a redirect loop). */
   FETCH_TOO_MANY_REDIRECTS: 'FETCH_TOO_MANY_REDIRECTS',
+  /** `auth.fetch` could not reach the API (DNS, connection refused, proxy). */
+  FETCH_UNREACHABLE: 'FETCH_UNREACHABLE',
+  /** TLS verification of the API failed: its certificate is not trusted (see `caCertPath`). */
+  FETCH_TLS_UNTRUSTED: 'FETCH_TLS_UNTRUSTED',
+  /**
+   * The API's answer did not arrive in full within `fetchTimeoutSeconds` (default
+   * `httpTimeoutSeconds`), from sending the request to the last byte of the body.
+   */
+  FETCH_TIMEOUT: 'FETCH_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -13,7 +13,7 @@ export async function rejectToken(runtime: AuthRuntime, token: string): Promise<
   const { cache } = runtime;
   return cache.withLock(runtime.key, async () => {
     const base = await cache.get(runtime.key);
-    const key = keyOfAccount(runtime.key, base, runtime.options.account);
+    const key = keyOfAccount(runtime.key, base, runtime.settings.account);
     if (!key) return false;
     const entry = key === runtime.key ? base : await cache.get(key);
     if (!entry || !token) return false;
