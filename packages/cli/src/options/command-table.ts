@@ -43,8 +43,13 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   {
     name: 'logout',
     summary: 'remove the cached tokens and revoke them at the IdP when it supports revocation',
-    description: 'Removes the cache entry for the current settings; other entries stay.',
-    examples: ['oidcflow logout --issuer https://idp.example.com --client-id my-cli'],
+    description:
+      'Removes the tokens of the current account (or of --account NAME) for the current settings;\n' +
+      'other accounts and settings stay. When the current account goes, the next one becomes current.',
+    examples: [
+      'oidcflow logout --issuer https://idp.example.com --client-id my-cli',
+      'oidcflow logout --account bob',
+    ],
   },
   {
     name: 'status',
@@ -88,6 +93,21 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     examples: [
       'oidcflow fetch https://api.example.com/things',
       'echo \'{"name":"x"}\' | oidcflow fetch --dpop --data-stdin --content-type application/json https://api.example.com/things',
+    ],
+  },
+  {
+    name: 'accounts',
+    usage: '[use NAME] [options]',
+    summary: 'list the users logged in with these settings, or switch the current one',
+    description:
+      'Lists every account (user) logged in with the current settings, the current one first:\n' +
+      'what kubectl, git and every command without --account get. `accounts use NAME` makes\n' +
+      'another one current (its user name, e-mail or sub), without any request. Log one in with\n' +
+      '`oidcflow login --account NAME`; log one out with `oidcflow logout --account NAME`.',
+    examples: [
+      'oidcflow accounts',
+      'oidcflow accounts use bob@example.com',
+      'oidcflow accounts --output json',
     ],
   },
   {
