@@ -15,7 +15,7 @@ export { isLoopbackHost } from './config/url-policy.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { terminalLines, terminalText } from './errors/terminal-text.js';
+export { terminalLines, terminalMessage, terminalText } from './errors/terminal-text.js';
 export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport } from './lifecycle/slow-path.js';
 export { tokenSetFromResponse } from './lifecycle/token-set.js';
