@@ -53,7 +53,7 @@ function issuerMismatch(url: string, advertised: string, configured: string): Oi
     ErrorCode.ISSUER_MISMATCH,
     `The IdP at ${terminalText(url)} says its issuer is "${terminalText(advertised)}", but the issuer configured is "${terminalText(configured)}"` +
       `${slashOnly ? ' (they differ only in the trailing slash)' : ''}. Issuers must match exactly. ` +
-      `If this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${terminalText(advertised)}".`,
+      `If this is the IdP you mean, set the issuer option to "${terminalText(advertised)}".`,
   );
 }
 

@@ -173,7 +173,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     return new OidcflowError(
       ErrorCode.ISSUER_MISMATCH,
       `${issuers.where} is "${terminalText(issuers.actual)}", but the issuer configured is "${terminalText(issuers.expected)}". ` +
-        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${terminalText(issuers.actual)}".`,
+        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option to "${terminalText(issuers.actual)}".`,
       base,
     );
   }
