@@ -38,6 +38,12 @@ export interface CliSettings {
   callbackPort?: number;
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
+  loginHint?: string;
+  prompt?: string;
+  acrValues?: string[];
+  maxAge?: number;
+  uiLocales?: string[];
+  authParams?: Record<string, string>;
   allowInsecureHttp?: boolean;
   dpop?: boolean;
   method?: string;
@@ -56,7 +62,8 @@ export interface CliSettings {
   help?: boolean;
 }
 
-export type OptionKind = 'string' | 'integer' | 'boolean' | 'list';
+/** `pairs`: a repeatable `key=value` flag whose values are kept whole (`--auth-param claims={…}`). */
+export type OptionKind = 'string' | 'integer' | 'boolean' | 'list' | 'pairs';
 
 export interface OptionSpec {
   /** The long flag without its dashes. */
@@ -379,6 +386,67 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     inverted: true,
     env: 'OIDCFLOW_PKCE',
     description: 'leave PKCE out, for IdPs that reject it (OIDCFLOW_PKCE=false)',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  // --- what the login request says (OIDC Core 3.1.2.1) ---
+  {
+    flag: 'login-hint',
+    kind: 'string',
+    key: 'loginHint',
+    env: 'OIDCFLOW_LOGIN_HINT',
+    placeholder: 'USER',
+    description: 'who should log in (login_hint): the IdP pre-fills its login page',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'prompt',
+    kind: 'string',
+    key: 'prompt',
+    env: 'OIDCFLOW_PROMPT',
+    placeholder: 'PROMPT',
+    description: 'login, consent, select_account or none (space-separated for several)',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'acr-values',
+    kind: 'list',
+    key: 'acrValues',
+    env: 'OIDCFLOW_ACR_VALUES',
+    placeholder: 'ACR',
+    description: "authentication level(s) to ask for; the ID token's acr must be one of them",
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'max-age',
+    kind: 'integer',
+    key: 'maxAge',
+    env: 'OIDCFLOW_MAX_AGE',
+    placeholder: 'SECONDS',
+    description: 'authenticate again when the last authentication is older (0: always); checked in auth_time',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'ui-locales',
+    kind: 'list',
+    key: 'uiLocales',
+    env: 'OIDCFLOW_UI_LOCALES',
+    placeholder: 'LANG',
+    description: "languages for the IdP's pages, most preferred first",
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'auth-param',
+    kind: 'pairs',
+    key: 'authParams',
+    placeholder: 'KEY=VALUE',
+    description:
+      'another authorization request parameter (repeatable); state, redirect_uri, PKCE and client_id are refused',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },

@@ -10,7 +10,7 @@ export function parserOptionsFor(command: CommandName): ParseOptions {
   for (const option of acceptedOptionsFor(command)) {
     config[option.flag] = {
       type: option.kind === 'boolean' ? 'boolean' : 'string',
-      ...(option.kind === 'list' ? { multiple: true } : {}),
+      ...(option.kind === 'list' || option.kind === 'pairs' ? { multiple: true } : {}),
       ...(option.short ? { short: option.short } : {}),
     };
   }
@@ -50,6 +50,17 @@ function checkChoice(option: OptionSpec, origin: string, value: string): string 
   return value;
 }
 
+/** `--auth-param a=1 --auth-param b=x,y` → { a: '1', b: 'x,y' }: values are kept whole. */
+function pairsFrom(origin: string, raw: readonly string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of raw) {
+    const equals = item.indexOf('=');
+    if (equals <= 0) throw new UsageError(`${origin} needs KEY=VALUE, not ${JSON.stringify(item)}.`);
+    pairs[item.slice(0, equals)] = item.slice(equals + 1);
+  }
+  return pairs;
+}
+
 function fromFlag(option: OptionSpec, raw: unknown): CliSettings[keyof CliSettings] {
   const origin = `--${option.flag}`;
   switch (option.kind) {
@@ -59,6 +70,8 @@ function fromFlag(option: OptionSpec, raw: unknown): CliSettings[keyof CliSettin
       return integerFrom(origin, raw as string);
     case 'list':
       return (raw as string[]).flatMap(splitList);
+    case 'pairs':
+      return pairsFrom(origin, raw as string[]);
     case 'string':
       return checkChoice(option, origin, raw as string);
   }
@@ -73,6 +86,9 @@ function fromEnv(option: OptionSpec, name: string, raw: string): CliSettings[key
       return integerFrom(name, raw);
     case 'list':
       return splitList(raw);
+    // Whitespace-separated KEY=VALUE words.
+    case 'pairs':
+      return pairsFrom(name, splitList(raw));
     case 'string':
       return checkChoice(option, name, raw);
   }

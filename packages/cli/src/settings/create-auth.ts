@@ -69,6 +69,12 @@ function userOptions(context: CommandContext, clientSecret: string | undefined):
     callbackPort: settings.callbackPort,
     callbackTimeoutSeconds: settings.callbackTimeoutSeconds,
     pkce: settings.pkce,
+    loginHint: settings.loginHint,
+    prompt: settings.prompt,
+    acrValues: settings.acrValues,
+    maxAge: settings.maxAge,
+    uiLocales: settings.uiLocales,
+    authParams: settings.authParams,
     clientSecret,
   });
 }

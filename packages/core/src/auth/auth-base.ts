@@ -1,5 +1,5 @@
 import { isUsableEntry } from '../cache/usable-entry.js';
-import type { OidcAuthOptions } from '../config/options.js';
+import { DEFAULTS, type OidcAuthOptions } from '../config/options.js';
 import { validateOptions } from '../config/validate-options.js';
 import type { FetchFunction } from '../fetch/authorized-fetch.js';
 import { isFresh } from '../lifecycle/freshness.js';
@@ -182,8 +182,10 @@ export abstract class AuthBase {
   /**
    * `fetch` with the access token attached, for calling an API: sends it only to
    * `allowedOrigins` (default: the first origin used), follows same-origin redirects with it
-   * and other redirects without it, and on a 401 `invalid_token` refreshes once and retries
-   * once. A stream body is not retried: that fails with `FETCH_NOT_REPLAYABLE`.
+   * and other redirects without it (nor the caller's Cookie or other credential headers), and
+   * on a 401 `invalid_token` refreshes once and retries once. A stream body is not retried:
+   * that fails with `FETCH_NOT_REPLAYABLE`. Requests go through core's HTTP client (caCertPath,
+   * HTTPS_PROXY/NO_PROXY) with a deadline, `fetchTimeoutSeconds`, to the last byte of the body.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
@@ -199,6 +201,10 @@ export abstract class AuthBase {
         rejectToken: (token) => this.rejectToken(token),
         allowedOrigins: this.options.allowedOrigins,
         allowInsecureHttp: this.options.allowInsecureHttp ?? false,
+        // The runtime's HTTP client: the API is reached with the IdP's CA, proxy and User-Agent.
+        send: async (url, init) => (await (await this.resolveRuntime()).http()).apiFetch(url, init),
+        timeoutSeconds:
+          this.options.fetchTimeoutSeconds ?? this.options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
       }),
     );
     return (await this.authorizedFetch)(input, init);

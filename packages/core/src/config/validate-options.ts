@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { validateLoginRequest } from './login-request.js';
 import type { OidcAuthOptions } from './options.js';
 
 function invalid(message: string): never {
@@ -20,6 +21,10 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (httpTimeout !== undefined && !(Number.isFinite(httpTimeout) && httpTimeout > 0)) {
     invalid(`httpTimeoutSeconds ${httpTimeout} must be a positive number of seconds.`);
   }
+  const fetchTimeout = options.fetchTimeoutSeconds;
+  if (fetchTimeout !== undefined && !(Number.isFinite(fetchTimeout) && fetchTimeout > 0)) {
+    invalid(`fetchTimeoutSeconds ${fetchTimeout} must be a positive number of seconds.`);
+  }
   const maxBytes = options.maxResponseBytes;
   if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
     invalid(`maxResponseBytes ${maxBytes} must be a positive whole number of bytes (default 1048576).`);
@@ -39,4 +44,5 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     invalid('audience must be a non-empty string.');
   }
+  validateLoginRequest(options);
 }

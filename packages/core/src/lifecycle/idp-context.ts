@@ -9,6 +9,7 @@ import type { FlowFamily } from '../spec/cache.js';
 import type { RequestAdjustments } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import { loginRequestParameters } from './login-parameters.js';
 
 const ENDPOINT_FIELDS = [
   'authorization_endpoint',
@@ -107,7 +108,7 @@ function checkResource(value: string): void {
   }
 }
 
-/** Audience and IdP-plugin parameters for the authorization and token requests. */
+/** Audience, IdP-plugin and login-request parameters for the authorization and token requests. */
 export function requestAdjustments(
   runtime: IdpView,
   metadata: ServerMetadata,
@@ -144,6 +145,10 @@ export function requestAdjustments(
   for (const idp of idps) {
     Object.assign(adjustments.authorizationParameters, idp.authorizationParameters?.(context) ?? {});
     Object.assign(adjustments.tokenParameters, idp.tokenParameters?.(context) ?? {});
+  }
+  // The user's own words about the login come last: they win over an IdP plugin's defaults.
+  if (runtime.family === 'user') {
+    Object.assign(adjustments.authorizationParameters, loginRequestParameters(runtime.options));
   }
   return adjustments;
 }

@@ -20,8 +20,10 @@ import type {
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import { checkAuthentication } from './authentication-check.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
+import { authenticationRequirements } from './login-parameters.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -145,12 +147,14 @@ async function login(
   if (runtime.clientSecret) context.clientSecret = runtime.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
   if (runtime.options.signal) context.signal = runtime.options.signal;
+  const startedAt = now();
   let tokens: TokenSet;
   try {
     tokens = await plugin.run(context);
   } catch (error) {
     throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
   }
+  checkAuthentication(tokens, authenticationRequirements(runtime.options), startedAt);
   // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
   const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
   if (dpopKey && !bound) {
