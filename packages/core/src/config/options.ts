@@ -127,15 +127,24 @@ export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
   flow?: string;
 }
 
+/**
+ * The defaults the reference API gives, applied in one place (config/settings.ts); the
+ * README's option table is checked against them (test/readme-defaults.test.ts).
+ */
 export const DEFAULTS = {
   flow: 'auto',
+  /** `OidcCredentialsAuth`'s flow. */
+  clientFlow: 'client_credentials',
   forceLogin: false,
   openBrowser: true,
   callbackHost: '127.0.0.1',
   callbackPort: 8765,
   callbackTimeoutSeconds: 300,
   pkce: true,
+  allowNonLoopbackCallback: false,
   useServerAudience: false,
+  allowInsecureHttp: false,
+  dpop: false,
   httpTimeoutSeconds: 30,
   metadataTtlSeconds: 86_400,
 } as const;

@@ -41,6 +41,12 @@ export function validateOptions(options: OidcAuthOptions): void {
       );
     }
   }
+  if (options.useServerAudience && !options.server) {
+    // Silently ignoring it would send no audience, and the API would refuse the tokens later.
+    invalid(
+      'useServerAudience takes the audience from the server source, and no server source is set: add the server option (server: { resourceUrl } or a function), or set audience instead.',
+    );
+  }
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     invalid('audience must be a non-empty string.');
   }

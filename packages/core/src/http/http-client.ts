@@ -54,7 +54,7 @@ async function readCaBundle(caCertPath: string, home: string): Promise<string> {
     throw new OidcflowError(
       ErrorCode.CA_CERT_NOT_FOUND,
       `caCertPath "${caCertPath}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). ` +
-        'Point caCertPath (OIDCFLOW_CA_CERT_PATH) at a PEM file with your CA certificate, or remove it to use the system roots.',
+        'Point caCertPath (the option) at a PEM file with your CA certificate, or remove it to use the system roots.',
       { cause: error },
     );
   }
@@ -107,7 +107,7 @@ export function mapNetworkError(error: unknown, url: string, party: Party = IDP)
     return new OidcflowError(
       party.tlsUntrusted,
       `The TLS certificate of ${where} is not trusted (${cause.code}). ` +
-        'If it comes from a private CA, set caCertPath (OIDCFLOW_CA_CERT_PATH) to its PEM file.',
+        'If it comes from a private CA, set the caCertPath option to its PEM file.',
       { cause: error },
     );
   }
