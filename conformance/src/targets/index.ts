@@ -40,3 +40,14 @@ export {
 } from './target.js';
 export type { PrepareValues, TargetPackage, TargetPrepareCommand } from './target-package.js';
 export { generateTestCertificates, type TestCertificates, writeCaFile } from './tls/test-ca.js';
+export {
+  oneClientForAll,
+  TRUSTED_WORKLOADS,
+  UNTRUSTED_SUBJECT,
+  type WorkloadCell,
+  type WorkloadClient,
+  type WorkloadIdentitySupport,
+  type WorkloadPlatform,
+  type WorkloadWay,
+  withCiIssuer,
+} from './workload-identity.js';

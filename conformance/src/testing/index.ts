@@ -10,3 +10,9 @@ export { declareMatrixTests, type MatrixTestOptions } from './declare-matrix.js'
 export { runFlowContract } from './flow-contract.js';
 export { type IdpContractOptions, runIdpContract } from './idp-contract.js';
 export { matrixSubjects } from './matrix-subjects.js';
+export {
+  spendPlatformToken,
+  type TokenAnswer,
+  tryWorkloadRequests,
+  type WorkloadRequestResults,
+} from './workload-requests.js';

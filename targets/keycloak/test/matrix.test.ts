@@ -17,7 +17,7 @@ declareMatrixTests({
   targets: ['keycloak', 'keycloak-container'],
   targetFor: (name) =>
     name === 'keycloak' && broker
-      ? sharedKeycloakTarget(broker)
+      ? sharedKeycloakTarget(broker, { workloads: true })
       : conformanceTargets.targets[name]!(process.env),
   reportDir: fileURLToPath(new URL('../report', import.meta.url)),
 });
