@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createFileCache, type FileCache, type FileCacheCodec } from '@oidcflow/cache-file';
 import type { CacheEntry, CacheKey } from '@oidcflow/core';
-import { createDataKeyStore, keyringStoreName } from './data-key.js';
+import { createDataKeyStore, KeyringUnavailable, keyringStoreName } from './data-key.js';
 import { open, seal } from './envelope.js';
 import type { KeyringCacheOptions } from './options.js';
 
@@ -17,11 +15,16 @@ export interface KeyringCache extends FileCache {
   readonly selectionReason: string;
 }
 
+// Built-ins through process.getBuiltinModule: an ES import of node:fs builds a facade over all its exports.
+const { join } = process.getBuiltinModule('node:path');
 const exists = async (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
+  process
+    .getBuiltinModule('node:fs/promises')
+    .stat(path)
+    .then(
+      () => true,
+      () => false,
+    );
 
 const lockKey = (id: string): CacheKey => ({ id, issuer: '', clientId: '', scopes: [], family: 'user' });
 
@@ -31,20 +34,52 @@ const lockKey = (id: string): CacheKey => ({ id, issuer: '', clientId: '', scope
  * the OS keyring. Resolves once the keyring answered; rejects with KeyringUnavailable when it does not.
  */
 export async function createKeyringCache(options: KeyringCacheOptions = {}): Promise<KeyringCache> {
-  const { cacheFallback: _fallback, cacheRequest: _request, keyringTimeoutSeconds, ...fileOptions } = options;
+  const {
+    cacheFallback: _fallback,
+    cacheRequest: _request,
+    keyringTimeoutSeconds,
+    keyringKernelCopy,
+    ...fileOptions
+  } = options;
   const clear = createFileCache(fileOptions);
   const directory = clear.directory;
   const keys = createDataKeyStore({
     directory,
     timeoutMs: (keyringTimeoutSeconds ?? 30) * 1000,
     withCreationLock: (critical) => clear.withLock(lockKey(DATA_KEY_LOCK_ID), critical),
+    ...(keyringKernelCopy !== undefined ? { kernelCopy: keyringKernelCopy } : {}),
   });
   // The probe: a keyring that cannot give or keep a key is no keyring (see createPlugin's fallback).
-  const dataKey = await keys.readOrCreate();
+  // On Linux the key may come from the kernel keyring's copy (kernel-key-copy.ts): one system
+  // call instead of the Secret Service's round trips on a hit.
+  let { key: dataKey, copy: fromCopy } = await keys.readQuickly();
+  /**
+   * A copy may be stale (the keyring entry was replaced or removed since): before sealing, and
+   * when a file does not open with the copy, the Secret Service decides. Where it no longer
+   * answers, the copy is the key the existing files were sealed with, so it stays.
+   */
+  const confirmKey = async () => {
+    if (!fromCopy) return false;
+    fromCopy = false;
+    const confirmed = await keys.readOrCreate().catch((error: unknown) => {
+      if (error instanceof KeyringUnavailable) return dataKey;
+      throw error;
+    });
+    const changed = !confirmed.equals(dataKey);
+    dataKey = confirmed;
+    return changed;
+  };
   const codec: FileCacheCodec = {
     fileExtension: SEALED_FILE_EXTENSION,
-    encode: async (text, key) => seal(text, dataKey, key.id),
-    decode: async (text, key) => open(text, dataKey, key.id),
+    encode: async (text, key) => {
+      await confirmKey();
+      return seal(text, dataKey, key.id);
+    },
+    decode: async (text, key) => {
+      const opened = open(text, dataKey, key.id);
+      if ('problem' in opened && (await confirmKey())) return open(text, dataKey, key.id);
+      return opened;
+    },
   };
   const sealed = createFileCache({ ...fileOptions, codec });
   const clearPath = (key: CacheKey) => clear.resolvedCachePath(key) as string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_TOKEN_ENV, FAST_TOKEN_FLAGS } from './cached-token.js';
+import { FAST_TOKEN_CHOICES, FAST_TOKEN_ENV, FAST_TOKEN_FLAGS } from './cached-token.js';
 import { OPTION_TABLE } from './options/option-table.js';
 
 // The warm path reads a few options by hand; they must mean what the option table says.
@@ -11,7 +11,7 @@ describe("the warm token path's options", () => {
       expect(option?.key).toBe(key);
       expect(option?.commands).toContain('token');
       expect(option?.kind).toBe(key === 'scopes' ? 'list' : 'string');
-      expect(option?.choices).toBeUndefined();
+      expect(option?.choices).toEqual(FAST_TOKEN_CHOICES[key as keyof typeof FAST_TOKEN_CHOICES]);
       const variable = Object.entries(FAST_TOKEN_ENV).find(([, setting]) => setting === key)?.[0];
       expect(option?.env).toBe(variable);
     }

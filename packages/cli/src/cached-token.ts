@@ -13,13 +13,24 @@ export const FAST_TOKEN_FLAGS = {
   '--client-id': 'clientId',
   '--scope': 'scopes',
   '--cache-path': 'cachePath',
+  '--cache': 'cache',
+  '--cache-fallback': 'cacheFallback',
 } as const;
 export const FAST_TOKEN_ENV = {
   OIDCFLOW_ISSUER: 'issuer',
   OIDCFLOW_CLIENT_ID: 'clientId',
   OIDCFLOW_SCOPES: 'scopes',
   OIDCFLOW_CACHE_PATH: 'cachePath',
+  OIDCFLOW_CACHE: 'cache',
+  OIDCFLOW_CACHE_FALLBACK: 'cacheFallback',
 } as const;
+/** The values the warm path accepts for options with choices; anything else goes to the full parser. */
+export const FAST_TOKEN_CHOICES: Partial<Record<FastSetting, readonly string[]>> = {
+  cache: ['auto', 'keyring', 'file'],
+  cacheFallback: ['file', 'error'],
+};
+/** Read by @oidcflow/cache-keyring itself (its kernel keyring copy); no option of the table. */
+const KEYRING_ENV = 'OIDCFLOW_KEYRING_KERNEL_COPY';
 /** Read by the full CLI too (settings/read-client-secret.ts); not an option of the table. */
 const CLIENT_SECRET_ENV = 'OIDCFLOW_CLIENT_SECRET';
 
@@ -33,6 +44,8 @@ interface FastSettings {
   clientId?: string;
   scopes?: string[];
   cachePath?: string;
+  cache?: string;
+  cacheFallback?: string;
   clientCredentials: boolean;
   /** The token alone, or kubectl's ExecCredential (kubectl runs the plugin for every call). */
   output: 'token' | 'exec-credential';
@@ -43,7 +56,12 @@ const OUTPUT_FLAGS = new Set(['--output', '-o']);
 /** The settings when every argument and OIDCFLOW_* variable is one the warm path knows. */
 function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSettings | undefined {
   for (const name in env) {
-    if (name.startsWith('OIDCFLOW_') && !(name in FAST_TOKEN_ENV) && name !== CLIENT_SECRET_ENV)
+    if (
+      name.startsWith('OIDCFLOW_') &&
+      !(name in FAST_TOKEN_ENV) &&
+      name !== CLIENT_SECRET_ENV &&
+      name !== KEYRING_ENV
+    )
       return undefined;
   }
   const settings: FastSettings = { clientCredentials: false, output: 'token' };
@@ -83,6 +101,10 @@ function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSett
     if (key === 'scopes') settings.scopes = splitList(value);
     else settings[key] = value;
   }
+  for (const [key, choices] of Object.entries(FAST_TOKEN_CHOICES)) {
+    const value = settings[key as keyof typeof FAST_TOKEN_CHOICES];
+    if (value !== undefined && !choices.includes(value as string)) return undefined;
+  }
   return settings;
 }
 
@@ -103,6 +125,8 @@ export async function cachedTokenOutput(
       ...(settings.clientId !== undefined ? { clientId: settings.clientId } : {}),
       ...(settings.scopes !== undefined ? { scopes: settings.scopes } : {}),
       ...(settings.cachePath !== undefined ? { cachePath: settings.cachePath } : {}),
+      ...(settings.cache !== undefined ? { cache: settings.cache } : {}),
+      ...(settings.cacheFallback !== undefined ? { cacheFallback: settings.cacheFallback } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
       loadModule: (specifier: string) => import(specifier),
