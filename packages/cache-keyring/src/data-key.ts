@@ -23,14 +23,18 @@ export interface DataKeyStoreOptions {
 export interface DataKeyStore {
   /** The key when the keyring has one; undefined when it has none. Throws KeyringUnavailable. */
   read(): Promise<Buffer | undefined>;
-  /** The key, created (once among all processes) when the keyring has none. Throws KeyringUnavailable. */
-  readOrCreate(): Promise<Buffer>;
+  /**
+   * The key, created (once among all processes) when the keyring has none. `adopt` runs with a
+   * key just created and kept, still under the creation lock: the one moment the location is
+   * being adopted. Throws KeyringUnavailable.
+   */
+  readOrCreate(adopt?: (created: Buffer) => Promise<void>): Promise<Buffer>;
   /**
    * The key from the kernel keyring's copy when it has one (Linux: one system call), else as
    * `readOrCreate`, then copied there. `copy` tells which: a copy may be stale (the keyring
    * entry was replaced), so writes confirm with `readOrCreate`. Throws KeyringUnavailable.
    */
-  readQuickly(): Promise<{ key: Buffer; copy: boolean }>;
+  readQuickly(adopt?: (created: Buffer) => Promise<void>): Promise<{ key: Buffer; copy: boolean }>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -115,7 +119,7 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
     kernelCopy()?.write(key.toString('base64'));
     return key;
   };
-  async function readOrCreate(): Promise<Buffer> {
+  async function readOrCreate(adopt?: (created: Buffer) => Promise<void>): Promise<Buffer> {
     const existing = await read();
     if (existing) return copied(existing);
     return options.withCreationLock(async () => {
@@ -129,16 +133,17 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
       const stored = await read();
       if (!stored?.equals(fresh))
         throw new KeyringUnavailable('the OS keyring did not keep the data key it was given');
+      await adopt?.(fresh);
       return copied(fresh);
     });
   }
   return {
     read,
     readOrCreate,
-    async readQuickly() {
+    async readQuickly(adopt) {
       const fromCopy = decodeKey(kernelCopy()?.read() ?? null);
       if (fromCopy) return { key: fromCopy, copy: true };
-      return { key: await readOrCreate(), copy: false };
+      return { key: await readOrCreate(adopt), copy: false };
     },
   };
 }

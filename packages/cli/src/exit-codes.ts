@@ -33,7 +33,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   3: 'not logged in: nothing usable is cached and no login may run here (`status`; kubectl calls with interactive: false)',
   4: 'login denied by the user or the IdP',
   5: 'IdP or server unreachable, or its TLS certificate is not trusted',
-  6: 'timed out: browser callback, device code, or cache lock',
+  6: 'timed out: browser callback, device code, cache lock, or the answer of `fetch`',
   7: 'configuration error: missing issuer or client id, bad option value, no usable flow',
   8: 'the IdP rejected a request or answered something invalid',
   9: '`fetch`: the API answered with an HTTP error (4xx, 5xx); its body is still printed',
@@ -80,12 +80,17 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CACHE_INSECURE: ExitCode.CONFIGURATION,
   CACHE_LOCK_TIMEOUT: ExitCode.TIMEOUT,
   CACHE_KEYRING_UNAVAILABLE: ExitCode.CONFIGURATION,
+  // The IdP did not authenticate as asked (acr_values, max_age): the login was not granted as asked.
+  LOGIN_REQUIREMENT_UNMET: ExitCode.LOGIN_DENIED,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
   ID_TOKEN_UNAVAILABLE: ExitCode.CONFIGURATION,
   FETCH_ORIGIN_NOT_ALLOWED: ExitCode.CONFIGURATION,
   // The API refused the token and the request could not be sent again.
   FETCH_NOT_REPLAYABLE: ExitCode.IDP_ERROR,
   FETCH_TOO_MANY_REDIRECTS: ExitCode.UNEXPECTED,
+  FETCH_UNREACHABLE: ExitCode.UNREACHABLE,
+  FETCH_TLS_UNTRUSTED: ExitCode.UNREACHABLE,
+  FETCH_TIMEOUT: ExitCode.TIMEOUT,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

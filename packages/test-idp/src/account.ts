@@ -1,38 +1,52 @@
-/** The one user of the test IdP. The password is obviously fake: dev interactions never check it. */
+/** A user of the test IdP. The password is obviously fake: dev interactions never check it. */
 export interface TestUser {
   login: string;
   password: string;
-  claims: { sub: string; email: string; email_verified: boolean; name: string };
+  claims: { sub: string; email: string; email_verified: boolean; name: string; preferred_username: string };
 }
 
-export const TEST_USER: TestUser = Object.freeze({
-  login: 'alice',
-  password: 'not-a-real-password',
-  claims: Object.freeze({
-    sub: 'alice',
-    email: 'alice@example.test',
-    email_verified: true,
-    name: 'Alice Example',
-  }),
+function testUser(login: string, name: string, sub: string): TestUser {
+  return Object.freeze({
+    login,
+    password: 'not-a-real-password',
+    claims: Object.freeze({
+      sub,
+      email: `${login}@example.test`,
+      email_verified: true,
+      name,
+      preferred_username: login,
+    }),
+  });
+}
+
+/** The first user, whom the tests log in unless they say otherwise. */
+export const TEST_USER: TestUser = testUser('alice', 'Alice Example', 'alice');
+
+/** Every user, by login: two, for the tests of several accounts. */
+export const TEST_USERS: Readonly<Record<'alice' | 'bob', TestUser>> = Object.freeze({
+  alice: TEST_USER,
+  bob: testUser('bob', 'Bob Example', 'bob'),
 });
 
 /** Claims grouped by the scope that releases them. */
 export const CLAIMS_BY_SCOPE = {
   openid: ['sub'],
   email: ['email', 'email_verified'],
-  profile: ['name'],
+  profile: ['name', 'preferred_username'],
 };
 
 /**
- * oidc-provider's `findAccount`: only `alice` exists. Any other login typed on the dev
- * interaction page is unknown, so the provider asks to sign in again.
+ * oidc-provider's `findAccount`: only `TEST_USERS` exist (the dev interaction page submits the
+ * typed login as the account id, which is each user's `sub`). Any other login typed there is
+ * unknown, so the provider asks to sign in again.
  */
 export async function findAccount(_context: unknown, sub: string) {
-  if (sub !== TEST_USER.claims.sub) return undefined;
+  const user = Object.values(TEST_USERS).find((candidate) => candidate.claims.sub === sub);
+  if (!user) return undefined;
   return {
-    accountId: sub,
+    accountId: user.claims.sub,
     async claims() {
-      return { ...TEST_USER.claims };
+      return { ...user.claims };
     },
   };
 }

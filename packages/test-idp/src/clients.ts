@@ -7,6 +7,10 @@ export const CONFIDENTIAL_WEB_CLIENT_ID = 'oidcflow-confidential-web';
 export const CI_CLIENT_ID = 'oidcflow-ci';
 export const CI_POST_CLIENT_ID = 'oidcflow-ci-post';
 export const CI_JWT_CLIENT_ID = 'oidcflow-ci-jwt';
+/** The public client of the workload grants (token exchange, JWT bearer); see `TestIdpClients.ciWorkload`. */
+export const CI_WORKLOAD_CLIENT_ID = 'oidcflow-ci-workload';
+/** The client authenticated by the workload issuer's keys; see `TestIdpClients.ciFederated`. */
+export const CI_FEDERATED_CLIENT_ID = 'oidcflow-ci-federated';
 
 /** The redirect URI registered for the code-flow clients; any loopback port is accepted. */
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -34,6 +38,16 @@ export interface TestIdpClients {
   ciPost: { clientId: string; clientSecret: string; tokenEndpointAuthMethod: 'client_secret_post' };
   /** Client credentials with private_key_jwt. */
   ciJwt: { clientId: string; tokenEndpointAuthMethod: 'private_key_jwt'; signingKey: ClientSigningKey };
+  /**
+   * Public client (no secret) for the token exchange and JWT bearer grants with a workload
+   * token; registered only when `startTestIdp` is given a `workloadIssuer`.
+   */
+  ciWorkload: { clientId: string };
+  /**
+   * Client credentials with private_key_jwt whose keys are the workload issuer's (its
+   * assertions must still have `iss` = `sub` = the client id); only with a `workloadIssuer`.
+   */
+  ciFederated: { clientId: string };
 }
 
 export function generateClients(): TestIdpClients {
@@ -60,11 +74,17 @@ export function generateClients(): TestIdpClients {
       tokenEndpointAuthMethod: 'private_key_jwt',
       signingKey: generateSigningKey(),
     },
+    ciWorkload: { clientId: CI_WORKLOAD_CLIENT_ID },
+    ciFederated: { clientId: CI_FEDERATED_CLIENT_ID },
   };
 }
 
 /** Client metadata in the form oidc-provider's `clients` configuration expects. */
-export function clientMetadata(clients: TestIdpClients): Record<string, unknown>[] {
+export function clientMetadata(
+  clients: TestIdpClients,
+  /** The workload issuer's keys and the grants registered for it, when there is one. */
+  workload?: { jwks: { keys: readonly object[] }; grantTypes: readonly string[] },
+): Record<string, unknown>[] {
   const native = { application_type: 'native', id_token_signed_response_alg: 'RS256' };
   return [
     {
@@ -106,6 +126,30 @@ export function clientMetadata(clients: TestIdpClients): Record<string, unknown>
       token_endpoint_auth_method: 'private_key_jwt',
       token_endpoint_auth_signing_alg: clients.ciJwt.signingKey.alg,
       jwks: { keys: [clients.ciJwt.signingKey.publicJwk] },
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    },
+    ...(workload ? workloadClients(clients, workload) : []),
+  ];
+}
+
+function workloadClients(
+  clients: TestIdpClients,
+  workload: { jwks: { keys: readonly object[] }; grantTypes: readonly string[] },
+): Record<string, unknown>[] {
+  return [
+    {
+      client_id: clients.ciWorkload.clientId,
+      token_endpoint_auth_method: 'none',
+      grant_types: [...workload.grantTypes],
+      response_types: [],
+      redirect_uris: [],
+    },
+    {
+      client_id: clients.ciFederated.clientId,
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [...workload.jwks.keys] },
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],

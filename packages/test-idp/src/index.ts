@@ -1,4 +1,4 @@
-export { CLAIMS_BY_SCOPE, TEST_USER, type TestUser } from './account.js';
+export { CLAIMS_BY_SCOPE, TEST_USER, TEST_USERS, type TestUser } from './account.js';
 export { type CandidateInput, systemBrowserCandidates } from './browser/candidates.js';
 export {
   type BrowserLaunchOptions,
@@ -16,9 +16,21 @@ export {
   completeDeviceVerificationWithoutBrowser,
 } from './browserless.js';
 export {
+  type CiIdentityAlgorithm,
+  type CiIdentityIssuer,
+  type CiIdentityIssuerOptions,
+  type CiTokenOptions,
+  type GitHubTokenRequest,
+  startCiIdentityIssuer,
+} from './ci-identity/ci-identity-issuer.js';
+export type { GitHubJob, GitLabJob, KubernetesServiceAccount, SpiffeWorkload } from './ci-identity/claims.js';
+export type { TrustedWorkloadIssuer } from './ci-identity/workload-grants.js';
+export {
   CI_CLIENT_ID,
+  CI_FEDERATED_CLIENT_ID,
   CI_JWT_CLIENT_ID,
   CI_POST_CLIENT_ID,
+  CI_WORKLOAD_CLIENT_ID,
   type ClientSigningKey,
   CONFIDENTIAL_WEB_CLIENT_ID,
   DEVICE_CLIENT_ID,

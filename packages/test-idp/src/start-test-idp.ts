@@ -7,8 +7,15 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
 import Provider, { type ProviderContext, errors as providerErrors } from 'oidc-provider';
-import { CLAIMS_BY_SCOPE, findAccount, TEST_USER, type TestUser } from './account.js';
+import { CLAIMS_BY_SCOPE, findAccount, TEST_USER, TEST_USERS, type TestUser } from './account.js';
+import {
+  JWT_BEARER_GRANT_TYPE,
+  registerWorkloadGrants,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  type TrustedWorkloadIssuer,
+} from './ci-identity/workload-grants.js';
 import { clientMetadata, generateClients, NATIVE_CLIENT_ID, type TestIdpClients } from './clients.js';
 import { renderError, successSource, userCodeConfirmSource, userCodeInputSource } from './pages.js';
 import { RecordingRequestLog, type RequestLog } from './request-log.js';
@@ -48,9 +55,18 @@ export interface TestIdpOptions {
    * does), `'/realms/x'`, `'/tenant/v2.0/'`. The provider is mounted under it. @default '' (the origin)
    */
   issuerPath?: string;
+  /**
+   * Trust a workload issuer (a `startCiIdentityIssuer()`): the IdP then takes its tokens in
+   * RFC 8693 token exchange (`subject_token`, type jwt or id_token; its own JWT access tokens
+   * too, type access_token) and in the RFC 7523 JWT bearer grant (`assertion`), for the public
+   * client `clients.ciWorkload`; and `clients.ciFederated` authenticates with private_key_jwt
+   * against the issuer's keys. Subject tokens must carry `aud` = this IdP's issuer unless
+   * `audience` says otherwise.
+   */
+  workloadIssuer?: TrustedWorkloadIssuer & { jwks: { keys: readonly object[] } };
 }
 
-/** An oidc-provider running in this process on 127.0.0.1, with demo clients and one user. */
+/** An oidc-provider running in this process on 127.0.0.1, with demo clients and two users. */
 export interface TestIdp {
   /** The issuer URL: the origin, plus `issuerPath` when one was given. */
   readonly issuer: string;
@@ -58,7 +74,10 @@ export interface TestIdp {
   readonly url: string;
   readonly port: number;
   readonly clients: TestIdpClients;
+  /** The user tests log in as unless they say otherwise: alice (`users.alice`). */
   readonly user: TestUser;
+  /** Every user (alice and bob), for tests of several accounts. */
+  readonly users: typeof TEST_USERS;
   /** Resource indicators the IdP accepts as audiences. */
   readonly resources: readonly string[];
   /** Every request the IdP received, for tests that count round trips. */
@@ -105,12 +124,26 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const origin = `${options.tls ? 'https' : 'http'}://${options.hostname ?? '127.0.0.1'}:${port}`;
   const issuer = `${origin}${options.issuerPath ?? ''}`;
 
+  const idpKey = signingKey();
+  const extraClaims = new WeakMap<object, Record<string, unknown>>();
+  const workloadGrantTypes = [TOKEN_EXCHANGE_GRANT_TYPE, JWT_BEARER_GRANT_TYPE];
+  const resourceServerInfo = (resourceIndicator: string) => ({
+    scope: 'api:read',
+    audience: resourceIndicator,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' } },
+  });
   const provider = new Provider(issuer, {
-    clients: clientMetadata(clients),
+    clients: clientMetadata(
+      clients,
+      options.workloadIssuer
+        ? { jwks: options.workloadIssuer.jwks, grantTypes: workloadGrantTypes }
+        : undefined,
+    ),
     findAccount,
     claims: CLAIMS_BY_SCOPE,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [idpKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     features: {
       devInteractions: { enabled: true },
@@ -132,12 +165,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
           if (!resources.includes(resourceIndicator)) {
             throw new providerErrors.InvalidTarget(`unknown resource ${resourceIndicator}`);
           }
-          return {
-            scope: 'api:read',
-            audience: resourceIndicator,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'RS256' } },
-          };
+          return resourceServerInfo(resourceIndicator);
         },
       },
     },
@@ -162,6 +190,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     },
     renderError,
     conformIdTokenClaims: false,
+    // The workload grants' claims about their subject (see ci-identity/workload-grants.ts).
+    extraTokenClaims: async (_context: unknown, token: object) => extraClaims.get(token),
   });
   provider.use(async (context: ProviderContext, next: () => Promise<void>) => {
     const entry = await recordRequest(requests, context);
@@ -187,6 +217,15 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     }
     if (entry.clientId === undefined && context.oidc?.client) entry.clientId = context.oidc.client.clientId;
   });
+  if (options.workloadIssuer) {
+    registerWorkloadGrants(provider, {
+      trusted: options.workloadIssuer,
+      ownKeys: { keys: [publicPart(idpKey)] },
+      resources,
+      resourceServerInfo,
+      extraClaims,
+    });
+  }
   // oidc-provider reports every OAuth error it answers; tests expect many of them.
   provider.silent = true;
   handler = provider.callback();
@@ -197,6 +236,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     port,
     clients,
     user: TEST_USER,
+    users: TEST_USERS,
     resources,
     requests,
     script,
@@ -234,6 +274,11 @@ function pick(entry: { grantType?: string; clientId?: string }): { grantType?: s
     ...(entry.grantType ? { grantType: entry.grantType } : {}),
     ...(entry.clientId ? { clientId: entry.clientId } : {}),
   };
+}
+
+function publicPart(key: JsonWebKey): JWK {
+  const { kty, n, e, kid, alg, use } = key as JWK;
+  return { kty, n, e, kid, alg, use } as JWK;
 }
 
 function signingKey(): JsonWebKey {

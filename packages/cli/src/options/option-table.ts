@@ -40,11 +40,19 @@ export interface CliSettings {
   callbackPort?: number;
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
+  loginHint?: string;
+  prompt?: string;
+  acrValues?: string[];
+  maxAge?: number;
+  uiLocales?: string[];
+  authParams?: Record<string, string>;
   allowInsecureHttp?: boolean;
   dpop?: boolean;
   method?: string;
   contentType?: string;
   dataStdin?: boolean;
+  fetchTimeoutSeconds?: number;
+  allowedOrigins?: string[];
   httpTimeoutSeconds?: number;
   clientSecretFile?: string;
   clientSecretStdin?: boolean;
@@ -58,7 +66,8 @@ export interface CliSettings {
   help?: boolean;
 }
 
-export type OptionKind = 'string' | 'integer' | 'boolean' | 'list';
+/** `pairs`: a repeatable `key=value` flag whose values are kept whole (`--auth-param claims={…}`). */
+export type OptionKind = 'string' | 'integer' | 'boolean' | 'list' | 'pairs';
 
 export interface OptionSpec {
   /** The long flag without its dashes. */
@@ -324,6 +333,27 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: ['fetch'],
   },
   {
+    flag: 'fetch-timeout-seconds',
+    kind: 'integer',
+    key: 'fetchTimeoutSeconds',
+    env: 'OIDCFLOW_FETCH_TIMEOUT_SECONDS',
+    placeholder: 'SECONDS',
+    defaultText: 'the --http-timeout-seconds',
+    description: 'seconds the request may take, to the last byte of the answer (exit 6 after)',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'allowed-origin',
+    kind: 'list',
+    key: 'allowedOrigins',
+    env: 'OIDCFLOW_ALLOWED_ORIGINS',
+    placeholder: 'ORIGIN',
+    defaultText: "the URL's origin",
+    description:
+      'origin the token may go to (repeat, or separate with commas); another URL or redirect gets no token',
+    commands: ['fetch'],
+  },
+  {
     flag: 'http-timeout-seconds',
     kind: 'integer',
     key: 'httpTimeoutSeconds',
@@ -404,6 +434,67 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     inverted: true,
     env: 'OIDCFLOW_PKCE',
     description: 'leave PKCE out, for IdPs that reject it (OIDCFLOW_PKCE=false)',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  // --- what the login request says (OIDC Core 3.1.2.1) ---
+  {
+    flag: 'login-hint',
+    kind: 'string',
+    key: 'loginHint',
+    env: 'OIDCFLOW_LOGIN_HINT',
+    placeholder: 'USER',
+    description: 'who should log in (login_hint): the IdP pre-fills its login page',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'prompt',
+    kind: 'string',
+    key: 'prompt',
+    env: 'OIDCFLOW_PROMPT',
+    placeholder: 'PROMPT',
+    description: 'login, consent, select_account or none (space-separated for several)',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'acr-values',
+    kind: 'list',
+    key: 'acrValues',
+    env: 'OIDCFLOW_ACR_VALUES',
+    placeholder: 'ACR',
+    description: "authentication level(s) to ask for; the ID token's acr must be one of them",
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'max-age',
+    kind: 'integer',
+    key: 'maxAge',
+    env: 'OIDCFLOW_MAX_AGE',
+    placeholder: 'SECONDS',
+    description: 'authenticate again when the last authentication is older (0: always); checked in auth_time',
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'ui-locales',
+    kind: 'list',
+    key: 'uiLocales',
+    env: 'OIDCFLOW_UI_LOCALES',
+    placeholder: 'LANG',
+    description: "languages for the IdP's pages, most preferred first",
+    commands: LOGIN,
+    ignoredBy: NOT_LOGIN,
+  },
+  {
+    flag: 'auth-param',
+    kind: 'pairs',
+    key: 'authParams',
+    placeholder: 'KEY=VALUE',
+    description:
+      'another authorization request parameter (repeatable); state, redirect_uri, PKCE and client_id are refused',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },

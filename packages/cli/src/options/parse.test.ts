@@ -54,6 +54,31 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine('status', ['--include-refresh-token'], {})).toThrow(UsageError);
   });
 
+  it('the login request: --auth-param keeps values whole, repeated; malformed pairs are usage errors', () => {
+    const { settings } = parseCommandLine(
+      'login',
+      [
+        '--auth-param',
+        'claims={"a":1,"b":2}',
+        '--auth-param=kc_idp_hint=github',
+        '--acr-values',
+        'gold silver',
+        '--max-age',
+        '0',
+      ],
+      { OIDCFLOW_LOGIN_HINT: 'alice@example.test', OIDCFLOW_UI_LOCALES: 'de,en' },
+    );
+    expect(settings.authParams).toEqual({ claims: '{"a":1,"b":2}', kc_idp_hint: 'github' });
+    expect(settings.acrValues).toEqual(['gold', 'silver']);
+    expect(settings.maxAge).toBe(0);
+    expect(settings.loginHint).toBe('alice@example.test');
+    expect(settings.uiLocales).toEqual(['de', 'en']);
+    expect(() => parseCommandLine('login', ['--auth-param', 'novalue'], {})).toThrow(
+      /--auth-param needs KEY=VALUE, not "novalue"/,
+    );
+    expect(() => parseCommandLine('login', ['--auth-param', '=x'], {})).toThrow(UsageError);
+  });
+
   it('unknown options, stray words and a secret in argv are usage errors; the secret is not echoed', () => {
     expect(() => parseCommandLine('token', ['--nope'], {})).toThrow(/Unknown option '--nope'/);
     expect(() => parseCommandLine('token', ['extra'], {})).toThrow(UsageError);

@@ -1,8 +1,12 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../usage-error.js';
 import { acceptedOptionsFor, type CliSettings, type CommandName, type OptionSpec } from './option-table.js';
 
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
+
+// Taken with process.getBuiltinModule, not `import`: `oidcflow token`'s warm path parses with
+// this module, and an ES import of node:util builds a facade over all of its exports.
+const { parseArgs } = process.getBuiltinModule('node:util');
 
 /** The `node:util` parseArgs configuration for a command, generated from the option table. */
 export function parserOptionsFor(command: CommandName): ParseOptions {
@@ -10,7 +14,7 @@ export function parserOptionsFor(command: CommandName): ParseOptions {
   for (const option of acceptedOptionsFor(command)) {
     config[option.flag] = {
       type: option.kind === 'boolean' ? 'boolean' : 'string',
-      ...(option.kind === 'list' ? { multiple: true } : {}),
+      ...(option.kind === 'list' || option.kind === 'pairs' ? { multiple: true } : {}),
       ...(option.short ? { short: option.short } : {}),
     };
   }
@@ -50,6 +54,17 @@ function checkChoice(option: OptionSpec, origin: string, value: string): string 
   return value;
 }
 
+/** `--auth-param a=1 --auth-param b=x,y` → { a: '1', b: 'x,y' }: values are kept whole. */
+function pairsFrom(origin: string, raw: readonly string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of raw) {
+    const equals = item.indexOf('=');
+    if (equals <= 0) throw new UsageError(`${origin} needs KEY=VALUE, not ${JSON.stringify(item)}.`);
+    pairs[item.slice(0, equals)] = item.slice(equals + 1);
+  }
+  return pairs;
+}
+
 function fromFlag(option: OptionSpec, raw: unknown): CliSettings[keyof CliSettings] {
   const origin = `--${option.flag}`;
   switch (option.kind) {
@@ -59,6 +74,8 @@ function fromFlag(option: OptionSpec, raw: unknown): CliSettings[keyof CliSettin
       return integerFrom(origin, raw as string);
     case 'list':
       return (raw as string[]).flatMap(splitList);
+    case 'pairs':
+      return pairsFrom(origin, raw as string[]);
     case 'string':
       return checkChoice(option, origin, raw as string);
   }
@@ -73,6 +90,9 @@ function fromEnv(option: OptionSpec, name: string, raw: string): CliSettings[key
       return integerFrom(name, raw);
     case 'list':
       return splitList(raw);
+    // Whitespace-separated KEY=VALUE words.
+    case 'pairs':
+      return pairsFrom(name, splitList(raw));
     case 'string':
       return checkChoice(option, name, raw);
   }

@@ -48,6 +48,8 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     allowInsecureHttp: settings.allowInsecureHttp,
     dpop: settings.dpop,
     httpTimeoutSeconds: settings.httpTimeoutSeconds,
+    fetchTimeoutSeconds: settings.fetchTimeoutSeconds,
+    allowedOrigins: settings.allowedOrigins,
     server: settings.resourceUrl ? { resourceUrl: settings.resourceUrl } : undefined,
     env: context.env,
     signal: context.signal,
@@ -71,6 +73,12 @@ function userOptions(context: CommandContext, clientSecret: string | undefined):
     callbackPort: settings.callbackPort,
     callbackTimeoutSeconds: settings.callbackTimeoutSeconds,
     pkce: settings.pkce,
+    loginHint: settings.loginHint,
+    prompt: settings.prompt,
+    acrValues: settings.acrValues,
+    maxAge: settings.maxAge,
+    uiLocales: settings.uiLocales,
+    authParams: settings.authParams,
     clientSecret,
   });
 }

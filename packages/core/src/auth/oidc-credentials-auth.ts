@@ -1,11 +1,11 @@
-import type { OidcCredentialsAuthOptions } from '../config/options.js';
+import { DEFAULTS, type OidcCredentialsAuthOptions } from '../config/options.js';
 import { type Attributes, AuthWithSettings } from './auth-with-settings.js';
 
 /**
  * `flow`: `client_credentials`, or the third-party client flow given. `clientSecret`: the secret
  * as given (not the one read from the environment), else empty.
  */
-const CLIENT_FALLBACKS = { flow: 'client_credentials', clientSecret: '' } as const;
+const CLIENT_FALLBACKS = { flow: DEFAULTS.clientFlow, clientSecret: '' } as const;
 
 /**
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
@@ -25,11 +25,6 @@ export class OidcCredentialsAuth extends AuthWithSettings {
   }
 
   constructor(options: OidcCredentialsAuthOptions = {}) {
-    const env = options.env ?? process.env;
-    const flow = options.flow ?? CLIENT_FALLBACKS.flow;
-    super({ ...options, flow }, 'client', flow, {
-      clientSecret: options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
-      privateKeyPath: options.privateKeyPath || env.OIDCFLOW_PRIVATE_KEY_PATH || undefined,
-    });
+    super(options, 'client');
   }
 }

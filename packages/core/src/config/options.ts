@@ -1,6 +1,7 @@
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
 import type { Plugin } from '../spec/plugin.js';
+import type { LoginRequestOptions } from './login-request.js';
 import type { ServerSource } from './server-source.js';
 
 /** Options shared by `OidcAuth` and `OidcCredentialsAuth` (the spec's common attributes). */
@@ -54,6 +55,12 @@ export interface CommonAuthOptions {
   /** Seconds each IdP HTTP request may take, from connecting to the last byte of the answer. @default 30 */
   httpTimeoutSeconds?: number;
   /**
+   * Seconds one `auth.fetch` request may take, from sending it to the last byte of the answer
+   * (its redirects and the reading of its body included); then it fails with `FETCH_TIMEOUT`.
+   * @default httpTimeoutSeconds
+   */
+  fetchTimeoutSeconds?: number;
+  /**
    * Largest IdP response read, in bytes (metadata, keys, tokens are a few KB); a larger one
    * fails with IDP_RESPONSE_TOO_LARGE before it fills the memory. @default 1048576 (1 MiB)
    */
@@ -83,8 +90,11 @@ export interface CommonAuthOptions {
   loadModule?: (specifier: string) => Promise<unknown>;
 }
 
-/** Options of `OidcAuth`: interactive login (the spec's `OidcAuth`). */
-export interface OidcAuthOptions extends CommonAuthOptions {
+/**
+ * Options of `OidcAuth`: interactive login (the spec's `OidcAuth`), with what the login request
+ * says (`loginHint`, `prompt`, `acrValues`, `maxAge`, `uiLocales`, `authParams`).
+ */
+export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions {
   /** `auto`, `auth_code`, `device`, or a third-party flow's name. @default 'auto' */
   flow?: string;
   /** Ignore any cached token and always log in. @default false */
@@ -117,15 +127,24 @@ export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
   flow?: string;
 }
 
+/**
+ * The defaults the reference API gives, applied in one place (config/settings.ts); the
+ * README's option table is checked against them (test/readme-defaults.test.ts).
+ */
 export const DEFAULTS = {
   flow: 'auto',
+  /** `OidcCredentialsAuth`'s flow. */
+  clientFlow: 'client_credentials',
   forceLogin: false,
   openBrowser: true,
   callbackHost: '127.0.0.1',
   callbackPort: 8765,
   callbackTimeoutSeconds: 300,
   pkce: true,
+  allowNonLoopbackCallback: false,
   useServerAudience: false,
+  allowInsecureHttp: false,
+  dpop: false,
   httpTimeoutSeconds: 30,
   metadataTtlSeconds: 86_400,
 } as const;

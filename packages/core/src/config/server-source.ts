@@ -13,8 +13,10 @@ export interface ServerAuthInfo {
  *   `scopes_supported` as scopes and `resource` as audience. `resourceMetadataUrl` names
  *   the metadata document directly (as a `WWW-Authenticate` header would). Both URLs follow
  *   the issuer's rule (https, or http on loopback or with `allowInsecureHttp`); redirects are
- *   not followed; a document whose `resource` is missing or differs from `resourceUrl` is
- *   refused (RFC 9728 §3.3), since it chooses where the client authenticates.
+ *   not followed; a document whose `resource` is missing or differs from `resourceUrl` (or,
+ *   without it, from the resource the well-known metadata URL names, RFC 9728 §3.1) is refused
+ *   (RFC 9728 §3.3), since it chooses where the client authenticates. A `resourceMetadataUrl`
+ *   at no well-known place needs `resourceUrl` beside it.
  * - a function returning `ServerAuthInfo` (what xGT's `GetOidcIssuer` does).
  */
 export type ServerSource =

@@ -70,6 +70,11 @@ export const ErrorCode = {
   CACHE_LOCK_TIMEOUT: 'CACHE_LOCK_TIMEOUT',
   /** The OS keyring was asked for (`cache: 'keyring'`) but does not answer, and no fallback is allowed. */
   CACHE_KEYRING_UNAVAILABLE: 'CACHE_KEYRING_UNAVAILABLE',
+  /**
+   * The ID token does not show the authentication the login asked for: another `acr` than
+   * `acrValues`, or no `auth_time` (or an older one) for `maxAge`. The IdP ignored the request.
+   */
+  LOGIN_REQUIREMENT_UNMET: 'LOGIN_REQUIREMENT_UNMET',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */
@@ -80,6 +85,15 @@ export const ErrorCode = {
   FETCH_NOT_REPLAYABLE: 'FETCH_NOT_REPLAYABLE',
   /** `auth.fetch` followed more same-origin redirects than allowed (a redirect loop). */
   FETCH_TOO_MANY_REDIRECTS: 'FETCH_TOO_MANY_REDIRECTS',
+  /** `auth.fetch` could not reach the API (DNS, connection refused, proxy). */
+  FETCH_UNREACHABLE: 'FETCH_UNREACHABLE',
+  /** TLS verification of the API failed: its certificate is not trusted (see `caCertPath`). */
+  FETCH_TLS_UNTRUSTED: 'FETCH_TLS_UNTRUSTED',
+  /**
+   * The API's answer did not arrive in full within `fetchTimeoutSeconds` (default
+   * `httpTimeoutSeconds`), from sending the request to the last byte of the body.
+   */
+  FETCH_TIMEOUT: 'FETCH_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
-import { DEFAULTS } from '../config/options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
@@ -10,52 +9,37 @@ import { createProtocolPort } from '../protocol/openid-port.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
-import type {
-  FlowPlugin,
-  FlowRunContext,
-  FlowSupportContext,
-  LoginSettings,
-  RequestAdjustments,
-} from '../spec/flow.js';
+import type { FlowPlugin, FlowRunContext, FlowSupportContext, RequestAdjustments } from '../spec/flow.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import { checkAuthentication } from './authentication-check.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
+import { authenticationRequirements } from './login-parameters.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
 
 export type ObtainMode = 'normal' | 'force-login';
 
-function loginSettings(runtime: AuthRuntime): LoginSettings {
-  const o = runtime.options;
-  const settings: LoginSettings = {
-    forceLogin: o.forceLogin ?? DEFAULTS.forceLogin,
-    openBrowser: o.openBrowser ?? DEFAULTS.openBrowser,
-    callbackHost: o.callbackHost ?? DEFAULTS.callbackHost,
-    callbackPort: o.callbackPort ?? DEFAULTS.callbackPort,
-    callbackTimeoutSeconds: o.callbackTimeoutSeconds ?? DEFAULTS.callbackTimeoutSeconds,
-    pkce: o.pkce ?? DEFAULTS.pkce,
-    allowNonLoopbackCallback: o.allowNonLoopbackCallback ?? false,
-  };
-  if (o.redirectUri) settings.redirectUri = o.redirectUri;
-  return settings;
-}
-
 /** What flows are asked `supports()` with: the metadata, the environment, the credentials. */
 function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSupportContext {
   return {
     metadata: metadata.document,
-    environment: detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY)),
-    hasClientSecret: Boolean(runtime.clientSecret),
-    hasPrivateKey: Boolean(runtime.privateKeyPath),
-    requestedFlow: runtime.requestedFlow,
+    environment: detectEnvironment(
+      runtime.settings.env,
+      process.platform,
+      Boolean(runtime.ports.output.isTTY),
+    ),
+    hasClientSecret: Boolean(runtime.settings.clientSecret),
+    hasPrivateKey: Boolean(runtime.settings.privateKeyPath),
+    requestedFlow: runtime.settings.requestedFlow,
   };
 }
 
 async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Promise<FlowPlugin> {
   const registry = await runtime.registry();
-  const selection = selectFlow(registry.flows, support, runtime.family);
+  const selection = selectFlow(registry.flows, support, runtime.settings.family);
   if (!selection.chosen) throw noFlowAvailable(selection.decisions);
   return selection.chosen;
 }
@@ -92,8 +76,7 @@ async function loginPlan(runtime: AuthRuntime, metadata: CachedMetadata): Promis
     session,
     support,
     adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
-    wantsDpop:
-      runtime.options.dpop === true || runtime.idps(metadata.document).some((idp) => idp.requiresDpop),
+    wantsDpop: runtime.settings.dpop || runtime.idps(metadata.document).some((idp) => idp.requiresDpop),
     protocol: protocolPort(runtime, session, plugin.name),
   };
   plans.set(runtime, plan);
@@ -127,8 +110,7 @@ async function login(
   // A new key per login: the tokens of this login are bound to it, and it is cached with them.
   const dpopKey = wantsDpop ? await createDpopKey() : undefined;
   const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
-  const settings = loginSettings(runtime);
-  if (forceLogin) settings.forceLogin = true;
+  const settings = forceLogin ? { ...runtime.settings.login, forceLogin } : runtime.settings.login;
   const context: FlowRunContext = {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
@@ -142,15 +124,17 @@ async function login(
     ports: runtime.ports,
     log: runtime.logger,
   };
-  if (runtime.clientSecret) context.clientSecret = runtime.clientSecret;
+  if (runtime.settings.clientSecret) context.clientSecret = runtime.settings.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
-  if (runtime.options.signal) context.signal = runtime.options.signal;
+  if (runtime.settings.signal) context.signal = runtime.settings.signal;
+  const startedAt = now();
   let tokens: TokenSet;
   try {
     tokens = await plugin.run(context);
   } catch (error) {
     throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
   }
+  checkAuthentication(tokens, authenticationRequirements(runtime.settings.loginRequest), startedAt);
   // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
   const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
   if (dpopKey && !bound) {
@@ -184,7 +168,7 @@ function notLoggedIn(runtime: AuthRuntime, kind: TokenKind): OidcflowError {
 
 /** The error for an ID token asked of a login that yields none. */
 export function idTokenUnavailable(runtime: AuthRuntime): OidcflowError {
-  if (runtime.family === 'client') {
+  if (runtime.settings.family === 'client') {
     return new OidcflowError(
       ErrorCode.ID_TOKEN_UNAVAILABLE,
       'The client credentials grant yields no ID token (there is no user). Use the access token instead (getAccessToken(), or --token-type access).',
@@ -251,7 +235,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
     },
-    runtime.options.signal ? { signal: runtime.options.signal } : undefined,
+    runtime.settings.signal ? { signal: runtime.settings.signal } : undefined,
   );
 }
 
@@ -276,7 +260,7 @@ export interface ExplainReport {
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
 function idTokenFacts(runtime: AuthRuntime, entry: CacheEntry | undefined): ExplainReport['idToken'] {
-  if (runtime.family === 'client') {
+  if (runtime.settings.family === 'client') {
     return { available: false, renewal: 'none: the client credentials grant yields no ID token' };
   }
   if (!runtime.identity.scopes.includes('openid')) {
@@ -312,7 +296,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
     scopes: runtime.identity.scopes,
-    requestedFlow: runtime.requestedFlow,
+    requestedFlow: runtime.settings.requestedFlow,
     flows: [],
     environment,
     cache: { plugin: runtime.cache.name },
@@ -324,7 +308,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
   try {
-    const selection = selectFlow(registry.flows, context, runtime.family);
+    const selection = selectFlow(registry.flows, context, runtime.settings.family);
     report.flows = selection.decisions;
     if (selection.chosen) report.chosen = selection.chosen.name;
     else {
@@ -337,7 +321,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     report.flows = selectFlow(
       registry.flows,
       { ...context, requestedFlow: 'auto' },
-      runtime.family,
+      runtime.settings.family,
     ).decisions.map((d) => ({
       ...d,
       chosen: false,
