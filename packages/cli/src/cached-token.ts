@@ -20,6 +20,7 @@ export const HIT_SETTINGS: ReadonlySet<keyof CliSettings> = new Set<keyof CliSet
   'cachePath',
   'cache',
   'cacheFallback',
+  'account',
   'clientCredentials',
   'output',
 ]);
@@ -72,6 +73,8 @@ export async function cachedTokenOutput(
       ...(settings.cachePath !== undefined ? { cachePath: settings.cachePath } : {}),
       ...(settings.cache !== undefined ? { cache: settings.cache } : {}),
       ...(settings.cacheFallback !== undefined ? { cacheFallback: settings.cacheFallback } : {}),
+      // The current account's entry is read as always; another account's is a second read.
+      ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
       loadModule: (specifier: string) => import(specifier),

@@ -50,6 +50,7 @@ export function trustCiIssuer(
       ciIssuer,
       way: 'jwt_bearer',
       audience: tokenEndpoint,
+      ...(audience[0] ? { apiAudience: audience[0] } : {}),
       clients: oneClientForAll(client.client_id),
       identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
       unavailable: {

@@ -122,6 +122,7 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
       ciIssuer,
       way: 'token_exchange',
       audience: server.baseUrl,
+      apiAudience: SPRING_CLIENTS.api,
       clients: oneClientForAll(SPRING_CLIENTS.workload),
       identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
       narrowing: {
