@@ -1,7 +1,7 @@
 import { cacheKeyFor } from '../cache/cache-key.js';
 import { frozenCopy } from '../cache/frozen-copy.js';
 import { homeDirectory } from '../config/home.js';
-import type { CommonAuthOptions, OidcAuthOptions } from '../config/options.js';
+import type { CommonAuthOptions, OidcAuthOptions, OidcCredentialsAuthOptions } from '../config/options.js';
 import { DEFAULTS } from '../config/options.js';
 import { type ResolvedIdentity, resolveIdentity } from '../config/resolve-identity.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -14,6 +14,7 @@ import { idpPluginsOf } from '../registry/validate-plugin.js';
 import type { CacheFactoryOptions, CacheKey, CachePlugin, FlowFamily } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import type { WorkloadIdentity } from '../workload/workload-identity.js';
 import type { ResolvedMetadata } from './idp-context.js';
 
 /** What `AuthRuntime.create` needs of one `OidcAuth`/`OidcCredentialsAuth`. */
@@ -59,6 +60,11 @@ export class AuthRuntime {
   readonly http: () => Promise<HttpClient>;
   /** The instance's plugins: the installed first-party packages are looked up once (flows load then). */
   readonly registry: () => Promise<Registry>;
+  /**
+   * The workload identity (`identitySource`), made on first use: its module (and jose) load
+   * only when a grant needs the platform token. Undefined without an identity source.
+   */
+  readonly workload: () => Promise<WorkloadIdentity | undefined>;
   private session:
     | { metadata: ServerMetadata; metadataJson: string; session: Promise<OpenIdSession> }
     | undefined;
@@ -87,7 +93,15 @@ export class AuthRuntime {
     http: () => Promise<HttpClient>,
   ) {
     this.http = http;
-    this.registry = memoize(() => Registry.create(options.plugins ?? [], options.loadModule));
+    const identitySource = (options as OidcCredentialsAuthOptions).identitySource;
+    this.registry = memoize(() =>
+      Registry.create(options.plugins ?? [], options.loadModule, Boolean(identitySource)),
+    );
+    this.workload = memoize(async () => {
+      const { WorkloadIdentity, workloadSettingsOf } = await import('../workload/workload-identity.js');
+      const settings = workloadSettingsOf(options, identity.issuer);
+      return settings && new WorkloadIdentity(settings, options.plugins ?? [], env, () => ports.clock.now());
+    });
   }
 
   /** Resolves the identity (asking the server source if needed), the cache key and the cache plugin. */
@@ -186,8 +200,17 @@ export class AuthRuntime {
   }
 
   private async createSession(metadata: ServerMetadata): Promise<OpenIdSession> {
-    const [{ openClientSession }, http] = await Promise.all([import('./open-session.js'), this.http()]);
+    const [{ openClientSession }, http, workload] = await Promise.all([
+      import('./open-session.js'),
+      this.http(),
+      this.workload(),
+    ]);
+    const { signal } = this.options;
+    const spendsAsClientAuth = workload?.use(metadata, this.requestedFlow) === 'client_assertion';
     return openClientSession({
+      ...(workload && spendsAsClientAuth
+        ? { workloadAssertion: async () => (await workload.read(http.fetch, signal)).value }
+        : {}),
       metadata,
       clientId: this.identity.clientId,
       ...(this.clientSecret ? { clientSecret: this.clientSecret } : {}),

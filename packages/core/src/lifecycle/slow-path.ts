@@ -20,6 +20,7 @@ import type {
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import type { WorkloadIdentity, WorkloadIdentityReport } from '../workload/workload-identity.js';
 import { checkAuthentication } from './authentication-check.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
@@ -44,15 +45,31 @@ function loginSettings(runtime: AuthRuntime): LoginSettings {
   return settings;
 }
 
-/** What flows are asked `supports()` with: the metadata, the environment, the credentials. */
-function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSupportContext {
+/**
+ * What flows are asked `supports()` with: the metadata, the environment, the credentials. With
+ * a workload identity, `auto` means the flow of the way its token is spent (`workload.use`).
+ */
+function supportContext(
+  runtime: AuthRuntime,
+  metadata: CachedMetadata,
+  workload: WorkloadIdentity | undefined,
+): FlowSupportContext {
+  const { requestedFlow } = runtime;
   return {
     metadata: metadata.document,
     environment: detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY)),
     hasClientSecret: Boolean(runtime.clientSecret),
     hasPrivateKey: Boolean(runtime.privateKeyPath),
-    requestedFlow: runtime.requestedFlow,
+    requestedFlow:
+      workload && requestedFlow === 'auto'
+        ? flowOfUse(workload.use(metadata.document, requestedFlow))
+        : requestedFlow,
   };
+}
+
+/** The flow (of @oidcflow/flow-credentials) that spends the platform token each way. */
+function flowOfUse(use: string): string {
+  return use === 'client_assertion' ? 'client_credentials' : use;
 }
 
 async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Promise<FlowPlugin> {
@@ -85,7 +102,7 @@ const plans = new WeakMap<AuthRuntime, LoginPlan>();
 async function loginPlan(runtime: AuthRuntime, metadata: CachedMetadata): Promise<LoginPlan> {
   const kept = plans.get(runtime);
   if (kept?.document === metadata.document) return kept;
-  const support = supportContext(runtime, metadata);
+  const support = supportContext(runtime, metadata, await runtime.workload());
   const plugin = await chooseFlow(runtime, support);
   const session = await runtime.openIdSession(metadata.document);
   const plan: LoginPlan = {
@@ -147,12 +164,17 @@ async function login(
   if (runtime.clientSecret) context.clientSecret = runtime.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
   if (runtime.options.signal) context.signal = runtime.options.signal;
+  const workload = await runtime.workload();
+  if (workload)
+    context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.options.signal);
   const startedAt = now();
   let tokens: TokenSet;
   try {
     tokens = await plugin.run(context);
   } catch (error) {
-    throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    const failure = toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    // The IdP's refusal of a platform token says which claims it was shown (never the token).
+    throw workload ? workload.annotate(failure, runtime.identity.clientId) : failure;
   }
   checkAuthentication(tokens, authenticationRequirements(runtime.options), startedAt);
   // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
@@ -276,6 +298,8 @@ export interface ExplainReport {
   problem?: { code: string; message: string };
   /** Whether an ID token can be had (`getIdToken()`, kubectl) and how it is renewed. */
   idToken: { available: boolean; renewal: string };
+  /** With an identity source: which source gives the platform token and how it is spent, and why. */
+  workloadIdentity?: WorkloadIdentityReport;
 }
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
@@ -310,7 +334,8 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const cachedEntry = await runtime.cache.get(runtime.key);
   const { metadata, source } = await runtime.metadata(cachedEntry?.metadata, runtime.ports.clock.now());
   const registry = await runtime.registry();
-  const context = supportContext(runtime, metadata);
+  const workload = await runtime.workload();
+  const context = supportContext(runtime, metadata, workload);
   const { environment } = context;
   const report: ExplainReport = {
     issuer: runtime.identity.issuer,
@@ -324,6 +349,9 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     idToken: idTokenFacts(runtime, isUsableEntry(cachedEntry) ? cachedEntry : undefined),
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
+  if (workload) {
+    report.workloadIdentity = await workload.explain(metadata.document, runtime.requestedFlow);
+  }
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
@@ -347,6 +375,9 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
       chosen: false,
     }));
   }
+  // No platform token here is the first thing to fix, whatever the flows say.
+  const noToken = report.workloadIdentity?.problem;
+  if (noToken) report.problem = noToken;
   return report;
 }
 
