@@ -5,26 +5,21 @@
 // grows with the number of module files. Other packages and Node built-ins stay external;
 // tsc's .d.ts files stay as they are. Usage: node ../../scripts/bundle-package.mjs (in a package).
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
 
 const packageDirectory = process.cwd();
 const manifest = JSON.parse(await readFile(join(packageDirectory, 'package.json'), 'utf8'));
 const dist = join(packageDirectory, 'dist');
 
-/** `./dist/x.js` targets of the exports map and of `bin`. */
-function entryFiles() {
-  const targets = new Set();
-  const visit = (value) => {
-    if (typeof value === 'string') {
-      if (value.startsWith('./dist/') && value.endsWith('.js')) targets.add(value.slice('./dist/'.length));
-    } else if (value && typeof value === 'object') {
-      for (const nested of Object.values(value)) visit(nested);
-    }
-  };
-  visit(manifest.exports);
-  visit(manifest.bin);
-  return [...targets];
+/** `./dist/x.js` targets in a part of the manifest (the exports map, `bin`). */
+function distTargets(value, targets = new Set()) {
+  if (typeof value === 'string') {
+    if (value.startsWith('./dist/') && value.endsWith('.js')) targets.add(value.slice('./dist/'.length));
+  } else if (value && typeof value === 'object') {
+    for (const nested of Object.values(value)) distTargets(nested, targets);
+  }
+  return targets;
 }
 
 async function listFiles(directory) {
@@ -32,37 +27,69 @@ async function listFiles(directory) {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-const entries = entryFiles();
-const input = Object.fromEntries(entries.map((file) => [file.replace(/\.js$/, ''), join(dist, file)]));
+const inputOf = (files) =>
+  Object.fromEntries([...files].map((file) => [file.replace(/\.js$/, ''), join(dist, file)]));
 const compiled = (await listFiles(dist)).filter((file) => /\.js(\.map)?$/.test(file));
+
+const outputOptions = {
+  dir: dist,
+  format: 'esm',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  sourcemap: true,
+  // Comments and whitespace out, names kept (stack traces stay readable; the source maps
+  // lead back to the TypeScript): V8 parses every byte of a module a new process loads,
+  // and the JSDoc is most of them.
+  minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+};
+// Only this package's own files go in; every package (and node:*) is imported at run time.
+const external = (id) => !id.startsWith('.') && !id.startsWith('/');
+
+// A command's bin is bundled on its own: everything it imports statically goes into its one
+// file (the CLI's warm `oidcflow token` loads that file and no chunk, though the option table
+// it parses with is the library entry's too), and what it loads with import() stays a module
+// of the package build below, named by its path, so that code is not emitted twice.
+const binTargets = distTargets(manifest.bin);
+const loadedByBins = new Set();
+const binBundle =
+  binTargets.size === 0
+    ? { output: [] }
+    : await build({
+        input: inputOf(binTargets),
+        platform: 'node',
+        external,
+        logLevel: 'warn',
+        write: false,
+        plugins: [
+          {
+            name: 'import-from-package-build',
+            resolveDynamicImport(source, importer) {
+              if (typeof source !== 'string' || !source.startsWith('.') || !importer) return null;
+              const file = relative(dist, resolve(dirname(importer), source));
+              loadedByBins.add(file);
+              return { id: join(dist, file), external: 'relative' };
+            },
+          },
+        ],
+        output: outputOptions,
+      });
 
 // Bundle into memory first: the inputs are the files about to be replaced.
 const bundle = await build({
-  input,
+  input: inputOf(new Set([...distTargets(manifest.exports), ...loadedByBins])),
   platform: 'node',
-  // Only this package's own files go in; every package (and node:*) is imported at run time.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  external,
   logLevel: 'warn',
   // Lets shared modules merge into the entry that loads them anyway (one file on a cache hit):
   // the entry may then export more than its own API, which only the lazy chunks import.
   preserveEntrySignatures: 'allow-extension',
   write: false,
-  output: {
-    dir: dist,
-    format: 'esm',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-    sourcemap: true,
-    // Comments and whitespace out, names kept (stack traces stay readable; the source maps
-    // lead back to the TypeScript): V8 parses every byte of a module a new process loads,
-    // and the JSDoc is most of them.
-    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
-  },
+  output: outputOptions,
 });
 
 await Promise.all(compiled.map((file) => rm(file, { force: true })));
 await rm(join(dist, 'chunks'), { recursive: true, force: true });
-for (const item of bundle.output) {
+for (const item of [...binBundle.output, ...bundle.output]) {
   const target = join(dist, item.fileName);
   await mkdir(join(target, '..'), { recursive: true });
   await writeFile(target, item.type === 'chunk' ? item.code : item.source);

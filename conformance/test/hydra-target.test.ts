@@ -25,6 +25,8 @@ import { audienceOf, jwtClaims } from '../src/support/jwt.js';
 import { HYDRA_API_AUDIENCE, hydraTarget, type RunningHydra } from '../src/targets/hydra/index.js';
 import { groupAlive } from '../src/targets/process/process-group.js';
 import { TargetUnavailable } from '../src/targets/target.js';
+import { TRUSTED_WORKLOADS } from '../src/targets/workload-identity.js';
+import { spendPlatformToken, tryWorkloadRequests } from '../src/testing/workload-requests.js';
 
 const required = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').map((name) => name.trim());
 const hydraRequired = required.includes('hydra');
@@ -227,6 +229,38 @@ describe('the Ory Hydra conformance target', () => {
     expect(refused.status).toBe(401);
     await refused.body?.cancel();
   });
+
+  it("takes a workload's platform token of each shape in the JWT bearer grant (trust relationships), and refuses a wrong audience, an expired token, an untrusted subject, a reused one", async (context) => {
+    const hydra = target(context);
+    const support = hydra.workloadIdentity!;
+    expect(support.way).toBe('jwt_bearer');
+    const tokenEndpoint = `${hydra.issuer}/oauth2/token`;
+    expect(support.audience).toBe(tokenEndpoint);
+    const { accepted, refused, answers } = await tryWorkloadRequests(support, tokenEndpoint);
+    for (const [platform, subject] of Object.entries(TRUSTED_WORKLOADS)) {
+      const claims = accepted[platform as keyof typeof TRUSTED_WORKLOADS];
+      expect(claims, `${platform}: ${JSON.stringify(answers[platform]?.body)}`).toBeDefined();
+      expect(claims?.sub).toBe(subject);
+      expect(claims?.client_id).toBe(support.clients.github.clientId);
+    }
+    expect(refused.wrongAudience.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.wrongAudience.body.error_description)).toContain(tokenEndpoint);
+    expect(refused.expired.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.expired.body.error_description)).toMatch(/expired/);
+    expect(refused.wrongSubject.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.wrongSubject.body.error_description)).toMatch(/No public JWK was registered/);
+    // Hydra remembers every jti: the same platform token cannot be spent twice.
+    const once = await support.ciIssuer.signKubernetesToken({ audience: support.audience });
+    const spend = () =>
+      spendPlatformToken({
+        way: 'jwt_bearer',
+        tokenEndpoint,
+        clientId: support.clients.kubernetes.clientId,
+        platformToken: once,
+      });
+    expect((await spend()).status).toBe(200);
+    expect((await spend()).body).toMatchObject({ error: 'jti_known' });
+  });
 });
 
 describe('stopping the Hydra target', () => {
@@ -261,6 +295,7 @@ describe('stopping the Hydra target', () => {
     expect(await portClosed(hydra.issuer)).toBe(true);
     expect(await portClosed(hydra.adminUrl)).toBe(true);
     expect(await portClosed(hydra.appUrl)).toBe(true);
+    expect(await portClosed(hydra.workloadIdentity!.ciIssuer.issuer)).toBe(true);
   }, 180_000);
 
   it('Ctrl-C (SIGINT) of the process that started it ends Hydra too', async (context) => {

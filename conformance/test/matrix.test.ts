@@ -29,7 +29,8 @@ const broker = inject('keycloakBroker');
 declareMatrixTests({
   subjects,
   targets: TARGET_NAMES,
-  targetFor: (name) => (name === 'keycloak' && broker ? sharedKeycloakTarget(broker) : createTarget(name)),
+  targetFor: (name) =>
+    name === 'keycloak' && broker ? sharedKeycloakTarget(broker, { workloads: true }) : createTarget(name),
   reportDir: fileURLToPath(new URL('../report', import.meta.url)),
 });
 

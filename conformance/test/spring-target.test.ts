@@ -11,8 +11,12 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { CHROMIUM_ARGS, chromiumPath } from '../src/browser-bridge/chromium.js';
 import { audienceOf, jwtClaims } from '../src/support/jwt.js';
 import { groupAlive, killGroup } from '../src/targets/process/process-group.js';
-import { type RunningSpring, springTarget } from '../src/targets/spring/index.js';
+import { type RunningSpring, SPRING_CLIENTS, springTarget } from '../src/targets/spring/index.js';
 import { TargetUnavailable } from '../src/targets/target.js';
+import { TRUSTED_WORKLOADS } from '../src/targets/workload-identity.js';
+import { spendPlatformToken, tryWorkloadRequests } from '../src/testing/workload-requests.js';
+
+const SPRING_API = SPRING_CLIENTS.api;
 
 const springRequired = (process.env.OIDCFLOW_REQUIRE ?? '')
   .split(',')
@@ -314,12 +318,79 @@ describe('the Spring Authorization Server conformance target', () => {
     expect(status).toBe(200);
     expect(body.refresh_token).toBeTypeOf('string');
     expect(audienceOf(jwtClaims(String(body.id_token)))).toEqual([client.clientId]);
+    // RFC 8693: the user's own access token for one with a narrower audience, not a wider one.
+    expect(audienceOf(jwtClaims(String(body.access_token)))).toEqual([client.clientId, SPRING_API]);
+    const exchange = (audience: string) =>
+      postForm(document.token_endpoint!, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        client_id: client.clientId,
+        subject_token: String(body.access_token),
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        audience,
+      });
+    const narrower = await exchange(SPRING_API);
+    expect(narrower.status).toBe(200);
+    expect(narrower.body.issued_token_type).toBe('urn:ietf:params:oauth:token-type:access_token');
+    const narrowerClaims = jwtClaims(String(narrower.body.access_token));
+    expect(audienceOf(narrowerClaims)).toEqual([SPRING_API]);
+    expect(narrowerClaims?.sub).toBe(spring.user.username);
+    const wider = await exchange('https://elsewhere.oidcflow.test');
+    expect(wider.status).toBe(400);
+    expect(wider.body.error).toBe('invalid_target');
+  });
+
+  it("exchanges a workload's platform token of each shape at the public workload client, and refuses a wrong audience, an expired token, an untrusted subject", async (context) => {
+    const spring = target(context);
+    const support = spring.workloadIdentity!;
+    expect(support.way).toBe('token_exchange');
+    const document = await metadata(spring);
+    expect(document.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:token-exchange');
+    const { accepted, refused, answers } = await tryWorkloadRequests(support, document.token_endpoint!);
+    for (const [platform, subject] of Object.entries(TRUSTED_WORKLOADS)) {
+      const claims = accepted[platform as keyof typeof TRUSTED_WORKLOADS];
+      expect(claims, `${platform}: ${JSON.stringify(answers[platform]?.body)}`).toBeDefined();
+      expect(claims?.sub).toBe(subject);
+      expect(claims?.iss).toBe(spring.issuer);
+    }
+    // Spring AS says which check failed, never the token.
+    expect(refused.wrongAudience.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.wrongAudience.body.error_description)).toMatch(/aud/);
+    expect(refused.expired.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.expired.body.error_description)).toMatch(/expired/i);
+    expect(refused.wrongSubject.body).toMatchObject({ error: 'invalid_grant' });
+    expect(String(refused.wrongSubject.body.error_description)).toMatch(/not a workload this server trusts/);
+    // Only the workload client may present one; the user's client may not.
+    const fromUserClient = await spendPlatformToken({
+      way: 'token_exchange',
+      tokenEndpoint: document.token_endpoint!,
+      clientId: spring.clients.auth_code!.clientId,
+      platformToken: await support.ciIssuer.signGitHubToken({ audience: support.audience }),
+    });
+    expect(fromUserClient.body).toMatchObject({ error: 'invalid_grant' });
+    // audience= narrows the workload's token to the API, and no further.
+    const narrowed = await spendPlatformToken({
+      way: 'token_exchange',
+      tokenEndpoint: document.token_endpoint!,
+      clientId: support.clients.github.clientId,
+      platformToken: await support.ciIssuer.signGitHubToken({ audience: support.audience }),
+      extra: { audience: SPRING_API },
+    });
+    expect(audienceOf(jwtClaims(String(narrowed.body.access_token)))).toEqual([SPRING_API]);
+    const elsewhere = await spendPlatformToken({
+      way: 'token_exchange',
+      tokenEndpoint: document.token_endpoint!,
+      clientId: support.clients.github.clientId,
+      platformToken: await support.ciIssuer.signGitHubToken({ audience: support.audience }),
+      extra: { audience: 'https://elsewhere.oidcflow.test' },
+    });
+    expect(elsewhere.body).toMatchObject({ error: 'invalid_target' });
   });
 
   it('stops: the port is closed and no process of it is left', async (context) => {
     const spring = target(context);
     await spring.stop();
     expect(await portClosed(Number(new URL(spring.baseUrl).port))).toBe(true);
+    expect(await portClosed(Number(new URL(spring.workloadIdentity!.ciIssuer.issuer).port))).toBe(true);
     expect(groupAlive(spring.processGroupId)).toBe(false);
   });
 });

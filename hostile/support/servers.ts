@@ -1,5 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 
 /** One request as the hostile server saw it, body included. */
 export interface SeenRequest {
@@ -114,4 +119,60 @@ export async function writeMany(response: ServerResponse, total: number, chunk: 
   }
   if (!response.destroyed) response.end();
   return sent;
+}
+
+export interface ForwardProxy {
+  /** `http://127.0.0.1:<port>`, for HTTP_PROXY */
+  url: string;
+  /** What it was asked for, in order: an absolute URL, or the `host:port` of a CONNECT tunnel. */
+  forwarded: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A forward proxy on 127.0.0.1 that records what it forwards: absolute-URL requests, and
+ * CONNECT tunnels (undici's proxy agent tunnels every request, http: ones too).
+ */
+export async function startForwardProxy(): Promise<ForwardProxy> {
+  const forwarded: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((incoming, response) => {
+    const target = incoming.url ?? '';
+    forwarded.push(target);
+    const outgoing = httpRequest(target, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    outgoing.on('error', () => response.destroy());
+    incoming.pipe(outgoing);
+  });
+  server.on('connect', (incoming, client: Socket, head: Buffer) => {
+    const authority = incoming.url ?? '';
+    forwarded.push(authority);
+    const [host, port] = [authority.replace(/:\d+$/, ''), Number(authority.split(':').pop())];
+    const upstream = connect(port, host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.once('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    forwarded,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

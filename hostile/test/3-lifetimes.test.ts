@@ -1,5 +1,7 @@
 // Issue 12, item 3: lifetimes and intervals the IdP sends are bounded; a cache entry that
 // cannot become a token is a miss, never an exception.
+// Issue 23, item 4: the same for the ID token's signed `exp`, which was believed as it came.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { type Clock, ErrorCode, OidcAuth, OidcflowError } from '@oidcflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,7 +41,124 @@ async function cliSettings(issuer: string) {
   };
 }
 
+/**
+ * An IdP that logs in by the device flow at once (approved before the first poll) and signs
+ * ID tokens (RS256, its own keys at jwks_uri) with the `exp` it chooses.
+ */
+async function idpSigningIdTokensWithExp(exp: number) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'hostile', alg: 'RS256', use: 'sig' };
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signed = (claims: Record<string, unknown>) => {
+    const input = `${part({ alg: 'RS256', kid: 'hostile', typ: 'JWT' })}.${part(claims)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  };
+  let issued = 0;
+  return startServer((request, response, base) => {
+    if (request.path === '/.well-known/openid-configuration')
+      return json(response, 200, metadataFor(base, { jwks_uri: `${base}/jwks` }));
+    if (request.path === '/jwks') return json(response, 200, { keys: [jwk] });
+    if (request.path === '/device')
+      return json(response, 200, {
+        device_code: 'device-code',
+        user_code: 'ABCD-EFGH',
+        verification_uri: `${base}/verify`,
+        expires_in: 600,
+        interval: 1,
+      });
+    if (request.path === '/token') {
+      issued += 1;
+      const now = Math.floor(Date.now() / 1000);
+      return json(response, 200, {
+        access_token: `access-${issued}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: `refresh-${issued}`,
+        id_token: signed({ iss: base, aud: 'cli', sub: 'user-1', iat: now, exp }),
+      });
+    }
+    json(response, 404, {});
+  });
+}
+
+async function deviceLoginSettings(issuer: string) {
+  const cachePath = await temporaryDirectory();
+  return {
+    args: [
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli',
+      '--flow',
+      'device',
+      '--scope',
+      'openid',
+      '--cache-path',
+      cachePath,
+    ],
+    env: { HOME: cachePath },
+  };
+}
+
 describe('hostile lifetimes', () => {
+  it('a signed ID token with exp: 1e300 is clamped to 7 days: exec-credential, status and token -o json keep working', async () => {
+    const idp = await idpSigningIdTokensWithExp(1e300);
+    const { args, env } = await deviceLoginSettings(idp.url);
+    const login = await runCli(['login', ...args], env);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr).toContain('the IdP said the ID token lives');
+    const latest = Date.now() + SEVEN_DAYS_MS;
+
+    const credential = await runCli(['token', ...args, '--output', 'exec-credential'], env);
+    expect(credential.code, credential.stderr).toBe(0);
+    const expires = Date.parse(JSON.parse(credential.stdout).status.expirationTimestamp);
+    expect(expires).toBeGreaterThan(Date.now());
+    expect(expires).toBeLessThanOrEqual(latest);
+
+    const token = await runCli(['token', ...args, '--output', 'json'], env);
+    expect(token.code, token.stderr).toBe(0);
+    expect(Date.parse(JSON.parse(token.stdout).id_token_expires_at)).toBeLessThanOrEqual(latest);
+
+    for (const command of [
+      ['status', ...args],
+      ['status', ...args, '--output', 'json'],
+    ]) {
+      const status = await runCli(command, env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stderr).not.toContain('Invalid time value');
+    }
+    const report = JSON.parse((await runCli(['status', ...args, '--output', 'json'], env)).stdout);
+    expect(Date.parse(report.entries[0].idTokenExpiresAt)).toBeLessThanOrEqual(latest);
+    // One login: the clamped ID token was reused from the cache, not thrown away.
+    expect(idp.requests.filter((r) => r.path === '/token')).toHaveLength(1);
+  });
+
+  it('a cached ID token whose exp no date can hold (cached before the clamp) is renewed, not "Invalid time value"', async () => {
+    const idp = await idpSigningIdTokensWithExp(Math.floor(Date.now() / 1000) + 600);
+    const { args, env } = await deviceLoginSettings(idp.url);
+    expect((await runCli(['login', ...args], env)).code).toBe(0);
+    const status = JSON.parse((await runCli(['status', ...args, '--output', 'json'], env)).stdout);
+    const file = status.entries[0].cachePath as string;
+    const document = JSON.parse(await readFile(file, 'utf8'));
+    document.entry.tokens.idTokenClaims.exp = 1e300;
+    await writeFile(file, JSON.stringify(document), { mode: 0o600 });
+
+    for (const command of [
+      ['status', ...args],
+      ['token', ...args, '--output', 'json'],
+    ]) {
+      const result = await runCli(command, env);
+      expect(result.code, `${command.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(result.stderr).not.toContain('Invalid time value');
+    }
+    // The ID token kubectl gets is a renewed one (the refresh token still works), with a real expiry.
+    const credential = await runCli(['token', ...args, '--output', 'exec-credential'], env);
+    expect(credential.code, credential.stderr).toBe(0);
+    const expires = Date.parse(JSON.parse(credential.stdout).status.expirationTimestamp);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 600_000);
+    expect(idp.requests.filter((r) => r.path === '/token')).toHaveLength(2);
+  });
+
   it('expires_in: 1e300 does not poison the cache: token, exec-credential and status keep working', async () => {
     const idp = await idpWithLifetime(1e300);
     const { args, env } = await cliSettings(idp.url);

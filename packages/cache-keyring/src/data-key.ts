@@ -19,8 +19,12 @@ export interface DataKeyStoreOptions {
 export interface DataKeyStore {
   /** The key when the keyring has one; undefined when it has none. Throws KeyringUnavailable. */
   read(): Promise<Buffer | undefined>;
-  /** The key, created (once among all processes) when the keyring has none. Throws KeyringUnavailable. */
-  readOrCreate(): Promise<Buffer>;
+  /**
+   * The key, created (once among all processes) when the keyring has none. `adopt` runs with a
+   * key just created and kept, still under the creation lock: the one moment the location is
+   * being adopted. Throws KeyringUnavailable.
+   */
+  readOrCreate(adopt?: (created: Buffer) => Promise<void>): Promise<Buffer>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -81,7 +85,7 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
   };
   return {
     read,
-    async readOrCreate() {
+    async readOrCreate(adopt) {
       const existing = await read();
       if (existing) return existing;
       return options.withCreationLock(async () => {
@@ -95,6 +99,7 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
         const stored = await read();
         if (!stored?.equals(fresh))
           throw new KeyringUnavailable('the OS keyring did not keep the data key it was given');
+        await adopt?.(fresh);
         return fresh;
       });
     },

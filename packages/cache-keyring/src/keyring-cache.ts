@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileCache, type FileCache, type FileCacheCodec } from '@oidcflow/cache-file';
-import type { CacheEntry, CacheKey } from '@oidcflow/core';
+import type { CacheKey } from '@oidcflow/core';
 import { createDataKeyStore, keyringStoreName } from './data-key.js';
 import { open, seal } from './envelope.js';
 import type { KeyringCacheOptions } from './options.js';
@@ -25,6 +25,61 @@ const exists = async (path: string) =>
 
 const lockKey = (id: string): CacheKey => ({ id, issuer: '', clientId: '', scopes: [], family: 'user' });
 
+/** A clear-text entry file of @oidcflow/cache-file: `<key id>.json`. */
+const CLEAR_ENTRY_FILE = /^([A-Za-z0-9_-]{1,128})\.json$/;
+/** Larger files are no cache entry (the file cache's own limit). */
+const MAX_CLEAR_ENTRY_BYTES = 1024 * 1024;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The cache key a clear-text entry file was written for (its `key` member, with the file's id),
+ * or undefined for anything that is not such a file. Only names the key: the file cache's own
+ * `get` then checks the file (owner, modes, format) before anything of it is used.
+ */
+async function storedKeyOf(path: string, id: string): Promise<CacheKey | undefined> {
+  try {
+    const stats = await stat(path);
+    if (!stats.isFile() || stats.size > MAX_CLEAR_ENTRY_BYTES) return undefined;
+    const stored = (JSON.parse(await readFile(path, 'utf8')) as { key?: unknown }).key;
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return undefined;
+    return { ...(stored as Omit<CacheKey, 'id'>), id };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The location's first adoption: every clear-text entry of @oidcflow/cache-file in it is
+ * sealed, then its clear file removed, each under the file cache's lock for its key. Runs only
+ * when the location's data key was just created, under the creation lock (see `get`): never
+ * after, or a clear file dropped beside a deleted or damaged sealed one would be sealed under
+ * the user's key, and the token_endpoint written in it sent the refresh token and client secret.
+ */
+async function adoptClearEntries(clear: FileCache, sealed: FileCache, warn: (message: string) => void) {
+  const names = await readdir(clear.directory).catch(() => [] as string[]);
+  for (const name of names) {
+    const id = CLEAR_ENTRY_FILE.exec(name)?.[1];
+    if (id === undefined) continue;
+    const path = join(clear.directory, name);
+    const key = await storedKeyOf(path, id);
+    if (!key) continue;
+    try {
+      await clear.withLock(key, async () => {
+        const entry = await clear.get(key);
+        if (!entry) return;
+        await sealed.set(key, entry);
+        await clear.delete(key);
+      });
+    } catch (error) {
+      // Someone else's file (CACHE_INSECURE), a lock held too long: left as it is, never used.
+      warn(
+        `the clear-text token cache file ${path} was not moved into the keyring cache (${describe(error)}); it is not used.`,
+      );
+    }
+  }
+}
+
 /**
  * Tokens AES-256-GCM encrypted in the file cache's files (`<key id>.sealed`: same atomic
  * write, modes and cross-process lock), under a random data key per cache directory kept in
@@ -34,38 +89,33 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
   const { cacheFallback: _fallback, cacheRequest: _request, keyringTimeoutSeconds, ...fileOptions } = options;
   const clear = createFileCache(fileOptions);
   const directory = clear.directory;
+  // Each warning once per instance, as the file cache does.
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.warn?.(message);
+  };
+  const withCreationLock = <T>(critical: () => Promise<T>) =>
+    clear.withLock(lockKey(DATA_KEY_LOCK_ID), critical);
   const keys = createDataKeyStore({
     directory,
     timeoutMs: (keyringTimeoutSeconds ?? 30) * 1000,
-    withCreationLock: (critical) => clear.withLock(lockKey(DATA_KEY_LOCK_ID), critical),
+    withCreationLock,
   });
-  // The probe: a keyring that cannot give or keep a key is no keyring (see createPlugin's fallback).
-  const dataKey = await keys.readOrCreate();
-  const codec: FileCacheCodec = {
-    fileExtension: SEALED_FILE_EXTENSION,
-    encode: async (text, key) => seal(text, dataKey, key.id),
-    decode: async (text, key) => open(text, dataKey, key.id),
-  };
-  const sealed = createFileCache({ ...fileOptions, codec });
-  const clearPath = (key: CacheKey) => clear.resolvedCachePath(key) as string;
-
-  /**
-   * Moves a clear-text entry of @oidcflow/cache-file into this store, once. Under the file
-   * cache's own lock for that key (never the one `withLock` holds, so `get` may run inside
-   * `withLock`): a process that migrates late cannot overwrite a newer sealed entry.
-   */
-  async function migrate(key: CacheKey): Promise<CacheEntry | undefined> {
-    return clear.withLock(key, async () => {
-      // Another process migrated first. A sealed file that cannot be read (damaged, another
-      // data key) is no reason to keep a clear-text file: the clear entry replaces it.
-      const migrated = await sealed.get(key);
-      if (migrated) return migrated;
-      const entry = await clear.get(key);
-      if (entry) await sealed.set(key, entry);
-      await clear.delete(key);
-      return entry;
+  const sealedWith = (dataKey: Buffer) =>
+    createFileCache({
+      ...fileOptions,
+      codec: {
+        fileExtension: SEALED_FILE_EXTENSION,
+        encode: async (text, key) => seal(text, dataKey, key.id),
+        decode: async (text, key) => open(text, dataKey, key.id),
+      } satisfies FileCacheCodec,
     });
-  }
+  // The probe: a keyring that cannot give or keep a key is no keyring (see createPlugin's fallback).
+  const dataKey = await keys.readOrCreate((created) => adoptClearEntries(clear, sealedWith(created), warn));
+  const sealed = sealedWith(dataKey);
+  const clearPath = (key: CacheKey) => clear.resolvedCachePath(key) as string;
 
   return {
     ...sealed,
@@ -74,12 +124,26 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
     async get(key) {
       const entry = await sealed.get(key);
       if (entry) return entry;
-      if (!(await exists(clearPath(key)))) return undefined;
-      return migrate(key);
+      const path = clearPath(key);
+      if (!(await exists(path))) return undefined;
+      // A clear-text file where the sealed one is missing or unreadable. Another process may
+      // be adopting the location right now (its key is kept before its files are sealed): once
+      // its creation lock is free, the sealed entry is there if the file was the user's.
+      const adopted = await withCreationLock(() => sealed.get(key));
+      if (adopted) return adopted;
+      warn(
+        `ignoring the clear-text token cache file ${path}: this cache directory has its data key in the OS keyring, so clear text is not taken in (a file put there since could be planted). Log in again; logging out removes the file.`,
+      );
+      return undefined;
+    },
+    async set(key, entry) {
+      await sealed.set(key, entry);
+      // No clear-text copy stays beside the sealed one (a leftover from before the adoption).
+      if (await exists(clearPath(key))) await clear.delete(key);
     },
     async delete(key) {
       await sealed.delete(key);
-      // A clear-text entry left by the file cache would come back through migration.
+      // A clear-text entry left by the file cache goes too: logout leaves no token behind.
       await clear.delete(key);
     },
   };

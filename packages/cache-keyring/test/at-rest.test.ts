@@ -1,6 +1,6 @@
 // What an attacker who can read (or write) the cache directory, but not ask the keyring,
 // finds there: ciphertext only, and entries they change are misses, not crashes.
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { createFileCache } from '@oidcflow/cache-file';
@@ -172,19 +172,32 @@ if (missing && keyringRequired()) {
         expect(await plain.get(user)).toBeUndefined();
       });
 
-      it('a clear-text entry also replaces a damaged sealed one, and its file is removed', async () => {
+      it('once the data key exists, a clear-text entry beside a damaged or missing sealed one is a miss, never migrated', async () => {
         const cachePath = await directories.make();
         const { user } = contractKeys();
-        const cache = await createKeyringCache({ cachePath });
+        const { messages, warn } = warnings();
+        const cache = await createKeyringCache({ cachePath, warn });
         await cache.set(user, secretEntry());
-        await writeFile(cache.resolvedCachePath(user)!, 'damaged', { mode: 0o600 });
+        const sealedPath = cache.resolvedCachePath(user)!;
         const plain = createFileCache({ cachePath });
-        await plain.set(user, secretEntry());
+        const clearPath = plain.resolvedCachePath(user)!;
+        for (const damage of [
+          () => writeFile(sealedPath, 'damaged', { mode: 0o600 }),
+          () => rm(sealedPath),
+        ]) {
+          await damage();
+          await plain.set(user, secretEntry());
+          expect(await cache.get(user)).toBeUndefined();
+          // Nor by another instance (another process) opening the location later.
+          expect(await (await createKeyringCache({ cachePath })).get(user)).toBeUndefined();
+          // Left as it was: not sealed, not removed (logout or the next login removes it).
+          expect(await readFile(clearPath, 'utf8')).toContain(SECRETS.refreshToken);
+        }
+        expect(messages.filter((message) => message.includes(clearPath))).toHaveLength(1);
+        // The next login writes the sealed entry and takes the clear-text copy away.
+        await cache.set(user, secretEntry());
+        await expect(readFile(clearPath, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
         expect((await cache.get(user))?.tokens.refreshToken).toBe(SECRETS.refreshToken);
-        await expect(readFile(plain.resolvedCachePath(user)!, 'utf8')).rejects.toMatchObject({
-          code: 'ENOENT',
-        });
-        expect(await readFile(cache.resolvedCachePath(user)!, 'utf8')).not.toContain(SECRETS.refreshToken);
       });
 
       it('migration inside withLock (as core reads during a refresh) does not deadlock', async () => {

@@ -1,88 +1,46 @@
 import type { CacheEntry } from '@oidcflow/core';
 
+import type { CliSettings } from './options/option-table.js';
+import { OPTION_TABLE } from './options/option-table.js';
+import { parseCommandLine } from './options/parse.js';
+
 /**
- * `oidcflow token`'s warm path, straight-line in the bin entry: when the arguments are among
- * the few below (and `--output` is `token` or kubectl's `exec-credential`) and the cache holds
- * a fresh token, the answer is printed and no parser, option table, help or command module loads. Anything else (another flag, another
- * OIDCFLOW_* variable, a miss, an error) answers undefined and the full CLI runs as before, so
- * this never decides an outcome on its own: it only skips work on the common hit.
- * test/cached-token.test.ts checks these names against the option table.
+ * `oidcflow token`'s warm path, straight-line in the bin entry: the arguments and OIDCFLOW_*
+ * variables are parsed by the one parser and option table the full CLI uses; when they give
+ * only the settings below (and `--output` is `token` or kubectl's `exec-credential`) and the
+ * cache holds a fresh token, the answer is printed and no help, command module or flow loads.
+ * Anything else (another setting, another OIDCFLOW_* variable, a usage error, a miss, an error)
+ * answers undefined and the full CLI runs as before, so this never decides an outcome on its
+ * own: it only skips work on the common hit.
  */
-export const FAST_TOKEN_FLAGS = {
-  '--issuer': 'issuer',
-  '--client-id': 'clientId',
-  '--scope': 'scopes',
-  '--cache-path': 'cachePath',
-} as const;
-export const FAST_TOKEN_ENV = {
-  OIDCFLOW_ISSUER: 'issuer',
-  OIDCFLOW_CLIENT_ID: 'clientId',
-  OIDCFLOW_SCOPES: 'scopes',
-  OIDCFLOW_CACHE_PATH: 'cachePath',
-} as const;
+export const HIT_SETTINGS: ReadonlySet<keyof CliSettings> = new Set<keyof CliSettings>([
+  'issuer',
+  'clientId',
+  'scopes',
+  'cachePath',
+  'clientCredentials',
+  'output',
+]);
+const HIT_OUTPUTS = new Set(['token', 'exec-credential']);
 /** Read by the full CLI too (settings/read-client-secret.ts); not an option of the table. */
 const CLIENT_SECRET_ENV = 'OIDCFLOW_CLIENT_SECRET';
+/** The variables of the hit settings, from the table: any other OIDCFLOW_* one runs the full CLI. */
+const HIT_VARIABLES = new Set(
+  OPTION_TABLE.filter((option) => option.env && HIT_SETTINGS.has(option.key)).map((option) => option.env),
+);
 
-type FastSetting = (typeof FAST_TOKEN_FLAGS)[keyof typeof FAST_TOKEN_FLAGS];
-
-/** `openid, profile email` → ['openid', 'profile', 'email'], as the full parser splits lists. */
-const splitList = (value: string) => value.split(/[\s,]+/).filter((item) => item !== '');
-
-interface FastSettings {
-  issuer?: string;
-  clientId?: string;
-  scopes?: string[];
-  cachePath?: string;
-  clientCredentials: boolean;
-  /** The token alone, or kubectl's ExecCredential (kubectl runs the plugin for every call). */
-  output: 'token' | 'exec-credential';
-}
-
-const OUTPUT_FLAGS = new Set(['--output', '-o']);
-
-/** The settings when every argument and OIDCFLOW_* variable is one the warm path knows. */
-function fastSettings(args: readonly string[], env: NodeJS.ProcessEnv): FastSettings | undefined {
+/** The parsed settings when they are all ones the warm path can answer with. */
+function hitSettings(args: readonly string[], env: NodeJS.ProcessEnv): CliSettings | undefined {
   for (const name in env) {
-    if (name.startsWith('OIDCFLOW_') && !(name in FAST_TOKEN_ENV) && name !== CLIENT_SECRET_ENV)
+    if (name.startsWith('OIDCFLOW_') && name !== CLIENT_SECRET_ENV && !HIT_VARIABLES.has(name))
       return undefined;
   }
-  const settings: FastSettings = { clientCredentials: false, output: 'token' };
-  let outputGiven = false;
-  const fromFlags = new Set<FastSetting>();
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] as string;
-    if (arg === '--client-credentials') {
-      settings.clientCredentials = true;
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const flag = equals === -1 ? arg : arg.slice(0, equals);
-    if (OUTPUT_FLAGS.has(flag)) {
-      const value = equals === -1 ? args[++index] : arg.slice(equals + 1);
-      if (outputGiven || (value !== 'token' && value !== 'exec-credential')) return undefined;
-      settings.output = value;
-      outputGiven = true;
-      continue;
-    }
-    if (!Object.hasOwn(FAST_TOKEN_FLAGS, flag)) return undefined;
-    const value = equals === -1 ? args[++index] : arg.slice(equals + 1);
-    if (value === undefined || (equals === -1 && value.startsWith('-'))) return undefined;
-    const key = FAST_TOKEN_FLAGS[flag as keyof typeof FAST_TOKEN_FLAGS];
-    if (key === 'scopes') {
-      settings.scopes = [...(fromFlags.has(key) ? (settings.scopes ?? []) : []), ...splitList(value)];
-    } else {
-      // The full parser takes the last of a repeated flag; leave such lines to it.
-      if (fromFlags.has(key)) return undefined;
-      settings[key] = value;
-    }
-    fromFlags.add(key);
+  // A usage error is the full CLI's to report.
+  const { settings } = parseCommandLine('token', args, env);
+  for (const key of Object.keys(settings) as (keyof CliSettings)[]) {
+    if (!HIT_SETTINGS.has(key)) return undefined;
   }
-  for (const [name, key] of Object.entries(FAST_TOKEN_ENV)) {
-    const value = env[name];
-    if (fromFlags.has(key) || value === undefined || value === '') continue;
-    if (key === 'scopes') settings.scopes = splitList(value);
-    else settings[key] = value;
-  }
+  if (settings.output !== undefined && !HIT_OUTPUTS.has(settings.output)) return undefined;
   return settings;
 }
 
@@ -95,7 +53,7 @@ export async function cachedTokenOutput(
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   try {
-    const settings = fastSettings(args, env);
+    const settings = hitSettings(args, env);
     if (!settings) return undefined;
     const { OidcAuth, OidcCredentialsAuth, isFresh } = await import('@oidcflow/core');
     const options = {
@@ -114,7 +72,7 @@ export async function cachedTokenOutput(
     const cached = await auth.getCachedTokens();
     if (!cached) return undefined;
     const entry = { tokens: cached.tokens, flow: cached.flow, savedAt: cached.savedAt } as CacheEntry;
-    if (settings.output === 'token') {
+    if (settings.output !== 'exec-credential') {
       if (!isFresh(entry, Date.now(), 'access')) return undefined;
       return `${cached.tokens.accessToken}\n`;
     }

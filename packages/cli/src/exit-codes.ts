@@ -33,7 +33,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   3: 'not logged in: nothing usable is cached and no login may run here (`status`; kubectl calls with interactive: false)',
   4: 'login denied by the user or the IdP',
   5: 'IdP or server unreachable, or its TLS certificate is not trusted',
-  6: 'timed out: browser callback, device code, or cache lock',
+  6: 'timed out: browser callback, device code, cache lock, or the answer of `fetch`',
   7: 'configuration error: missing issuer or client id, bad option value, no usable flow, no platform token (workload identity)',
   8: 'the IdP rejected a request or answered something invalid',
   9: '`fetch`: the API answered with an HTTP error (4xx, 5xx); its body is still printed',
@@ -92,6 +92,9 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   // id-token permission, an unmounted token file), or it provided an expired token.
   IDENTITY_SOURCE_UNAVAILABLE: ExitCode.CONFIGURATION,
   IDENTITY_TOKEN_INVALID: ExitCode.CONFIGURATION,
+  FETCH_UNREACHABLE: ExitCode.UNREACHABLE,
+  FETCH_TLS_UNTRUSTED: ExitCode.UNREACHABLE,
+  FETCH_TIMEOUT: ExitCode.TIMEOUT,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

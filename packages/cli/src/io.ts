@@ -3,7 +3,10 @@ import type { Style } from './output/style.js';
 
 /** A stream the CLI writes to: `process.stdout`/`stderr`, or a buffer in tests. */
 export interface OutputStream {
-  write(text: string): unknown;
+  /** Text, or bytes (`fetch` passes the answer on as it comes); false: wait for `drain`. */
+  write(chunk: string | Uint8Array): unknown;
+  /** A stream's `drain`, when it has one: writing bytes waits for it, so memory stays bounded. */
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
 }

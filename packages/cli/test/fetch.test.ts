@@ -100,7 +100,10 @@ describe('oidcflow fetch', () => {
     const code = await runCli(
       ['fetch', ...ci(), '--data-stdin', '--content-type', 'application/json', `${origin}/things`],
       {
-        stdout: { write: (text: string) => (stdout += text) },
+        // The answer comes as bytes, passed on as they arrive.
+        stdout: {
+          write: (chunk: string | Uint8Array) => (stdout += Buffer.from(chunk).toString('utf8')),
+        },
         stderr: { write: (text: string) => (stderr += text) },
         stdin: Readable.from([Buffer.from('{"name":"x"}')]),
         env: { HOME: sandbox.cachePath, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret },

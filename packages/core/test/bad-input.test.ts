@@ -99,9 +99,7 @@ describe('bad input: each error has a stable code and says what to do', () => {
     const error = await failureOf({ issuer: server.url });
     expect(error.code).toBe(ErrorCode.ISSUER_MISMATCH);
     expect(error.message).toContain(`the issuer configured is "${server.url}"`);
-    expect(error.message).toMatch(
-      /set the issuer option \(OIDCFLOW_ISSUER \/ --issuer\) to "https:\/\/other\.example\.test"/,
-    );
+    expect(error.message).toMatch(/set the issuer option to "https:\/\/other\.example\.test"/);
   });
 
   it('a flow whose endpoint is missing and not overridden → ENDPOINT_MISSING, naming the option', async () => {
@@ -206,6 +204,27 @@ describe('bad input: each error has a stable code and says what to do', () => {
     expect(
       () => new OidcAuth({ issuer: 'https://idp.example.test', clientId: 'cli', callbackPort: 70_000 }),
     ).toThrow(expect.objectContaining({ code: ErrorCode.CONFIG_INVALID }));
+  });
+
+  it('useServerAudience without a server source → CONFIG_INVALID at construction, naming both fixes', () => {
+    let error: unknown;
+    try {
+      new OidcAuth({ issuer: 'https://idp.example.test', clientId: 'cli', useServerAudience: true });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toMatchObject({ code: ErrorCode.CONFIG_INVALID });
+    expect((error as Error).message).toMatch(
+      /no server source is set: add the server option .* or set audience/,
+    );
+    expect((error as Error).message).not.toMatch(/OIDCFLOW_/);
+  });
+
+  it("says what to set in the library's words, not the CLI's variables", async () => {
+    const error = await failureOf({ clientId: 'cli' });
+    expect(error.code).toBe(ErrorCode.CONFIG_MISSING_ISSUER);
+    expect(error.message).toMatch(/set the issuer option/);
+    expect(error.message).not.toMatch(/OIDCFLOW_|--issuer/);
   });
 
   it('scopes given as one space-separated string → CONFIG_INVALID', async () => {

@@ -111,7 +111,7 @@ describe.each(ISSUER_PATHS)('issuer path %j', (issuerPath) => {
     expect(failure.message).toContain(`says its issuer is "${idp.issuer}"`);
     expect(failure.message).toContain(`the issuer configured is "${other}"`);
     expect(failure.message).toContain('differ only in the trailing slash');
-    expect(failure.message).toContain(`(OIDCFLOW_ISSUER / --issuer) to "${idp.issuer}"`);
+    expect(failure.message).toContain(`set the issuer option to "${idp.issuer}"`);
     expect(counter.runs).toBe(0);
   });
 
@@ -127,7 +127,7 @@ describe.each(ISSUER_PATHS)('issuer path %j', (issuerPath) => {
     expect(error?.code).toBe(ErrorCode.ISSUER_MISMATCH);
     expect(error?.message).toContain(`The issuer in the authorization response (iss) is "${idp.issuer}"`);
     expect(error?.message).toContain(`the issuer configured is "${other}"`);
-    expect(error?.message).toContain(`(OIDCFLOW_ISSUER / --issuer) to "${idp.issuer}"`);
+    expect(error?.message).toContain(`set the issuer option to "${idp.issuer}"`);
     expect(idp.requests.discoveryRequests()).toBe(0);
   });
 });

@@ -208,7 +208,6 @@ describe('workload identity against oidc-provider', () => {
         },
       }),
     );
-    expect(auth.flow).toBe('token_exchange');
     const report = await auth.explain();
     expect(report.workloadIdentity).toMatchObject({
       source: 'file',

@@ -44,7 +44,7 @@ describe.each(['/', '/realms/x', '/tenant/v2.0'])('issuer path %j, endpoints giv
     expect(error.code).toBe(ErrorCode.ISSUER_MISMATCH);
     expect(error.message).toContain(`The ID token's issuer (iss) is "${idp.issuer}"`);
     expect(error.message).toContain(`the issuer configured is "${other}"`);
-    expect(error.message).toContain(`(OIDCFLOW_ISSUER / --issuer) to "${idp.issuer}"`);
+    expect(error.message).toContain(`set the issuer option to "${idp.issuer}"`);
     expect(idp.requests.discoveryRequests()).toBe(0);
   });
 });

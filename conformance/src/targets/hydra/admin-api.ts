@@ -52,6 +52,17 @@ export function hydraAdmin(adminUrl: string) {
 
   return {
     createClient: (client: Record<string, unknown>) => call<HydraClient>('POST', '/admin/clients', client),
+    /**
+     * A trust relationship of the JWT bearer grant (RFC 7523 §2.1): assertions by `issuer`
+     * about `subject`, signed with `jwk`, may ask for `scope` until `expires_at`.
+     */
+    trustJwtGrantIssuer: (trust: {
+      issuer: string;
+      subject: string;
+      scope: string[];
+      jwk: object;
+      expires_at: string;
+    }) => call<{ id: string }>('POST', '/admin/trust/grants/jwt-bearer/issuers', trust),
     loginRequest: (value: string) => call<LoginRequest>('GET', challenge('login', value)),
     acceptLogin: (value: string, subject: string) =>
       // remember: false, so every login shows the form (force login must meet the user again).

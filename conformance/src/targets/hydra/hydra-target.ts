@@ -9,6 +9,7 @@ import { prepareHydraBinary } from './build-hydra.js';
 import { startHydraServer } from './hydra-server.js';
 import { startLoginConsentApp } from './login-consent-app.js';
 import { HYDRA_VERSION } from './version.js';
+import { trustCiIssuer } from './workload-trust.js';
 
 export interface HydraTargetOptions {
   /** @default OIDCFLOW_HYDRA_CACHE, else ~/.cache/oidcflow/hydra */
@@ -97,6 +98,9 @@ async function startHydraTarget(options: HydraTargetOptions): Promise<RunningHyd
     });
     if (!serviceClient.client_secret)
       throw new Error('Hydra created the confidential client without a secret');
+    const workloadIdentity = await trustCiIssuer(admin, String(metadata.token_endpoint), [
+      HYDRA_API_AUDIENCE,
+    ]);
     const issuer = String(metadata.issuer);
     const hydraServer = server;
     let stopped: Promise<void> | undefined;
@@ -132,10 +136,15 @@ async function startHydraTarget(options: HydraTargetOptions): Promise<RunningHyd
         customCa: false,
         deviceScriptUnavailable: `Hydra ${HYDRA_VERSION} has no device authorization endpoint`,
       },
+      workloadIdentity,
       description: `Ory Hydra ${HYDRA_VERSION}, built from the Go module proxy, DSN=memory, with the harness's login and consent app`,
       browserHosts: ['127.0.0.1'],
       stop: () => {
-        stopped ??= Promise.allSettled([hydraServer.stop(), app.close()]).then((results) => {
+        stopped ??= Promise.allSettled([
+          hydraServer.stop(),
+          app.close(),
+          workloadIdentity.ciIssuer.stop(),
+        ]).then((results) => {
           const failed = results.find((result) => result.status === 'rejected');
           if (failed) throw failed.reason;
         });

@@ -28,14 +28,39 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
     return body.access_token;
   };
 
-  const call = async (token: string, method: string, path: string): Promise<Response> =>
+  const call = async (token: string, method: string, path: string, body?: unknown): Promise<Response> =>
     fetch(`${baseUrl}/admin/realms/${REALM_NAME}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });
 
   return {
+    /**
+     * Creates the realm's identity provider `provider.alias`, or replaces the one of that alias
+     * (a second borrower of a shared Keycloak trusts its own CI issuer).
+     */
+    async saveIdentityProvider(provider: { alias: string } & Record<string, unknown>): Promise<void> {
+      const token = await adminToken();
+      const path = `/identity-provider/instances/${encodeURIComponent(provider.alias)}`;
+      const existing = await call(token, 'GET', path);
+      await existing.body?.cancel();
+      const saved = existing.ok
+        ? await call(token, 'PUT', path, provider)
+        : await call(token, 'POST', '/identity-provider/instances', provider);
+      if (!saved.ok) {
+        // Keycloak's error bodies name the field at fault, never a secret of ours.
+        const detail = (await saved.text()).slice(0, 300);
+        throw new Error(
+          `the admin API did not save the identity provider ${provider.alias} (HTTP ${saved.status}: ${detail})`,
+        );
+      }
+      await saved.body?.cancel();
+    },
     /**
      * Forgets the consents `username` gave, so the next login shows the consent page again
      * (Keycloak remembers an approval for the auth code flow, which would make a later

@@ -1,5 +1,6 @@
 import { keycloakPages } from '../../browser-bridge/keycloak-pages.js';
 import { type ConformanceTarget, completeServerCapabilities, type RunningTarget } from '../target.js';
+import type { WorkloadIdentitySupport } from '../workload-identity.js';
 import { keycloakAdmin } from './admin-api.js';
 import { startContainerKeycloakInstance } from './container-instance.js';
 import { dockerEngineAnswers } from './container-runtime.js';
@@ -16,6 +17,7 @@ import { startLocalKeycloak } from './local-distribution.js';
 import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
 import { keycloakRuntimeInputs } from './runtime-inputs.js';
 import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
+import { trustCiIssuer } from './workload-federation.js';
 
 export type {
   KeycloakInstance,
@@ -49,7 +51,11 @@ export function keycloakTarget(options: KeycloakTargetOptions = {}): Conformance
     description: `Keycloak ${options.version ?? KEYCLOAK_VERSION} (a container where a Docker engine answers, else the Maven Central distribution)`,
     async start() {
       const owned = await startKeycloakInstance(options);
-      const running = runningKeycloak(owned.instance, { stop: owned.stop });
+      const workloadIdentity = await trustWorkloads(owned.instance).catch(async (error: unknown) => {
+        await owned.stop();
+        throw error;
+      });
+      const running = runningKeycloak(owned.instance, { stop: owned.stop, workloadIdentity });
       return options.name ? { ...running, name: options.name } : running;
     },
   };
@@ -87,6 +93,20 @@ export interface RunningKeycloakOptions {
   stop: () => Promise<void>;
   /** The realm user the pages log in as. @default REALM_USERNAME */
   username?: string;
+  /** The CI identity issuer the realm trusts (`trustWorkloads`); stopped by the target's stop(). */
+  workloadIdentity?: WorkloadIdentitySupport;
+}
+
+/**
+ * Starts a CI identity issuer and makes the realm trust it (federated client authentication).
+ * A container reaches no port of the host's loopback, so it is given the issuer's key inline.
+ */
+export function trustWorkloads(instance: KeycloakInstance): Promise<WorkloadIdentitySupport> {
+  return trustCiIssuer(
+    keycloakAdmin(instance.baseUrl, instance.admin),
+    instance.baseUrl,
+    instance.runtime === 'container' ? 'inline' : 'jwks-url',
+  );
 }
 
 /** The conformance target's view of a started Keycloak. */
@@ -135,8 +155,12 @@ export function runningKeycloak(
       slowClient: { clientId: REALM_CLIENTS.deviceSlow, scopes: USER_SCOPES },
       intervalSeconds: REALM_DEVICE_TIMING.intervalSeconds,
     },
+    ...(options.workloadIdentity ? { workloadIdentity: options.workloadIdentity } : {}),
     description: instance.description,
-    stop: options.stop,
+    stop: async () => {
+      await options.workloadIdentity?.ciIssuer.stop();
+      await options.stop();
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type RunningKeycloak,
   runningKeycloak,
   startKeycloakInstance,
+  trustWorkloads,
 } from './keycloak-target.js';
 import { KEYCLOAK_VERSION } from './version.js';
 
@@ -145,6 +146,11 @@ export interface BorrowOptions {
   username?: string;
   /** Bound on waiting for the shared start (download included). @default 15 minutes */
   timeoutMs?: number;
+  /**
+   * Make the realm trust a CI identity issuer of this borrower (the workload cells). One
+   * borrower per run: a second one would replace the first one's issuer. @default false
+   */
+  workloads?: boolean;
 }
 
 /**
@@ -207,7 +213,11 @@ export function sharedKeycloakTarget(brokerUrl: string, options: BorrowOptions =
       if (state.state !== 'ready') throw new Error('the shared Keycloak is still starting');
       return runningKeycloak(
         { ...state.instance, description: `${state.instance.description}, shared by this test run` },
-        { stop: async () => {}, ...(options.username ? { username: options.username } : {}) },
+        {
+          stop: async () => {},
+          ...(options.workloads ? { workloadIdentity: await trustWorkloads(state.instance) } : {}),
+          ...(options.username ? { username: options.username } : {}),
+        },
       );
     },
   };

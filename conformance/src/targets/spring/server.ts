@@ -16,6 +16,8 @@ export interface SpringServerSettings {
   apiAudience: string;
   /** The issuer to announce. Absent: the URL each request came to (http://127.0.0.1:<port>). */
   issuer?: string;
+  /** A CI identity issuer whose tokens the public workload client may exchange (RFC 8693). */
+  workload?: { issuer: string; jwksUri: string; clientId: string; subjects: readonly string[] };
 }
 
 export interface StartSpringServerOptions {
@@ -63,6 +65,14 @@ export async function startSpringServer(options: StartSpringServerOptions): Prom
       `--oidcflow.service-client-id=${settings.serviceClientId}`,
       `--oidcflow.api-audience=${settings.apiAudience}`,
       ...(settings.issuer ? [`--oidcflow.issuer=${settings.issuer}`] : []),
+      ...(settings.workload
+        ? [
+            `--oidcflow.workload-issuer=${settings.workload.issuer}`,
+            `--oidcflow.workload-jwks-uri=${settings.workload.jwksUri}`,
+            `--oidcflow.workload-client-id=${settings.workload.clientId}`,
+            `--oidcflow.workload-subjects=${settings.workload.subjects.join(',')}`,
+          ]
+        : []),
     ],
     env: springEnvironment(settings),
     runDirectory,

@@ -3,6 +3,7 @@ import { springPages } from '../../browser-bridge/spring-pages.js';
 import { requireJavaRuntime } from '../keycloak/java-runtime.js';
 import type { ProgressOutput } from '../keycloak/progress-output.js';
 import { type ConformanceTarget, completeServerCapabilities, type RunningTarget } from '../target.js';
+import { oneClientForAll, TRUSTED_WORKLOADS, withCiIssuer } from '../workload-identity.js';
 import { buildSpringServer } from './build.js';
 import { SPRING_BOOT_VERSION, SPRING_SECURITY_VERSION } from './project.js';
 import { type SpringServerSettings, startSpringServer } from './server.js';
@@ -30,6 +31,8 @@ export const SPRING_CLIENTS = {
   authCode: 'oidcflow-cli',
   device: 'oidcflow-device',
   service: 'oidcflow-service',
+  /** Public, token exchange only: a workload's platform token is its whole credential. */
+  workload: 'oidcflow-workload',
   /** Not a client: the API that every access token is also for (a token customizer adds it to aud). */
   api: 'oidcflow-api',
 } as const;
@@ -61,20 +64,30 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
     ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}),
     ...(options.output ? { output: options.output } : {}),
   });
-  const settings: SpringServerSettings = {
-    userName: SPRING_USERNAME,
-    userPassword: `fake-user-${randomBytes(12).toString('base64url')}`,
-    authCodeClientId: SPRING_CLIENTS.authCode,
-    deviceClientId: SPRING_CLIENTS.device,
-    serviceClientId: SPRING_CLIENTS.service,
-    serviceClientSecret: `fake-secret-${randomBytes(18).toString('base64url')}`,
-    apiAudience: SPRING_CLIENTS.api,
-  };
-  const server = await startSpringServer({
-    jarPath: built.jarPath,
-    java,
-    settings,
-    ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+  // The CI identity issuer must listen before the server starts: its URL is a start setting.
+  const { ciIssuer, settings, server } = await withCiIssuer(async (ciIssuer) => {
+    const settings: SpringServerSettings = {
+      userName: SPRING_USERNAME,
+      userPassword: `fake-user-${randomBytes(12).toString('base64url')}`,
+      authCodeClientId: SPRING_CLIENTS.authCode,
+      deviceClientId: SPRING_CLIENTS.device,
+      serviceClientId: SPRING_CLIENTS.service,
+      serviceClientSecret: `fake-secret-${randomBytes(18).toString('base64url')}`,
+      apiAudience: SPRING_CLIENTS.api,
+      workload: {
+        issuer: ciIssuer.issuer,
+        jwksUri: ciIssuer.jwksUri,
+        clientId: SPRING_CLIENTS.workload,
+        subjects: Object.values(TRUSTED_WORKLOADS),
+      },
+    };
+    const server = await startSpringServer({
+      jarPath: built.jarPath,
+      java,
+      settings,
+      ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+    });
+    return { ciIssuer, settings, server };
   });
   return {
     name: 'spring',
@@ -104,6 +117,21 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
     description: `${NAME} (Spring Security ${SPRING_SECURITY_VERSION}, Spring Boot ${SPRING_BOOT_VERSION}) on Java ${java.major}`,
     // Its pages link Bootstrap from a CDN: blocked, they still work unstyled.
     browserHosts: ['127.0.0.1'],
-    stop: () => server.stop(),
+    // Spring AS's issuer is the URL a request came to: the platform token names it in aud.
+    workloadIdentity: {
+      ciIssuer,
+      way: 'token_exchange',
+      audience: server.baseUrl,
+      clients: oneClientForAll(SPRING_CLIENTS.workload),
+      identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
+      narrowing: {
+        client: { clientId: settings.authCodeClientId, scopes: ['openid', 'profile'] },
+        audience: SPRING_CLIENTS.api,
+      },
+    },
+    stop: async () => {
+      await Promise.allSettled([ciIssuer.stop()]);
+      await server.stop();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { ExitCode } from '../exit-codes.js';
-import type { CommandContext } from '../io.js';
+import type { CommandContext, OutputStream } from '../io.js';
 import { createAuth } from '../settings/create-auth.js';
 import { UsageError } from '../usage-error.js';
 
@@ -19,9 +19,25 @@ async function readBody(stdin: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /**
+ * Passes the answer's bytes to stdout as they come, exactly (no decoding: an image or a tarball
+ * comes out unchanged), waiting for stdout to drain so that memory stays bounded whatever the
+ * size. A deadline that fires meanwhile (`FETCH_TIMEOUT`) ends the reading with its error.
+ */
+async function passOn(body: ReadableStream<Uint8Array> | null, stdout: OutputStream): Promise<void> {
+  if (!body) return;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    if (stdout.write(chunk) === false && stdout.once) {
+      await new Promise<void>((resolve) => stdout.once?.('drain', resolve));
+    }
+  }
+}
+
+/**
  * `oidcflow fetch URL`: one API request through core's `auth.fetch`, for shell scripts that
  * need what a bare header cannot give (a DPoP proof per request, a refresh and retry on 401).
- * The response body goes to stdout; the status line to stderr when it is not 2xx (exit 9).
+ * The response body is streamed to stdout byte for byte; the status line goes to stderr when
+ * it is not 2xx (exit 9). The whole exchange has a deadline (`--fetch-timeout-seconds`), and
+ * `--allowed-origin` says where the token may go.
  */
 export async function runFetch(context: CommandContext): Promise<number> {
   const url = context.operands[0];
@@ -43,7 +59,7 @@ export async function runFetch(context: CommandContext): Promise<number> {
     ...(body ? { body: new Uint8Array(body) } : {}),
     signal: context.signal,
   });
-  context.stdout.write(await response.text());
+  await passOn(response.body, context.stdout);
   if (response.ok) return ExitCode.OK;
   context.stderr.write(`oidcflow: ${method} ${new URL(url).origin} answered HTTP ${response.status}\n`);
   return ExitCode.HTTP_ERROR;

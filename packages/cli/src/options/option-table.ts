@@ -49,6 +49,8 @@ export interface CliSettings {
   method?: string;
   contentType?: string;
   dataStdin?: boolean;
+  fetchTimeoutSeconds?: number;
+  allowedOrigins?: string[];
   httpTimeoutSeconds?: number;
   clientSecretFile?: string;
   clientSecretStdin?: boolean;
@@ -371,6 +373,27 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'dataStdin',
     description: 'send stdin as the request body',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'fetch-timeout-seconds',
+    kind: 'integer',
+    key: 'fetchTimeoutSeconds',
+    env: 'OIDCFLOW_FETCH_TIMEOUT_SECONDS',
+    placeholder: 'SECONDS',
+    defaultText: 'the --http-timeout-seconds',
+    description: 'seconds the request may take, to the last byte of the answer (exit 6 after)',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'allowed-origin',
+    kind: 'list',
+    key: 'allowedOrigins',
+    env: 'OIDCFLOW_ALLOWED_ORIGINS',
+    placeholder: 'ORIGIN',
+    defaultText: "the URL's origin",
+    description:
+      'origin the token may go to (repeat, or separate with commas); another URL or redirect gets no token',
     commands: ['fetch'],
   },
   {

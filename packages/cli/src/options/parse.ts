@@ -1,8 +1,12 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../usage-error.js';
 import { acceptedOptionsFor, type CliSettings, type CommandName, type OptionSpec } from './option-table.js';
 
 type ParseOptions = NonNullable<ParseArgsConfig['options']>;
+
+// Taken with process.getBuiltinModule, not `import`: `oidcflow token`'s warm path parses with
+// this module, and an ES import of node:util builds a facade over all of its exports.
+const { parseArgs } = process.getBuiltinModule('node:util');
 
 /** The `node:util` parseArgs configuration for a command, generated from the option table. */
 export function parserOptionsFor(command: CommandName): ParseOptions {

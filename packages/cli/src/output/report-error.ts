@@ -1,5 +1,6 @@
 import { CliError } from '../cli-error.js';
 import { ExitCode, exitCodeForError } from '../exit-codes.js';
+import { OPTION_TABLE } from '../options/option-table.js';
 import { UsageError } from '../usage-error.js';
 import type { Style } from './style.js';
 
@@ -16,7 +17,23 @@ const COMMAND_LINE_HINTS: Readonly<Record<string, string>> = {
   NOT_LOGGED_IN:
     "Run `oidcflow login` in a terminal with the same options (for kubectl: the args and env of the kubeconfig's exec entry), then try again.",
   ID_TOKEN_UNAVAILABLE: 'On the command line: --token-type access (OIDCFLOW_TOKEN_TYPE=access).',
+  CA_CERT_NOT_FOUND: 'On the command line, caCertPath is OIDCFLOW_CA_CERT_PATH / --ca-cert-path.',
+  CA_CERT_INVALID: 'On the command line, caCertPath is OIDCFLOW_CA_CERT_PATH / --ca-cert-path.',
+  IDP_TLS_UNTRUSTED: 'On the command line, caCertPath is OIDCFLOW_CA_CERT_PATH / --ca-cert-path.',
 };
+
+/**
+ * Core names its options in its words (`set the issuer option to "…"`); on the command line
+ * each is a flag and a variable, which the option table knows: `the issuer option
+ * (OIDCFLOW_ISSUER / --issuer)`.
+ */
+function withCommandLineNames(message: string): string {
+  return message.replace(/\bthe (\w+) option\b/g, (phrase, key: string) => {
+    const option = OPTION_TABLE.find((candidate) => candidate.key === key && !candidate.inverted);
+    if (!option) return phrase;
+    return `${phrase} (${option.env ? `${option.env} / ` : ''}--${option.flag})`;
+  });
+}
 
 interface CodedError {
   code: string;
@@ -59,7 +76,8 @@ export async function reportError(
     exitCode = ExitCode.USAGE;
   } else if (isOidcflowError(error)) {
     const hint = COMMAND_LINE_HINTS[error.code];
-    stderr.write(`${prefix} ${safe(error.message)} (${error.code})\n${hint ? `${hint}\n` : ''}`);
+    const message = withCommandLineNames(safe(error.message));
+    stderr.write(`${prefix} ${message} (${error.code})\n${hint ? `${hint}\n` : ''}`);
     exitCode = exitCodeForError(error.code);
   } else if (error instanceof CliError) {
     stderr.write(`${prefix} ${safe(error.message)}\n`);

@@ -1,4 +1,4 @@
-import type { TokenKind, TokenSet } from '@oidcflow/core';
+import { idTokenExpiresAt, type TokenKind, type TokenSet } from '@oidcflow/core';
 import { jsonForTerminal } from './terminal-json.js';
 
 export const TOKEN_OUTPUTS = ['token', 'json', 'header', 'exec-credential'] as const;
@@ -44,11 +44,11 @@ export interface TokenJson {
 /** The token of `kind` and when it expires (epoch ms). Throws when the set has no such token. */
 export function chosenToken(tokens: TokenSet, kind: TokenKind): { token: string; expiresAt: number } {
   if (kind === 'access') return { token: tokens.accessToken, expiresAt: tokens.expiresAt };
-  const exp = tokens.idTokenClaims?.exp;
-  if (!tokens.idToken || typeof exp !== 'number') {
+  const expiresAt = idTokenExpiresAt(tokens);
+  if (!tokens.idToken || expiresAt === undefined) {
     throw new Error('no ID token with a known expiry was issued for these settings');
   }
-  return { token: tokens.idToken, expiresAt: exp * 1000 };
+  return { token: tokens.idToken, expiresAt };
 }
 
 export function tokenJson(tokens: TokenSet, now: number, includeRefreshToken: boolean): TokenJson {
@@ -61,8 +61,8 @@ export function tokenJson(tokens: TokenSet, now: number, includeRefreshToken: bo
   if (tokens.scope !== undefined) json.scope = tokens.scope;
   if (tokens.idToken) {
     json.id_token = tokens.idToken;
-    const exp = tokens.idTokenClaims?.exp;
-    if (typeof exp === 'number') json.id_token_expires_at = rfc3339(exp * 1000);
+    const expiresAt = idTokenExpiresAt(tokens);
+    if (expiresAt !== undefined) json.id_token_expires_at = rfc3339(expiresAt);
   }
   if (includeRefreshToken && tokens.refreshToken) json.refresh_token = tokens.refreshToken;
   return json;

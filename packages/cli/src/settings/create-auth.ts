@@ -76,6 +76,8 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     allowInsecureHttp: settings.allowInsecureHttp,
     dpop: settings.dpop,
     httpTimeoutSeconds: settings.httpTimeoutSeconds,
+    fetchTimeoutSeconds: settings.fetchTimeoutSeconds,
+    allowedOrigins: settings.allowedOrigins,
     server: settings.resourceUrl ? { resourceUrl: settings.resourceUrl } : undefined,
     env: context.env,
     signal: context.signal,

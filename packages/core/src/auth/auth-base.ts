@@ -1,5 +1,6 @@
 import { isUsableEntry } from '../cache/usable-entry.js';
 import type { OidcAuthOptions } from '../config/options.js';
+import { resolveSettings, type Settings } from '../config/settings.js';
 import { validateOptions } from '../config/validate-options.js';
 import type { FetchFunction } from '../fetch/authorized-fetch.js';
 import { isFresh } from '../lifecycle/freshness.js';
@@ -50,7 +51,10 @@ function freshCached(
 
 /** The token lifecycle shared by `OidcAuth` and `OidcCredentialsAuth`. */
 export abstract class AuthBase {
+  /** The options as given: the spec's attributes read them back (auth-with-settings.ts). */
   protected readonly options: OidcAuthOptions;
+  /** The same with every default applied: what the lifecycle reads. */
+  protected readonly settings: Settings;
   private runtime: Promise<AuthRuntime> | undefined;
   /** The runtime once made: a cache hit then awaits nothing but the cache. */
   private resolved: AuthRuntime | undefined;
@@ -59,16 +63,12 @@ export abstract class AuthBase {
   private forceLoginPending: boolean;
   private authorizedFetch?: Promise<FetchFunction>;
 
-  protected constructor(
-    options: OidcAuthOptions,
-    private readonly family: FlowFamily,
-    private readonly requestedFlow: string,
-    private readonly credentials: { clientSecret?: string | undefined; privateKeyPath?: string | undefined },
-  ) {
+  protected constructor(options: OidcAuthOptions, family: FlowFamily) {
     validateOptions(options);
     this.options = { ...options };
+    this.settings = resolveSettings(this.options, family);
     // forceLogin ignores what was cached before this instance; its own login is reused.
-    this.forceLoginPending = options.forceLogin ?? false;
+    this.forceLoginPending = this.settings.login.forceLogin;
   }
 
   /**
@@ -106,7 +106,7 @@ export abstract class AuthBase {
     const kind = options.tokenType ?? 'access';
     const runtime = this.resolved ?? (await this.resolveRuntime());
     // Without openid no login yields an ID token: say so before running one.
-    if (kind === 'id' && (this.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
+    if (kind === 'id' && (this.settings.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
       throw (await slowPath()).idTokenUnavailable(runtime);
     }
     if (!this.forceLoginPending) {
@@ -182,8 +182,10 @@ export abstract class AuthBase {
   /**
    * `fetch` with the access token attached, for calling an API: sends it only to
    * `allowedOrigins` (default: the first origin used), follows same-origin redirects with it
-   * and other redirects without it, and on a 401 `invalid_token` refreshes once and retries
-   * once. A stream body is not retried: that fails with `FETCH_NOT_REPLAYABLE`.
+   * and other redirects without it (nor the caller's Cookie or other credential headers), and
+   * on a 401 `invalid_token` refreshes once and retries once. A stream body is not retried:
+   * that fails with `FETCH_NOT_REPLAYABLE`. Requests go through core's HTTP client (caCertPath,
+   * HTTPS_PROXY/NO_PROXY) with a deadline, `fetchTimeoutSeconds`, to the last byte of the body.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
@@ -197,8 +199,11 @@ export abstract class AuthBase {
           return { tokens, dpopKey: bound };
         },
         rejectToken: (token) => this.rejectToken(token),
-        allowedOrigins: this.options.allowedOrigins,
-        allowInsecureHttp: this.options.allowInsecureHttp ?? false,
+        allowedOrigins: this.settings.allowedOrigins,
+        allowInsecureHttp: this.settings.allowInsecureHttp,
+        // The runtime's HTTP client: the API is reached with the IdP's CA, proxy and User-Agent.
+        send: async (url, init) => (await (await this.resolveRuntime()).http()).apiFetch(url, init),
+        timeoutSeconds: this.settings.fetchTimeoutSeconds,
       }),
     );
     return (await this.authorizedFetch)(input, init);
@@ -229,12 +234,7 @@ export abstract class AuthBase {
 
   private resolveRuntime(): Promise<AuthRuntime> {
     if (this.runtime) return this.runtime;
-    const runtime = AuthRuntime.create({
-      options: this.options,
-      family: this.family,
-      requestedFlow: this.requestedFlow,
-      credentials: this.credentials,
-    });
+    const runtime = AuthRuntime.create(this.settings);
     this.runtime = runtime;
     // A failed resolution (server source down) is retried on the next call.
     runtime.then(

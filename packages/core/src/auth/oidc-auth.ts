@@ -32,9 +32,6 @@ export class OidcAuth extends AuthWithSettings {
   }
 
   constructor(options: OidcAuthOptions = {}) {
-    super(options, 'user', options.flow ?? DEFAULTS.flow, {
-      clientSecret: options.clientSecret,
-      privateKeyPath: options.privateKeyPath,
-    });
+    super(options, 'user');
   }
 }

@@ -1,44 +1,11 @@
-import type { OidcCredentialsAuthOptions } from '../config/options.js';
-import { ErrorCode } from '../errors/codes.js';
-import { OidcflowError } from '../errors/oidcflow-error.js';
+import { DEFAULTS, type OidcCredentialsAuthOptions } from '../config/options.js';
 import { type Attributes, AuthWithSettings } from './auth-with-settings.js';
 
 /**
  * `flow`: `client_credentials`, or the third-party client flow given. `clientSecret`: the secret
  * as given (not the one read from the environment), else empty.
  */
-const CLIENT_FALLBACKS = { flow: 'client_credentials', clientSecret: '' } as const;
-
-type IdentityUseOption = NonNullable<OidcCredentialsAuthOptions['identityUse']>;
-/** The flow (of @oidcflow/flow-credentials) that spends a platform token each way. */
-const FLOW_OF_USE: Readonly<Record<IdentityUseOption, string>> = {
-  auto: 'auto',
-  client_assertion: 'client_credentials',
-  jwt_bearer: 'jwt_bearer',
-  token_exchange: 'token_exchange',
-};
-
-/** The workload identity options, the environment's where the options say nothing. */
-function workloadOptions(
-  options: OidcCredentialsAuthOptions,
-  env: NodeJS.ProcessEnv,
-): OidcCredentialsAuthOptions {
-  const identitySource = options.identitySource || env.OIDCFLOW_IDENTITY_SOURCE || undefined;
-  if (!identitySource) return {};
-  const use = options.identityUse ?? (env.OIDCFLOW_IDENTITY_USE || undefined);
-  if (use !== undefined && !Object.hasOwn(FLOW_OF_USE, use)) {
-    throw new OidcflowError(
-      ErrorCode.CONFIG_INVALID,
-      `identityUse "${use}" is not one of auto, client_assertion, jwt_bearer, token_exchange.`,
-    );
-  }
-  const identityAudience = options.identityAudience || env.OIDCFLOW_IDENTITY_AUDIENCE || undefined;
-  return {
-    identitySource,
-    ...(use ? { identityUse: use as IdentityUseOption } : {}),
-    ...(identityAudience ? { identityAudience } : {}),
-  };
-}
+const CLIENT_FALLBACKS = { flow: DEFAULTS.clientFlow, clientSecret: '' } as const;
 
 /**
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
@@ -61,14 +28,6 @@ export class OidcCredentialsAuth extends AuthWithSettings {
   }
 
   constructor(options: OidcCredentialsAuthOptions = {}) {
-    const env = options.env ?? process.env;
-    const workload = workloadOptions(options, env);
-    const flow =
-      options.flow ??
-      (workload.identitySource ? FLOW_OF_USE[workload.identityUse ?? 'auto'] : CLIENT_FALLBACKS.flow);
-    super({ ...options, ...workload, flow }, 'client', flow, {
-      clientSecret: options.clientSecret || env.OIDCFLOW_CLIENT_SECRET || undefined,
-      privateKeyPath: options.privateKeyPath || env.OIDCFLOW_PRIVATE_KEY_PATH || undefined,
-    });
+    super(options, 'client');
   }
 }

@@ -3,7 +3,8 @@ import type { CacheEntry } from '../spec/cache.js';
 /** The largest distance from 1970 a `Date` can hold, in ms (ECMAScript §21.4.1.1). */
 const MAX_TIME_MS = 8.64e15;
 
-const isTime = (value: unknown) =>
+/** An epoch-ms time a `Date` can hold (so `toISOString` cannot throw "Invalid time value"). */
+export const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS;
 
 /**

@@ -56,6 +56,12 @@ export interface CommonAuthOptions {
   /** Seconds each IdP HTTP request may take, from connecting to the last byte of the answer. @default 30 */
   httpTimeoutSeconds?: number;
   /**
+   * Seconds one `auth.fetch` request may take, from sending it to the last byte of the answer
+   * (its redirects and the reading of its body included); then it fails with `FETCH_TIMEOUT`.
+   * @default httpTimeoutSeconds
+   */
+  fetchTimeoutSeconds?: number;
+  /**
    * Largest IdP response read, in bytes (metadata, keys, tokens are a few KB); a larger one
    * fails with IDP_RESPONSE_TOO_LARGE before it fills the memory. @default 1048576 (1 MiB)
    */
@@ -161,15 +167,24 @@ export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
   };
 }
 
+/**
+ * The defaults the reference API gives, applied in one place (config/settings.ts); the
+ * README's option table is checked against them (test/readme-defaults.test.ts).
+ */
 export const DEFAULTS = {
   flow: 'auto',
+  /** `OidcCredentialsAuth`'s flow. */
+  clientFlow: 'client_credentials',
   forceLogin: false,
   openBrowser: true,
   callbackHost: '127.0.0.1',
   callbackPort: 8765,
   callbackTimeoutSeconds: 300,
   pkce: true,
+  allowNonLoopbackCallback: false,
   useServerAudience: false,
+  allowInsecureHttp: false,
+  dpop: false,
   httpTimeoutSeconds: 30,
   metadataTtlSeconds: 86_400,
 } as const;

@@ -1,9 +1,8 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import type { FlowFamily } from '../spec/cache.js';
-import type { CommonAuthOptions } from './options.js';
 import { resolveServerSource } from './resolve-server.js';
 import type { ServerAuthInfo } from './server-source.js';
+import type { Settings } from './settings.js';
 import { parseIdpUrl } from './url-policy.js';
 
 /** Who we log in to and as what: the settings that make up the cache key. */
@@ -32,8 +31,17 @@ function checkScopes(scopes: readonly unknown[], origin: string): string[] {
  * only when something it could supply is missing, so explicit settings cost no request.
  */
 export async function resolveIdentity(
-  options: CommonAuthOptions,
-  family: FlowFamily,
+  options: Pick<
+    Settings,
+    | 'family'
+    | 'issuer'
+    | 'clientId'
+    | 'scopes'
+    | 'audience'
+    | 'useServerAudience'
+    | 'server'
+    | 'allowInsecureHttp'
+  >,
   getFetch: () => Promise<typeof globalThis.fetch>,
 ): Promise<ResolvedIdentity> {
   const needsServer =
@@ -43,7 +51,7 @@ export async function resolveIdentity(
     (options.useServerAudience && !options.audience);
   let server: ServerAuthInfo = {};
   if (needsServer && options.server) {
-    const policy = { allowInsecureHttp: options.allowInsecureHttp ?? false };
+    const policy = { allowInsecureHttp: options.allowInsecureHttp };
     server = await resolveServerSource(options.server, getFetch, policy);
   }
 
@@ -51,7 +59,7 @@ export async function resolveIdentity(
   if (!issuer) {
     throw new OidcflowError(
       ErrorCode.CONFIG_MISSING_ISSUER,
-      'No issuer: set the issuer option (OIDCFLOW_ISSUER / --issuer), or a server source (server: { resourceUrl } or a function) that supplies it.',
+      'No issuer: set the issuer option, or a server source (server: { resourceUrl } or a function) that supplies it.',
     );
   }
   parseIdpUrl(issuer, 'issuer', options.allowInsecureHttp ?? false);
@@ -59,7 +67,7 @@ export async function resolveIdentity(
   if (!clientId) {
     throw new OidcflowError(
       ErrorCode.CONFIG_MISSING_CLIENT_ID,
-      'No client id: set the clientId option (OIDCFLOW_CLIENT_ID / --client-id), or a server source function that supplies it.',
+      'No client id: set the clientId option, or a server source function that supplies it.',
     );
   }
   const scopes =
@@ -67,7 +75,7 @@ export async function resolveIdentity(
       ? checkScopes(options.scopes, 'scopes')
       : server.scopes !== undefined
         ? checkScopes(server.scopes, 'the scopes the server advertised')
-        : family === 'user'
+        : options.family === 'user'
           ? ['openid']
           : [];
   const audience = options.audience ?? (options.useServerAudience ? server.audience : undefined);

@@ -21,6 +21,10 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (httpTimeout !== undefined && !(Number.isFinite(httpTimeout) && httpTimeout > 0)) {
     invalid(`httpTimeoutSeconds ${httpTimeout} must be a positive number of seconds.`);
   }
+  const fetchTimeout = options.fetchTimeoutSeconds;
+  if (fetchTimeout !== undefined && !(Number.isFinite(fetchTimeout) && fetchTimeout > 0)) {
+    invalid(`fetchTimeoutSeconds ${fetchTimeout} must be a positive number of seconds.`);
+  }
   const maxBytes = options.maxResponseBytes;
   if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
     invalid(`maxResponseBytes ${maxBytes} must be a positive whole number of bytes (default 1048576).`);
@@ -36,6 +40,12 @@ export function validateOptions(options: OidcAuthOptions): void {
         `redirectUri "${options.redirectUri}" is not an absolute URL, e.g. http://127.0.0.1:8765/callback.`,
       );
     }
+  }
+  if (options.useServerAudience && !options.server) {
+    // Silently ignoring it would send no audience, and the API would refuse the tokens later.
+    invalid(
+      'useServerAudience takes the audience from the server source, and no server source is set: add the server option (server: { resourceUrl } or a function), or set audience instead.',
+    );
   }
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     invalid('audience must be a non-empty string.');

@@ -52,7 +52,7 @@ function issuerMismatch(url: string, advertised: string, configured: string): Oi
     ErrorCode.ISSUER_MISMATCH,
     `The IdP at ${url} says its issuer is "${advertised}", but the issuer configured is "${configured}"` +
       `${slashOnly ? ' (they differ only in the trailing slash)' : ''}. Issuers must match exactly. ` +
-      `If this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${advertised}".`,
+      `If this is the IdP you mean, set the issuer option to "${advertised}".`,
   );
 }
 

@@ -92,6 +92,15 @@ export const ErrorCode = {
   IDENTITY_SOURCE_UNAVAILABLE: 'IDENTITY_SOURCE_UNAVAILABLE',
   /** The platform token is not a JWT, or has expired, before it was sent. */
   IDENTITY_TOKEN_INVALID: 'IDENTITY_TOKEN_INVALID',
+  /** `auth.fetch` could not reach the API (DNS, connection refused, proxy). */
+  FETCH_UNREACHABLE: 'FETCH_UNREACHABLE',
+  /** TLS verification of the API failed: its certificate is not trusted (see `caCertPath`). */
+  FETCH_TLS_UNTRUSTED: 'FETCH_TLS_UNTRUSTED',
+  /**
+   * The API's answer did not arrive in full within `fetchTimeoutSeconds` (default
+   * `httpTimeoutSeconds`), from sending the request to the last byte of the body.
+   */
+  FETCH_TIMEOUT: 'FETCH_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

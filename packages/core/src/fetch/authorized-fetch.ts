@@ -12,6 +12,10 @@ export interface AuthorizedFetchHost {
   rejectToken(token: string): Promise<boolean>;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp: boolean;
+  /** Sends one request with core's HTTP policy (CA, proxy): the runtime's `apiFetch`. */
+  send(url: URL, init: RequestInit): Promise<Response>;
+  /** Seconds one attempt may take, from the first request to the last byte of the answer. */
+  timeoutSeconds: number;
 }
 
 type RequestBody = NonNullable<RequestInit['body']>;
@@ -22,6 +26,28 @@ export type FetchFunction = (input: string | URL | Request, init?: RequestInit) 
 export const MAX_REDIRECTS = 10;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The caller's headers that still go along once a redirect leaves the request's origin: those
+ * that describe the request and carry no credential. Every other one stays behind (an allow
+ * list, so a credential header of a name nobody foresaw — `X-Api-Key`, `Private-Token` — does
+ * not leak): Authorization, DPoP, Cookie, Proxy-Authorization among them.
+ */
+const CROSS_ORIGIN_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'cache-control',
+  'content-language',
+  'content-type',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'pragma',
+  'range',
+  'user-agent',
+]);
 
 interface PreparedRequest {
   url: URL;
@@ -54,6 +80,7 @@ interface AttemptResult {
  */
 export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction {
   const policy = new OriginPolicy(host.allowedOrigins, host.allowInsecureHttp);
+  const network: Network = { send: host.send, timeoutSeconds: host.timeoutSeconds };
   // The last DPoP-Nonce each origin gave (RFC 9449 §9), put in later proofs to it.
   const nonces = new Map<string, string>();
   const credential = async (): Promise<Credential> => {
@@ -69,12 +96,12 @@ export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction 
   };
   /** One send, and once more when a DPoP resource server asks for its nonce. */
   const send = async (request: PreparedRequest, current: Credential): Promise<AttemptResult> => {
-    const result = await attempt(request, current, policy, nonces);
+    const result = await attempt(request, current, policy, nonces, network);
     if (!(current.dpopKey && result.sentToken && challengeOf(result.response) === 'use_dpop_nonce'))
       return result;
     if (!request.replayable) return result;
     await result.response.body?.cancel();
-    return attempt(request, current, policy, nonces);
+    return attempt(request, current, policy, nonces, network);
   };
   return async (input, init) => {
     const request = await prepare(input, init);
@@ -130,20 +157,67 @@ async function prepare(input: string | URL | Request, init: RequestInit = {}): P
   };
 }
 
-/** Sends `request` once, following redirects as `request.redirect` says. */
+/** How requests leave: core's HTTP client, and the deadline of one attempt. */
+interface Network {
+  send(url: URL, init: RequestInit): Promise<Response>;
+  timeoutSeconds: number;
+}
+
+function timedOut(url: URL, seconds: number): OidcflowError {
+  return new OidcflowError(
+    ErrorCode.FETCH_TIMEOUT,
+    `The answer of ${url.origin} did not arrive in full within ${seconds} s, so auth.fetch stopped it. ` +
+      'Check the URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY), or raise fetchTimeoutSeconds ' +
+      '(oidcflow fetch --fetch-timeout-seconds) for an answer that really takes longer.',
+  );
+}
+
+/**
+ * A signal that aborts `seconds` from now with `FETCH_TIMEOUT` (and with the caller's reason
+ * when the caller aborts first). It stays on the response, so it bounds the reading of the body
+ * too: a server that drips one byte a second is stopped at the deadline.
+ */
+function deadlineSignal(
+  url: URL,
+  seconds: number,
+  callerSignal: AbortSignal | null | undefined,
+): AbortSignal {
+  const deadline = new AbortController();
+  // unref: a deadline alone never keeps the process alive (an unread body is the caller's).
+  setTimeout(() => deadline.abort(timedOut(url, seconds)), seconds * 1000).unref();
+  return callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
+}
+
+/** Only the headers that carry no credential (see `CROSS_ORIGIN_HEADERS`). */
+function withoutCredentials(headers: Headers): Headers {
+  const kept = new Headers();
+  for (const [name, value] of headers) if (CROSS_ORIGIN_HEADERS.has(name)) kept.append(name, value);
+  return kept;
+}
+
+/**
+ * Sends `request` once, following redirects as `request.redirect` says, within one deadline
+ * (`network.timeoutSeconds`, to the last byte of the answer).
+ */
 async function attempt(
   request: PreparedRequest,
   credential: Credential,
   policy: OriginPolicy,
   nonces: Map<string, string>,
+  network: Network,
 ): Promise<AttemptResult> {
   const { token, dpopKey } = credential;
   let { url, method, body } = request;
   let bodySent = false;
-  // Once the chain leaves the allowed origins, the token stays behind for its rest.
+  const signal = deadlineSignal(request.url, network.timeoutSeconds, request.signal);
+  // Once the chain leaves the allowed origins, the token stays behind for its rest; once it
+  // leaves the request's origin, so do the caller's credential headers (Cookie, …).
   let withToken = true;
+  let callerHeaders = request.headers;
   for (let hop = 0; ; hop += 1) {
     withToken &&= policy.allows(url);
+    if (url.origin !== request.url.origin && callerHeaders === request.headers)
+      callerHeaders = withoutCredentials(request.headers);
     if (bodySent && body !== null && !request.replayable) {
       throw new OidcflowError(
         ErrorCode.FETCH_NOT_REPLAYABLE,
@@ -151,7 +225,7 @@ async function attempt(
           'pass the body as a string, bytes or Blob to let auth.fetch follow the redirect.',
       );
     }
-    const headers = new Headers(request.headers);
+    const headers = new Headers(callerHeaders);
     headers.delete('authorization');
     headers.delete('dpop');
     if (withToken && dpopKey) {
@@ -162,10 +236,9 @@ async function attempt(
       );
     } else if (withToken) headers.set('authorization', `Bearer ${token}`);
     if (body === null) headers.delete('content-type');
-    const init: RequestInit & { duplex?: 'half' } = { method, headers, body, redirect: 'manual' };
-    if (request.signal) init.signal = request.signal;
+    const init: RequestInit & { duplex?: 'half' } = { method, headers, body, redirect: 'manual', signal };
     if (body !== null && !request.replayable) init.duplex = 'half';
-    const response = await fetch(url, init);
+    const response = await network.send(url, init);
     bodySent = true;
     const nonce = response.headers.get('dpop-nonce');
     if (nonce && withToken) nonces.set(url.origin, nonce);

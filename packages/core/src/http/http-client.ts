@@ -16,7 +16,15 @@ export interface HttpClientOptions {
 }
 
 export interface HttpClient {
+  /** For IdP calls: the whole answer read under the deadline, at most `maxResponseBytes`. */
   fetch: typeof globalThis.fetch;
+  /**
+   * For API calls (`auth.fetch`): the same connection policy (CA, proxy, User-Agent), the
+   * answer handed over unread (streamed, not capped), redirects as `init.redirect` says. The
+   * caller's `signal` is the deadline: when it aborts with an `OidcflowError` as its reason,
+   * the request (or the body being read) fails with that error.
+   */
+  apiFetch(url: URL, init: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,7 @@ async function readCaBundle(caCertPath: string, home: string): Promise<string> {
     throw new OidcflowError(
       ErrorCode.CA_CERT_NOT_FOUND,
       `caCertPath "${caCertPath}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}). ` +
-        'Point caCertPath (OIDCFLOW_CA_CERT_PATH) at a PEM file with your CA certificate, or remove it to use the system roots.',
+        'Point caCertPath (the option) at a PEM file with your CA certificate, or remove it to use the system roots.',
       { cause: error },
     );
   }
@@ -65,25 +73,49 @@ function networkCause(error: unknown): { code?: string; message?: string } {
   return links.find((link) => link.code && link.code !== 'ABORT_ERR') ?? {};
 }
 
+/** Who a request went to, for the error that says what to check: the IdP, or an API (`auth.fetch`). */
+interface Party {
+  unreachable: ErrorCode;
+  tlsUntrusted: ErrorCode;
+  /** "the IdP at", "the API at" */
+  at: string;
+  /** What to check first when it cannot be reached. */
+  check: string;
+}
+
+const IDP: Party = {
+  unreachable: ErrorCode.IDP_UNREACHABLE,
+  tlsUntrusted: ErrorCode.IDP_TLS_UNTRUSTED,
+  at: 'the IdP at',
+  check: 'the issuer URL',
+};
+
+const API: Party = {
+  unreachable: ErrorCode.FETCH_UNREACHABLE,
+  tlsUntrusted: ErrorCode.FETCH_TLS_UNTRUSTED,
+  at: 'the API at',
+  check: 'the URL',
+};
+
 /** Turns a failed connection into an error that says what to check. */
-export function mapNetworkError(error: unknown, url: string): unknown {
+export function mapNetworkError(error: unknown, url: string, party: Party = IDP): unknown {
   if (OidcflowError.isInstance(error)) return error;
   if ((error as { name?: string })?.name === 'AbortError') return error;
   const cause = networkCause(error);
   const where = new URL(url).origin;
   if (cause.code && TLS_TRUST_CODES.has(cause.code)) {
     return new OidcflowError(
-      ErrorCode.IDP_TLS_UNTRUSTED,
+      party.tlsUntrusted,
       `The TLS certificate of ${where} is not trusted (${cause.code}). ` +
-        'If the IdP uses a private CA, set caCertPath (OIDCFLOW_CA_CERT_PATH) to its PEM file.',
+        'If it comes from a private CA, set the caCertPath option to its PEM file.',
       { cause: error },
     );
   }
   if (error instanceof TypeError || cause.code) {
     return new OidcflowError(
-      ErrorCode.IDP_UNREACHABLE,
-      `Cannot reach the IdP at ${where} (${cause.code ?? cause.message ?? 'network error'}). ` +
-        'Check the issuer URL, your network and proxy settings (HTTPS_PROXY, NO_PROXY).',
+      party.unreachable,
+      `Cannot reach ${party.at} ${where} (${cause.code ?? cause.message ?? 'network error'}). ` +
+        `Check ${party.check}, your network and proxy settings (HTTPS_PROXY, NO_PROXY).`,
       { cause: error },
     );
   }
@@ -171,12 +203,13 @@ async function readWhole(
 }
 
 /**
- * The one HTTP client for IdP calls: system roots plus `caCertPath`, HTTPS_PROXY/NO_PROXY, a
- * User-Agent, and the same policy for every request (discovery, keys, token, device,
- * revocation, userinfo, resource metadata): one deadline from connect to the last byte, a
- * response size cap, and no redirect followed for anything but GET and HEAD (a redirected
- * POST would carry the client's credentials or a code to wherever the redirect points).
- * undici is imported here, never on the cache-hit path.
+ * The one HTTP client, for IdP calls and API calls alike: system roots plus `caCertPath`,
+ * HTTPS_PROXY/NO_PROXY, a User-Agent. Every IdP request (discovery, keys, token, device,
+ * revocation, userinfo, resource metadata) gets the same policy: one deadline from connect to
+ * the last byte, a response size cap, and no redirect followed for anything but GET and HEAD
+ * (a redirected POST would carry the client's credentials or a code to wherever the redirect
+ * points). API requests (`apiFetch`) share the connections and trust, and get their deadline
+ * from `auth.fetch`. undici is imported here, never on the cache-hit path.
  */
 export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
   const ca = options.caCertPath
@@ -232,5 +265,21 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     }
   }) as typeof globalThis.fetch;
 
-  return { fetch, close: () => dispatcher.close() };
+  const apiFetch = async (url: URL, init: RequestInit): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
+    try {
+      return (await undici.fetch(url, {
+        ...(init as object),
+        headers,
+        dispatcher,
+      } as Parameters<typeof undici.fetch>[1])) as unknown as Response;
+    } catch (error) {
+      const reason = init.signal?.aborted ? init.signal.reason : undefined;
+      if (OidcflowError.isInstance(reason)) throw reason;
+      throw mapNetworkError(error, url.href, API);
+    }
+  };
+
+  return { fetch, apiFetch, close: () => dispatcher.close() };
 }

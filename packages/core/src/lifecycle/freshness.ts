@@ -1,14 +1,18 @@
+import { isTime } from '../cache/usable-entry.js';
 import type { CacheEntry } from '../spec/cache.js';
 import { EXPIRY_SKEW_SECONDS, type TokenKind, type TokenSet } from '../spec/tokens.js';
 
 /**
- * When the ID token expires (epoch ms): its `exp` claim. Undefined without an ID token, or
- * for one whose claims were not kept (then it cannot be judged, so it is never handed out).
+ * When the ID token expires (epoch ms): its `exp` claim, as kept (bounded when it arrived, see
+ * `tokenSetFromResponse`). Undefined without an ID token, or for one whose claims were not kept
+ * or whose `exp` no date can hold (an entry cached before the bound): then it cannot be judged,
+ * so it is never handed out, and a refresh or login replaces it.
  */
 export function idTokenExpiresAt(tokens: TokenSet): number | undefined {
   if (!tokens.idToken) return undefined;
   const exp = tokens.idTokenClaims?.exp;
-  return typeof exp === 'number' ? exp * 1000 : undefined;
+  const expiresAt = typeof exp === 'number' ? exp * 1000 : undefined;
+  return isTime(expiresAt) ? expiresAt : undefined;
 }
 
 /** When the token of `kind` expires (epoch ms); undefined when there is no such token. */

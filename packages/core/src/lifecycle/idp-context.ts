@@ -1,15 +1,15 @@
-import { DEFAULTS, type OidcAuthOptions } from '../config/options.js';
 import type { ResolvedIdentity } from '../config/resolve-identity.js';
+import type { Settings } from '../config/settings.js';
 import { parseIdpUrl } from '../config/url-policy.js';
 import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { FlowFamily } from '../spec/cache.js';
 import type { RequestAdjustments } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import { loginRequestParameters } from './login-parameters.js';
+import { isMetadataFresh } from './metadata-freshness.js';
 
 const ENDPOINT_FIELDS = [
   'authorization_endpoint',
@@ -23,20 +23,19 @@ const ENDPOINT_FIELDS = [
  * load this module on first use without the two importing each other.
  */
 export interface IdpView {
-  readonly options: OidcAuthOptions;
-  readonly family: FlowFamily;
-  readonly requestedFlow: string;
+  readonly settings: Settings;
   readonly identity: ResolvedIdentity;
   idps(metadata?: ServerMetadata): IdpPlugin[];
 }
 
 /** True when the overrides alone let the runtime's flows run, so discovery can be skipped. */
 function overridesSuffice(runtime: IdpView): boolean {
-  const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = runtime.options;
+  const { family, requestedFlow, endpoints } = runtime.settings;
+  const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = endpoints;
   if (!tokenEndpoint) return false;
-  if (runtime.family === 'client') return true;
-  if (runtime.requestedFlow === 'auth_code') return Boolean(authorizationEndpoint);
-  if (runtime.requestedFlow === 'device') return Boolean(deviceAuthorizationEndpoint);
+  if (family === 'client') return true;
+  if (requestedFlow === 'auth_code') return Boolean(authorizationEndpoint);
+  if (requestedFlow === 'device') return Boolean(deviceAuthorizationEndpoint);
   return Boolean(authorizationEndpoint || deviceAuthorizationEndpoint);
 }
 
@@ -61,12 +60,15 @@ export async function resolveMetadata(
   cached: CachedMetadata | undefined,
   now: number,
 ): Promise<ResolvedMetadata> {
-  const ttl = (runtime.options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000;
-  const overrides = runtime.options;
+  const { endpoints: overrides, metadataTtlMs, signal, allowInsecureHttp } = runtime.settings;
   let result: CachedMetadata;
   let source: MetadataSource;
   // Compared exactly: metadata is reused only for the issuer it was fetched for, as spelled.
-  if (cached && now - cached.fetchedAt < ttl && cached.document.issuer === runtime.identity.issuer) {
+  if (
+    cached &&
+    isMetadataFresh(cached, now, metadataTtlMs) &&
+    cached.document.issuer === runtime.identity.issuer
+  ) {
     result = cached;
     source = 'cache';
   } else if (overridesSuffice(runtime)) {
@@ -77,7 +79,7 @@ export async function resolveMetadata(
     };
     source = 'overrides';
   } else {
-    const document = await discoverMetadata(runtime.identity.issuer, http.fetch, runtime.options.signal);
+    const document = await discoverMetadata(runtime.identity.issuer, http.fetch, signal);
     result = { document, fetchedAt: now };
     source = 'discovery';
   }
@@ -85,10 +87,9 @@ export async function resolveMetadata(
   for (const idp of runtime.idps(document)) {
     if (idp.adjustMetadata) document = idp.adjustMetadata(document);
   }
-  const allowInsecure = runtime.options.allowInsecureHttp ?? false;
   for (const field of ENDPOINT_FIELDS) {
     const value = document[field];
-    if (typeof value === 'string') parseIdpUrl(value, field, allowInsecure);
+    if (typeof value === 'string') parseIdpUrl(value, field, allowInsecureHttp);
   }
   return { metadata: { ...result, document }, source };
 }
@@ -147,8 +148,8 @@ export function requestAdjustments(
     Object.assign(adjustments.tokenParameters, idp.tokenParameters?.(context) ?? {});
   }
   // The user's own words about the login come last: they win over an IdP plugin's defaults.
-  if (runtime.family === 'user') {
-    Object.assign(adjustments.authorizationParameters, loginRequestParameters(runtime.options));
+  if (runtime.settings.family === 'user') {
+    Object.assign(adjustments.authorizationParameters, loginRequestParameters(runtime.settings.loginRequest));
   }
   return adjustments;
 }

@@ -1,31 +1,20 @@
 import { cacheKeyFor } from '../cache/cache-key.js';
 import { frozenCopy } from '../cache/frozen-copy.js';
-import { homeDirectory } from '../config/home.js';
-import type { CommonAuthOptions, OidcAuthOptions, OidcCredentialsAuthOptions } from '../config/options.js';
-import { DEFAULTS } from '../config/options.js';
 import { type ResolvedIdentity, resolveIdentity } from '../config/resolve-identity.js';
+import type { Settings } from '../config/settings.js';
 import type { HttpClient } from '../http/http-client.js';
-import { type FlowPorts, openSystemBrowser, systemClock } from '../ports/flow-ports.js';
-import { createStderrLogger, type Logger, warnOnce } from '../ports/logger.js';
+import type { FlowPorts } from '../ports/flow-ports.js';
+import { type Logger, warnOnce } from '../ports/logger.js';
 import type { OpenIdSession } from '../protocol/openid-session.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import { Registry } from '../registry/registry.js';
 import { idpPluginsOf } from '../registry/validate-plugin.js';
-import type { CacheFactoryOptions, CacheKey, CachePlugin, FlowFamily } from '../spec/cache.js';
+import type { CacheKey, CachePlugin } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { WorkloadIdentity } from '../workload/workload-identity.js';
 import type { ResolvedMetadata } from './idp-context.js';
-
-/** What `AuthRuntime.create` needs of one `OidcAuth`/`OidcCredentialsAuth`. */
-export interface RuntimeSetup {
-  options: OidcAuthOptions;
-  family: FlowFamily;
-  /** The flow to use: the option for OidcAuth, `client_credentials` for OidcCredentialsAuth. */
-  requestedFlow: string;
-  /** The secret and key path as the class resolved them (OidcCredentialsAuth reads the environment). */
-  credentials: { clientSecret?: string | undefined; privateKeyPath?: string | undefined };
-}
+import { isMetadataFresh } from './metadata-freshness.js';
 
 /**
  * A promise made on first call and kept; a rejected one is dropped, so the next call tries
@@ -62,9 +51,17 @@ export class AuthRuntime {
   readonly registry: () => Promise<Registry>;
   /**
    * The workload identity (`identitySource`), made on first use: its module (and jose) load
-   * only when a grant needs the platform token. Undefined without an identity source.
+   * only when a grant or `explain` needs it. Undefined without an identity source.
    */
   readonly workload: () => Promise<WorkloadIdentity | undefined>;
+  /** The instance's options with their defaults, resolved once (config/settings.ts). */
+  readonly settings: Settings;
+  /** Who we log in to and as what (the option, else the server source, else the default). */
+  readonly identity: ResolvedIdentity;
+  readonly key: CacheKey;
+  readonly cache: CachePlugin;
+  readonly logger: Logger;
+  readonly ports: FlowPorts;
   private session:
     | { metadata: ServerMetadata; metadataJson: string; session: Promise<OpenIdSession> }
     | undefined;
@@ -76,87 +73,56 @@ export class AuthRuntime {
    */
   private lastMetadata: ResolvedMetadata | undefined;
 
-  private constructor(
-    readonly options: OidcAuthOptions,
-    readonly family: FlowFamily,
-    readonly requestedFlow: string,
-    readonly clientSecret: string | undefined,
-    /** Path of the private_key_jwt key, from the option or OIDCFLOW_PRIVATE_KEY_PATH. */
-    readonly privateKeyPath: string | undefined,
-    readonly env: NodeJS.ProcessEnv,
-    readonly home: string,
-    readonly logger: Logger,
-    readonly ports: FlowPorts,
-    readonly identity: ResolvedIdentity,
-    readonly key: CacheKey,
-    readonly cache: CachePlugin,
-    http: () => Promise<HttpClient>,
-  ) {
-    this.http = http;
-    const identitySource = (options as OidcCredentialsAuthOptions).identitySource;
+  private constructor(parts: {
+    settings: Settings;
+    identity: ResolvedIdentity;
+    key: CacheKey;
+    cache: CachePlugin;
+    http: () => Promise<HttpClient>;
+  }) {
+    this.settings = parts.settings;
+    this.identity = parts.identity;
+    this.key = parts.key;
+    this.cache = parts.cache;
+    this.http = parts.http;
+    this.logger = parts.settings.logger;
+    this.ports = parts.settings.ports;
+    const { workload } = this.settings;
     this.registry = memoize(() =>
-      Registry.create(options.plugins ?? [], options.loadModule, Boolean(identitySource)),
+      Registry.create(this.settings.plugins, this.settings.loadModule, workload !== undefined),
     );
     this.workload = memoize(async () => {
-      const { WorkloadIdentity, workloadSettingsOf } = await import('../workload/workload-identity.js');
-      const settings = workloadSettingsOf(options, identity.issuer);
-      return settings && new WorkloadIdentity(settings, options.plugins ?? [], env, () => ports.clock.now());
+      if (!workload) return undefined;
+      const { WorkloadIdentity } = await import('../workload/workload-identity.js');
+      const { plugins, env } = this.settings;
+      return new WorkloadIdentity(workload, this.identity.issuer, plugins, env, () => this.ports.clock.now());
     });
   }
 
   /** Resolves the identity (asking the server source if needed), the cache key and the cache plugin. */
-  static async create(setup: RuntimeSetup): Promise<AuthRuntime> {
-    const { options, family, requestedFlow, credentials } = setup;
-    const env = options.env ?? process.env;
-    const home = homeDirectory(env);
-    const logger = options.logger ?? createStderrLogger(env);
+  static async create(settings: Settings): Promise<AuthRuntime> {
     const http = memoize(async () =>
       (await import('../http/http-client.js')).createHttpClient({
-        ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-        timeoutSeconds: options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
-        ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
-        env,
-        home,
+        ...(settings.http.caCertPath ? { caCertPath: settings.http.caCertPath } : {}),
+        timeoutSeconds: settings.http.timeoutSeconds,
+        ...(settings.http.maxResponseBytes ? { maxResponseBytes: settings.http.maxResponseBytes } : {}),
+        env: settings.env,
+        home: settings.home,
       }),
     );
-    const identity = await resolveIdentity(options, family, async () => (await http()).fetch);
-    const key = cacheKeyFor({ ...identity, family });
+    const identity = await resolveIdentity(settings, async () => (await http()).fetch);
+    const key = cacheKeyFor({ ...identity, family: settings.family });
     const warned = new Set<string>();
     const cache = await loadCachePlugin(
-      options.plugins ?? [],
+      settings.plugins,
       {
-        ...(options.cachePath ? { cachePath: options.cachePath } : {}),
-        ...cacheChoice(options, env),
+        ...settings.cache,
         // Said once per instance: a cache that cannot write warns on every set otherwise.
-        warn: (message) => warnOnce(logger, message, message, warned),
+        warn: (message) => warnOnce(settings.logger, message, message, warned),
       },
-      options.loadModule,
+      settings.loadModule,
     );
-    const givenOutput = options.ports?.output;
-    const ports: FlowPorts = {
-      openUrl: options.ports?.openUrl ?? ((url) => openSystemBrowser(url, env)),
-      // process.stderr is built on first access (for a pipe, that loads node:net): a cache hit
-      // never prompts, so it never pays for it.
-      get output() {
-        return givenOutput ?? process.stderr;
-      },
-      clock: options.ports?.clock ?? systemClock,
-    };
-    return new AuthRuntime(
-      options,
-      family,
-      requestedFlow,
-      credentials.clientSecret || undefined,
-      credentials.privateKeyPath || undefined,
-      env,
-      home,
-      logger,
-      ports,
-      identity,
-      key,
-      cache,
-      http,
-    );
+    return new AuthRuntime({ settings, identity, key, cache, http });
   }
 
   /**
@@ -166,8 +132,8 @@ export class AuthRuntime {
    */
   async metadata(cached: CachedMetadata | undefined, now: number): Promise<ResolvedMetadata> {
     const last = this.lastMetadata;
-    const ttl = (this.options.metadataTtlSeconds ?? DEFAULTS.metadataTtlSeconds) * 1000;
-    if (last && cached === last.metadata && now - cached.fetchedAt < ttl) return last;
+    if (last && cached === last.metadata && isMetadataFresh(cached, now, this.settings.metadataTtlMs))
+      return last;
     const [{ resolveMetadata }, http] = await Promise.all([import('./idp-context.js'), this.http()]);
     const resolved = await resolveMetadata(this, http, cached, now);
     const metadata = frozenCopy(resolved.metadata);
@@ -177,7 +143,7 @@ export class AuthRuntime {
 
   /** The IdP plugins that claim this issuer (and, when given, this metadata). */
   idps(metadata?: ServerMetadata): IdpPlugin[] {
-    return idpPluginsOf(this.options.plugins).filter((idp) =>
+    return idpPluginsOf(this.settings.plugins).filter((idp) =>
       idp.matches({ issuer: this.identity.issuer, ...(metadata ? { metadata } : {}) }),
     );
   }
@@ -205,35 +171,23 @@ export class AuthRuntime {
       this.http(),
       this.workload(),
     ]);
-    const { signal } = this.options;
-    const spendsAsClientAuth = workload?.use(metadata, this.requestedFlow) === 'client_assertion';
+    const { signal } = this.settings;
+    // The platform token authenticates the client only when it is spent that way.
+    const spendsAsClientAuth = workload?.use(metadata, this.settings.requestedFlow) === 'client_assertion';
     return openClientSession({
       ...(workload && spendsAsClientAuth
         ? { workloadAssertion: async () => (await workload.read(http.fetch, signal)).value }
         : {}),
       metadata,
       clientId: this.identity.clientId,
-      ...(this.clientSecret ? { clientSecret: this.clientSecret } : {}),
-      ...(this.privateKeyPath ? { privateKeyPath: this.privateKeyPath } : {}),
-      ...(this.options.privateKeyId ? { privateKeyId: this.options.privateKeyId } : {}),
-      home: this.home,
+      ...(this.settings.clientSecret ? { clientSecret: this.settings.clientSecret } : {}),
+      ...(this.settings.privateKeyPath ? { privateKeyPath: this.settings.privateKeyPath } : {}),
+      ...(this.settings.privateKeyId ? { privateKeyId: this.settings.privateKeyId } : {}),
+      home: this.settings.home,
       idps: this.idps(metadata),
       fetch: http.fetch,
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
-      timeoutSeconds: this.options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds,
+      ...(this.settings.signal ? { signal: this.settings.signal } : {}),
+      timeoutSeconds: this.settings.http.timeoutSeconds,
     });
   }
-}
-
-/** `cache` and `cacheFallback`, from the options, else OIDCFLOW_CACHE and OIDCFLOW_CACHE_FALLBACK. */
-function cacheChoice(
-  options: CommonAuthOptions,
-  env: NodeJS.ProcessEnv,
-): Pick<CacheFactoryOptions, 'cacheRequest' | 'cacheFallback'> {
-  const request = options.cache ?? (env.OIDCFLOW_CACHE || undefined);
-  const fallback = options.cacheFallback ?? (env.OIDCFLOW_CACHE_FALLBACK || undefined);
-  return {
-    ...(request ? { cacheRequest: request as NonNullable<CacheFactoryOptions['cacheRequest']> } : {}),
-    ...(fallback ? { cacheFallback: fallback as NonNullable<CacheFactoryOptions['cacheFallback']> } : {}),
-  };
 }

@@ -1,7 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
-import { DEFAULTS } from '../config/options.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
@@ -10,13 +9,7 @@ import { createProtocolPort } from '../protocol/openid-port.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
-import type {
-  FlowPlugin,
-  FlowRunContext,
-  FlowSupportContext,
-  LoginSettings,
-  RequestAdjustments,
-} from '../spec/flow.js';
+import type { FlowPlugin, FlowRunContext, FlowSupportContext, RequestAdjustments } from '../spec/flow.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
@@ -30,21 +23,6 @@ import type { AuthRuntime } from './runtime.js';
 
 export type ObtainMode = 'normal' | 'force-login';
 
-function loginSettings(runtime: AuthRuntime): LoginSettings {
-  const o = runtime.options;
-  const settings: LoginSettings = {
-    forceLogin: o.forceLogin ?? DEFAULTS.forceLogin,
-    openBrowser: o.openBrowser ?? DEFAULTS.openBrowser,
-    callbackHost: o.callbackHost ?? DEFAULTS.callbackHost,
-    callbackPort: o.callbackPort ?? DEFAULTS.callbackPort,
-    callbackTimeoutSeconds: o.callbackTimeoutSeconds ?? DEFAULTS.callbackTimeoutSeconds,
-    pkce: o.pkce ?? DEFAULTS.pkce,
-    allowNonLoopbackCallback: o.allowNonLoopbackCallback ?? false,
-  };
-  if (o.redirectUri) settings.redirectUri = o.redirectUri;
-  return settings;
-}
-
 /**
  * What flows are asked `supports()` with: the metadata, the environment, the credentials. With
  * a workload identity, `auto` means the flow of the way its token is spent (`workload.use`).
@@ -54,27 +32,24 @@ function supportContext(
   metadata: CachedMetadata,
   workload: WorkloadIdentity | undefined,
 ): FlowSupportContext {
-  const { requestedFlow } = runtime;
+  const { requestedFlow } = runtime.settings;
   return {
     metadata: metadata.document,
-    environment: detectEnvironment(runtime.env, process.platform, Boolean(runtime.ports.output.isTTY)),
-    hasClientSecret: Boolean(runtime.clientSecret),
-    hasPrivateKey: Boolean(runtime.privateKeyPath),
+    environment: detectEnvironment(
+      runtime.settings.env,
+      process.platform,
+      Boolean(runtime.ports.output.isTTY),
+    ),
+    hasClientSecret: Boolean(runtime.settings.clientSecret),
+    hasPrivateKey: Boolean(runtime.settings.privateKeyPath),
     requestedFlow:
-      workload && requestedFlow === 'auto'
-        ? flowOfUse(workload.use(metadata.document, requestedFlow))
-        : requestedFlow,
+      workload && requestedFlow === 'auto' ? workload.flow(metadata.document, requestedFlow) : requestedFlow,
   };
-}
-
-/** The flow (of @oidcflow/flow-credentials) that spends the platform token each way. */
-function flowOfUse(use: string): string {
-  return use === 'client_assertion' ? 'client_credentials' : use;
 }
 
 async function chooseFlow(runtime: AuthRuntime, support: FlowSupportContext): Promise<FlowPlugin> {
   const registry = await runtime.registry();
-  const selection = selectFlow(registry.flows, support, runtime.family);
+  const selection = selectFlow(registry.flows, support, runtime.settings.family);
   if (!selection.chosen) throw noFlowAvailable(selection.decisions);
   return selection.chosen;
 }
@@ -111,8 +86,7 @@ async function loginPlan(runtime: AuthRuntime, metadata: CachedMetadata): Promis
     session,
     support,
     adjustments: requestAdjustments(runtime, metadata.document, plugin.name),
-    wantsDpop:
-      runtime.options.dpop === true || runtime.idps(metadata.document).some((idp) => idp.requiresDpop),
+    wantsDpop: runtime.settings.dpop || runtime.idps(metadata.document).some((idp) => idp.requiresDpop),
     protocol: protocolPort(runtime, session, plugin.name),
   };
   plans.set(runtime, plan);
@@ -146,8 +120,7 @@ async function login(
   // A new key per login: the tokens of this login are bound to it, and it is cached with them.
   const dpopKey = wantsDpop ? await createDpopKey() : undefined;
   const dpop = dpopKey ? await dpopHandle(session, dpopKey) : undefined;
-  const settings = loginSettings(runtime);
-  if (forceLogin) settings.forceLogin = true;
+  const settings = forceLogin ? { ...runtime.settings.login, forceLogin } : runtime.settings.login;
   const context: FlowRunContext = {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
@@ -161,12 +134,13 @@ async function login(
     ports: runtime.ports,
     log: runtime.logger,
   };
-  if (runtime.clientSecret) context.clientSecret = runtime.clientSecret;
+  if (runtime.settings.clientSecret) context.clientSecret = runtime.settings.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
-  if (runtime.options.signal) context.signal = runtime.options.signal;
+  if (runtime.settings.signal) context.signal = runtime.settings.signal;
   const workload = await runtime.workload();
-  if (workload)
-    context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.options.signal);
+  if (workload) {
+    context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.settings.signal);
+  }
   const startedAt = now();
   let tokens: TokenSet;
   try {
@@ -176,7 +150,7 @@ async function login(
     // The IdP's refusal of a platform token says which claims it was shown (never the token).
     throw workload ? workload.annotate(failure, runtime.identity.clientId) : failure;
   }
-  checkAuthentication(tokens, authenticationRequirements(runtime.options), startedAt);
+  checkAuthentication(tokens, authenticationRequirements(runtime.settings.loginRequest), startedAt);
   // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
   const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
   if (dpopKey && !bound) {
@@ -210,7 +184,7 @@ function notLoggedIn(runtime: AuthRuntime, kind: TokenKind): OidcflowError {
 
 /** The error for an ID token asked of a login that yields none. */
 export function idTokenUnavailable(runtime: AuthRuntime): OidcflowError {
-  if (runtime.family === 'client') {
+  if (runtime.settings.family === 'client') {
     return new OidcflowError(
       ErrorCode.ID_TOKEN_UNAVAILABLE,
       'The client credentials grant yields no ID token (there is no user). Use the access token instead (getAccessToken(), or --token-type access).',
@@ -277,7 +251,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
     },
-    runtime.options.signal ? { signal: runtime.options.signal } : undefined,
+    runtime.settings.signal ? { signal: runtime.settings.signal } : undefined,
   );
 }
 
@@ -304,7 +278,7 @@ export interface ExplainReport {
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
 function idTokenFacts(runtime: AuthRuntime, entry: CacheEntry | undefined): ExplainReport['idToken'] {
-  if (runtime.family === 'client') {
+  if (runtime.settings.family === 'client') {
     return { available: false, renewal: 'none: the client credentials grant yields no ID token' };
   }
   if (!runtime.identity.scopes.includes('openid')) {
@@ -341,7 +315,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     issuer: runtime.identity.issuer,
     clientId: runtime.identity.clientId,
     scopes: runtime.identity.scopes,
-    requestedFlow: runtime.requestedFlow,
+    requestedFlow: runtime.settings.requestedFlow,
     flows: [],
     environment,
     cache: { plugin: runtime.cache.name },
@@ -350,13 +324,13 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
   if (workload) {
-    report.workloadIdentity = await workload.explain(metadata.document, runtime.requestedFlow);
+    report.workloadIdentity = await workload.explain(metadata.document, runtime.settings.requestedFlow);
   }
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
   try {
-    const selection = selectFlow(registry.flows, context, runtime.family);
+    const selection = selectFlow(registry.flows, context, runtime.settings.family);
     report.flows = selection.decisions;
     if (selection.chosen) report.chosen = selection.chosen.name;
     else {
@@ -369,7 +343,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     report.flows = selectFlow(
       registry.flows,
       { ...context, requestedFlow: 'auto' },
-      runtime.family,
+      runtime.settings.family,
     ).decisions.map((d) => ({
       ...d,
       chosen: false,

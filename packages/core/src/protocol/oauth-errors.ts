@@ -173,7 +173,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     return new OidcflowError(
       ErrorCode.ISSUER_MISMATCH,
       `${issuers.where} is "${issuers.actual}", but the issuer configured is "${issuers.expected}". ` +
-        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option (OIDCFLOW_ISSUER / --issuer) to "${issuers.actual}".`,
+        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option to "${issuers.actual}".`,
       base,
     );
   }

@@ -65,8 +65,13 @@ export interface CachePlugin {
 
 /** Options every cache factory accepts. */
 export interface CacheFactoryOptions {
-  /** Override of the cache location (`~` is expanded by the plugin). */
+  /** Override of the cache location (`~` is expanded by the plugin, with the home of `env`). */
   cachePath?: string;
+  /**
+   * The environment the auth instance reads (its `env` option, else process.env): a plugin
+   * finds `~` and its default location (XDG_CACHE_HOME, LOCALAPPDATA, HOME) in it.
+   */
+  env?: NodeJS.ProcessEnv;
   /** Called once per distinct problem the cache recovered from (a corrupt file, …). */
   warn?: (message: string) => void;
   /** How the cache was chosen: `auto` (core picked the best installed) or a name the user gave. */

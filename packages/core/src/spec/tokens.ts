@@ -11,7 +11,8 @@ export interface TokenSet {
   scope?: string;
   /**
    * Claims of the ID token, as validated at login; kept so a refresh can compare `iss` and
-   * `sub`, and so the ID token's own expiry (`exp`) can be judged without decoding it.
+   * `sub`, and so the ID token's own expiry (`exp`) can be judged without decoding it. `exp`
+   * is bounded like `expiresAt`: at most `MAX_EXPIRES_IN_SECONDS` after the token arrived.
    */
   idTokenClaims?: Record<string, unknown>;
   /**
@@ -30,8 +31,9 @@ export const DEFAULT_EXPIRES_IN_SECONDS = 300;
 /** A cached access token is used only while it is valid for at least this long. */
 export const EXPIRY_SKEW_SECONDS = 60;
 /**
- * Longest access-token lifetime oidcflow believes (7 days). Longer claims are clamped: an
- * expiry far in the future cannot be stored as a date (`expires_in: 1e300`), and a token the
- * IdP really lets live longer is simply refreshed or renewed a little early.
+ * Longest token lifetime oidcflow believes (7 days), for the access token's `expires_in` and
+ * the ID token's `exp`. Longer claims are clamped: an expiry far in the future cannot be stored
+ * as a date (`expires_in: 1e300`), and a token the IdP really lets live longer is simply
+ * refreshed or renewed a little early.
  */
 export const MAX_EXPIRES_IN_SECONDS = 7 * 24 * 3600;

@@ -1,4 +1,4 @@
-import type { OidcCredentialsAuthOptions } from '../config/options.js';
+import { FLOW_OF_USE, type WorkloadSettings } from '../config/workload-settings.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import type { WorkloadIdentityPort } from '../spec/flow.js';
@@ -13,18 +13,6 @@ import {
   type PlatformToken,
   type PlatformTokenClaims,
 } from './platform-token.js';
-
-/** The workload identity settings of one `OidcCredentialsAuth`, resolved (environment included). */
-export interface WorkloadIdentitySettings {
-  /** `auto`, `name` or `name:argument`, or a plugin given as the option's value. */
-  source: string | IdentitySourcePlugin;
-  /** The audience asked of the platform; the issuer when not given. */
-  audience: string;
-  use: IdentityUse | 'auto';
-  subjectTokenType: string;
-  requestedTokenType?: string;
-  resources: readonly string[];
-}
 
 /** One source and whether `auto` (or the setting) took it. */
 export interface SourceDecision {
@@ -72,29 +60,6 @@ function noSourceFound(decisions: readonly SourceDecision[]): OidcflowError {
   );
 }
 
-/** The settings from the options, or undefined when no identity source is set. */
-export function workloadSettingsOf(
-  options: OidcCredentialsAuthOptions,
-  issuer: string,
-): WorkloadIdentitySettings | undefined {
-  if (!options.identitySource) return undefined;
-  const exchange = options.tokenExchange ?? {};
-  const resources =
-    exchange.resource === undefined
-      ? []
-      : typeof exchange.resource === 'string'
-        ? [exchange.resource]
-        : [...exchange.resource];
-  return {
-    source: options.identitySource,
-    audience: options.identityAudience || issuer,
-    use: options.identityUse ?? 'auto',
-    subjectTokenType: exchange.subjectTokenType ?? JWT_TOKEN_TYPE,
-    ...(exchange.requestedTokenType ? { requestedTokenType: exchange.requestedTokenType } : {}),
-    resources,
-  };
-}
-
 /**
  * The workload identity of one runtime: which source gives the platform token, how it is
  * spent, and the reading of it — fresh for every grant, checked before it is sent, never kept.
@@ -105,12 +70,18 @@ export class WorkloadIdentity {
   private chosen: Promise<ChosenSource> | undefined;
   private lastSent: { source: string; claims: PlatformTokenClaims } | undefined;
 
+  /** The audience asked of the platform: the setting, else the issuer. */
+  readonly audience: string;
+
   constructor(
-    readonly settings: WorkloadIdentitySettings,
+    readonly settings: WorkloadSettings,
+    issuer: string,
     private readonly plugins: readonly Plugin[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.audience = settings.audience ?? issuer;
+  }
 
   /** Third-party sources first (they were registered on purpose), then core's own. */
   private sources(): IdentitySourcePlugin[] {
@@ -137,6 +108,11 @@ export class WorkloadIdentity {
 
   use(metadata: ServerMetadata, requestedFlow: string): IdentityUse {
     return this.uses(metadata, requestedFlow).find((decision) => decision.chosen)?.use ?? 'client_assertion';
+  }
+
+  /** The flow that spends the token the way `use` says. */
+  flow(metadata: ServerMetadata, requestedFlow: string): string {
+    return FLOW_OF_USE[this.use(metadata, requestedFlow)];
   }
 
   /** The source a grant reads from: the one named, or under `auto` the first whose signs are present. */
@@ -196,7 +172,7 @@ export class WorkloadIdentity {
     if (!plugin) throw noSourceFound(decisions);
     const value = await plugin.read({
       env: this.env,
-      audience: this.settings.audience,
+      audience: this.audience,
       fetch,
       ...(argument ? { argument } : {}),
       ...(signal ? { signal } : {}),
@@ -253,7 +229,7 @@ export class WorkloadIdentity {
     const report: WorkloadIdentityReport = {
       requestedSource: this.requestedSource,
       sources: [],
-      audience: this.settings.audience,
+      audience: this.audience,
       use: uses.find((decision) => decision.chosen)?.use ?? 'client_assertion',
       uses,
     };

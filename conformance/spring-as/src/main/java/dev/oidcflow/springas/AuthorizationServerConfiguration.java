@@ -4,7 +4,11 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -26,11 +30,18 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -52,8 +63,10 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 /**
  * The authorization server: OIDC discovery, authorization code + PKCE and the device grant for
  * public clients (both with rotating refresh tokens), client credentials for a confidential
- * client, revocation, Spring Security's form login and Spring Authorization Server's own consent
- * page. Everything is in memory and lives as long as the process.
+ * client, revocation, token exchange (RFC 8693: a user's access token for one with a narrower
+ * audience, and a workload's platform token from the trusted CI identity issuer), Spring
+ * Security's form login and Spring Authorization Server's own consent page. Everything is in
+ * memory and lives as long as the process.
  */
 @Configuration
 @EnableConfigurationProperties(HarnessSettings.class)
@@ -67,10 +80,18 @@ public class AuthorizationServerConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain authorizationServerEndpoints(HttpSecurity http, RegisteredClientRepository registered)
-			throws Exception {
+	SecurityFilterChain authorizationServerEndpoints(HttpSecurity http, RegisteredClientRepository registered,
+			HarnessSettings settings, OAuth2TokenGenerator<?> tokens,
+			OAuth2AuthorizationService authorizations) throws Exception {
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
+			if (settings.trustsWorkloads()) {
+				// Wraps Spring AS's own token exchange, which keeps the users' tokens: one provider for
+				// the grant, so its errors are the ones answered (not a later provider's).
+				server.tokenEndpoint((token) -> token.authenticationProviders((providers) -> providers
+					.replaceAll((provider) -> (provider instanceof OAuth2TokenExchangeAuthenticationProvider users)
+							? new WorkloadTokenExchange(settings, tokens, authorizations, users) : provider)));
+			}
 			server.oidc(Customizer.withDefaults())
 				.deviceAuthorizationEndpoint((device) -> device.verificationUri(ACTIVATE_PATH))
 				.deviceVerificationEndpoint((verification) -> verification
@@ -123,6 +144,8 @@ public class AuthorizationServerConfiguration {
 			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+			// The user's own access token for one with a narrower audience (see tokenAudience).
+			.authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
 			// Any port on the loopback addresses (RFC 8252 section 7.3; Spring AS ignores the port).
 			.redirectUri("http://127.0.0.1/callback")
 			.redirectUri("http://[::1]/callback")
@@ -151,7 +174,23 @@ public class AuthorizationServerConfiguration {
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
 			.scope("api.read")
 			.build();
-		return new InMemoryRegisteredClientRepository(authCode, device, service);
+		List<RegisteredClient> clients = new ArrayList<>(List.of(authCode, device, service));
+		if (settings.trustsWorkloads()) {
+			// A CI job or a pod: no secret at all, its platform token is the proof (WorkloadTokenExchange).
+			clients.add(RegisteredClient.withId(UUID.randomUUID().toString())
+				.clientId(settings.workloadClientId())
+				.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+				.authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
+				.scope("api.read")
+				.build());
+		}
+		return new InMemoryRegisteredClientRepository(clients);
+	}
+
+	/** Spring AS's own store, named so the workload exchange saves its tokens in the same one. */
+	@Bean
+	OAuth2AuthorizationService authorizationService() {
+		return new InMemoryOAuth2AuthorizationService();
 	}
 
 	/**
@@ -180,7 +219,7 @@ public class AuthorizationServerConfiguration {
 	@Bean
 	OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, HarnessSettings settings) {
 		JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-		jwts.setJwtCustomizer(apiAudience(settings.apiAudience()));
+		jwts.setJwtCustomizer(tokenAudience(settings.apiAudience()));
 		return new DelegatingOAuth2TokenGenerator(jwts, new OAuth2AccessTokenGenerator(),
 				new PublicClientRefreshTokenGenerator());
 	}
@@ -188,13 +227,41 @@ public class AuthorizationServerConfiguration {
 	/**
 	 * Every access token is also for the API `audience`, beside the client (Spring AS's default
 	 * aud): Spring AS takes no audience or resource parameter, so a deployment maps it like this.
+	 * A token exchange that names audiences (`audience` or `resource`) gets exactly those, when it
+	 * may: a user's token only narrows to audiences it already had, a workload's reaches the API.
 	 */
-	private static OAuth2TokenCustomizer<JwtEncodingContext> apiAudience(String audience) {
+	private static OAuth2TokenCustomizer<JwtEncodingContext> tokenAudience(String api) {
 		return (context) -> {
-			if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-				context.getClaims().audience(List.of(context.getRegisteredClient().getClientId(), audience));
+			if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+				return;
 			}
+			if (context.getAuthorizationGrant() instanceof OAuth2TokenExchangeAuthenticationToken exchange) {
+				Set<String> requested = new LinkedHashSet<>(exchange.getAudiences());
+				requested.addAll(exchange.getResources());
+				if (!requested.isEmpty()) {
+					List<String> allowed = (context.getAuthorization() != null)
+							? audiencesOf(context.getAuthorization()) : List.of(api);
+					if (!allowed.containsAll(requested)) {
+						// RFC 8693 section 2.2.2; thrown here, the token endpoint answers it as an error.
+						throw new OAuth2AuthenticationException(new OAuth2Error("invalid_target",
+								"audience: this token may only be exchanged for " + String.join(" ", allowed), null));
+					}
+					context.getClaims().audience(List.copyOf(requested));
+					return;
+				}
+			}
+			context.getClaims().audience(List.of(context.getRegisteredClient().getClientId(), api));
 		};
+	}
+
+	/** The audiences of the access token a user exchanges (Spring AS keeps its claims). */
+	private static List<String> audiencesOf(OAuth2Authorization subject) {
+		OAuth2Authorization.Token<?> token = subject.getAccessToken();
+		Object aud = (token == null || token.getClaims() == null) ? null : token.getClaims().get("aud");
+		if (aud instanceof Collection<?> many) {
+			return many.stream().map(String::valueOf).toList();
+		}
+		return (aud == null) ? List.of() : List.of(String.valueOf(aud));
 	}
 
 	/** A signing key made at start; tokens do not outlive the process anyway. */

@@ -1,0 +1,9 @@
+export {
+  keyringRequired,
+  keyutilsMissing,
+  type SecretService,
+  secretServiceMissing,
+  startSecretService,
+  useSecretServiceInThisProcess,
+  withoutDbusSession,
+} from './secret-service.js';
