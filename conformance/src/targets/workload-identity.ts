@@ -17,6 +17,7 @@ export const TRUSTED_WORKLOADS = {
   kubernetes: 'system:serviceaccount:ci:oidcflow-runner',
 } as const;
 
+/** A CI platform whose workload identity the targets trust (github, gitlab, kubernetes). */
 export type WorkloadPlatform = keyof typeof TRUSTED_WORKLOADS;
 
 /** A subject of the same issuer that no target trusts (the wrong-subject cell). */
@@ -49,6 +50,11 @@ export interface WorkloadIdentitySupport {
   way: WorkloadWay;
   /** The `aud` the platform token must have for this IdP (Keycloak: the realm; Hydra: its token endpoint). */
   audience: string;
+  /**
+   * The API a workload asks the IdP's token for (the `audience` option), where the IdP then
+   * issues a JWT that names the workload (oidc-provider: only for a resource).
+   */
+  apiAudience?: string;
   /**
    * The client of each workload: Keycloak binds a client to one subject, the others let one
    * public client (no secret) spend any trusted workload's token.
