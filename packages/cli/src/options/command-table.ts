@@ -70,15 +70,16 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   {
     name: 'git-credential',
     usage: '[options] <get|store|erase>   (git appends the action)',
-    summary: "git's credential helper: a valid token as the password for the hosts you configure",
+    summary: "git's credential helper: a valid token as the password for the hosts you name (--host)",
     description:
       "Speaks git's credential-helper protocol: `get` answers username (--username, default oauth2)\n" +
       'and a valid token as password, logging in when needed; `erase` (git saying the server refused\n' +
       'it) drops that token from the cache so the next `get` refreshes; `store` does nothing.\n' +
-      'Configure it for your git host only, with a leading ! so git runs it as a command.',
+      'Only the hosts named with --host (OIDCFLOW_GIT_HOSTS) get an answer: git asking about any\n' +
+      "other (a submodule's, an lfs.url's) gets none. Start the helper with ! so git runs it.",
     examples: [
-      "git config --global credential.https://git.example.com.helper '!oidcflow git-credential --issuer https://idp.example.com --client-id git-cli'",
-      'printf "protocol=https\\nhost=git.example.com\\n\\n" | oidcflow git-credential get',
+      "git config --global credential.https://git.example.com.helper '!oidcflow git-credential --host git.example.com --issuer https://idp.example.com --client-id git-cli'",
+      'printf "protocol=https\\nhost=git.example.com\\n\\n" | oidcflow git-credential --host git.example.com get',
     ],
   },
   {

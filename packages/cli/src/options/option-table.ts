@@ -63,6 +63,7 @@ export interface CliSettings {
   output?: string;
   tokenType?: string;
   username?: string;
+  gitHosts?: string[];
   includeRefreshToken?: boolean;
   port?: number;
   help?: boolean;
@@ -525,6 +526,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     ...TOKEN_TYPE,
     defaultText: 'access',
     description: 'which token git gets as the password: the access token or the ID token',
+    commands: ['git-credential'],
+  },
+  {
+    flag: 'host',
+    kind: 'list',
+    key: 'gitHosts',
+    env: 'OIDCFLOW_GIT_HOSTS',
+    placeholder: 'HOST',
+    defaultText: 'none: no host gets a token',
+    description:
+      'git host (host, or host:port as git sends it) that gets the token; repeat or separate with commas; git asking about any other host gets no answer',
     commands: ['git-credential'],
   },
   {
