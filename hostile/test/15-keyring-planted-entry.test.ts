@@ -14,7 +14,14 @@ import {
 import { cacheKeyFor, OidcAuth } from '@oidcflow/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeDirectories, temporaryDirectory } from '../support/processes.js';
-import { type HostileServer, json, metadataFor, startServer, stopServers } from '../support/servers.js';
+import {
+  deviceAuthorizationFor,
+  type HostileServer,
+  json,
+  metadataFor,
+  startServer,
+  stopServers,
+} from '../support/servers.js';
 
 const CLIENT_SECRET = 'client-secret-that-only-the-real-idp-may-see';
 const SCOPES = ['openid', 'offline_access'];
@@ -25,14 +32,7 @@ async function honestIdp() {
   let issued = 0;
   return startServer((request, response, base) => {
     if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
-    if (request.path === '/device')
-      return json(response, 200, {
-        device_code: 'device-code',
-        user_code: 'ABCD-EFGH',
-        verification_uri: `${base}/verify`,
-        expires_in: 600,
-        interval: 1,
-      });
+    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
     if (request.path === '/token') {
       issued += 1;
       return json(response, 200, {

@@ -94,6 +94,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   FETCH_UNREACHABLE: ExitCode.UNREACHABLE,
   FETCH_TLS_UNTRUSTED: ExitCode.UNREACHABLE,
   FETCH_TIMEOUT: ExitCode.TIMEOUT,
+  // The IdP is not set up to bind this client's tokens: a setting to change, here or there.
+  DPOP_NOT_BOUND: ExitCode.CONFIGURATION,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

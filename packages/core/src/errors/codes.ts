@@ -101,6 +101,12 @@ export const ErrorCode = {
    * `httpTimeoutSeconds`), from sending the request to the last byte of the body.
    */
   FETCH_TIMEOUT: 'FETCH_TIMEOUT',
+  /**
+   * `dpop` is on but the authorization server answered a login or a refresh with a token that is
+   * not DPoP-bound (`token_type: Bearer`): it was not used or cached. Enable DPoP for the client
+   * at the IdP, or turn `dpop` off.
+   */
+  DPOP_NOT_BOUND: 'DPOP_NOT_BOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

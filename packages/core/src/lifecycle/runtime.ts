@@ -96,7 +96,7 @@ export class AuthRuntime {
       }),
     );
     const identity = await resolveIdentity(settings, async () => (await http()).fetch);
-    const key = cacheKeyFor({ ...identity, family: settings.family });
+    const key = cacheKeyFor({ ...identity, family: settings.family, dpop: settings.dpop });
     const warned = new Set<string>();
     const cache = await loadCachePlugin(
       settings.plugins,

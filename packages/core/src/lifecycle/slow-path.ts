@@ -28,6 +28,7 @@ import {
 export { listAccounts, switchAccount } from './accounts.js';
 
 import { checkAuthentication } from './authentication-check.js';
+import { requireDpopBound } from './dpop-binding.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
 import { authenticationRequirements } from './login-parameters.js';
@@ -167,20 +168,15 @@ async function login(
     overrides.requirements ?? authenticationRequirements(runtime.settings.loginRequest),
     startedAt,
   );
-  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
-  const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
-  if (dpopKey && !bound) {
-    runtime.logger.warn(
-      `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
-    );
-  }
+  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token: refused.
+  if (dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: `${plugin.name} login` });
   const account = accountOfTokens(tokens);
   return {
     tokens,
     flow: plugin.name,
     metadata,
     savedAt: now(),
-    ...(bound ? { dpopKey } : {}),
+    ...(dpopKey ? { dpopKey } : {}),
     ...(account ? { account } : {}),
   };
 }
@@ -251,6 +247,8 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
           const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
           const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now, dpop);
+          // Bound tokens stay bound: a Bearer answer is refused, and the bound entry is kept.
+          if (usable.dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: 'refresh' });
           // The account, the list of the others and the DPoP key stay with the refreshed tokens.
           const refreshed: CacheEntry = { ...usable, tokens, metadata, savedAt: now() };
           await cache.set(key, refreshed);
