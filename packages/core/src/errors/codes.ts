@@ -92,6 +92,13 @@ export const ErrorCode = {
   FETCH_NOT_REPLAYABLE: 'FETCH_NOT_REPLAYABLE',
   /** `auth.fetch` followed more same-origin redirects than allowed (a redirect loop). */
   FETCH_TOO_MANY_REDIRECTS: 'FETCH_TOO_MANY_REDIRECTS',
+  /**
+   * The workload identity source gave no token: not present here (no variable, no file), or
+   * the platform refused it (GitHub's request endpoint answered an error).
+   */
+  IDENTITY_SOURCE_UNAVAILABLE: 'IDENTITY_SOURCE_UNAVAILABLE',
+  /** The platform token is not a JWT, or has expired, before it was sent. */
+  IDENTITY_TOKEN_INVALID: 'IDENTITY_TOKEN_INVALID',
   /** `auth.fetch` could not reach the API (DNS, connection refused, proxy). */
   FETCH_UNREACHABLE: 'FETCH_UNREACHABLE',
   /** TLS verification of the API failed: its certificate is not trusted (see `caCertPath`). */
