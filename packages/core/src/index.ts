@@ -15,7 +15,7 @@ export { isLoopbackHost } from './config/url-policy.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { terminalLines, terminalText } from './errors/terminal-text.js';
+export { terminalLines, terminalMessage, terminalText } from './errors/terminal-text.js';
 export type { AccountStatus } from './lifecycle/accounts.js';
 export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport, LogoutResult } from './lifecycle/slow-path.js';

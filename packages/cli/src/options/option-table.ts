@@ -27,6 +27,8 @@ export interface CliSettings {
   resourceUrl?: string;
   caCertPath?: string;
   cachePath?: string;
+  cache?: string;
+  cacheFallback?: string;
   tokenEndpoint?: string;
   deviceAuthorizationEndpoint?: string;
   authorizationEndpoint?: string;
@@ -252,6 +254,29 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     placeholder: 'DIR',
     defaultText: 'per OS, e.g. ~/.cache/oidcflow',
     description: 'where tokens are cached',
+    commands: AUTH,
+  },
+  {
+    flag: 'cache',
+    kind: 'string',
+    key: 'cache',
+    env: 'OIDCFLOW_CACHE',
+    placeholder: 'STORE',
+    choices: ['auto', 'keyring', 'file'],
+    defaultText: 'auto',
+    description:
+      'where tokens are kept: keyring (encrypted, key in the OS keyring), file (clear, 0600), auto (keyring if one answers)',
+    commands: AUTH,
+  },
+  {
+    flag: 'cache-fallback',
+    kind: 'string',
+    key: 'cacheFallback',
+    env: 'OIDCFLOW_CACHE_FALLBACK',
+    placeholder: 'WHAT',
+    choices: ['file', 'error'],
+    defaultText: 'file; error with --cache keyring',
+    description: 'where no OS keyring answers: clear files (said once per cache directory), or fail',
     commands: AUTH,
   },
   {

@@ -39,6 +39,8 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     useServerAudience: settings.useServerAudience,
     caCertPath: settings.caCertPath,
     cachePath: settings.cachePath,
+    cache: settings.cache as CommonAuthOptions['cache'],
+    cacheFallback: settings.cacheFallback as CommonAuthOptions['cacheFallback'],
     tokenEndpoint: settings.tokenEndpoint,
     deviceAuthorizationEndpoint: settings.deviceAuthorizationEndpoint,
     privateKeyPath: settings.privateKeyPath,
