@@ -2,7 +2,6 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { CiIdentityIssuer } from '@oidcflow/test-idp';
 import { type WorkloadIdentitySupport, type WorkloadPlatform, withCiIssuer } from '../workload-identity.js';
 import type { KeycloakAdmin } from './admin-api.js';
-import { REALM_CLIENTS } from './realm-file.js';
 import { REALM_NAME } from './version.js';
 
 /**
@@ -69,9 +68,6 @@ export function trustCiIssuer(
       audience: `${baseUrl}/realms/${REALM_NAME}`,
       clients,
       identity: { claim: 'client_id', values: WORKLOAD_CLIENTS },
-      unavailable: {
-        'narrower-audience': `the harness does not enable Keycloak's standard token exchange on ${REALM_CLIENTS.authCode}`,
-      },
     } satisfies WorkloadIdentitySupport;
   });
 }
