@@ -114,7 +114,12 @@ export async function expectRefused(grant: () => Promise<unknown>, platformToken
     }
     const words = `${error.message} ${JSON.stringify(error)}`;
     check(!words.includes(platformToken), 'the error carries the platform token');
-    return `${error.code}: ${error.message.split('\n')[0]}`;
+    return `${error.code}: ${firstSentence(error.message)}`;
   }
   throw new ScenarioFailure('the IdP gave a token for it');
+}
+
+/** The first sentence of a message (oidcflow quotes the IdP's words there, in parentheses). */
+function firstSentence(message: string): string {
+  return /^[^\n]*?[.)](?=\s|$)/.exec(message)?.[0] ?? message.split('\n')[0] ?? message;
 }
