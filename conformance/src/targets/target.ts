@@ -38,6 +38,7 @@ export interface AudienceSupport {
   scopes?: string[];
 }
 
+/** What a target's IdP can do, so scenarios it cannot run are reported as not applicable. */
 export interface TargetCapabilities {
   flows: readonly FlowName[];
   /** Why the IdP cannot run a flow it lacks, in its own terms (the cells say this, not "no client"). */

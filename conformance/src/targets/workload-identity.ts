@@ -17,6 +17,7 @@ export const TRUSTED_WORKLOADS = {
   kubernetes: 'system:serviceaccount:ci:oidcflow-runner',
 } as const;
 
+/** A CI platform whose workload identity the targets trust (github, gitlab, kubernetes). */
 export type WorkloadPlatform = keyof typeof TRUSTED_WORKLOADS;
 
 /** A subject of the same issuer that no target trusts (the wrong-subject cell). */

@@ -18,6 +18,7 @@ export const HIT_SETTINGS: ReadonlySet<keyof CliSettings> = new Set<keyof CliSet
   'clientId',
   'scopes',
   'cachePath',
+  'account',
   'clientCredentials',
   'output',
 ]);
@@ -61,6 +62,8 @@ export async function cachedTokenOutput(
       ...(settings.clientId !== undefined ? { clientId: settings.clientId } : {}),
       ...(settings.scopes !== undefined ? { scopes: settings.scopes } : {}),
       ...(settings.cachePath !== undefined ? { cachePath: settings.cachePath } : {}),
+      // The current account's entry is read as always; another account's is a second read.
+      ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
       loadModule: (specifier: string) => import(specifier),

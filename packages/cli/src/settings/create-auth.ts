@@ -63,6 +63,7 @@ function userOptions(context: CommandContext, clientSecret: string | undefined):
   return withoutUndefined({
     ...commonOptions(context),
     flow: settings.flow,
+    account: settings.account,
     forceLogin: settings.forceLogin,
     openBrowser: settings.openBrowser,
     authorizationEndpoint: settings.authorizationEndpoint,
