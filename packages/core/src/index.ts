@@ -15,7 +15,7 @@ export { isLoopbackHost } from './config/url-policy.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { terminalLines, terminalText } from './errors/terminal-text.js';
+export { terminalLines, terminalMessage, terminalText } from './errors/terminal-text.js';
 export type { AccountStatus } from './lifecycle/accounts.js';
 export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport, LogoutResult } from './lifecycle/slow-path.js';
@@ -26,7 +26,7 @@ export type { ClientAuthMethod } from './protocol/client-auth.js';
 export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
 export { defineFlow, type FlowDefinition } from './registry/define-flow.js';
-export { FIRST_PARTY_FLOWS } from './registry/first-party.js';
+export { FIRST_PARTY_FLOWS, FIRST_PARTY_WORKLOAD_FLOWS } from './registry/first-party.js';
 export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';
 export type { FlowDecision } from './registry/select-flow.js';
 export type {
@@ -46,7 +46,14 @@ export type {
   FlowSupportContext,
   LoginSettings,
   RequestAdjustments,
+  WorkloadIdentityPort,
 } from './spec/flow.js';
+export type {
+  IdentitySourceContext,
+  IdentitySourceDetection,
+  IdentitySourcePlugin,
+  IdentitySourceProbe,
+} from './spec/identity-source.js';
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
@@ -73,3 +80,5 @@ export {
   SPECIFICATION_VERSION,
   type SpecificationVersion,
 } from './spec/version.js';
+export type { IdentityUse, UseDecision } from './workload/identity-use.js';
+export type { SourceDecision, WorkloadIdentityReport } from './workload/workload-identity.js';

@@ -15,6 +15,7 @@ import type { FlowPlugin, FlowRunContext, FlowSupportContext, RequestAdjustments
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import type { WorkloadIdentity, WorkloadIdentityReport } from '../workload/workload-identity.js';
 import {
   checkLoginAccount,
   dropRejected,
@@ -28,6 +29,7 @@ import {
 export { listAccounts, switchAccount } from './accounts.js';
 
 import { checkAuthentication } from './authentication-check.js';
+import { requireDpopBound } from './dpop-binding.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
 import { authenticationRequirements } from './login-parameters.js';
@@ -36,8 +38,16 @@ import type { AuthRuntime } from './runtime.js';
 
 export type ObtainMode = 'normal' | 'force-login';
 
-/** What flows are asked `supports()` with: the metadata, the environment, the credentials. */
-function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSupportContext {
+/**
+ * What flows are asked `supports()` with: the metadata, the environment, the credentials. With
+ * a workload identity, `auto` means the flow of the way its token is spent (`workload.use`).
+ */
+function supportContext(
+  runtime: AuthRuntime,
+  metadata: CachedMetadata,
+  workload: WorkloadIdentity | undefined,
+): FlowSupportContext {
+  const { requestedFlow } = runtime.settings;
   return {
     metadata: metadata.document,
     environment: detectEnvironment(
@@ -47,7 +57,8 @@ function supportContext(runtime: AuthRuntime, metadata: CachedMetadata): FlowSup
     ),
     hasClientSecret: Boolean(runtime.settings.clientSecret),
     hasPrivateKey: Boolean(runtime.settings.privateKeyPath),
-    requestedFlow: runtime.settings.requestedFlow,
+    requestedFlow:
+      workload && requestedFlow === 'auto' ? workload.flow(metadata.document, requestedFlow) : requestedFlow,
   };
 }
 
@@ -81,7 +92,7 @@ const plans = new WeakMap<AuthRuntime, LoginPlan>();
 async function loginPlan(runtime: AuthRuntime, metadata: CachedMetadata): Promise<LoginPlan> {
   const kept = plans.get(runtime);
   if (kept?.document === metadata.document) return kept;
-  const support = supportContext(runtime, metadata);
+  const support = supportContext(runtime, metadata, await runtime.workload());
   const plugin = await chooseFlow(runtime, support);
   const session = await runtime.openIdSession(metadata.document);
   const plan: LoginPlan = {
@@ -155,32 +166,33 @@ async function login(
   if (runtime.settings.clientSecret) context.clientSecret = runtime.settings.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
   if (runtime.settings.signal) context.signal = runtime.settings.signal;
+  const workload = await runtime.workload();
+  if (workload) {
+    context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.settings.signal);
+  }
   const startedAt = now();
   let tokens: TokenSet;
   try {
     tokens = await plugin.run(context);
   } catch (error) {
-    throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    const failure = toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    // The IdP's refusal of a platform token says which claims it was shown (never the token).
+    throw workload ? workload.annotate(failure, runtime.identity.clientId) : failure;
   }
   checkAuthentication(
     tokens,
     overrides.requirements ?? authenticationRequirements(runtime.settings.loginRequest),
     startedAt,
   );
-  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
-  const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
-  if (dpopKey && !bound) {
-    runtime.logger.warn(
-      `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
-    );
-  }
+  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token: refused.
+  if (dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: `${plugin.name} login` });
   const account = accountOfTokens(tokens);
   return {
     tokens,
     flow: plugin.name,
     metadata,
     savedAt: now(),
-    ...(bound ? { dpopKey } : {}),
+    ...(dpopKey ? { dpopKey } : {}),
     ...(account ? { account } : {}),
   };
 }
@@ -251,6 +263,8 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
           const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
           const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now, dpop);
+          // Bound tokens stay bound: a Bearer answer is refused, and the bound entry is kept.
+          if (usable.dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: 'refresh' });
           // The account, the list of the others and the DPoP key stay with the refreshed tokens.
           const refreshed: CacheEntry = { ...usable, tokens, metadata, savedAt: now() };
           await cache.set(key, refreshed);
@@ -308,6 +322,8 @@ export interface ExplainReport {
   problem?: { code: string; message: string };
   /** Whether an ID token can be had (`getIdToken()`, kubectl) and how it is renewed. */
   idToken: { available: boolean; renewal: string };
+  /** With an identity source: which source gives the platform token and how it is spent, and why. */
+  workloadIdentity?: WorkloadIdentityReport;
 }
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
@@ -342,7 +358,8 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const cachedEntry = await runtime.cache.get(runtime.key);
   const { metadata, source } = await runtime.metadata(cachedEntry?.metadata, runtime.ports.clock.now());
   const registry = await runtime.registry();
-  const context = supportContext(runtime, metadata);
+  const workload = await runtime.workload();
+  const context = supportContext(runtime, metadata, workload);
   const { environment } = context;
   const report: ExplainReport = {
     issuer: runtime.identity.issuer,
@@ -356,6 +373,9 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     idToken: idTokenFacts(runtime, isUsableEntry(cachedEntry) ? cachedEntry : undefined),
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
+  if (workload) {
+    report.workloadIdentity = await workload.explain(metadata.document, runtime.settings.requestedFlow);
+  }
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
@@ -379,6 +399,9 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
       chosen: false,
     }));
   }
+  // No platform token here is the first thing to fix, whatever the flows say.
+  const noToken = report.workloadIdentity?.problem;
+  if (noToken) report.problem = noToken;
   return report;
 }
 
