@@ -55,13 +55,14 @@ export function workloadAuth(
   });
   // No secret, and the way named outright: the target says how its IdP takes the token.
   const { clientSecret: _none, flow: _flow, ...withoutSecret } = options;
-  const workload = {
+  const workload: OidcCredentialsAuthOptions = {
+    ...withoutSecret,
     identitySource: sourceSetting(source),
     identityAudience: support.audience,
     identityUse: support.way,
     ...(support.apiAudience ? { audience: support.apiAudience } : {}),
   };
-  return new OidcCredentialsAuth({ ...withoutSecret, ...workload } as OidcCredentialsAuthOptions);
+  return new OidcCredentialsAuth(workload);
 }
 
 function sourceSetting(source: IdentitySource): string {
