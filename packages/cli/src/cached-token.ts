@@ -3,6 +3,7 @@ import type { CacheEntry } from '@oidcflow/core';
 import type { CliSettings } from './options/option-table.js';
 import { OPTION_TABLE } from './options/option-table.js';
 import { parseCommandLine } from './options/parse.js';
+import { loadPluginModule } from './plugin-modules.js';
 
 /**
  * `oidcflow token`'s warm path, straight-line in the bin entry: the arguments and OIDCFLOW_*
@@ -77,7 +78,7 @@ export async function cachedTokenOutput(
       ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
-      loadModule: (specifier: string) => import(specifier),
+      loadModule: loadPluginModule,
     } as ConstructorParameters<typeof OidcAuth>[0];
     const secret = env[CLIENT_SECRET_ENV];
     const auth = settings.clientCredentials
