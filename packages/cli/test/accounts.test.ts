@@ -83,7 +83,17 @@ async function idTokenSub(extra: string[] = []): Promise<string> {
 async function gitPasswordSub(): Promise<string> {
   const child = spawn(
     process.execPath,
-    [BIN, 'git-credential', ...settings(), '--token-type', 'id', '--no-browser', 'get'],
+    [
+      BIN,
+      'git-credential',
+      ...settings(),
+      '--host',
+      'git.example.test',
+      '--token-type',
+      'id',
+      '--no-browser',
+      'get',
+    ],
     {
       env: sandbox.environment(),
       stdio: ['pipe', 'pipe', 'pipe'],

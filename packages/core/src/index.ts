@@ -12,6 +12,7 @@ export {
 } from './config/options.js';
 export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { isLoopbackHost } from './config/url-policy.js';
+export { authorizationServerMetadataUrl, openidConfigurationUrl } from './discovery/metadata-urls.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';

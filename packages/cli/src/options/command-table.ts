@@ -111,6 +111,23 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'profile',
+    usage: 'list | show [NAME] | set NAME OPTION VALUE… | use NAME',
+    summary: 'named settings in the configuration file: list, show, set an option, choose the default',
+    description:
+      'Profiles are tables of options (their flag names) in the configuration file\n' +
+      '(OIDCFLOW_CONFIG, else ~/.config/oidcflow/config.toml on Linux, ~/Library/Application\n' +
+      'Support/oidcflow/config.toml on macOS, %APPDATA%\\oidcflow\\config.toml on Windows).\n' +
+      'Every command with login settings takes --profile NAME (OIDCFLOW_PROFILE), else the\n' +
+      'default profile; flags and variables win over the profile. `set` and `use` change one line.',
+    examples: [
+      'oidcflow profile set work issuer https://idp.example.com',
+      'oidcflow profile set work client-id my-cli',
+      'oidcflow profile use work',
+      'oidcflow token --profile staging',
+    ],
+  },
+  {
     name: 'dev-idp',
     summary: 'run an embedded test IdP on 127.0.0.1 to try the other commands',
     description:

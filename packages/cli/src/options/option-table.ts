@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'git-credential',
   'fetch',
   'accounts',
+  'profile',
   'dev-idp',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -42,6 +43,7 @@ export interface CliSettings {
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
   account?: string;
+  profile?: string;
   loginHint?: string;
   prompt?: string;
   acrValues?: string[];
@@ -106,7 +108,9 @@ export interface OptionSpec {
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
-const AUTH: readonly CommandName[] = COMMAND_NAMES.filter((name) => name !== 'dev-idp');
+export const AUTH: readonly CommandName[] = COMMAND_NAMES.filter(
+  (name) => name !== 'dev-idp' && name !== 'profile',
+);
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
@@ -123,6 +127,17 @@ const TOKEN_TYPE = {
 } as const satisfies Partial<OptionSpec>;
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
+  {
+    flag: 'profile',
+    kind: 'string',
+    key: 'profile',
+    env: 'OIDCFLOW_PROFILE',
+    placeholder: 'NAME',
+    defaultText: 'the default-profile of the configuration file',
+    description:
+      'the named settings to use from the configuration file (oidcflow profile list); flags and variables win over it',
+    commands: [...AUTH, 'profile'],
+  },
   // --- who to log in to, and as what (the cache key) ---
   {
     flag: 'issuer',
