@@ -36,8 +36,12 @@ async function helperCommand(
   return `!${[...assignments, ...args.map(shellQuote)].join(' ')}`;
 }
 
-/** A bare repository with one commit, served as `<name>.git`. */
-async function makeRepository(root: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string> {
+/** A bare repository with one commit, served as `project.git`. */
+export async function makeRepository(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<string> {
   const work = join(root, 'work');
   await mkdir(work, { recursive: true });
   const git = (args: string[], cwd: string) =>

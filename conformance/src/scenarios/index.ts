@@ -1,3 +1,4 @@
+import { accounts } from './accounts.js';
 import { audience } from './audience.js';
 import { cachedReuse } from './cached-reuse.js';
 import { callbackTimeout } from './callback-timeout.js';
@@ -46,6 +47,7 @@ export const SCENARIOS: readonly Scenario[] = [
   crossProcessRace,
   kubectl,
   gitCredential,
+  accounts,
   fetchScenario,
   dpop,
   workloadGitHub,
@@ -59,6 +61,7 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 export {
+  accounts,
   audience,
   cachedReuse,
   callbackTimeout,

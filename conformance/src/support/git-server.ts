@@ -11,6 +11,8 @@ export interface GitRequest {
   verdict?: 'accepted' | 'refused';
   /** How an accepted token was checked: its signature against the JWKS, or at the userinfo endpoint (opaque). */
   checkedBy?: 'jwks' | 'userinfo';
+  /** The `sub` of an accepted token: which user git came as. */
+  subject?: string;
   reason?: string;
 }
 
@@ -67,7 +69,13 @@ export async function startGitServer(
           return;
         }
         if (acceptedTokens.at(-1) !== password) acceptedTokens.push(password);
-        requests.push({ path: url.pathname, status: 200, verdict: 'accepted', checkedBy: result.checkedBy });
+        requests.push({
+          path: url.pathname,
+          status: 200,
+          verdict: 'accepted',
+          checkedBy: result.checkedBy,
+          subject: String(result.claims.sub ?? ''),
+        });
         runHttpBackend(request, response, url, projectRoot, String(result.claims.sub ?? ''));
       },
       (error: unknown) => {

@@ -125,6 +125,8 @@ export interface RunningTarget {
   issuer: string;
   clients: Partial<Record<FlowName, TargetClient>>;
   user: TestUser;
+  /** A second user with their own login on the same pages, for the scenarios of several accounts. */
+  otherUser?: TestUser;
   /** The target's page script for the browser: login, consent, device verification. */
   pages: PageScript;
   capabilities: TargetCapabilities;

@@ -18,7 +18,13 @@ import {
 } from './keycloak-options.js';
 import { keycloakPages } from './keycloak-pages.js';
 import { startLocalKeycloak } from './local-distribution.js';
-import { patchedRealm, REALM_CLIENTS, REALM_DEVICE_TIMING, REALM_USERNAME } from './realm-file.js';
+import {
+  patchedRealm,
+  REALM_CLIENTS,
+  REALM_DEVICE_TIMING,
+  REALM_OTHER_USERNAME,
+  REALM_USERNAME,
+} from './realm-file.js';
 import { keycloakRuntimeInputs } from './runtime-inputs.js';
 import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 import { trustCiIssuer } from './workload-federation.js';
@@ -138,6 +144,7 @@ export function runningKeycloak(
       },
     },
     user: { username, password: instance.userPassword },
+    otherUser: { username: REALM_OTHER_USERNAME, password: instance.userPassword },
     pages: withFreshConsent(keycloakPages, () => admin.revokeConsents(username)),
     // consentRequired on oidcflow-cli; the device flow always asks; an audience mapper.
     capabilities: completeServerCapabilities(REALM_CLIENTS.api, {

@@ -22,6 +22,8 @@ export const REALM_CLIENTS = {
 } as const;
 /** The realm's test user. */
 export const REALM_USERNAME = 'conformance-user';
+/** Another user of the matrix, for the scenario of several accounts (`otherUser`). */
+export const REALM_OTHER_USERNAME = 'bob';
 /** A second user, for tests that run beside the matrix on a shared Keycloak (consent revocations stay apart). */
 export const REALM_TESTER_USERNAME = 'keycloak-tester';
 /** The device timings the realm file sets on the two clients above. */

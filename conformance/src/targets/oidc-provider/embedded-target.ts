@@ -50,6 +50,7 @@ function running(
       },
     },
     user: { username: idp.user.login, password: idp.user.password },
+    otherUser: { username: idp.users.bob.login, password: idp.users.bob.password },
     pages: oidcProviderPages,
     browserHosts: ['127.0.0.1', 'localhost'],
     capabilities: {
