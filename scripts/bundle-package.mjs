@@ -102,7 +102,8 @@ const sharedGroups = {
       return seen;
     };
     const lazyRoots = [];
-    for (const id of this.getModuleIds()) lazyRoots.push(...(this.getModuleInfo(id)?.dynamicallyImportedIds ?? []));
+    for (const id of this.getModuleIds())
+      lazyRoots.push(...(this.getModuleInfo(id)?.dynamicallyImportedIds ?? []));
     const lazy = reach(lazyRoots);
     for (const file of packageEntries) {
       const group = `${file.replace(/\.js$/, '').replaceAll('/', '-')}-shared`;
