@@ -3,9 +3,9 @@ import { OidcflowError } from '../errors/oidcflow-error.js';
 import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { toSearchParams } from '../protocol/search-params.js';
+import { tokenSetFromResponse } from '../protocol/token-set.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt } from './freshness.js';
-import { tokenSetFromResponse } from './token-set.js';
 
 /** Thrown inside the lifecycle when the refresh token is no longer accepted. */
 export class RefreshRejected extends Error {}

@@ -1,6 +1,5 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import { tokenSetFromResponse } from '../lifecycle/token-set.js';
 import type { Logger } from '../ports/logger.js';
 import type * as Protocol from '../spec/protocol.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../spec/protocol.js';
@@ -9,6 +8,7 @@ import { classifyPollError, deviceAuthorizationError } from './classify-response
 import { toOidcflowError } from './oauth-errors.js';
 import type { DPoPHandle, OpenIdSession } from './openid-session.js';
 import { toSearchParams } from './search-params.js';
+import { tokenSetFromResponse } from './token-set.js';
 
 export interface ProtocolPortOptions {
   /** Scopes of this login, used when a call gives none. */
