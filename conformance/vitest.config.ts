@@ -5,9 +5,5 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // One Keycloak per run, shared by keycloak-target.test.ts and the matrix.
-    globalSetup: ['test/global-setup.ts'],
-    // The broker stops Keycloak (bounded by its own stop: SIGTERM, then SIGKILL).
-    teardownTimeout: 90_000,
   },
 });

@@ -24,6 +24,9 @@ const packageDirectories = [
     .sort()
     .map((name) => join(root, 'packages', name)),
   join(root, 'conformance'),
+  ...readdirSync(join(root, 'targets'))
+    .sort()
+    .map((name) => join(root, 'targets', name)),
 ].filter((directory) => existsSync(join(directory, 'package.json')));
 
 /** `dist/testing/index.js` is built from `src/testing/index.ts`. */

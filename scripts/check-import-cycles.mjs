@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails when the product code (packages/*/src, conformance/src) has an import cycle.
+// Fails when the product code (packages/*/src, conformance/src, targets/*/src) has an import cycle.
 // A cycle means two modules cannot be read, tested or moved one without the other,
 // so the arrows between parts must stay one-way (docs/architecture.md).
 // Type-only imports count too: they tie the files together for a reader just the same.
@@ -11,12 +11,14 @@ import { fileURLToPath } from 'node:url';
 
 // The repository root; a test passes another tree as the first argument.
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-const packagesDirectory = join(root, 'packages');
+const sourcesOf = (folder) =>
+  (existsSync(join(root, folder)) ? readdirSync(join(root, folder)) : []).map((name) =>
+    join(root, folder, name, 'src'),
+  );
 const sourceRoots = [
-  ...(existsSync(packagesDirectory) ? readdirSync(packagesDirectory) : []).map((name) =>
-    join(packagesDirectory, name, 'src'),
-  ),
+  ...sourcesOf('packages'),
   join(root, 'conformance', 'src'),
+  ...sourcesOf('targets'),
 ].filter((path) => existsSync(path));
 
 /** Test files are not product code: they may import in any direction. */

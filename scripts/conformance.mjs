@@ -18,6 +18,7 @@ const build = spawnSync(
     'run',
     'build',
     '--filter=@oidcflow/conformance...',
+    '--filter=@oidcflow/target-*',
     '--filter=@oidcflow-examples/*',
     '--output-logs=errors-only',
   ],

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { PREPARE_COMMANDS, runPrepareCommand } from './cli/prepare-commands.js';
+import { PREPARE_COMMAND_NAMES, runPrepareCommand } from './cli/prepare-commands.js';
 import { runCommand, UsageError } from './cli/run-command.js';
 import { TARGET_NAMES } from './targets/registry.js';
 
 const USAGE = `Usage:
   oidcflow-conformance [--plugin <module>]... [--target <name>]... [--scenario <name>]...
                        [--first-party] [--with-flow <flow>]... [--report-dir <dir>] [--quiet]
-${Object.keys(PREPARE_COMMANDS)
-  .map((name) => `  oidcflow-conformance ${name} [--help]\n`)
-  .join('')}
+${PREPARE_COMMAND_NAMES.map((name) => `  oidcflow-conformance ${name} [--help]\n`).join('')}
 Runs oidcflow's conformance scenarios and prints the matrix plugin × target × scenario.
 
   --plugin <module>    a flow, cache or IdP plugin to test: a package name or a file path whose
@@ -33,8 +31,7 @@ Exit status: 0 when no cell failed, 1 when one did, 2 for a usage error.
 async function main(argv: string[]): Promise<number> {
   const write = (text: string) => process.stdout.write(text);
   const [first = '', ...rest] = argv;
-  if (Object.hasOwn(PREPARE_COMMANDS, first))
-    return runPrepareCommand(first, PREPARE_COMMANDS[first]!, rest, write);
+  if (PREPARE_COMMAND_NAMES.includes(first)) return runPrepareCommand(first, rest, write);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

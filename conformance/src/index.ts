@@ -20,6 +20,7 @@ export { summarize, summaryLine } from './matrix/cell.js';
 export { CellHarness } from './matrix/cell-harness.js';
 export { type PlannedCell, planCells } from './matrix/plan.js';
 export { requiredFromEnv } from './matrix/require.js';
+export { type CellRunContext, runCell } from './matrix/run-cell.js';
 export { type MatrixOptions, runMatrix } from './matrix/run-matrix.js';
 export type { FirstPartyFlow, FlowKind, PluginModuleRef, Subject } from './matrix/subject.js';
 export { forceMatch } from './matrix/subject.js';
@@ -50,7 +51,13 @@ export {
   externalTarget,
 } from './targets/external/external-target.js';
 export { embeddedOidcProviderTarget } from './targets/oidc-provider/embedded-target.js';
-export { createTarget, isTargetName, TARGET_NAMES, type TargetName } from './targets/registry.js';
+export {
+  createTarget,
+  isTargetName,
+  TARGET_NAMES,
+  TARGET_PACKAGES,
+  type TargetName,
+} from './targets/registry.js';
 export type {
   AudienceSupport,
   ConformanceTarget,
@@ -61,4 +68,5 @@ export type {
   TestUser,
 } from './targets/target.js';
 export { TargetUnavailable } from './targets/target.js';
+export { loadTargetPackage } from './targets/target-package.js';
 export { generateTestCertificates, type TestCertificates } from './targets/tls/test-ca.js';

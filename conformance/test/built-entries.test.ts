@@ -1,18 +1,23 @@
 // A published entry point exports the names its index.ts lists and nothing else: never a
 // bundler's name for an internal (`a`, `c`, …) that lazily loaded chunks import
 // (scripts/bundle-package.mjs keeps each entry's exports strict). Runs over the built packages.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 
-const packagesDirectory = fileURLToPath(new URL('../../packages/', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The workspace's package folders: the libraries and the conformance targets. */
+const packageDirectories = ['packages', 'targets']
+  .map((folder) => join(root, folder))
+  .filter((folder) => existsSync(folder))
+  .flatMap((folder) => readdirSync(folder).map((name) => join(folder, name)))
+  .filter((directory) => existsSync(join(directory, 'package.json')));
 
 /** Every `exports` entry with a JavaScript target, as [label, file]. */
 function builtEntries(): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
-  for (const name of readdirSync(packagesDirectory)) {
-    const directory = join(packagesDirectory, name);
+  for (const directory of packageDirectories) {
     const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {
       name: string;
       exports?: Record<string, string | { default?: string }>;

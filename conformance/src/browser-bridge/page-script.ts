@@ -5,8 +5,9 @@ import type { TestUser } from '../targets/test-user.js';
 export type ConsentAnswer = 'approve' | 'deny';
 
 /**
- * What the scenarios need a target's pages to do: each target has one (keycloakPages,
- * springPages, hydraPageScript, oidcProviderPages, the generic script), all in this folder.
+ * What the scenarios need a target's pages to do: each target has one (oidcProviderPages and
+ * the generic script in this folder; keycloakPages, springPages, hydraPageScript in their
+ * target packages, most built with formPageScript).
  */
 export interface PageScript {
   name: string;

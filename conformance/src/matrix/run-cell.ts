@@ -11,6 +11,7 @@ import type { CellEvidence, CellResult, SkipCause } from './cell.js';
 import { CellHarness } from './cell-harness.js';
 import { FLOW_OF_KIND, type Subject } from './subject.js';
 
+/** What one cell needs: the running target, the subject, the scenario, the browser, where to work, the bound. */
 export interface CellRunContext {
   target: RunningTarget;
   subject: Subject;

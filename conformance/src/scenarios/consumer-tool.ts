@@ -58,6 +58,6 @@ export async function startConsumerLogin(
   const relay = await startUrlRelay(directory, (url) => void driver.openUrl(url));
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(cell.environment())) if (value !== undefined) env[name] = value;
-  Object.assign(env, relay.env, { BROWSER: relay.browserCommand });
+  Object.assign(env, { BROWSER: relay.browserCommand });
   return { driver, relay, env };
 }

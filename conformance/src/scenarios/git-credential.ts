@@ -10,13 +10,23 @@ import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const GIT_TIMEOUT_MS = 120_000;
 
-/** The helper as a user configures it: `!oidcflow git-credential …`, git appending the action. */
+/**
+ * The helper as a user configures it: `!oidcflow git-credential --host <git host> …`, git
+ * appending the action. Only `gitHost` gets a token.
+ */
 async function helperCommand(
   cell: CellHarness,
   directory: string,
   env: Record<string, string>,
+  gitHost: string,
 ): Promise<string> {
-  const args = [process.execPath, oidcflowBin(), 'git-credential', ...cellSettingsArgs(cell, cell.cachePath)];
+  const args = [
+    process.execPath,
+    oidcflowBin(),
+    'git-credential',
+    `--host=${gitHost}`,
+    ...cellSettingsArgs(cell, cell.cachePath),
+  ];
   if (cell.client.clientSecret) {
     const secretFile = join(directory, 'client-secret');
     await writeFile(secretFile, cell.client.clientSecret, { mode: 0o600 });
@@ -92,7 +102,7 @@ export const gitCredential: Scenario = {
       ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
     });
     try {
-      const helper = await helperCommand(cell, directory, helperEnv);
+      const helper = await helperCommand(cell, directory, helperEnv, new URL(server.url).host);
       const lsRemote = () =>
         runTool({
           command: 'git',
@@ -153,8 +163,22 @@ export const gitCredential: Scenario = {
           `expected one refresh_token request after the erase, saw: ${describeRequests(renewal)}`,
         );
       }
+      // The same helper for every host (a global credential.helper), asked by git about a host a
+      // repository could name (a submodule, an lfs.url): it answers nothing, git gets no token.
+      const otherHost = await runTool({
+        command: 'git',
+        args: ['-c', 'credential.helper=', '-c', `credential.helper=${helper}`, 'credential', 'fill'],
+        env: gitEnv,
+        input: 'protocol=https\nhost=lfs.other-host.example\n\n',
+        timeoutMs: GIT_TIMEOUT_MS,
+        signal: cell.signal,
+      });
+      check(
+        !otherHost.stdout.includes('password='),
+        `the helper answered git for a host it was not given: ${outputTail(otherHost.output)}`,
+      );
       const checks = [...new Set(server.requests.flatMap((request) => request.checkedBy ?? []))].join(', ');
-      return `git logged in once, then 0 IdP requests; a refused token was erased and renewed by refresh, no login (tokens checked by ${checks})`;
+      return `git logged in once, then 0 IdP requests; a refused token was erased and renewed by refresh, no login; another host got nothing (tokens checked by ${checks})`;
     } finally {
       await Promise.all([server.stop(), relay.stop()]);
     }

@@ -2,6 +2,7 @@ import { FLOW_KINDS } from '../matrix/subject.js';
 import { secondsUntil } from '../support/time.js';
 import { check, type Scenario } from './scenario.js';
 
+/** The first login: a token from the IdP, through the flow the subject chooses. */
 export const login: Scenario = {
   name: 'login',
   summary: 'a first login completes (browser pages driven through ports.openUrl) and yields usable tokens',

@@ -12,6 +12,7 @@ export function jwtClaims(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The `aud` claim as a list (a string audience becomes one item; none, an empty list). */
 export function audienceOf(claims: Record<string, unknown> | undefined): string[] {
   const aud = claims?.aud;
   if (typeof aud === 'string') return [aud];

@@ -16,6 +16,8 @@ export interface ToolOptions {
   signal?: AbortSignal;
   /** Called with the output so far whenever more arrives. */
   onOutput?: (output: string) => void;
+  /** Written to the program's stdin, which is then closed (`git credential fill`'s request). */
+  input?: string;
 }
 
 /**
@@ -38,6 +40,10 @@ export function runTool(options: ToolOptions): Promise<ToolRun> {
       if (isStdout) stdout += text;
       options.onOutput?.(output);
     };
+    if (options.input !== undefined) {
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
     child.stdout.on('data', (chunk: Buffer) => collect(chunk, true));
     child.stderr.on('data', (chunk: Buffer) => collect(chunk, false));
     const kill = () => {

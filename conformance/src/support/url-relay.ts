@@ -14,16 +14,17 @@ export interface UrlRelay {
   stop(): Promise<void>;
 }
 
-const SCRIPT = `// Written by the conformance harness: passes the URL to open to the harness.
+// The relay's address is written into the script, not passed in a variable: oidcflow gives a
+// browser command only the environment a browser needs (nor as an argument: BROWSER splits at ':').
+const script = (
+  relayUrl: string,
+) => `// Written by the conformance harness: passes the URL to open to the harness.
 const url = process.argv[2];
-const response = await fetch(process.env.CONFORMANCE_BROWSER_RELAY_URL, { method: 'POST', body: url });
+const response = await fetch(${JSON.stringify(relayUrl)}, { method: 'POST', body: url });
 process.exitCode = response.ok ? 0 : 1;
 `;
 
-export async function startUrlRelay(
-  directory: string,
-  open: (url: string) => void,
-): Promise<UrlRelay & { env: Record<string, string> }> {
+export async function startUrlRelay(directory: string, open: (url: string) => void): Promise<UrlRelay> {
   const server = createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8');
@@ -36,11 +37,10 @@ export async function startUrlRelay(
     });
   });
   const { port, close } = await listenOnLoopback(server);
-  const script = join(directory, 'url-relay-browser.mjs');
-  await writeFile(script, SCRIPT, { mode: 0o700 });
+  const file = join(directory, 'url-relay-browser.mjs');
+  await writeFile(file, script(`http://127.0.0.1:${port}/open`), { mode: 0o700 });
   return {
-    browserCommand: `${process.execPath} ${script}`,
-    env: { CONFORMANCE_BROWSER_RELAY_URL: `http://127.0.0.1:${port}/open` },
+    browserCommand: `${process.execPath} ${file}`,
     stop: close,
   };
 }

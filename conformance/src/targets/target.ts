@@ -3,6 +3,7 @@ import type { PageScript } from '../browser-bridge/page-script.js';
 import { CellSkip } from '../matrix/cell.js';
 import type { FirstPartyFlow } from '../matrix/subject.js';
 import type { TestUser } from './test-user.js';
+import type { WorkloadIdentitySupport } from './workload-identity.js';
 
 /** The first-party flow names a target can offer (the names of matrix/subject.ts). */
 export type FlowName = FirstPartyFlow;
@@ -37,6 +38,7 @@ export interface AudienceSupport {
   scopes?: string[];
 }
 
+/** What a target's IdP can do, so scenarios it cannot run are reported as not applicable. */
 export interface TargetCapabilities {
   flows: readonly FlowName[];
   /** Why the IdP cannot run a flow it lacks, in its own terms (the cells say this, not "no client"). */
@@ -137,6 +139,8 @@ export interface RunningTarget {
   tlsEndpoint?: { issuer: string; caCertPath: string };
   /** A real IdP's own device timing, for the device scenarios where polls cannot be scripted. */
   deviceTiming?: DeviceTiming;
+  /** The CI identity issuer the target trusts and how it takes its tokens (the workload scenarios). */
+  workloadIdentity?: WorkloadIdentitySupport;
   /** What the target is, for the report ("Keycloak 26.6.1, local distribution on Java 21"). */
   description: string;
   /**

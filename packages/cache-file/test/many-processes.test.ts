@@ -142,10 +142,9 @@ describe('8 processes at once with an empty cache and the authorization code flo
     await writeFile(browserLog, '');
     const { results, stderr } = await getTokensInProcesses(8, userSettings({ callbackTimeoutSeconds: 60 }), {
       HOME: home,
-      // Core's opener runs BROWSER without a shell: "<node> <script>", the URL appended; it
-      // passes no OIDCFLOW_* variable on, so the log file is named by FAKE_BROWSER_LOG.
-      BROWSER: `${process.execPath} ${fixture('fake-browser.mjs')}`,
-      FAKE_BROWSER_LOG: browserLog,
+      // Core's opener runs BROWSER without a shell: "<node> <script> <log>", the URL appended;
+      // it passes on only what a browser needs of the environment, so the log is an argument.
+      BROWSER: `${process.execPath} ${fixture('fake-browser.mjs')} ${browserLog}`,
     });
     expect(
       results.filter((result) => !result.ok),

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { type Binding, loadKeyringBinding } from './binding.js';
 import { DATA_KEY_BYTES } from './envelope.js';
+import { type KernelKeyCopy, kernelKeyCopy } from './kernel-key-copy.js';
+import { sessionBusMissing } from './session-bus.js';
 
 /** Where the data key of one cache directory lives in the OS keyring. */
 export const KEYRING_SERVICE = 'oidcflow';
@@ -14,6 +16,8 @@ export interface DataKeyStoreOptions {
   timeoutMs: number;
   /** Runs `critical` under a lock shared by every process using `directory`. */
   withCreationLock<T>(critical: () => Promise<T>): Promise<T>;
+  /** Linux: keep a copy of the key in the kernel keyring (kernel-key-copy.ts). @default true, unless OIDCFLOW_KEYRING_KERNEL_COPY=off */
+  kernelCopy?: boolean;
 }
 
 export interface DataKeyStore {
@@ -25,6 +29,12 @@ export interface DataKeyStore {
    * being adopted. Throws KeyringUnavailable.
    */
   readOrCreate(adopt?: (created: Buffer) => Promise<void>): Promise<Buffer>;
+  /**
+   * The key from the kernel keyring's copy when it has one (Linux: one system call), else as
+   * `readOrCreate`, then copied there. `copy` tells which: a copy may be stale (the keyring
+   * entry was replaced), so writes confirm with `readOrCreate`. Throws KeyringUnavailable.
+   */
+  readQuickly(adopt?: (created: Buffer) => Promise<void>): Promise<{ key: Buffer; copy: boolean }>;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -45,20 +55,35 @@ export function keyringStoreName(): string {
 /** Pins the Linux store (ignored elsewhere): no silent fallback to the kernel keyring. */
 const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const;
 
-/** The binding loads on first use: a missing prebuilt binary is "no keyring", not a crash at import. */
-async function keyringEntry(directory: string) {
-  const { AsyncEntry } = await import('@napi-rs/keyring').catch((error: unknown) => {
+const notUsedOnLinux = () =>
+  process.platform === 'linux' ? '; the kernel keyring is not used, it forgets keys at reboot' : '';
+
+/**
+ * The binding, loaded on first use: a missing prebuilt binary is "no keyring", not a crash at
+ * import. Where the environment already says no session bus exists, nothing is loaded.
+ */
+function keyringBinding(): Binding {
+  const noBus = sessionBusMissing();
+  if (noBus)
+    throw new KeyringUnavailable(`${keyringStoreName()} cannot be reached: ${noBus}${notUsedOnLinux()}`);
+  try {
+    return loadKeyringBinding();
+  } catch (error) {
     throw new KeyringUnavailable(
       `the keyring binding @napi-rs/keyring cannot load here (${describe(error)})`,
     );
-  });
+  }
+}
+
+async function keyringEntry(directory: string) {
+  const binding = keyringBinding();
   try {
-    return new AsyncEntry(KEYRING_SERVICE, keyringAccountFor(directory), ENTRY_OPTIONS);
+    return new binding.AsyncEntry(KEYRING_SERVICE, keyringAccountFor(directory), ENTRY_OPTIONS);
   } catch (error) {
     // On Linux: no D-Bus session, or no Secret Service on it.
-    const notUsed =
-      process.platform === 'linux' ? '; the kernel keyring is not used, it forgets keys at reboot' : '';
-    throw new KeyringUnavailable(`${keyringStoreName()} cannot be reached: ${describe(error)}${notUsed}`);
+    throw new KeyringUnavailable(
+      `${keyringStoreName()} cannot be reached: ${describe(error)}${notUsedOnLinux()}`,
+    );
   }
 }
 
@@ -83,25 +108,42 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
     const entry = await keyringEntry(directory);
     return decodeKey(await call('read the data key', (signal) => entry.getPassword(signal)));
   };
+  // Linux: the kernel keyring's copy, refreshed whenever the Secret Service is asked.
+  let copy: KernelKeyCopy | undefined | null = null;
+  const kernelCopy = () => {
+    if (copy === null)
+      copy = kernelKeyCopy(keyringBinding(), keyringAccountFor(directory), options.kernelCopy);
+    return copy;
+  };
+  const copied = (key: Buffer) => {
+    kernelCopy()?.write(key.toString('base64'));
+    return key;
+  };
+  async function readOrCreate(adopt?: (created: Buffer) => Promise<void>): Promise<Buffer> {
+    const existing = await read();
+    if (existing) return copied(existing);
+    return options.withCreationLock(async () => {
+      // Another process may have created it while this one waited for the lock.
+      const created = await read();
+      if (created) return created;
+      const fresh = process.getBuiltinModule('node:crypto').randomBytes(DATA_KEY_BYTES);
+      const entry = await keyringEntry(directory);
+      await call('store a data key', (signal) => entry.setPassword(fresh.toString('base64'), signal));
+      // Read back: some stores accept a write they cannot keep (no D-Bus, a null backend).
+      const stored = await read();
+      if (!stored?.equals(fresh))
+        throw new KeyringUnavailable('the OS keyring did not keep the data key it was given');
+      await adopt?.(fresh);
+      return copied(fresh);
+    });
+  }
   return {
     read,
-    async readOrCreate(adopt) {
-      const existing = await read();
-      if (existing) return existing;
-      return options.withCreationLock(async () => {
-        // Another process may have created it while this one waited for the lock.
-        const created = await read();
-        if (created) return created;
-        const fresh = randomBytes(DATA_KEY_BYTES);
-        const entry = await keyringEntry(directory);
-        await call('store a data key', (signal) => entry.setPassword(fresh.toString('base64'), signal));
-        // Read back: some stores accept a write they cannot keep (no D-Bus, a null backend).
-        const stored = await read();
-        if (!stored?.equals(fresh))
-          throw new KeyringUnavailable('the OS keyring did not keep the data key it was given');
-        await adopt?.(fresh);
-        return fresh;
-      });
+    readOrCreate,
+    async readQuickly(adopt) {
+      const fromCopy = decodeKey(kernelCopy()?.read() ?? null);
+      if (fromCopy) return { key: fromCopy, copy: true };
+      return { key: await readOrCreate(adopt), copy: false };
     },
   };
 }

@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+// node:crypto through process.getBuiltinModule, on first use: an ES import builds a module
+// facade over all of its exports in every process that loads this file.
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 /** Marks an encrypted entry file; anything else in its place is not ours. */
 const FORMAT = 'oidcflow-keyring-cache';
@@ -19,7 +21,12 @@ interface SealedFile {
 
 /** A short public name of a data key, stored beside the ciphertext. */
 export function dataKeyId(dataKey: Buffer): string {
-  return createHash('sha256').update('oidcflow data key id\0').update(dataKey).digest('hex').slice(0, 16);
+  return crypto()
+    .createHash('sha256')
+    .update('oidcflow data key id\0')
+    .update(dataKey)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -32,8 +39,8 @@ const associatedData = (cacheKeyId: string, keyId: string) =>
 /** AES-256-GCM with a fresh 96-bit IV per write (one key writes far fewer than 2^32 entries). */
 export function seal(plaintext: string, dataKey: Buffer, cacheKeyId: string): string {
   const keyId = dataKeyId(dataKey);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
+  const iv = crypto().randomBytes(IV_BYTES);
+  const cipher = crypto().createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(cacheKeyId, keyId));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const file: SealedFile = {
@@ -79,7 +86,7 @@ export function open(
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
     return { problem: 'its encryption header is damaged' };
   try {
-    const decipher = createDecipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
+    const decipher = crypto().createDecipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(associatedData(cacheKeyId, file.keyId));
     decipher.setAuthTag(tag);
     const plaintext = Buffer.concat([

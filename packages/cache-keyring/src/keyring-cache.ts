@@ -1,10 +1,13 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createFileCache, type FileCache, type FileCacheCodec } from '@oidcflow/cache-file';
 import type { CacheKey } from '@oidcflow/core';
-import { createDataKeyStore, keyringStoreName } from './data-key.js';
+import { createDataKeyStore, KeyringUnavailable, keyringStoreName } from './data-key.js';
 import { open, seal } from './envelope.js';
 import type { KeyringCacheOptions } from './options.js';
+
+// Built-ins through process.getBuiltinModule: an ES import of node:fs builds a facade over all
+// of its exports in every process that loads this file (a cache hit does).
+const { readdir, readFile, stat } = process.getBuiltinModule('node:fs/promises');
+const { join } = process.getBuiltinModule('node:path');
 
 export const KEYRING_CACHE_NAME = 'keyring';
 export const SEALED_FILE_EXTENSION = '.sealed';
@@ -86,7 +89,13 @@ async function adoptClearEntries(clear: FileCache, sealed: FileCache, warn: (mes
  * the OS keyring. Resolves once the keyring answered; rejects with KeyringUnavailable when it does not.
  */
 export async function createKeyringCache(options: KeyringCacheOptions = {}): Promise<KeyringCache> {
-  const { cacheFallback: _fallback, cacheRequest: _request, keyringTimeoutSeconds, ...fileOptions } = options;
+  const {
+    cacheFallback: _fallback,
+    cacheRequest: _request,
+    keyringTimeoutSeconds,
+    keyringKernelCopy,
+    ...fileOptions
+  } = options;
   const clear = createFileCache(fileOptions);
   const directory = clear.directory;
   // Each warning once per instance, as the file cache does.
@@ -102,19 +111,52 @@ export async function createKeyringCache(options: KeyringCacheOptions = {}): Pro
     directory,
     timeoutMs: (keyringTimeoutSeconds ?? 30) * 1000,
     withCreationLock,
+    ...(keyringKernelCopy !== undefined ? { kernelCopy: keyringKernelCopy } : {}),
   });
-  const sealedWith = (dataKey: Buffer) =>
+  /** Sealed files under the current key; `confirm` answers whether the key changed (see below). */
+  const sealedWith = (dataKey: () => Buffer, confirm: () => Promise<boolean> = async () => false) =>
     createFileCache({
       ...fileOptions,
       codec: {
         fileExtension: SEALED_FILE_EXTENSION,
-        encode: async (text, key) => seal(text, dataKey, key.id),
-        decode: async (text, key) => open(text, dataKey, key.id),
+        encode: async (text, key) => {
+          await confirm();
+          return seal(text, dataKey(), key.id);
+        },
+        decode: async (text, key) => {
+          const opened = open(text, dataKey(), key.id);
+          if ('problem' in opened && (await confirm())) return open(text, dataKey(), key.id);
+          return opened;
+        },
       } satisfies FileCacheCodec,
     });
   // The probe: a keyring that cannot give or keep a key is no keyring (see createPlugin's fallback).
-  const dataKey = await keys.readOrCreate((created) => adoptClearEntries(clear, sealedWith(created), warn));
-  const sealed = sealedWith(dataKey);
+  // On Linux the key may come from the kernel keyring's copy (kernel-key-copy.ts): one system
+  // call instead of the Secret Service's round trips on a hit.
+  const adopt = (created: Buffer) =>
+    adoptClearEntries(
+      clear,
+      sealedWith(() => created),
+      warn,
+    );
+  let { key: dataKey, copy: fromCopy } = await keys.readQuickly(adopt);
+  /**
+   * A copy may be stale (the keyring entry was replaced or removed since): before sealing, and
+   * when a file does not open with the copy, the Secret Service decides, once per instance.
+   * Where it no longer answers, the copy is the key the existing files were sealed with.
+   */
+  const confirmKey = async () => {
+    if (!fromCopy) return false;
+    fromCopy = false;
+    const confirmed = await keys.readOrCreate(adopt).catch((error: unknown) => {
+      if (error instanceof KeyringUnavailable) return dataKey;
+      throw error;
+    });
+    const changed = !confirmed.equals(dataKey);
+    dataKey = confirmed;
+    return changed;
+  };
+  const sealed = sealedWith(() => dataKey, confirmKey);
   const clearPath = (key: CacheKey) => clear.resolvedCachePath(key) as string;
 
   return {

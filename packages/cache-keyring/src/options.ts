@@ -15,4 +15,10 @@ export interface KeyringCacheOptions extends Omit<FileCacheOptions, 'codec'> {
   cacheRequest?: 'auto' | 'keyring';
   /** Seconds each keyring call may take (a Secret Service that never answers). @default 30 */
   keyringTimeoutSeconds?: number;
+  /**
+   * Linux: keep a copy of the data key in the kernel keyring, so a hit needs no Secret Service
+   * round trip (see the README's threat model for who can read it and how long it lives).
+   * @default true, unless the environment variable OIDCFLOW_KEYRING_KERNEL_COPY is `off`
+   */
+  keyringKernelCopy?: boolean;
 }

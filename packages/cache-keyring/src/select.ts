@@ -1,6 +1,7 @@
 import { createFileCache, type FileCache } from '@oidcflow/cache-file';
 import { ErrorCode, OidcflowError } from '@oidcflow/core';
 import { KeyringUnavailable } from './data-key.js';
+import { forgetFallback, recordFallback } from './fallback-notice.js';
 import { createKeyringCache, type KeyringCache } from './keyring-cache.js';
 import type { KeyringCacheOptions } from './options.js';
 
@@ -11,7 +12,8 @@ export interface FallbackFileCache extends FileCache {
 
 /**
  * The keyring cache where the OS keyring answers. Where it does not: the clear-text file
- * cache when `cacheFallback` is `file` (the default under `auto`), with one warning, else
+ * cache when `cacheFallback` is `file` (the default under `auto`), with one warning per cache
+ * directory (fallback-notice.ts), else
  * CACHE_KEYRING_UNAVAILABLE (the default when the keyring was asked for by name).
  */
 export async function selectKeyringCache(
@@ -26,7 +28,9 @@ export async function selectKeyringCache(
     );
   }
   try {
-    return await createKeyringCache(options);
+    const cache = await createKeyringCache(options);
+    forgetFallback(cache.directory);
+    return cache;
   } catch (error) {
     if (!(error instanceof KeyringUnavailable)) throw error;
     const why = error.message;
@@ -39,9 +43,15 @@ export async function selectKeyringCache(
     }
     const file = createFileCache(options);
     const reason = `no OS keyring answers (${why}); cacheFallback is 'file', so tokens are kept in clear in ${file.directory} (files only you can read)`;
-    options.warn?.(
-      `${reason}. Set cacheFallback: 'error' to refuse this, or start a Secret Service (gnome-keyring) in this session.`,
-    );
-    return { ...file, selectionReason: reason };
+    const notice = recordFallback(file.directory, reason);
+    // Said once per cache location (kubectl and git run oidcflow for every command).
+    if (notice.sayNow) {
+      options.warn?.(
+        `${reason}. Set cacheFallback: 'error' to refuse this, or start a Secret Service (gnome-keyring) in this session.` +
+          (notice.path ? ` Said once for this cache directory (remembered in ${notice.path}).` : ''),
+      );
+    }
+    const remembered = notice.path ? `; said once, on ${notice.since} (remembered in ${notice.path})` : '';
+    return { ...file, selectionReason: `${reason}${remembered}` };
   }
 }

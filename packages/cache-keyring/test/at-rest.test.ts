@@ -13,7 +13,7 @@ import {
   secretServiceMissing,
   useSecretServiceInThisProcess,
 } from './secret-service.js';
-import { temporaryDirectories } from './temporary-directory.js';
+import { removeKernelCopy, temporaryDirectories } from './temporary-directory.js';
 
 const missing = secretServiceMissing();
 const directories = temporaryDirectories();
@@ -144,6 +144,8 @@ if (missing && keyringRequired()) {
         expect(await new AsyncEntry(KEYRING_SERVICE, keyringAccountFor(cachePath)).deleteCredential()).toBe(
           true,
         );
+        // Rotation as the README says: the keyring entry and its kernel keyring copy (Linux).
+        removeKernelCopy(cachePath);
         const { messages, warn } = warnings();
         const rotated = await createKeyringCache({ cachePath, warn });
         expect(await rotated.get(user)).toBeUndefined();

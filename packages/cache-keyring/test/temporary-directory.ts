@@ -1,6 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Entry } from '@napi-rs/keyring';
+import { keyringAccountFor } from '../src/data-key.js';
+import { KERNEL_COPY_SERVICE } from '../src/kernel-key-copy.js';
+
+/**
+ * Removes the kernel keyring's copy of `cacheDirectory`'s data key (Linux), if this process can
+ * reach one: tests leave no keys behind in the user's persistent keyring.
+ */
+export function removeKernelCopy(cacheDirectory: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    return new Entry(KERNEL_COPY_SERVICE, keyringAccountFor(cacheDirectory), {
+      linux: { store: 'keyutils' },
+    }).deleteCredential();
+  } catch {
+    return false;
+  }
+}
 
 /** Temporary directories made by a test file, removed by `removeAll` in afterEach/afterAll. */
 export function temporaryDirectories() {
@@ -12,7 +30,11 @@ export function temporaryDirectories() {
       return directory;
     },
     async removeAll(): Promise<void> {
-      for (const directory of made.splice(0)) await rm(directory, { recursive: true, force: true });
+      for (const directory of made.splice(0)) {
+        await rm(directory, { recursive: true, force: true });
+        for (const cacheDirectory of [directory, join(directory, 'oidcflow')])
+          removeKernelCopy(cacheDirectory);
+      }
     },
   };
 }

@@ -18,12 +18,17 @@ export const HIT_SETTINGS: ReadonlySet<keyof CliSettings> = new Set<keyof CliSet
   'clientId',
   'scopes',
   'cachePath',
+  'cache',
+  'cacheFallback',
+  'account',
   'clientCredentials',
   'output',
 ]);
 const HIT_OUTPUTS = new Set(['token', 'exec-credential']);
 /** Read by the full CLI too (settings/read-client-secret.ts); not an option of the table. */
 const CLIENT_SECRET_ENV = 'OIDCFLOW_CLIENT_SECRET';
+/** Read by @oidcflow/cache-keyring itself (its kernel keyring copy); not an option of the table. */
+const KEYRING_ENV = 'OIDCFLOW_KEYRING_KERNEL_COPY';
 /** The variables of the hit settings, from the table: any other OIDCFLOW_* one runs the full CLI. */
 const HIT_VARIABLES = new Set(
   OPTION_TABLE.filter((option) => option.env && HIT_SETTINGS.has(option.key)).map((option) => option.env),
@@ -32,7 +37,12 @@ const HIT_VARIABLES = new Set(
 /** The parsed settings when they are all ones the warm path can answer with. */
 function hitSettings(args: readonly string[], env: NodeJS.ProcessEnv): CliSettings | undefined {
   for (const name in env) {
-    if (name.startsWith('OIDCFLOW_') && name !== CLIENT_SECRET_ENV && !HIT_VARIABLES.has(name))
+    if (
+      name.startsWith('OIDCFLOW_') &&
+      name !== CLIENT_SECRET_ENV &&
+      name !== KEYRING_ENV &&
+      !HIT_VARIABLES.has(name)
+    )
       return undefined;
   }
   // A usage error is the full CLI's to report.
@@ -61,6 +71,10 @@ export async function cachedTokenOutput(
       ...(settings.clientId !== undefined ? { clientId: settings.clientId } : {}),
       ...(settings.scopes !== undefined ? { scopes: settings.scopes } : {}),
       ...(settings.cachePath !== undefined ? { cachePath: settings.cachePath } : {}),
+      ...(settings.cache !== undefined ? { cache: settings.cache } : {}),
+      ...(settings.cacheFallback !== undefined ? { cacheFallback: settings.cacheFallback } : {}),
+      // The current account's entry is read as always; another account's is a second read.
+      ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
       loadModule: (specifier: string) => import(specifier),

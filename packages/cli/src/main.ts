@@ -18,6 +18,7 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
   explain: async () => (await import('./commands/explain.js')).runExplain,
   'git-credential': async () => (await import('./commands/git-credential.js')).runGitCredential,
   fetch: async () => (await import('./commands/fetch.js')).runFetch,
+  accounts: async () => (await import('./commands/accounts.js')).runAccounts,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
 };
 
@@ -51,6 +52,12 @@ function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress
  * word, when it is not an option, is the action. Other commands take options only.
  */
 function splitOperands(command: CommandName, args: string[]): { options: string[]; operands: string[] } {
+  // `oidcflow accounts use NAME [options]`: the words before the first option.
+  if (command === 'accounts') {
+    const first = args.findIndex((arg) => arg.startsWith('-'));
+    const end = first === -1 ? args.length : first;
+    return { options: args.slice(end), operands: args.slice(0, end) };
+  }
   const last = args.at(-1);
   if ((command === 'git-credential' || command === 'fetch') && last !== undefined && !last.startsWith('-')) {
     return { options: args.slice(0, -1), operands: [last] };

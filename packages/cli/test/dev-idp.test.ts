@@ -75,7 +75,9 @@ describe('usage errors and an unreachable IdP (no IdP needed)', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('unknown command "tokne"');
-    expect(result.stderr).toContain('login, token, logout, status, explain, git-credential, fetch, dev-idp');
+    expect(result.stderr).toContain(
+      'login, token, logout, status, explain, git-credential, fetch, accounts, dev-idp',
+    );
   });
 
   it('unknown flag → 2, pointing at the command help', async () => {

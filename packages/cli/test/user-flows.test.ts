@@ -110,8 +110,7 @@ describe('oidcflow login', () => {
     const log = `${sandbox.home}/browser.log`;
     const args = browserLogin().filter((arg) => arg !== '--no-browser');
     const result = await sandbox.run(['login', ...args], {
-      BROWSER: `${process.execPath} ${browser}`,
-      FAKE_BROWSER_LOG: log,
+      BROWSER: `${process.execPath} ${browser} ${log}`,
     });
     expect(result.stderr).toMatch(/Logged in as alice/);
     expect(result.code).toBe(0);

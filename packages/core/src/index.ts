@@ -17,9 +17,10 @@ export { isLoopbackHost } from './config/url-policy.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
-export { terminalLines, terminalText } from './errors/terminal-text.js';
+export { terminalLines, terminalMessage, terminalText } from './errors/terminal-text.js';
+export type { AccountStatus } from './lifecycle/accounts.js';
 export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
-export type { ExplainReport } from './lifecycle/slow-path.js';
+export type { ExplainReport, LogoutResult } from './lifecycle/slow-path.js';
 export { type Clock, type FlowPorts, openSystemBrowser, type PromptOutput } from './ports/flow-ports.js';
 export { createStderrLogger, type Logger, silentLogger, warnOnce } from './ports/logger.js';
 export { untilAborted } from './ports/until-aborted.js';
@@ -32,6 +33,7 @@ export { FIRST_PARTY_FLOWS } from './registry/first-party.js';
 export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';
 export type { FlowDecision } from './registry/select-flow.js';
 export type {
+  AccountRef,
   CacheEntry,
   CacheFactoryOptions,
   CacheKey,

@@ -139,7 +139,7 @@ describe('OAuth errors keep their words', () => {
       { path: revocationPath },
     );
     const result = await new OidcAuth(options()).logout();
-    expect(result).toEqual({ removed: true, revoked: false });
+    expect(result).toMatchObject({ removed: true, revoked: false });
     expect(idp.script.pending()).toBe(0);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('invalid_client: client authentication failed (test)');

@@ -138,7 +138,7 @@ describe('token lifecycle against the embedded IdP', () => {
   it('logout removes the entry and revokes the refresh token at the IdP', async () => {
     const tokens = await new OidcAuth(userOptions()).getTokens();
     const result = await new OidcAuth(userOptions()).logout();
-    expect(result).toEqual({ removed: true, revoked: true });
+    expect(result).toEqual({ removed: true, revoked: true, account: { sub: 'alice', username: 'alice' } });
     expect(await cache.get(keyOf())).toBeUndefined();
     const response = await fetch(`${idp.issuer}/token`, {
       method: 'POST',

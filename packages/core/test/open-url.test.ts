@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   browserCommands,
@@ -42,7 +43,13 @@ describe('browserCommands', () => {
   it('tries every BROWSER entry first, then the platform opener', () => {
     expect(files({ BROWSER: 'one:two --x' }, 'linux')).toEqual(['one', 'two', 'xdg-open']);
     expect(files({}, 'darwin')).toEqual(['open']);
-    expect(files({ BROWSER: 'a;b' }, 'win32')).toEqual(['a', 'b', 'rundll32']);
+    // By absolute path: Windows looks for a bare name in the current directory first.
+    const rundll32 = join('C:\\Windows', 'System32', 'rundll32.exe');
+    expect(files({ BROWSER: 'a;b' }, 'win32')).toEqual(['a', 'b', rundll32]);
+    expect(files({ SystemRoot: '/windows' }, 'win32')).toEqual([
+      join('/windows', 'System32', 'rundll32.exe'),
+    ]);
+    expect(files({ SystemRoot: 'relative' }, 'win32')).toEqual([rundll32]);
   });
 
   // A URL a hostile discovery document chose: under cmd.exe, %OIDCFLOW_CLIENT_SECRET% expands
@@ -62,12 +69,35 @@ describe('browserCommands', () => {
   };
   const SAFE_ENV = { PATH: '/usr/bin', DISPLAY: ':0', BROWSER: 'firefox' };
 
-  it('openerEnvironment drops oidcflow settings and anything named like a secret', () => {
+  it('openerEnvironment keeps only what a browser needs: no oidcflow setting, no secret of any name', () => {
     expect(openerEnvironment(ENV)).toEqual(SAFE_ENV);
+    expect(
+      openerEnvironment({
+        LANG: 'C.UTF-8',
+        LC_ALL: 'C.UTF-8',
+        XDG_RUNTIME_DIR: '/run/user/1',
+        HTTPS_PROXY: 'http://proxy:3128',
+        http_proxy: 'http://user:secret@proxy:3128',
+        ALL_PROXY: 'user:secret@proxy:1080',
+        SystemRoot: 'C:\\Windows',
+        DATABASE_URL: 'postgres://u:p@db/x',
+        CI_JOB_JWT: 'jwt',
+      }),
+    ).toEqual({
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C.UTF-8',
+      XDG_RUNTIME_DIR: '/run/user/1',
+      HTTPS_PROXY: 'http://proxy:3128',
+      SystemRoot: 'C:\\Windows',
+    });
   });
 
   it.each([
-    ['win32', {}, [['rundll32', ['url.dll,FileProtocolHandler', HOSTILE_URL]]]],
+    [
+      'win32',
+      {},
+      [[join('C:\\Windows', 'System32', 'rundll32.exe'), ['url.dll,FileProtocolHandler', HOSTILE_URL]]],
+    ],
     ['darwin', {}, [['open', [HOSTILE_URL]]]],
     ['linux', {}, [['xdg-open', [HOSTILE_URL]]]],
     ['freebsd', {}, [['xdg-open', [HOSTILE_URL]]]],
@@ -129,12 +159,12 @@ describe('openSystemBrowser', () => {
       await chmod(opener, 0o755);
       const opened = await openSystemBrowser(
         'http://127.0.0.1:1/x',
-        { BROWSER: opener, PATH: process.env.PATH, OIDCFLOW_CLIENT_SECRET: 'the-secret', KEEP_ME: 'yes' },
+        { BROWSER: opener, PATH: process.env.PATH, OIDCFLOW_CLIENT_SECRET: 'the-secret', LANG: 'C.UTF-8' },
         'linux',
       );
       expect(opened).toBe(true);
       const seen = await readFile(join(directory, 'env.txt'), 'utf8');
-      expect(seen).toContain('KEEP_ME=yes');
+      expect(seen).toContain('LANG=C.UTF-8');
       expect(seen).not.toContain('the-secret');
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -102,3 +102,35 @@ describe('startTestIdp({ workloadIssuer })', () => {
     expect(status).toBe(200);
   });
 });
+
+describe('startTestIdp({ workloadIssuer: { subjects } })', () => {
+  it('takes the subjects it names and refuses any other subject of the same issuer', async () => {
+    const trusted = 'system:serviceaccount:ci:oidcflow-runner';
+    const bound = await startTestIdp({ workloadIssuer: { ...ci, subjects: [trusted] } });
+    try {
+      const exchange = async (subjectToken: string) => {
+        const response = await fetch(`${bound.issuer}/token`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: TOKEN_EXCHANGE,
+            client_id: bound.clients.ciWorkload.clientId,
+            subject_token: subjectToken,
+            subject_token_type: JWT_TYPE,
+            audience: API,
+          }),
+        });
+        return { status: response.status, json: (await response.json()) as Record<string, string> };
+      };
+      const accepted = await exchange(await ci.signKubernetesToken({ audience: bound.issuer }));
+      expect(accepted.status).toBe(200);
+      const refused = await exchange(await ci.signGitHubToken({ audience: bound.issuer }));
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toBe('invalid_grant');
+      expect(refused.json.error_description).toBe(
+        'subject_token rejected: sub repo:oidcflow-ci/demo:ref:refs/heads/main is not a trusted workload',
+      );
+    } finally {
+      await bound.stop();
+    }
+  });
+});

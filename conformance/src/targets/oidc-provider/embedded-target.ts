@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_CODE_GRANT_TYPE } from '@oidcflow/core';
-import type { TestIdp } from '@oidcflow/test-idp';
+import type { CiIdentityIssuer, TestIdp } from '@oidcflow/test-idp';
 import { oidcProviderPages } from '../../browser-bridge/oidc-provider-pages.js';
 import type { ConformanceTarget, IdpRequest, RunningTarget, ScriptedTokenError } from '../target.js';
 import { generateTestCertificates, writeCaFile } from '../tls/test-ca.js';
+import { oneClientForAll, TRUSTED_WORKLOADS, withCiIssuer } from '../workload-identity.js';
 import { resourceIndicatorsFor } from './resource-indicators.js';
 
 export interface EmbeddedTargetOptions {
@@ -21,6 +22,7 @@ function describeTarget(tls: boolean): string {
 
 function running(
   idp: TestIdp,
+  ciIssuer: CiIdentityIssuer,
   name: string,
   tls: boolean,
   caCertPath: string | undefined,
@@ -74,9 +76,23 @@ function running(
       },
       clear: () => idp.script.clear(),
     },
+    // test-idp's RFC 8693 grant (registerGrantType); its JWT bearer grant is Hydra's way here.
+    workloadIdentity: {
+      ciIssuer,
+      way: 'token_exchange',
+      audience: idp.issuer,
+      apiAudience: audience,
+      clients: oneClientForAll(idp.clients.ciWorkload.clientId),
+      identity: { claim: 'subject_sub', values: TRUSTED_WORKLOADS },
+      narrowing: {
+        client: { clientId: idp.clients.native.clientId, scopes: ['openid', 'profile'] },
+        audience,
+      },
+    },
     description: describeTarget(tls),
     stop: async () => {
       await idp.stop();
+      await ciIssuer.stop();
       await cleanup();
     },
   };
@@ -97,19 +113,26 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
     async start() {
       // Loaded on start: oidc-provider prints notices when imported, which `--help` should not show.
       const { startTestIdp } = await import('@oidcflow/test-idp');
-      if (!tls) {
-        const idp = await startTestIdp({ deviceIntervalSeconds: 1, dpop: true });
-        return running(idp, name, false, undefined, async () => {});
-      }
-      const directory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-ca-'));
-      const certificates = generateTestCertificates(['127.0.0.1', 'localhost']);
-      const caCertPath = await writeCaFile(certificates, directory);
-      const idp = await startTestIdp({
-        deviceIntervalSeconds: 1,
-        dpop: true,
-        tls: { key: certificates.serverKey, cert: certificates.serverCertificate },
+      return withCiIssuer(async (ciIssuer) => {
+        // The workloads every target trusts, bound by subject as a real IdP binds them.
+        const workloadIssuer = { ...ciIssuer, subjects: Object.values(TRUSTED_WORKLOADS) };
+        if (!tls) {
+          const idp = await startTestIdp({ deviceIntervalSeconds: 1, dpop: true, workloadIssuer });
+          return running(idp, ciIssuer, name, false, undefined, async () => {});
+        }
+        const directory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-ca-'));
+        const certificates = generateTestCertificates(['127.0.0.1', 'localhost']);
+        const caCertPath = await writeCaFile(certificates, directory);
+        const idp = await startTestIdp({
+          deviceIntervalSeconds: 1,
+          dpop: true,
+          tls: { key: certificates.serverKey, cert: certificates.serverCertificate },
+          workloadIssuer,
+        });
+        return running(idp, ciIssuer, name, true, caCertPath, () =>
+          rm(directory, { recursive: true, force: true }),
+        );
       });
-      return running(idp, name, true, caCertPath, () => rm(directory, { recursive: true, force: true }));
     },
   };
 }

@@ -21,6 +21,7 @@ export function killGroup(groupId: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/** Whether any process of the group still runs (signal 0 to the group). */
 export function groupAlive(groupId: number): boolean {
   try {
     process.kill(-groupId, 0);

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { logTail } from './log-tail.js';
 import { stopGroup, trackGroup } from './process-group.js';
 
+/** How to start a target's server process and know when it is ready. */
 export interface ServerProcessOptions {
   /** Who the errors name, e.g. "Hydra" or "the Spring Authorization Server". */
   name: string;

@@ -92,7 +92,7 @@ describe('oidcflow git-credential', () => {
 
   it('get sends no token to a plain-HTTP host elsewhere, and makes no request for it', async () => {
     const result = await run(
-      ['git-credential', ...settings, 'get'],
+      ['git-credential', ...settings, '--host', 'git.example.com', 'get'],
       {},
       'protocol=http\nhost=git.example.com\n\n',
     );
@@ -103,9 +103,18 @@ describe('oidcflow git-credential', () => {
 
   it('erase of a token that is not cached changes nothing and needs no IdP', async () => {
     const result = await run(
-      ['git-credential', ...settings, '--cache-path', home, 'erase'],
+      ['git-credential', ...settings, '--host', 'git.example.com', '--cache-path', home, 'erase'],
       {},
       'protocol=https\nhost=git.example.com\nusername=oauth2\npassword=not-a-cached-token\n\n',
+    );
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('get for a host not named with --host: no output at all, exit 0, no request', async () => {
+    const result = await run(
+      ['git-credential', ...settings, '--host', 'git.example.com', 'get'],
+      {},
+      'protocol=https\nhost=submodule.example.org\n\n',
     );
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
   });

@@ -1,6 +1,7 @@
 import type { TokenKind } from '@oidcflow/core';
 import {
   formatCredentialAnswer,
+  isAllowedHost,
   mayReceiveToken,
   readCredentialRequest,
 } from '../git/credential-protocol.js';
@@ -18,6 +19,9 @@ const DEFAULT_USERNAME = 'oauth2';
  * prompt on stderr, which git leaves on the terminal); `erase` — git saying the server refused
  * the credential — drops that token from the cache so the next `get` refreshes; `store` does
  * nothing (the token is cached already). Other actions are ignored, as git asks of helpers.
+ * Only the hosts named with `--host` (OIDCFLOW_GIT_HOSTS) are answered: any other host git asks
+ * about gets no output and exit 0, so a global helper never hands the token to a repository's
+ * submodule or LFS host.
  */
 export async function runGitCredential(context: CommandContext): Promise<number> {
   const action = context.operands[0];
@@ -27,6 +31,18 @@ export async function runGitCredential(context: CommandContext): Promise<number>
   if (action === 'store' || !(GIT_CREDENTIAL_ACTIONS as readonly string[]).includes(action)) return 0;
   const request = await readCredentialRequest(context.stdin);
   if (request.password) context.secrets.add(request.password);
+  const allowedHosts = context.settings.gitHosts ?? [];
+  if (allowedHosts.length === 0) {
+    // Said on stderr (git shows it), never on stdout: the helper is not set up yet.
+    context.stderr.write(
+      'oidcflow: git-credential answers only for the hosts you name, and none is named: add --host <your git host> ' +
+        '(repeat it for several) to the helper command, or set OIDCFLOW_GIT_HOSTS.\n',
+    );
+    return 0;
+  }
+  // Another host (a submodule's, an lfs.url's): no answer, no word, as git expects of a helper
+  // that has nothing for it; no cache read, no login, no request.
+  if (!isAllowedHost(request, allowedHosts)) return 0;
   const { auth } = await createAuth(context);
   if (action === 'erase') {
     if (request.password) await auth.rejectToken(request.password);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatCredentialAnswer, mayReceiveToken, parseCredentialRequest } from './credential-protocol.js';
+import {
+  formatCredentialAnswer,
+  isAllowedHost,
+  mayReceiveToken,
+  parseCredentialRequest,
+} from './credential-protocol.js';
 
 describe("git's credential protocol", () => {
   it('reads key=value lines up to the blank line', () => {
@@ -22,5 +27,19 @@ describe("git's credential protocol", () => {
     expect(mayReceiveToken({ protocol: 'http', host: '127.0.0.1:8080' })).toBe(true);
     expect(mayReceiveToken({ protocol: 'http', host: 'git.example.com' })).toBe(false);
     expect(mayReceiveToken({ host: 'git.example.com' })).toBe(false);
+  });
+
+  it('a host is answered only when named exactly (case and a trailing dot aside, port included)', () => {
+    const allowed = ['Git.Example.com', 'https://git.internal.example:8443', 'not a url ://'];
+    const asked = (host: string) => isAllowedHost({ protocol: 'https', host }, allowed);
+    expect(asked('git.example.com')).toBe(true);
+    expect(asked('git.example.com.')).toBe(true);
+    expect(asked('git.internal.example:8443')).toBe(true);
+    expect(asked('git.internal.example')).toBe(false);
+    expect(asked('git.example.com:8443')).toBe(false);
+    expect(asked('sub.git.example.com')).toBe(false);
+    expect(asked('git.example.com.attacker.example')).toBe(false);
+    expect(asked('')).toBe(false);
+    expect(isAllowedHost({ protocol: 'https' }, allowed)).toBe(false);
   });
 });

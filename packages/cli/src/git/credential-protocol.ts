@@ -47,3 +47,31 @@ export function mayReceiveToken(request: CredentialRequest): boolean {
   const host = (request.host ?? '').replace(/:\d+$/, '');
   return request.protocol === 'http' && (host === '127.0.0.1' || host === 'localhost' || host === '[::1]');
 }
+
+/**
+ * A host as git names it in a request: lower case, with `:port` when git sends one (a
+ * non-default port); an entry given as a URL (`https://git.example.com`) counts by its host.
+ */
+export function normalizeGitHost(entry: string): string {
+  const trimmed = entry.trim().toLowerCase();
+  let host = trimmed;
+  if (trimmed.includes('://')) {
+    try {
+      host = new URL(trimmed).host;
+    } catch {
+      // Not a URL after all: compared as written, so it matches nothing git sends.
+    }
+  }
+  return host.replace(/\.$/, '');
+}
+
+/**
+ * Whether git asked about one of `allowedHosts` (`--host`, OIDCFLOW_GIT_HOSTS): the exact
+ * host and port, nothing else — not a subdomain, not another port. A helper configured for every
+ * host (`credential.helper` without a URL) is asked about every submodule's and every
+ * `lfs.url`'s host a repository names; the token must go only where the user meant.
+ */
+export function isAllowedHost(request: CredentialRequest, allowedHosts: readonly string[]): boolean {
+  const host = normalizeGitHost(request.host ?? '');
+  return host !== '' && allowedHosts.some((allowed) => normalizeGitHost(allowed) === host);
+}

@@ -43,8 +43,13 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   {
     name: 'logout',
     summary: 'remove the cached tokens and revoke them at the IdP when it supports revocation',
-    description: 'Removes the cache entry for the current settings; other entries stay.',
-    examples: ['oidcflow logout --issuer https://idp.example.com --client-id my-cli'],
+    description:
+      'Removes the tokens of the current account (or of --account NAME) for the current settings;\n' +
+      'other accounts and settings stay. When the current account goes, the next one becomes current.',
+    examples: [
+      'oidcflow logout --issuer https://idp.example.com --client-id my-cli',
+      'oidcflow logout --account bob',
+    ],
   },
   {
     name: 'status',
@@ -65,15 +70,16 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   {
     name: 'git-credential',
     usage: '[options] <get|store|erase>   (git appends the action)',
-    summary: "git's credential helper: a valid token as the password for the hosts you configure",
+    summary: "git's credential helper: a valid token as the password for the hosts you name (--host)",
     description:
       "Speaks git's credential-helper protocol: `get` answers username (--username, default oauth2)\n" +
       'and a valid token as password, logging in when needed; `erase` (git saying the server refused\n' +
       'it) drops that token from the cache so the next `get` refreshes; `store` does nothing.\n' +
-      'Configure it for your git host only, with a leading ! so git runs it as a command.',
+      'Only the hosts named with --host (OIDCFLOW_GIT_HOSTS) get an answer: git asking about any\n' +
+      "other (a submodule's, an lfs.url's) gets none. Start the helper with ! so git runs it.",
     examples: [
-      "git config --global credential.https://git.example.com.helper '!oidcflow git-credential --issuer https://idp.example.com --client-id git-cli'",
-      'printf "protocol=https\\nhost=git.example.com\\n\\n" | oidcflow git-credential get',
+      "git config --global credential.https://git.example.com.helper '!oidcflow git-credential --host git.example.com --issuer https://idp.example.com --client-id git-cli'",
+      'printf "protocol=https\\nhost=git.example.com\\n\\n" | oidcflow git-credential --host git.example.com get',
     ],
   },
   {
@@ -87,6 +93,21 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     examples: [
       'oidcflow fetch https://api.example.com/things',
       'echo \'{"name":"x"}\' | oidcflow fetch --dpop --data-stdin --content-type application/json https://api.example.com/things',
+    ],
+  },
+  {
+    name: 'accounts',
+    usage: '[use NAME] [options]',
+    summary: 'list the users logged in with these settings, or switch the current one',
+    description:
+      'Lists every account (user) logged in with the current settings, the current one first:\n' +
+      'what kubectl, git and every command without --account get. `accounts use NAME` makes\n' +
+      'another one current (its user name, e-mail or sub), without any request. Log one in with\n' +
+      '`oidcflow login --account NAME`; log one out with `oidcflow logout --account NAME`.',
+    examples: [
+      'oidcflow accounts',
+      'oidcflow accounts use bob@example.com',
+      'oidcflow accounts --output json',
     ],
   },
   {

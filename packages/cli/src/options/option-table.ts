@@ -12,6 +12,7 @@ export const COMMAND_NAMES = [
   'explain',
   'git-credential',
   'fetch',
+  'accounts',
   'dev-idp',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -26,6 +27,8 @@ export interface CliSettings {
   resourceUrl?: string;
   caCertPath?: string;
   cachePath?: string;
+  cache?: string;
+  cacheFallback?: string;
   tokenEndpoint?: string;
   deviceAuthorizationEndpoint?: string;
   authorizationEndpoint?: string;
@@ -38,6 +41,7 @@ export interface CliSettings {
   callbackPort?: number;
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
+  account?: string;
   loginHint?: string;
   prompt?: string;
   acrValues?: string[];
@@ -59,6 +63,7 @@ export interface CliSettings {
   output?: string;
   tokenType?: string;
   username?: string;
+  gitHosts?: string[];
   includeRefreshToken?: boolean;
   port?: number;
   help?: boolean;
@@ -99,7 +104,7 @@ const AUTH: readonly CommandName[] = COMMAND_NAMES.filter((name) => name !== 'de
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
-const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain'];
+const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts'];
 
 /** `--token-type`: one flag, worded for each command that takes it. */
 const TOKEN_TYPE = {
@@ -184,6 +189,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     description: 'same as --flow client_credentials (a client secret is needed)',
     commands: AUTH,
   },
+  {
+    flag: 'account',
+    kind: 'string',
+    key: 'account',
+    env: 'OIDCFLOW_ACCOUNT',
+    placeholder: 'NAME',
+    defaultText: 'the current account (oidcflow accounts use NAME)',
+    description:
+      'which logged-in user to use: user name, e-mail or sub; one not logged in yet is logged in with it as login_hint',
+    commands: AUTH,
+  },
   // --- the client secret: never from argv (see README "in CI with client credentials") ---
   {
     flag: 'client-secret-file',
@@ -238,6 +254,29 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     placeholder: 'DIR',
     defaultText: 'per OS, e.g. ~/.cache/oidcflow',
     description: 'where tokens are cached',
+    commands: AUTH,
+  },
+  {
+    flag: 'cache',
+    kind: 'string',
+    key: 'cache',
+    env: 'OIDCFLOW_CACHE',
+    placeholder: 'STORE',
+    choices: ['auto', 'keyring', 'file'],
+    defaultText: 'auto',
+    description:
+      'where tokens are kept: keyring (encrypted, key in the OS keyring), file (clear, 0600), auto (keyring if one answers)',
+    commands: AUTH,
+  },
+  {
+    flag: 'cache-fallback',
+    kind: 'string',
+    key: 'cacheFallback',
+    env: 'OIDCFLOW_CACHE_FALLBACK',
+    placeholder: 'WHAT',
+    choices: ['file', 'error'],
+    defaultText: 'file; error with --cache keyring',
+    description: 'where no OS keyring answers: clear files (said once per cache directory), or fail',
     commands: AUTH,
   },
   {
@@ -500,6 +539,17 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     commands: ['git-credential'],
   },
   {
+    flag: 'host',
+    kind: 'list',
+    key: 'gitHosts',
+    env: 'OIDCFLOW_GIT_HOSTS',
+    placeholder: 'HOST',
+    defaultText: 'none: no host gets a token',
+    description:
+      'git host (host, or host:port as git sends it) that gets the token; repeat or separate with commas; git asking about any other host gets no answer',
+    commands: ['git-credential'],
+  },
+  {
     flag: 'username',
     kind: 'string',
     key: 'username',
@@ -525,7 +575,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     choices: ['text', 'json'],
     defaultText: 'text',
     description: 'text for people, json for programs',
-    commands: ['status', 'explain'],
+    commands: ['status', 'explain', 'accounts'],
   },
   {
     flag: 'port',

@@ -34,8 +34,9 @@ function withCommandLineNames(message: string): string {
 /**
  * Writes `oidcflow: <message> (<code>)` to stderr and returns the exit code. Core's messages
  * never hold a token or a secret; a stack (and its causes) is shown only with OIDCFLOW_DEBUG.
- * Any message but a usage error's may quote the IdP, so it passes core's `terminalLines`
- * (control and bidi characters spelled out as `\uXXXX`); core loads only on that path.
+ * Any message but a usage error's may quote the IdP, so it passes core's `terminalMessage`
+ * (one line, control, bidi and line-break characters spelled out as `\uXXXX`, bounded): no
+ * IdP text can print a line of its own. Core loads only on that path.
  */
 export async function reportError(
   error: unknown,
@@ -46,7 +47,7 @@ export async function reportError(
 ): Promise<number> {
   // Made safe before our own colours go around it.
   const core = error instanceof UsageError || interrupted.signal ? undefined : await import('@oidcflow/core');
-  const safe = core ? core.terminalLines : (text: string) => text;
+  const safe = core ? core.terminalMessage : (text: string) => text;
   const prefix = style.red('oidcflow:');
   if (interrupted.signal) {
     stderr.write(`${prefix} interrupted (${interrupted.signal}); the token cache was left as it was.\n`);
@@ -72,11 +73,25 @@ export async function reportError(
   }
   if (env.OIDCFLOW_DEBUG) {
     // Core's walk of the causes: with OIDCFLOW_DEBUG even a usage error may load core.
-    const { causeChain } = await import('@oidcflow/core');
-    const stacks = causeChain<object>(error, 5)
-      .filter((link): link is Error => link instanceof Error)
-      .map((link) => link.stack ?? `${link.name}: ${link.message}`);
-    stderr.write(`${style.dim(safe(stacks.join('\ncaused by: ')))}\n`);
+    const core = await import('@oidcflow/core');
+    const stacks = causeChain(core, error);
+    stderr.write(`${style.dim(stacks.join('\ncaused by: '))}\n`);
   }
   return exitCode;
+}
+
+/**
+ * Each error of the cause chain as `Name: message` (one line by core's rule: a cause's message
+ * may quote a server) and its stack frames, which are several lines of oidcflow's own.
+ */
+function causeChain(core: typeof import('@oidcflow/core'), error: unknown): string[] {
+  return core
+    .causeChain<object>(error, 5)
+    .filter((link): link is Error => link instanceof Error)
+    .map((link) => {
+      // The stack starts with the message as it was when the error was made ("Error: …").
+      const at = link.stack?.indexOf(link.message) ?? -1;
+      const frames = link.stack && at >= 0 ? link.stack.slice(at + link.message.length) : '';
+      return `${link.name}: ${core.terminalMessage(link.message)}${core.terminalLines(frames)}`;
+    });
 }

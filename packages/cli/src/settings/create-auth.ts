@@ -39,6 +39,8 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     useServerAudience: settings.useServerAudience,
     caCertPath: settings.caCertPath,
     cachePath: settings.cachePath,
+    cache: settings.cache as CommonAuthOptions['cache'],
+    cacheFallback: settings.cacheFallback as CommonAuthOptions['cacheFallback'],
     tokenEndpoint: settings.tokenEndpoint,
     deviceAuthorizationEndpoint: settings.deviceAuthorizationEndpoint,
     privateKeyPath: settings.privateKeyPath,
@@ -63,6 +65,7 @@ function userOptions(context: CommandContext, clientSecret: string | undefined):
   return withoutUndefined({
     ...commonOptions(context),
     flow: settings.flow,
+    account: settings.account,
     forceLogin: settings.forceLogin,
     openBrowser: settings.openBrowser,
     authorizationEndpoint: settings.authorizationEndpoint,

@@ -48,8 +48,14 @@ export class CliSandbox {
     return new CliSandbox(home, join(home, 'token-cache'));
   }
 
+  /**
+   * The file cache unless the test names OIDCFLOW_CACHE (even as undefined: then the CLI's
+   * default, `auto`): tests of other things do not depend on whether this machine has a
+   * Secret Service; test/default-cache.test.ts tests the default.
+   */
   environment(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.home };
+    if (!Object.hasOwn(extra, 'OIDCFLOW_CACHE')) env.OIDCFLOW_CACHE = 'file';
     for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
     return env;
   }

@@ -1,13 +1,15 @@
+import { accountOfEntry, keyOfAccount } from '../cache/account-ref.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import type { OidcAuthOptions } from '../config/options.js';
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { validateOptions } from '../config/validate-options.js';
 import type { FetchFunction } from '../fetch/authorized-fetch.js';
+import type { AccountStatus } from '../lifecycle/accounts.js';
 import { isFresh } from '../lifecycle/freshness.js';
 import { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
-import type { ExplainReport, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
-import type { CacheEntry, FlowFamily } from '../spec/cache.js';
+import type { ExplainReport, LogoutResult, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
+import type { AccountRef, CacheEntry, FlowFamily } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 
 /** How `getTokens()` answers. */
@@ -39,6 +41,21 @@ const slowPath = () => {
   }
   return slowPathModule;
 };
+
+/**
+ * The cached entry of the instance's account: the settings' own entry (one read) when it holds
+ * that account — always, without the `account` option — else the one kept under the account's
+ * key (a second read).
+ */
+async function cachedEntry(runtime: AuthRuntime): Promise<CacheEntry | undefined> {
+  const entry = await runtime.cache.get(runtime.key);
+  const name = runtime.settings.account;
+  if (name === undefined) return entry;
+  const key = keyOfAccount(runtime.key, isUsableEntry(entry) ? entry : undefined, name);
+  if (key === runtime.key) return entry;
+  const kept = key ? await runtime.cache.get(key) : undefined;
+  return kept && accountOfEntry(kept)?.sub === key?.account ? kept : undefined;
+}
 
 /** The cached tokens when they answer for `kind` now, else undefined. */
 function freshCached(
@@ -79,7 +96,7 @@ export abstract class AuthBase {
   async getAccessToken(): Promise<string> {
     const runtime = this.resolved ?? (await this.resolveRuntime());
     if (!this.forceLoginPending) {
-      const tokens = freshCached(runtime, await runtime.cache.get(runtime.key), 'access');
+      const tokens = freshCached(runtime, await cachedEntry(runtime), 'access');
       if (tokens) return tokens.accessToken;
     }
     return (await this.renew(runtime, 'access', true)).accessToken;
@@ -110,7 +127,7 @@ export abstract class AuthBase {
       throw (await slowPath()).idTokenUnavailable(runtime);
     }
     if (!this.forceLoginPending) {
-      const tokens = freshCached(runtime, await runtime.cache.get(runtime.key), kind);
+      const tokens = freshCached(runtime, await cachedEntry(runtime), kind);
       if (tokens) return tokens;
     }
     return this.renew(runtime, kind, options.allowLogin ?? true);
@@ -139,12 +156,15 @@ export abstract class AuthBase {
         cachePath?: string;
         /** Which cache plugin holds the entry and, when it says, why it was chosen (keyring or its fallback). */
         cache: { plugin: string; reason?: string };
+        /** The user the tokens are for, when the ID token said. */
+        account?: AccountRef;
       }
     | undefined
   > {
     const runtime = await this.resolveRuntime();
-    const entry = await runtime.cache.get(runtime.key);
+    const entry = await cachedEntry(runtime);
     if (!isUsableEntry(entry)) return undefined;
+    const account = accountOfEntry(entry);
     const cachePath = runtime.cache.resolvedCachePath(runtime.key);
     return {
       tokens: entry.tokens,
@@ -157,12 +177,17 @@ export abstract class AuthBase {
         plugin: runtime.cache.name,
         ...(runtime.cache.selectionReason ? { reason: runtime.cache.selectionReason } : {}),
       },
+      ...(account ? { account } : {}),
     };
   }
 
-  /** Runs a login now, whatever is cached, and caches its tokens. */
+  /**
+   * Runs a login now, whatever is cached, and caches its tokens. The user logged in becomes the
+   * current account of these settings (with `account`, it must be that one); an account that
+   * was current before stays cached beside it (`accounts()`).
+   */
   async login(): Promise<TokenSet> {
-    const request = { mode: 'force-login', kind: 'access', allowLogin: true } as const;
+    const request = { mode: 'force-login', kind: 'access', allowLogin: true, makeCurrent: true } as const;
     const tokens = await this.obtain(await this.resolveRuntime(), request);
     this.forceLoginPending = false;
     return tokens;
@@ -209,9 +234,29 @@ export abstract class AuthBase {
     return (await this.authorizedFetch)(input, init);
   }
 
-  /** Removes the cached tokens, and revokes them at the IdP when it advertises revocation. */
-  async logout(): Promise<{ removed: boolean; revoked: boolean }> {
+  /**
+   * Removes the cached tokens of the account `account` names (else the current one's), and
+   * revokes them at the IdP when it advertises revocation. Other accounts stay; when the
+   * current one goes, the next becomes current (`nowCurrent`).
+   */
+  async logout(): Promise<LogoutResult> {
     return (await slowPath()).logout(await this.resolveRuntime());
+  }
+
+  /** The accounts logged in with these settings, the current one first. No request is made. */
+  async accounts(): Promise<AccountStatus[]> {
+    const [{ listAccounts }, runtime] = await Promise.all([slowPath(), this.resolveRuntime()]);
+    return listAccounts(runtime);
+  }
+
+  /**
+   * Makes the account `name` (user name, e-mail address or `sub`) the current one of these
+   * settings: what calls without `account` — kubectl, git — get from then on. No request is
+   * made. `ACCOUNT_UNKNOWN`, listing the known ones, when no such account is logged in.
+   */
+  async useAccount(name: string): Promise<AccountRef> {
+    const [{ switchAccount }, runtime] = await Promise.all([slowPath(), this.resolveRuntime()]);
+    return runtime.cache.withLock(runtime.key, () => switchAccount(runtime, name));
   }
 
   /** The file that holds (or would hold) this instance's tokens; undefined for a memory cache. */
@@ -228,7 +273,7 @@ export abstract class AuthBase {
   private async obtain(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
     const { mode, kind, allowLogin } = request;
     this.flightPrefix ??= `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}`;
-    const flightKey = `${this.flightPrefix}\0${mode}\0${kind}\0${allowLogin}`;
+    const flightKey = `${this.flightPrefix}\0${mode}\0${kind}\0${allowLogin}\0${request.makeCurrent ?? false}`;
     return singleFlight(flightKey, async () => (await slowPath()).obtainTokens(runtime, request));
   }
 

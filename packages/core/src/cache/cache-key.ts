@@ -12,12 +12,17 @@ export function cacheKeyFor(parts: {
   scopes: readonly string[];
   audience?: string | undefined;
   family: FlowFamily;
+  /** The `sub` of an account other than the current one (see `CacheKey.account`). */
+  account?: string | undefined;
 }): CacheKey {
   const issuer = parts.issuer;
   const scopes = [...new Set(parts.scopes)].sort();
-  const material = JSON.stringify([issuer, parts.clientId, scopes, parts.audience ?? null, parts.family]);
-  const id = sha256Hex(material).slice(0, 32);
+  const fields: unknown[] = [issuer, parts.clientId, scopes, parts.audience ?? null, parts.family];
+  // Only when given: the settings' own key stays what it was before accounts existed.
+  if (parts.account !== undefined) fields.push({ account: parts.account });
+  const id = sha256Hex(JSON.stringify(fields)).slice(0, 32);
   const key: CacheKey = { id, issuer, clientId: parts.clientId, scopes, family: parts.family };
   if (parts.audience !== undefined) key.audience = parts.audience;
+  if (parts.account !== undefined) key.account = parts.account;
   return key;
 }

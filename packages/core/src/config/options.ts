@@ -97,6 +97,13 @@ export interface CommonAuthOptions {
 export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions {
   /** `auto`, `auth_code`, `device`, or a third-party flow's name. @default 'auto' */
   flow?: string;
+  /**
+   * Which of the accounts logged in with these settings to use: its user name
+   * (`preferred_username`), e-mail address or `sub`. Absent: the current one. An account not
+   * logged in yet is logged in with the name as `login_hint`, and the IdP must return that user
+   * (`ACCOUNT_MISMATCH` otherwise). `login()` makes it the current account; other calls do not.
+   */
+  account?: string;
   /** Ignore any cached token and always log in. @default false */
   forceLogin?: boolean;
   /** Open the browser for the login or verification URL. @default true */

@@ -75,7 +75,7 @@ async function fromResourceMetadata(
   if (!expected) {
     throw new OidcflowError(
       ErrorCode.CONFIG_INVALID,
-      `The resource metadata URL ${url} is not at a well-known place (…${WELL_KNOWN_PATH}…, RFC 9728 §3.1), so nothing says which resource its document must describe. ` +
+      `The resource metadata URL ${terminalText(url)} is not at a well-known place (…${WELL_KNOWN_PATH}…, RFC 9728 §3.1), so nothing says which resource its document must describe. ` +
         'Give resourceUrl as well (the URL of the resource you call), or the well-known metadata URL of that resource.',
     );
   }
@@ -84,37 +84,39 @@ async function fromResourceMetadata(
     response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual' });
   } catch (error) {
     if (OidcflowError.isInstance(error) && error.code === ErrorCode.IDP_RESPONSE_TOO_LARGE) throw error;
-    throw failed(`${url} cannot be reached`, error);
+    throw failed(`${terminalText(url)} cannot be reached`, error);
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
     throw failed(
-      `${url} answered with a redirect (HTTP ${response.status}), which is not followed for resource metadata (RFC 9728 §3.3); give the final URL`,
+      `${terminalText(url)} answered with a redirect (HTTP ${response.status}), which is not followed for resource metadata (RFC 9728 §3.3); give the final URL`,
     );
   }
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw failed(`${url} answered HTTP ${response.status}`);
+    throw failed(`${terminalText(url)} answered HTTP ${response.status}`);
   }
   let document: Record<string, unknown>;
   try {
     document = (await response.json()) as Record<string, unknown>;
   } catch (error) {
-    throw failed(`${url} did not return JSON`, error);
+    throw failed(`${terminalText(url)} did not return JSON`, error);
   }
   const servers = document.authorization_servers;
   if (!Array.isArray(servers) || typeof servers[0] !== 'string') {
-    throw failed(`${url} lists no authorization_servers`);
+    throw failed(`${terminalText(url)} lists no authorization_servers`);
   }
   // RFC 9728 §3.3: a document without `resource`, or about another resource, MUST NOT be used.
   if (typeof document.resource !== 'string' || document.resource === '') {
-    throw failed(`${url} has no "resource" member, so it cannot be about the resource asked for`);
+    throw failed(
+      `${terminalText(url)} has no "resource" member, so it cannot be about the resource asked for`,
+    );
   }
   if (!isExpectedResource(document.resource, expected)) {
     const why = expected.derived ? 'the resource its URL names' : 'resourceUrl';
     throw new OidcflowError(
       ErrorCode.SERVER_SOURCE_FAILED,
-      `Could not get login settings from the server: ${url} describes resource "${terminalText(document.resource)}", not "${expected.resource}" (${why}). ` +
+      `Could not get login settings from the server: ${terminalText(url)} describes resource "${terminalText(document.resource)}", not "${terminalText(expected.resource)}" (${why}). ` +
         'A document about another resource must not choose where the client authenticates (RFC 9728 §3.3), so nothing was sent to the authorization server it names. ' +
         'Check that the URL belongs to the resource you call; to check the document against another resource, give that resource as resourceUrl.',
     );
@@ -136,7 +138,10 @@ export async function resolveServerSource(
     try {
       info = await source();
     } catch (error) {
-      throw failed(`the server function threw (${(error as Error)?.message ?? String(error)})`, error);
+      throw failed(
+        `the server function threw (${terminalText(String((error as Error)?.message ?? error))})`,
+        error,
+      );
     }
     if (typeof info !== 'object' || info === null) throw failed('the server function returned nothing');
     return info;

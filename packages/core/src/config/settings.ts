@@ -54,6 +54,8 @@ export interface Settings {
   readonly login: Readonly<LoginSettings>;
   /** What the login request says (loginHint, prompt, acrValues, maxAge, uiLocales, authParams). */
   readonly loginRequest: Readonly<LoginRequestOptions>;
+  /** Which logged-in user to use (OidcAuth's `account`); undefined: the current one. */
+  readonly account: string | undefined;
 
   // --- the cache: what its factory is given (core adds `warn`) ---
   readonly cache: Readonly<Omit<CacheFactoryOptions, 'warn'>>;
@@ -156,6 +158,7 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
       ...(uiLocales ? { uiLocales } : {}),
       ...(authParams ? { authParams } : {}),
     },
+    account: client ? undefined : options.account,
     cache: cacheSettings(options, env),
     env,
     home: homeDirectory(env),

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -24,7 +25,7 @@ export interface UrlSubject {
  * tokens must not cross the network in clear text). The one check for IdP URLs and API origins.
  */
 export function parseTokenUrl(value: string, subject: UrlSubject, allowInsecureHttp: boolean): URL {
-  const named = `${subject.what} "${value}"`;
+  const named = `${subject.what} "${terminalText(value)}"`;
   let url: URL;
   try {
     url = new URL(value);

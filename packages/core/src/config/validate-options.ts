@@ -50,5 +50,11 @@ export function validateOptions(options: OidcAuthOptions): void {
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     invalid('audience must be a non-empty string.');
   }
+  if (
+    options.account !== undefined &&
+    (typeof options.account !== 'string' || options.account.trim() === '')
+  ) {
+    invalid('account must be a non-empty string: a user name, e-mail address or sub.');
+  }
   validateLoginRequest(options);
 }

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 import type { ServerMetadata } from '../spec/metadata.js';
 
 export interface EndpointOverrides {
@@ -50,9 +51,9 @@ function issuerMismatch(url: string, advertised: string, configured: string): Oi
   const slashOnly = advertised.replace(/\/+$/, '') === configured.replace(/\/+$/, '');
   return new OidcflowError(
     ErrorCode.ISSUER_MISMATCH,
-    `The IdP at ${url} says its issuer is "${advertised}", but the issuer configured is "${configured}"` +
+    `The IdP at ${terminalText(url)} says its issuer is "${terminalText(advertised)}", but the issuer configured is "${terminalText(configured)}"` +
       `${slashOnly ? ' (they differ only in the trailing slash)' : ''}. Issuers must match exactly. ` +
-      `If this is the IdP you mean, set the issuer option to "${advertised}".`,
+      `If this is the IdP you mean, set the issuer option to "${terminalText(advertised)}".`,
   );
 }
 

@@ -75,6 +75,13 @@ export const ErrorCode = {
    * `acrValues`, or no `auth_time` (or an older one) for `maxAge`. The IdP ignored the request.
    */
   LOGIN_REQUIREMENT_UNMET: 'LOGIN_REQUIREMENT_UNMET',
+  /** `account` (`--account`) names no account logged in with these settings; the message lists those that are. */
+  ACCOUNT_UNKNOWN: 'ACCOUNT_UNKNOWN',
+  /**
+   * A login for an account returned another user (another `sub`, or none to tell): nothing was
+   * stored under the account asked for.
+   */
+  ACCOUNT_MISMATCH: 'ACCOUNT_MISMATCH',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */

@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes.js';
-import { terminalLines, terminalText } from './terminal-text.js';
+import { terminalMessage, terminalText } from './terminal-text.js';
 
 const MARKER = Symbol.for('oidcflow.error');
 
@@ -18,8 +18,10 @@ export interface OidcflowErrorOptions {
 /**
  * The one error class of oidcflow. `code` is stable (see `ErrorCode`); `message` says what
  * happened and what to do next, and never contains a token or a secret. Messages quote what
- * the IdP said, so control and bidi characters in them are shown as `\uXXXX` (see
- * `terminalText`): printing `error.message` to a terminal is safe.
+ * the IdP said, so each message is one line with control, bidi and line-break characters shown
+ * as `\uXXXX`, and bounded (see `terminalText`): printing `error.message` to a terminal is safe.
+ * Quote each value from outside with `terminalText` (which bounds it on its own), so that a
+ * long one cannot crowd out what to do next.
  *
  * Several copies of @oidcflow/core can be loaded at once (each plugin imports core), so use
  * `OidcflowError.isInstance(e)` rather than `instanceof`.
@@ -34,7 +36,7 @@ export class OidcflowError extends Error {
   readonly flow?: string;
 
   constructor(code: ErrorCode, message: string, options: OidcflowErrorOptions = {}) {
-    super(terminalLines(message), options.cause === undefined ? undefined : { cause: options.cause });
+    super(terminalMessage(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.oauthError !== undefined) this.oauthError = options.oauthError;
     if (options.oauthErrorDescription !== undefined)

@@ -13,16 +13,48 @@ const UNSAFE_KEEPING_LINES =
 const spelledOut = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
- * `text` as it may reach a terminal: every control or bidi/format character replaced by its
- * `\uXXXX` spelling, so the user sees that something was there and what. Use it on every
- * string that came from the IdP (error descriptions, claims, scopes, URLs) before it is
- * written to stdout or stderr.
+ * The longest value from outside (what an IdP, a server or a file says) quoted in a message,
+ * in UTF-16 units: a real URL, scope list or error description fits; a hostile one that would
+ * fill the terminal (a 1 MiB `error_description`) is cut, saying how much was left out.
  */
-export function terminalText(text: string): string {
-  return text.replace(UNSAFE, spelledOut);
+const MAX_QUOTED_TEXT_LENGTH = 1000;
+/** The longest whole message: each quoted value has its own bound; this one is the backstop. */
+const MAX_MESSAGE_LENGTH = 8000;
+
+function bounded(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  // Never half a surrogate pair: the kept part stays valid text.
+  const end = /[\ud800-\udbff]/.test(text.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
 
-/** Like `terminalText`, but leaves newlines and tabs alone: for whole messages oidcflow wrote itself. */
+/**
+ * The one rule for text from outside (the IdP's error descriptions, issuers, endpoint URLs,
+ * claims, scopes, header values, a server's `resource`) wherever it is shown: in an error
+ * message, a warning, `explain` or `status` output, the device prompt. The result is **one
+ * line** (CR, LF and the Unicode line separators are spelled out too, so no text can start a
+ * line of its own, such as a forged `oidcflow: …`), every control or bidi/format character is
+ * replaced by its `\uXXXX` spelling (the user sees that something was there, and what), and
+ * it is at most `maxLength` long (`MAX_QUOTED_TEXT_LENGTH` unless told).
+ */
+export function terminalText(text: string, maxLength: number = MAX_QUOTED_TEXT_LENGTH): string {
+  return bounded(text, maxLength).replace(UNSAFE, spelledOut);
+}
+
+/**
+ * A whole message (an error's, a warning) by the same rule: one line, escaped, bounded. Every
+ * `OidcflowError` message and every warning of the stderr logger passes it, so a value quoted
+ * without `terminalText` still cannot start a line of its own.
+ */
+export function terminalMessage(message: string): string {
+  return terminalText(message, MAX_MESSAGE_LENGTH);
+}
+
+/**
+ * Like `terminalText`, but leaves newlines and tabs alone and bounds nothing: only for whole
+ * texts oidcflow lays out in several lines itself (JSON output, tables, stack traces), whose
+ * values from outside were quoted by `terminalText` or JSON.
+ */
 export function terminalLines(text: string): string {
   return text.replace(UNSAFE_KEEPING_LINES, spelledOut);
 }

@@ -4,6 +4,7 @@ import { parseIdpUrl } from '../config/url-policy.js';
 import { applyOverrides, discoverMetadata, synthesizeMetadata } from '../discovery/discover.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { RequestAdjustments } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
@@ -104,7 +105,7 @@ function checkResource(value: string): void {
   if (!url || url.hash) {
     throw new OidcflowError(
       ErrorCode.CONFIG_INVALID,
-      `audience "${value}" is sent as an RFC 8707 resource, which must be an absolute URI without a fragment.`,
+      `audience "${terminalText(value)}" is sent as an RFC 8707 resource, which must be an absolute URI without a fragment.`,
     );
   }
 }

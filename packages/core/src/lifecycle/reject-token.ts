@@ -1,20 +1,25 @@
+import { keyOfAccount } from '../cache/account-ref.js';
 import type { CacheEntry } from '../spec/cache.js';
 import type { AuthRuntime } from './runtime.js';
 
 /**
- * Drops `token` from the cached entry when it is the cached access or ID token, because the
- * server it was sent to refused it (git's `erase`, a 401 from an API). The refresh token
- * stays, so the next call refreshes instead of handing the refused token out again; an entry
- * without one is removed (the next call logs in). Returns whether anything was dropped.
+ * Drops `token` from the cached entry (of the instance's account) when it is the cached access
+ * or ID token, because the server it was sent to refused it (git's `erase`, a 401 from an API).
+ * The refresh token stays, so the next call refreshes instead of handing the refused token out
+ * again; an entry without one is removed (the next call logs in), unless it lists other
+ * accounts, which stay listed. Returns whether anything was dropped.
  */
 export async function rejectToken(runtime: AuthRuntime, token: string): Promise<boolean> {
-  const { cache, key } = runtime;
-  return cache.withLock(key, async () => {
-    const entry = await cache.get(key);
+  const { cache } = runtime;
+  return cache.withLock(runtime.key, async () => {
+    const base = await cache.get(runtime.key);
+    const key = keyOfAccount(runtime.key, base, runtime.settings.account);
+    if (!key) return false;
+    const entry = key === runtime.key ? base : await cache.get(key);
     if (!entry || !token) return false;
     const { tokens } = entry;
     if (token !== tokens.accessToken && token !== tokens.idToken) return false;
-    if (!tokens.refreshToken) {
+    if (!tokens.refreshToken && !entry.otherAccounts?.length) {
       await cache.delete(key);
       return true;
     }

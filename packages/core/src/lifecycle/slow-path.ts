@@ -1,6 +1,8 @@
 import type { JsonWebKey } from 'node:crypto';
+import { accountOfTokens } from '../cache/account-ref.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { detectEnvironment } from '../config/environment.js';
+import type { AuthenticationRequirements } from '../config/login-request.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { createDpopKey, dpopKeyPair } from '../protocol/dpop-key.js';
@@ -8,11 +10,23 @@ import { toOidcflowError } from '../protocol/oauth-errors.js';
 import { createProtocolPort } from '../protocol/openid-port.js';
 import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
-import type { CacheEntry } from '../spec/cache.js';
+import type { AccountRef, CacheEntry } from '../spec/cache.js';
 import type { FlowPlugin, FlowRunContext, FlowSupportContext, RequestAdjustments } from '../spec/flow.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
+import {
+  checkLoginAccount,
+  dropRejected,
+  entryOfTarget,
+  removeAccount,
+  storeLogin,
+  targetFor,
+} from './accounts.js';
+
+// With the slow path, for `accounts()` and `useAccount()`: one lazily loaded module, not two.
+export { listAccounts, switchAccount } from './accounts.js';
+
 import { checkAuthentication } from './authentication-check.js';
 import { idTokenExpiresAt, isFresh } from './freshness.js';
 import { type MetadataSource, requestAdjustments } from './idp-context.js';
@@ -98,10 +112,19 @@ function protocolPort(
   });
 }
 
+/** What one login asks beyond the runtime's options: the account's `login_hint`, a step-up's requirements. */
+export interface LoginOverrides {
+  /** Added to the authorization (or device authorization) request, over the options' own. */
+  parameters?: Record<string, string>;
+  /** What the ID token must show, instead of what the options ask. */
+  requirements?: AuthenticationRequirements;
+}
+
 async function login(
   runtime: AuthRuntime,
   cachedMetadata: CachedMetadata | undefined,
   forceLogin: boolean,
+  overrides: LoginOverrides = {},
 ): Promise<CacheEntry> {
   const now = () => runtime.ports.clock.now();
   const { metadata } = await runtime.metadata(cachedMetadata, now());
@@ -118,7 +141,12 @@ async function login(
     scopes: runtime.identity.scopes,
     metadata: metadata.document,
     settings,
-    adjustments,
+    adjustments: overrides.parameters
+      ? {
+          ...adjustments,
+          authorizationParameters: { ...adjustments.authorizationParameters, ...overrides.parameters },
+        }
+      : adjustments,
     environment: support.environment,
     protocol: dpop ? protocolPort(runtime, session, plugin.name, dpop) : protocol,
     ports: runtime.ports,
@@ -134,7 +162,11 @@ async function login(
   } catch (error) {
     throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
   }
-  checkAuthentication(tokens, authenticationRequirements(runtime.settings.loginRequest), startedAt);
+  checkAuthentication(
+    tokens,
+    overrides.requirements ?? authenticationRequirements(runtime.settings.loginRequest),
+    startedAt,
+  );
   // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
   const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
   if (dpopKey && !bound) {
@@ -142,7 +174,15 @@ async function login(
       `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
     );
   }
-  return { tokens, flow: plugin.name, metadata, savedAt: now(), ...(bound ? { dpopKey } : {}) };
+  const account = accountOfTokens(tokens);
+  return {
+    tokens,
+    flow: plugin.name,
+    metadata,
+    savedAt: now(),
+    ...(bound ? { dpopKey } : {}),
+    ...(account ? { account } : {}),
+  };
 }
 
 async function dpopHandle(session: OpenIdSession, privateJwk: JsonWebKey): Promise<DPoPHandle> {
@@ -156,6 +196,8 @@ export interface ObtainRequest {
   kind: TokenKind;
   /** False: never log in (no browser, no prompt); `NOT_LOGGED_IN` when a login would be needed. */
   allowLogin: boolean;
+  /** The account a login makes current (`login()`), rather than only obtaining its token. */
+  makeCurrent?: boolean;
 }
 
 function notLoggedIn(runtime: AuthRuntime, kind: TokenKind): OidcflowError {
@@ -187,15 +229,18 @@ export function idTokenUnavailable(runtime: AuthRuntime): OidcflowError {
  * sent none and the previous one has expired) goes on to a login when an ID token is asked for.
  */
 export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
-  const { cache, key } = runtime;
+  const { cache } = runtime;
   const { mode, kind } = request;
   const now = () => runtime.ports.clock.now();
+  // One lock for all the accounts of these settings: the current one's entry lists the others.
   return cache.withLock(
-    key,
+    runtime.key,
     async () => {
+      const base = await cache.get(runtime.key);
+      const target = targetFor(runtime, base, runtime.settings.account);
+      const { key } = target;
       // A forced login ignores the cached tokens but still uses the cached metadata.
-      const stored = await cache.get(key);
-      const entry = isUsableEntry(stored) ? stored : undefined;
+      const entry = entryOfTarget(target, target.current ? base : await cache.get(key));
       const usable = mode === 'force-login' ? undefined : entry;
       if (usable && isFresh(usable, now(), kind)) return usable.tokens;
       if (usable?.tokens.refreshToken) {
@@ -206,13 +251,8 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
           const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
           const tokens = await refreshTokens(session, usable.tokens, adjustments.tokenParameters, now, dpop);
-          const refreshed: CacheEntry = {
-            tokens,
-            flow: usable.flow,
-            metadata,
-            savedAt: now(),
-            ...(usable.dpopKey ? { dpopKey: usable.dpopKey } : {}),
-          };
+          // The account, the list of the others and the DPoP key stay with the refreshed tokens.
+          const refreshed: CacheEntry = { ...usable, tokens, metadata, savedAt: now() };
           await cache.set(key, refreshed);
           runtime.logger.debug('refreshed the access token');
           if (isFresh(refreshed, now(), kind)) return tokens;
@@ -222,16 +262,28 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
         } catch (error) {
           if (!(error instanceof RefreshRejected)) throw error;
           runtime.logger.debug('the refresh token was rejected (invalid_grant); logging in again');
-          // Delete only the entry that failed: if it now holds another refresh token, another
+          // Drop only the entry that failed: if it now holds another refresh token, another
           // process refreshed meanwhile (rotation), and its fresh entry must survive.
           const current = await cache.get(key);
-          if (current?.tokens.refreshToken === usable.tokens.refreshToken) await cache.delete(key);
+          if (current?.tokens.refreshToken === usable.tokens.refreshToken)
+            await dropRejected(runtime, target, current);
           else if (isUsableEntry(current) && isFresh(current, now(), kind)) return current.tokens;
         }
       }
       if (!request.allowLogin) throw notLoggedIn(runtime, kind);
-      const fresh = await login(runtime, entry?.metadata, mode === 'force-login');
-      await cache.set(key, fresh);
+      // An account asked for by name is hinted to the IdP, unless the options hint already.
+      const hint =
+        target.requested !== undefined && !runtime.settings.loginRequest.loginHint
+          ? target.requested
+          : undefined;
+      const fresh = await login(
+        runtime,
+        entry?.metadata ?? base?.metadata,
+        mode === 'force-login',
+        hint ? { parameters: { login_hint: hint } } : {},
+      );
+      checkLoginAccount(target, fresh.account);
+      await storeLogin(runtime, await cache.get(runtime.key), target, fresh, request.makeCurrent ?? false);
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
     },
@@ -330,15 +382,27 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   return report;
 }
 
-/** Drops the cached entry and revokes its tokens where the IdP advertises revocation. */
-export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; revoked: boolean }> {
-  const { cache, key } = runtime;
-  return cache.withLock(key, async () => {
-    const entry = await cache.get(key);
-    if (!entry) return { removed: false, revoked: false };
-    await cache.delete(key);
+/** What `logout()` did: whether tokens were removed and revoked, whose, and who is current now. */
+export interface LogoutResult {
+  removed: boolean;
+  revoked: boolean;
+  /** The account logged out, when the tokens had one. */
+  account?: AccountRef;
+  /** The account that became current in its place. */
+  nowCurrent?: AccountRef;
+}
+
+/**
+ * Drops the entry of the account `runtime.settings.account` (else the current one) and
+ * revokes its tokens where the IdP advertises revocation. The other accounts stay.
+ */
+export async function logout(runtime: AuthRuntime): Promise<LogoutResult> {
+  return runtime.cache.withLock(runtime.key, async () => {
+    const { entry, account, nowCurrent } = await removeAccount(runtime, runtime.settings.account);
+    const who = { ...(account ? { account } : {}), ...(nowCurrent ? { nowCurrent } : {}) };
+    if (!entry) return { removed: account !== undefined, revoked: false, ...who };
     const revocationEndpoint = entry.metadata?.document.revocation_endpoint;
-    if (!revocationEndpoint) return { removed: true, revoked: false };
+    if (!revocationEndpoint) return { removed: true, revoked: false, ...who };
     // A bad caCertPath fails the logout, as any other request would, not just the revocation.
     await runtime.http();
     try {
@@ -346,7 +410,7 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
       const token = entry.tokens.refreshToken ?? entry.tokens.accessToken;
       const hint = entry.tokens.refreshToken ? 'refresh_token' : 'access_token';
       await session.client.tokenRevocation(session.configuration, token, { token_type_hint: hint });
-      return { removed: true, revoked: true };
+      return { removed: true, revoked: true, ...who };
     } catch (error) {
       // The IdP's words (`invalid_client: …`) are what tells the user what went wrong.
       const failure = toOidcflowError(error, 'revoke the tokens');
@@ -354,7 +418,7 @@ export async function logout(runtime: AuthRuntime): Promise<{ removed: boolean; 
       runtime.logger.warn(
         `the tokens were removed from the cache, but revoking them at the IdP failed: ${said} They stay valid until they expire.`,
       );
-      return { removed: true, revoked: false };
+      return { removed: true, revoked: false, ...who };
     }
   });
 }

@@ -1,17 +1,20 @@
-import { terminalLines } from '../errors/terminal-text.js';
+import { terminalMessage } from '../errors/terminal-text.js';
 import type { Logger } from '../spec/ports.js';
 
 export type { Logger } from '../spec/ports.js';
 
-/** Warnings to stderr; debug lines only when OIDCFLOW_DEBUG is set. */
+/**
+ * Warnings to stderr; debug lines only when OIDCFLOW_DEBUG is set. Each is one line
+ * (`terminalMessage`), whatever the IdP put into it.
+ */
 export function createStderrLogger(env: NodeJS.ProcessEnv = process.env): Logger {
   const debugEnabled = Boolean(env.OIDCFLOW_DEBUG);
   return {
     debug(message) {
-      if (debugEnabled) process.stderr.write(`oidcflow: ${terminalLines(message)}\n`);
+      if (debugEnabled) process.stderr.write(`oidcflow: ${terminalMessage(message)}\n`);
     },
     warn(message) {
-      process.stderr.write(`oidcflow: warning: ${terminalLines(message)}\n`);
+      process.stderr.write(`oidcflow: warning: ${terminalMessage(message)}\n`);
     },
   };
 }

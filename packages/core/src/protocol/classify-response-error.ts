@@ -1,6 +1,7 @@
 import { causeChain } from '../errors/cause-chain.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 import type { DevicePollOutcome } from '../spec/protocol.js';
 import { contentTypeOf, notOAuthAdvice, unexpectedResponse } from './http-answer.js';
 import { oauthErrorDetails, toOidcflowError } from './oauth-errors.js';
@@ -64,7 +65,7 @@ function notOAuthResponseError(
   const advice = notOAuthAdvice(failure.status, 'the token endpoint URL (tokenEndpoint)');
   return new OidcflowError(
     ErrorCode.TOKEN_REQUEST_FAILED,
-    `The token endpoint answered HTTP ${failure.status} (${failure.contentType}) instead of an OAuth response while waiting for the device login. ${advice}`,
+    `The token endpoint answered HTTP ${failure.status} (${terminalText(failure.contentType)}) instead of an OAuth response while waiting for the device login. ${advice}`,
     { cause: failure.cause, status: failure.status, ...(flow ? { flow } : {}) },
   );
 }
@@ -81,7 +82,7 @@ function unreachable(error: unknown, flow: string | undefined): OidcflowError {
   if (embedded) return embedded;
   return new OidcflowError(
     ErrorCode.IDP_UNREACHABLE,
-    `The token endpoint did not answer: ${(error as Error)?.message ?? 'connection error'}. Check the network and the IdP.`,
+    `The token endpoint did not answer: ${terminalText(String((error as Error)?.message ?? 'connection error'))}. Check the network and the IdP.`,
     { cause: error, ...(flow ? { flow } : {}) },
   );
 }
@@ -144,14 +145,14 @@ export function deviceAuthorizationError(
     discardBody(response);
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
-      `The device authorization endpoint ${endpoint ?? ''} answered HTTP ${response.status} (${contentTypeOf(response)}) instead of an OAuth response. ` +
+      `The device authorization endpoint ${terminalText(endpoint ?? '')} answered HTTP ${response.status} (${terminalText(contentTypeOf(response))}) instead of an OAuth response. ` +
         'Check deviceAuthorizationEndpoint and any proxy in front of the IdP, then run the login again.',
       { cause: error, status: response.status, ...withFlow },
     );
   }
   const status = (error as { status?: number } | undefined)?.status ?? details?.status;
   const description = details?.description;
-  const said = description ? `: ${description}` : '';
+  const said = description ? `: ${terminalText(description)}` : '';
   const oauthDetails = {
     cause: error,
     ...withFlow,
@@ -171,7 +172,7 @@ export function deviceAuthorizationError(
     // Spring Authorization Server advertises openid but refuses it in a device request.
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
-      `The IdP refused the scopes of the device login [${scopes.join(' ')}] (invalid_scope${said}). ` +
+      `The IdP refused the scopes of the device login [${terminalText(scopes.join(' '))}] (invalid_scope${said}). ` +
         'Set the scopes option to ones this client may ask for in a device login at this IdP ' +
         '(some IdPs, Spring Authorization Server among them, refuse openid there).',
       { ...oauthDetails, oauthError: 'invalid_scope' },

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 import type { ServerMetadata } from '../spec/metadata.js';
 
 /** How the client proves who it is at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
@@ -28,7 +29,7 @@ export function clientAuthMethodFor(
     if (supported && !supported.includes('private_key_jwt')) {
       throw new OidcflowError(
         ErrorCode.CONFIG_INVALID,
-        `privateKeyPath was given, but the IdP does not accept private_key_jwt (it supports: ${supported.join(', ')}). ` +
+        `privateKeyPath was given, but the IdP does not accept private_key_jwt (it supports: ${terminalText(supported.join(', '))}). ` +
           'Use clientSecret instead, or enable private_key_jwt for this client at the IdP.',
       );
     }

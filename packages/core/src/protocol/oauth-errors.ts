@@ -172,8 +172,8 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
   if (issuers) {
     return new OidcflowError(
       ErrorCode.ISSUER_MISMATCH,
-      `${issuers.where} is "${issuers.actual}", but the issuer configured is "${issuers.expected}". ` +
-        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option to "${issuers.actual}".`,
+      `${issuers.where} is "${terminalText(issuers.actual)}", but the issuer configured is "${terminalText(issuers.expected)}". ` +
+        `Issuers must match exactly (a trailing slash counts): if this is the IdP you mean, set the issuer option to "${terminalText(issuers.actual)}".`,
       base,
     );
   }
@@ -182,7 +182,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     const advice = notOAuthAdvice(notOAuth.status, 'the endpoint URLs (issuer, tokenEndpoint)');
     return new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
-      `The IdP answered HTTP ${notOAuth.status} (${notOAuth.contentType}) instead of an OAuth response when asked to ${action}. ${advice}`,
+      `The IdP answered HTTP ${notOAuth.status} (${terminalText(notOAuth.contentType)}) instead of an OAuth response when asked to ${action}. ${advice}`,
       { ...base, status: notOAuth.status },
     );
   }
@@ -190,7 +190,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     const detail = causeChain<ResponseBodyErrorShape>(error)[1]?.message ?? shape.message ?? shape.code;
     return new OidcflowError(
       ErrorCode.TOKEN_RESPONSE_INVALID,
-      `The IdP's answer when asked to ${action} failed validation: ${detail}. ` +
+      `The IdP's answer when asked to ${action} failed validation: ${terminalText(detail)}. ` +
         'This is a problem with the IdP or its configuration; report it to its administrators.',
       base,
     );
@@ -203,7 +203,7 @@ export function toOidcflowError(error: unknown, action: string, flow?: string): 
     const status = shape.status ? ` (HTTP ${shape.status})` : '';
     return new OidcflowError(
       ErrorCode.TOKEN_RESPONSE_INVALID,
-      `The IdP's answer when asked to ${action} failed validation${status}: ${shape.message ?? shape.code}. ` +
+      `The IdP's answer when asked to ${action} failed validation${status}: ${terminalText(String(shape.message ?? shape.code))}. ` +
         'This is a problem with the IdP or its configuration; report it to its administrators.',
       base,
     );

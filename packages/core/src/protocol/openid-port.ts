@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
 import type { Logger } from '../ports/logger.js';
 import type * as Protocol from '../spec/protocol.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../spec/protocol.js';
@@ -40,7 +41,7 @@ function failed(error: unknown, action: string, flow: string | undefined): unkno
   if (OidcflowError.isInstance(converted)) return converted;
   return new OidcflowError(
     ErrorCode.TOKEN_REQUEST_FAILED,
-    `The request to ${action} failed: ${(error as Error)?.message ?? String(error)}. Check that the IdP is reachable and try again.`,
+    `The request to ${action} failed: ${terminalText(String((error as Error)?.message ?? error))}. Check that the IdP is reachable and try again.`,
     { cause: error, ...(flow ? { flow } : {}) },
   );
 }
@@ -204,7 +205,7 @@ export function createProtocolPort(
     const invalid = (detail: string, cause?: unknown) =>
       new OidcflowError(
         ErrorCode.TOKEN_RESPONSE_INVALID,
-        `The ID token failed validation: ${detail}. Log in again; if it persists, report it to the IdP's administrators.`,
+        `The ID token failed validation: ${terminalText(detail)}. Log in again; if it persists, report it to the IdP's administrators.`,
         { ...(cause ? { cause } : {}), ...(flow ? { flow } : {}) },
       );
     if (!metadata.jwks_uri) throw invalid('the IdP advertises no jwks_uri to check its signature against');

@@ -142,11 +142,11 @@ function markChosen(decisions: FlowDecision[], name: string, why: string): void 
   }
 }
 
-/** The NO_FLOW_AVAILABLE error, listing every flow and why it declined. */
+/** The NO_FLOW_AVAILABLE error, listing every flow and why it declined (one line, as every message). */
 export function noFlowAvailable(decisions: readonly FlowDecision[]): OidcflowError {
-  const lines = decisions.map((d) => `  - ${d.name}: ${d.reason}`).join('\n');
+  const each = decisions.map((d) => `${d.name}: ${d.reason}`).join('; ');
   return new OidcflowError(
     ErrorCode.NO_FLOW_AVAILABLE,
-    `No login flow can run here:\n${lines}\nInstall a flow package that fits, or give the missing endpoint as an option.`,
+    `No login flow can run here (${each}). Install a flow package that fits, or give the missing endpoint as an option.`,
   );
 }

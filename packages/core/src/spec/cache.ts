@@ -14,6 +14,19 @@ export interface CacheKey {
   scopes: readonly string[];
   audience?: string;
   family: FlowFamily;
+  /**
+   * The `sub` of an account kept beside the current one for the same settings. Absent for the
+   * settings' own entry, which holds the current account (so a hit reads one entry).
+   */
+  account?: string;
+}
+
+/** A user an IdP logged in: the ID token's `sub`, and the names it is shown and asked for by. */
+export interface AccountRef {
+  sub: string;
+  /** `preferred_username`, when the ID token had one. */
+  username?: string;
+  email?: string;
 }
 
 /** One cache entry: the tokens, the flow that produced them, and the metadata used. */
@@ -30,6 +43,13 @@ export interface CacheEntry {
    * proves possession with it.
    */
   dpopKey?: JsonWebKey;
+  /** The user these tokens are for (from the ID token at login); absent without an ID token. */
+  account?: AccountRef;
+  /**
+   * In the settings' own entry (the current account's): the other accounts logged in with the
+   * same settings, each kept under the key with its `account`.
+   */
+  otherAccounts?: readonly AccountRef[];
 }
 
 export interface CacheLockOptions {

@@ -1,4 +1,4 @@
-import { ErrorCode, OidcflowError } from '@oidcflow/core';
+import { ErrorCode, OidcflowError, terminalText } from '@oidcflow/core';
 
 /**
  * The error an IdP returned on the redirect (RFC 6749 §4.1.2.1), after state and iss were
@@ -8,7 +8,8 @@ import { ErrorCode, OidcflowError } from '@oidcflow/core';
 export function authorizationError(parameters: URLSearchParams, issuerHost: string): OidcflowError {
   const oauthError = parameters.get('error') ?? 'unknown_error';
   const description = parameters.get('error_description') ?? undefined;
-  const said = description ? `${oauthError}: ${description}` : oauthError;
+  // From the redirect, so from whoever sent the browser there: one line, escaped, bounded.
+  const said = terminalText(description ? `${oauthError}: ${description}` : oauthError);
   const options = {
     oauthError,
     ...(description ? { oauthErrorDescription: description } : {}),

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { terminalText } from '@oidcflow/core';
 import type { CallbackVerdict } from '../listener/loopback-listener.js';
 
 export interface ExpectedCallback {
@@ -56,7 +57,7 @@ export function checkCallback(parameters: URLSearchParams, expected: ExpectedCal
   if (iss !== null && iss !== expected.issuer) {
     return {
       kind: 'refuse',
-      reason: `The response names another issuer (${iss}) than this login uses (${expected.issuer}) (RFC 9207).`,
+      reason: `The response names another issuer (${terminalText(iss)}) than this login uses (${terminalText(expected.issuer)}) (RFC 9207).`,
     };
   }
   const hasCode = Boolean(parameters.get('code'));

@@ -3,6 +3,7 @@ import {
   type FlowRunContext,
   OidcflowError,
   type TokenSet,
+  terminalText,
   toOidcflowError,
   untilAborted,
 } from '@oidcflow/core';
@@ -35,7 +36,7 @@ export async function exchangeCode(
     if (OidcflowError.isInstance(converted)) throw converted;
     throw new OidcflowError(
       ErrorCode.TOKEN_REQUEST_FAILED,
-      `Exchanging the authorization code for tokens failed: ${(error as Error)?.message ?? String(error)}. ` +
+      `Exchanging the authorization code for tokens failed: ${terminalText(String((error as Error)?.message ?? error))}. ` +
         'Check that the IdP is reachable and run the login again.',
       { cause: error, flow: 'auth_code' },
     );

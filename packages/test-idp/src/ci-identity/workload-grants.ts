@@ -21,6 +21,11 @@ export interface TrustedWorkloadIssuer {
   jwksUri: string;
   /** The `aud` its tokens must carry. @default the embedded IdP's issuer */
   audience?: string;
+  /**
+   * The workload subjects (`sub`) trusted, as a real IdP binds a federated credential to one;
+   * a token of the issuer for any other subject is refused. @default every subject
+   */
+  subjects?: readonly string[];
 }
 
 /** How the grants find the resource servers the IdP knows (the same as resource indicators). */
@@ -61,16 +66,21 @@ export function registerWorkloadGrants(provider: Provider, setup: WorkloadGrantS
   const ownKeys = createLocalJWKSet(setup.ownKeys);
 
   async function verifyWorkloadToken(token: string, name: string): Promise<JWTPayload> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, trustedKeys, {
+      ({ payload } = await jwtVerify(token, trustedKeys, {
         issuer: setup.trusted.issuer,
         audience: setup.trusted.audience ?? provider.issuer,
         requiredClaims: ['sub', 'exp'],
-      });
-      return payload;
+      }));
     } catch (error) {
       throw invalidGrant(`${name} rejected: ${(error as Error).message}`);
     }
+    const { subjects } = setup.trusted;
+    if (subjects && !subjects.includes(String(payload.sub))) {
+      throw invalidGrant(`${name} rejected: sub ${String(payload.sub)} is not a trusted workload`);
+    }
+    return payload;
   }
 
   async function verifyOwnAccessToken(token: string): Promise<JWTPayload> {

@@ -1,0 +1,52 @@
+// "No keyring here, tokens go to a clear-text file" is said once per cache location, not on
+// every call: kubectl and git run oidcflow for every command, and a warning each time teaches
+// users to ignore warnings. The first process that falls back creates a notice file in the
+// cache directory (exclusively: among processes started together, one says it); later ones
+// find it and stay quiet, while `explain()` / `oidcflow status` keep showing the fallback
+// and since when. Once the keyring answers again the notice is removed, so a later fallback
+// is said again.
+
+const fs = () => process.getBuiltinModule('node:fs');
+const { join } = process.getBuiltinModule('node:path');
+
+/** The notice's file name in the cache directory (not `.json`: it is no cache entry). */
+export const FALLBACK_NOTICE_FILE = 'keyring-fallback.notice';
+
+export interface FallbackNotice {
+  /** True for the process that must say it (it created the notice, or could not remember it). */
+  sayNow: boolean;
+  /** When it was first said, as an ISO date (now, when it could not be remembered). */
+  since: string;
+  /** The notice file, or undefined when the directory cannot be written. */
+  path: string | undefined;
+}
+
+/** Records the fallback in `directory` (created 0700 when missing) unless it is recorded already. */
+export function recordFallback(directory: string, reason: string): FallbackNotice {
+  const path = join(directory, FALLBACK_NOTICE_FILE);
+  const now = new Date().toISOString();
+  try {
+    fs().mkdirSync(directory, { recursive: true, mode: 0o700 });
+    fs().writeFileSync(path, `${now}\n${reason}\n`, { mode: 0o600, flag: 'wx' });
+    return { sayNow: true, since: now, path };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      return { sayNow: true, since: now, path: undefined };
+  }
+  let recorded = '';
+  try {
+    recorded = fs().readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    // Unreadable: it is there, so it was said; only the date is unknown.
+  }
+  return { sayNow: false, since: Number.isNaN(Date.parse(recorded)) ? now : recorded, path };
+}
+
+/** The keyring answers at `directory`: a later fallback there is news again. */
+export function forgetFallback(directory: string): void {
+  try {
+    fs().unlinkSync(join(directory, FALLBACK_NOTICE_FILE));
+  } catch {
+    // Usually absent; a notice that cannot be removed only keeps a later fallback quiet.
+  }
+}

@@ -1,0 +1,152 @@
+// Two users logged in with the same settings through the built `oidcflow`: list, switch, what
+// `token` and git get follow the switch, log one out and the other stays. The test plays the
+// user at the IdP's page (alice or bob) from the URL oidcflow prints.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  completeAuthorizationWithoutBrowser,
+  startTestIdp,
+  type TestIdp,
+  type TestUser,
+} from '@oidcflow/test-idp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, BIN, CliSandbox } from './support/cli-process.js';
+
+let idp: TestIdp;
+let sandbox: CliSandbox;
+
+beforeAll(async () => {
+  assertBuilt();
+  idp = await startTestIdp();
+});
+afterAll(async () => {
+  await idp.stop();
+});
+beforeEach(async () => {
+  sandbox = await CliSandbox.create();
+});
+afterEach(async () => {
+  await sandbox.dispose();
+});
+
+const settings = () => [
+  '--issuer',
+  idp.issuer,
+  '--client-id',
+  idp.clients.native.clientId,
+  '--scope',
+  'openid profile email',
+  '--cache-path',
+  sandbox.cachePath,
+];
+const AUTHORIZATION_URL = /^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m;
+
+/** `oidcflow login` with the URL printed; `user` signs in at the page. Returns the URL's login_hint. */
+async function login(
+  user: TestUser,
+  extra: string[] = [],
+): Promise<{ hint: string | null; stderr: string; code: number | null }> {
+  const cli = sandbox.start([
+    'login',
+    ...settings(),
+    '--flow',
+    'auth_code',
+    '--no-browser',
+    '--callback-port',
+    '0',
+    ...extra,
+  ]);
+  const [, url] = await cli.waitForStderr(AUTHORIZATION_URL);
+  const page = await fetch(await completeAuthorizationWithoutBrowser(url!, user));
+  await page.text();
+  const result = await cli.done;
+  return { hint: new URL(url!).searchParams.get('login_hint'), stderr: result.stderr, code: result.code };
+}
+
+/** The `sub` of the ID token `oidcflow token --token-type id` prints (the cache answers: no login may run). */
+async function idTokenSub(extra: string[] = []): Promise<string> {
+  const result = await sandbox.run([
+    'token',
+    ...settings(),
+    '--token-type',
+    'id',
+    '--no-browser',
+    '--callback-timeout-seconds',
+    '1',
+    ...extra,
+  ]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString()).sub;
+}
+
+/** What git gets: `oidcflow git-credential get` with git's request on stdin; the password's `sub`. */
+async function gitPasswordSub(): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'git-credential', ...settings(), '--token-type', 'id', '--no-browser', 'get'],
+    {
+      env: sandbox.environment(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  child.stdin.end('protocol=https\nhost=git.example.test\n\n');
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  const [code] = (await once(child, 'close')) as [number];
+  expect(code).toBe(0);
+  const password = /^password=(.+)$/m.exec(stdout)?.[1] ?? '';
+  return JSON.parse(Buffer.from(password.split('.')[1]!, 'base64url').toString()).sub;
+}
+
+describe('oidcflow accounts', () => {
+  it('two users: list, switch, token and git follow the switch, log one out and the other stays', async () => {
+    expect((await login(idp.users.alice)).code).toBe(0);
+    const bob = await login(idp.users.bob, ['--account', 'bob']);
+    expect(bob.hint).toBe('bob');
+    expect(bob.stderr).toMatch(/Logged in as bob/);
+
+    const listed = await sandbox.run(['accounts', ...settings()]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^\* bob <bob@example\.test> {2}sub bob {2}valid/m);
+    expect(listed.stdout).toMatch(/^ {2}alice <alice@example\.test> {2}sub alice {2}valid/m);
+    expect(await idTokenSub()).toBe('bob');
+    expect(await gitPasswordSub()).toBe('bob');
+    expect(await idTokenSub(['--account', 'alice@example.test'])).toBe('alice');
+
+    const switched = await sandbox.run(['accounts', 'use', 'alice', ...settings()]);
+    expect(switched.stderr).toMatch(/Switched: alice is the current account/);
+    expect(await idTokenSub()).toBe('alice');
+    expect(await gitPasswordSub()).toBe('alice');
+
+    const json = JSON.parse((await sandbox.run(['accounts', ...settings(), '--output', 'json'])).stdout);
+    expect(json.accounts.map((a: { sub: string; current: boolean }) => [a.sub, a.current])).toEqual([
+      ['alice', true],
+      ['bob', false],
+    ]);
+
+    const out = await sandbox.run(['logout', ...settings(), '--account', 'alice']);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(
+      /Logged out: removed the cached tokens of alice and revoked them at the IdP\.\nbob is now the current account\./,
+    );
+    expect(await idTokenSub()).toBe('bob');
+    expect(await gitPasswordSub()).toBe('bob');
+    expect((await sandbox.run(['accounts', ...settings()])).stdout).not.toMatch(/alice/);
+  });
+
+  it('an unknown account lists the known ones; a login as another user than asked is refused', async () => {
+    await login(idp.users.alice);
+    const unknown = await sandbox.run(['accounts', 'use', 'carol', ...settings()]);
+    expect(unknown.code).toBe(7);
+    expect(unknown.stderr).toMatch(
+      /No account "carol" is logged in with these settings\. Known accounts: alice\./,
+    );
+    const wrong = await login(idp.users.alice, ['--account', 'bob']);
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toMatch(/ACCOUNT_MISMATCH/);
+    expect(wrong.stderr).toMatch(/Account "bob" was asked for, and the IdP logged in alice/);
+    expect((await sandbox.run(['accounts', ...settings()])).stdout).not.toMatch(/bob/);
+  });
+});

@@ -1,0 +1,40 @@
+import type { PageScript } from '@oidcflow/conformance/targets';
+import { type FormIdp, formPageScript } from '@oidcflow/conformance/targets';
+
+/**
+ * Keycloak's pages (theme keycloak.v2), as the browser sees them. Each step waits, with a bound,
+ * for the next known page or for the browser to leave Keycloak (the loopback callback).
+ */
+const KEYCLOAK_FORMS: FormIdp = {
+  name: 'keycloak',
+  idp: 'Keycloak',
+  selectors: {
+    loginForm: '#kc-form-login',
+    username: 'input#username',
+    password: 'input#password',
+    loginSubmit: 'button#kc-login, input#kc-login',
+    deviceForm: '#kc-user-verify-device-user-code-form',
+    deviceCode: 'input#device_user_code',
+    deviceSubmit: '#kc-login',
+    consentForm: '#kc-oauth',
+    consentApprove: '#kc-login[name=accept]',
+    consentDeny: '#kc-cancel[name=cancel]',
+    error: '#kc-error-message',
+    feedback: '.kc-feedback-text, #input-error, #input-error-username, #input-error-password',
+  },
+  order: ['error', 'dead-end', 'consent', 'device-code', 'login'],
+  // Login, device code, consent, plus retries of a page that came back.
+  maxSteps: 6,
+  // Required actions Keycloak puts between login and consent when the realm's user is incomplete.
+  deadEnd: {
+    selector: '#kc-update-profile-form, #kc-passwd-update-form, #kc-otp-login-form, #kc-totp-settings-form',
+    message:
+      'Keycloak shows a required action (update profile or password, OTP) after sign-in: the realm file must give the test user email, names, emailVerified and a non-temporary password',
+  },
+  consentHint: 'needs consentRequired and no remembered consent',
+  // "Device Login Successful" has no form: it ends a device verification.
+  informationPageEnds: true,
+};
+
+/** Keycloak's pages. */
+export const keycloakPages: PageScript = formPageScript(KEYCLOAK_FORMS);
