@@ -197,6 +197,18 @@ export function createProtocolPort(
     }
   }
 
+  async function revoke(token: string, tokenTypeHint?: 'refresh_token' | 'access_token'): Promise<void> {
+    try {
+      await client.tokenRevocation(
+        configuration,
+        token,
+        tokenTypeHint ? { token_type_hint: tokenTypeHint } : undefined,
+      );
+    } catch (error) {
+      throw failed(error, 'revoke the tokens', flow);
+    }
+  }
+
   async function validateIdToken(
     idToken: string,
     expectations: Protocol.IdTokenExpectations = {},
@@ -237,6 +249,7 @@ export function createProtocolPort(
     pollDeviceAuthorization,
     grant,
     refresh,
+    revoke,
     validateIdToken,
   };
   Object.defineProperty(port, SESSION, { value: session, enumerable: false });
