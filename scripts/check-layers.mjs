@@ -16,7 +16,7 @@ const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.u
 export const CORE_LAYERS = [
   ['auth'],
   ['lifecycle', 'fetch'],
-  ['registry', 'protocol'],
+  ['registry', 'protocol', 'workload'],
   ['config', 'cache', 'discovery', 'http', 'ports', 'errors'],
   ['spec'],
 ];

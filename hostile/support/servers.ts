@@ -99,6 +99,21 @@ export function metadataFor(base: string, extra: Record<string, unknown> = {}): 
   };
 }
 
+/** A device authorization answer (RFC 8628 §3.2) of the IdP at `base`; lifetimes as `extra` says. */
+export function deviceAuthorizationFor(
+  base: string,
+  extra: { expires_in?: number; interval?: number } = {},
+): Record<string, unknown> {
+  return {
+    device_code: 'device-code',
+    user_code: 'ABCD-EFGH',
+    verification_uri: `${base}/verify`,
+    expires_in: 600,
+    interval: 1,
+    ...extra,
+  };
+}
+
 /** Writes `total` bytes in `chunk`-sized pieces, waiting for the socket to drain; stops when it closes. */
 export async function writeMany(response: ServerResponse, total: number, chunk: Buffer): Promise<number> {
   let sent = 0;

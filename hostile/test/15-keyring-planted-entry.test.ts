@@ -13,8 +13,15 @@ import {
 } from '@oidcflow/cache-keyring/testing';
 import { cacheKeyFor, OidcAuth } from '@oidcflow/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { removeDirectories, temporaryDirectory } from '../support/processes.js';
-import { type HostileServer, json, metadataFor, startServer, stopServers } from '../support/servers.js';
+import { killChildren, removeDirectories, runCli, temporaryDirectory } from '../support/processes.js';
+import {
+  deviceAuthorizationFor,
+  type HostileServer,
+  json,
+  metadataFor,
+  startServer,
+  stopServers,
+} from '../support/servers.js';
 
 const CLIENT_SECRET = 'client-secret-that-only-the-real-idp-may-see';
 const SCOPES = ['openid', 'offline_access'];
@@ -25,14 +32,7 @@ async function honestIdp() {
   let issued = 0;
   return startServer((request, response, base) => {
     if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
-    if (request.path === '/device')
-      return json(response, 200, {
-        device_code: 'device-code',
-        user_code: 'ABCD-EFGH',
-        verification_uri: `${base}/verify`,
-        expires_in: 600,
-        interval: 1,
-      });
+    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
     if (request.path === '/token') {
       issued += 1;
       return json(response, 200, {
@@ -124,6 +124,7 @@ if (missing && keyringRequired()) {
         await service?.stop();
       });
       afterEach(async () => {
+        killChildren();
         await stopServers();
         await removeDirectories();
       });
@@ -166,6 +167,44 @@ if (missing && keyringRequired()) {
           expect(attacker.requests).toEqual([]);
         });
       }
+
+      it('through the built CLI (--cache keyring): the planted entry is one warning line naming the file, and a new login at the real IdP', async () => {
+        const [idp, attacker] = await Promise.all([honestIdp(), attackerTokenEndpoint()]);
+        const cachePath = await temporaryDirectory();
+        const args = [
+          '--issuer',
+          idp.url,
+          '--client-id',
+          'cli',
+          '--flow',
+          'device',
+          '--scope',
+          SCOPES.join(' '),
+        ];
+        const cacheArgs = ['--cache', 'keyring', '--cache-path', cachePath];
+        const env = {
+          HOME: cachePath,
+          DBUS_SESSION_BUS_ADDRESS: service?.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+          OIDCFLOW_CLIENT_SECRET: CLIENT_SECRET,
+        };
+        const login = await runCli(['login', ...args, ...cacheArgs], env);
+        expect(login.code, login.stderr).toBe(0);
+        const status = JSON.parse(
+          (await runCli(['status', ...args, ...cacheArgs, '--output', 'json'], env)).stdout,
+        );
+        const sealedPath = status.entries[0].cachePath as string;
+        expect(sealedPath).toMatch(/\.sealed$/);
+        await rm(sealedPath);
+        const clearPath = await plantClearEntry(sealedPath, idp, attacker);
+
+        const token = await runCli(['token', ...args, ...cacheArgs], env);
+        expect(token.code, token.stderr).toBe(0);
+        expect(token.stdout.trim()).toBe('honest-access-2');
+        expect(attacker.requests).toEqual([]);
+        const warning = token.stderr.split('\n').filter((line) => line.includes(clearPath));
+        expect(warning, token.stderr).toHaveLength(1);
+        expect(warning[0]).toMatch(/^oidcflow: warning: ignoring the clear-text token cache file /);
+      });
     },
   );
 }

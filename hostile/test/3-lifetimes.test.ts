@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type Clock, ErrorCode, OidcAuth, OidcflowError } from '@oidcflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killChildren, removeDirectories, runCli, temporaryDirectory } from '../support/processes.js';
-import { json, metadataFor, startServer, stopServers } from '../support/servers.js';
+import { deviceAuthorizationFor, json, metadataFor, startServer, stopServers } from '../support/servers.js';
 
 afterEach(async () => {
   killChildren();
@@ -58,14 +58,7 @@ async function idpSigningIdTokensWithExp(exp: number) {
     if (request.path === '/.well-known/openid-configuration')
       return json(response, 200, metadataFor(base, { jwks_uri: `${base}/jwks` }));
     if (request.path === '/jwks') return json(response, 200, { keys: [jwk] });
-    if (request.path === '/device')
-      return json(response, 200, {
-        device_code: 'device-code',
-        user_code: 'ABCD-EFGH',
-        verification_uri: `${base}/verify`,
-        expires_in: 600,
-        interval: 1,
-      });
+    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
     if (request.path === '/token') {
       issued += 1;
       const now = Math.floor(Date.now() / 1000);
@@ -199,13 +192,7 @@ describe('hostile lifetimes', () => {
     const idp = await startServer((request, response, base) => {
       if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
       if (request.path === '/device')
-        return json(response, 200, {
-          device_code: 'device-code',
-          user_code: 'ABCD-EFGH',
-          verification_uri: `${base}/verify`,
-          expires_in: 1e9,
-          interval: 1e9,
-        });
+        return json(response, 200, deviceAuthorizationFor(base, { expires_in: 1e9, interval: 1e9 }));
       if (request.path === '/token') {
         polls += 1;
         return json(response, 400, { error: 'authorization_pending' });

@@ -213,6 +213,7 @@ export class CellHarness {
       scopes: options.scopes ?? [],
       audience: options.audience,
       family: this.credentialsAuth ? 'client' : 'user',
+      dpop: options.dpop,
     });
   }
 

@@ -34,7 +34,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   4: 'login denied by the user or the IdP',
   5: 'IdP or server unreachable, or its TLS certificate is not trusted',
   6: 'timed out: browser callback, device code, cache lock, or the answer of `fetch`',
-  7: 'configuration error: missing issuer or client id, bad option value, no usable flow',
+  7: 'configuration error: missing issuer or client id, bad option value, no usable flow, no platform token (workload identity)',
   8: 'the IdP rejected a request or answered something invalid',
   9: '`fetch`: the API answered with an HTTP error (4xx, 5xx); its body is still printed',
   130: 'interrupted (Ctrl-C); the cache is left as it was',
@@ -91,9 +91,15 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   // The API refused the token and the request could not be sent again.
   FETCH_NOT_REPLAYABLE: ExitCode.IDP_ERROR,
   FETCH_TOO_MANY_REDIRECTS: ExitCode.UNEXPECTED,
+  // Workload identity: the job or pod does not provide what the settings name (a missing
+  // id-token permission, an unmounted token file), or it provided an expired token.
+  IDENTITY_SOURCE_UNAVAILABLE: ExitCode.CONFIGURATION,
+  IDENTITY_TOKEN_INVALID: ExitCode.CONFIGURATION,
   FETCH_UNREACHABLE: ExitCode.UNREACHABLE,
   FETCH_TLS_UNTRUSTED: ExitCode.UNREACHABLE,
   FETCH_TIMEOUT: ExitCode.TIMEOUT,
+  // The IdP is not set up to bind this client's tokens: a setting to change, here or there.
+  DPOP_NOT_BOUND: ExitCode.CONFIGURATION,
 };
 
 /** The exit code for an error code; unknown codes (a newer core) count as IdP errors. */

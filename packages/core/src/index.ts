@@ -29,7 +29,7 @@ export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './pr
 export { toSearchParams } from './protocol/search-params.js';
 export { tokenSetFromResponse } from './protocol/token-set.js';
 export { defineFlow, type FlowDefinition } from './registry/define-flow.js';
-export { FIRST_PARTY_FLOWS } from './registry/first-party.js';
+export { FIRST_PARTY_FLOWS, FIRST_PARTY_WORKLOAD_FLOWS } from './registry/first-party.js';
 export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';
 export type { FlowDecision } from './registry/select-flow.js';
 export type {
@@ -49,7 +49,14 @@ export type {
   FlowSupportContext,
   LoginSettings,
   RequestAdjustments,
+  WorkloadIdentityPort,
 } from './spec/flow.js';
+export type {
+  IdentitySourceContext,
+  IdentitySourceDetection,
+  IdentitySourcePlugin,
+  IdentitySourceProbe,
+} from './spec/identity-source.js';
 export type { IdpPlugin, IdpRequestContext } from './spec/idp.js';
 export type { CachedMetadata, ServerMetadata } from './spec/metadata.js';
 export type { CachePluginFactory, FlowPluginFactory, Plugin } from './spec/plugin.js';
@@ -76,3 +83,5 @@ export {
   SPECIFICATION_VERSION,
   type SpecificationVersion,
 } from './spec/version.js';
+export type { IdentityUse, UseDecision } from './workload/identity-use.js';
+export type { SourceDecision, WorkloadIdentityReport } from './workload/workload-identity.js';

@@ -6,10 +6,12 @@ import {
   type CachePlugin,
   cacheKeyFor,
   createMemoryCache,
+  ErrorCode,
   type IdpPlugin,
   OidcAuth,
   OidcCredentialsAuth,
   type OidcCredentialsAuthOptions,
+  type OidcflowError,
   SPECIFICATION_VERSION,
   silentLogger,
 } from '../src/index.js';
@@ -56,13 +58,15 @@ describe('DPoP (RFC 9449) with the embedded IdP and a resource server that check
     allowedOrigins: [api.origin, nonceApi.origin],
     ...extra,
   });
-  const keyOf = () =>
+  // The dpop option keeps its entries apart from the bearer ones of the same settings.
+  const keyOf = (dpop = true) =>
     cacheKeyFor({
       issuer: idp.issuer,
       clientId: idp.clients.ci.clientId,
       scopes: [],
       audience: idp.resources[0] as string,
       family: 'client',
+      dpop,
     });
 
   beforeEach(() => {
@@ -92,7 +96,8 @@ describe('DPoP (RFC 9449) with the embedded IdP and a resource server that check
       options({ dpop: false, plugins: [cache, asks] }),
     ).getTokens();
     expect(tokens.tokenType.toLowerCase()).toBe('dpop');
-    expect((await cache.get(keyOf()))?.dpopKey).toBeDefined();
+    // Kept under the settings' own key: the option is off, the IdP asks for DPoP every time.
+    expect((await cache.get(keyOf(false)))?.dpopKey).toBeDefined();
   });
 
   it('auth.fetch sends a fresh proof per request, accepted by the resource server', async () => {
@@ -188,6 +193,7 @@ describe('DPoP for a user login: the refresh proves possession of the same key',
       scopes: ['openid'],
       audience,
       family: 'user',
+      dpop: true,
     });
     api.seen.length = 0;
     const auth = new OidcAuth(options);
@@ -227,20 +233,18 @@ describe('DPoP for a user login: the refresh proves possession of the same key',
 });
 
 describe('dpop: true with an IdP that does not support DPoP', () => {
-  it('warns once, caches no key, and auth.fetch sends the bearer token', async () => {
+  it('fails with DPOP_NOT_BOUND, caches nothing, and auth.fetch sends no bearer token', async () => {
     const plain = await startTestIdp();
-    const warnings: string[] = [];
+    const sent: (string | undefined)[] = [];
     const echo = await import('node:http').then(({ createServer }) => {
-      const seen: (string | undefined)[] = [];
       const server = createServer((request, response) => {
-        seen.push(request.headers.authorization?.split(' ')[0]);
+        sent.push(request.headers.authorization);
         response.end('ok');
       });
-      return new Promise<{ origin: string; seen: (string | undefined)[]; close: () => void }>((resolve) =>
+      return new Promise<{ origin: string; close: () => void }>((resolve) =>
         server.listen(0, '127.0.0.1', () =>
           resolve({
             origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-            seen,
             close: () => server.close(),
           }),
         ),
@@ -254,20 +258,28 @@ describe('dpop: true with an IdP that does not support DPoP', () => {
         clientSecret: plain.clients.ci.clientSecret,
         dpop: true,
         plugins: [cache],
-        logger: { debug() {}, warn: (message) => warnings.push(message) },
+        logger: silentLogger,
         env: {},
       });
-      expect((await auth.getTokens()).tokenType.toLowerCase()).toBe('bearer');
-      expect((await auth.fetch(`${echo.origin}/x`)).status).toBe(200);
-      expect(echo.seen).toEqual(['Bearer']);
+      const refused = await auth.getTokens().then(
+        () => undefined,
+        (error: unknown) => error as OidcflowError,
+      );
+      expect(refused?.code).toBe(ErrorCode.DPOP_NOT_BOUND);
+      const viaFetch = await auth.fetch(`${echo.origin}/x`).then(
+        () => undefined,
+        (error: unknown) => error as OidcflowError,
+      );
+      expect(viaFetch?.code).toBe(ErrorCode.DPOP_NOT_BOUND);
+      expect(sent).toEqual([]);
       const key = cacheKeyFor({
         issuer: plain.issuer,
         clientId: plain.clients.ci.clientId,
         scopes: [],
         family: 'client',
+        dpop: true,
       });
-      expect((await cache.get(key))?.dpopKey).toBeUndefined();
-      expect(warnings.filter((warning) => /not a DPoP-bound one/.test(warning))).toHaveLength(1);
+      expect(await cache.get(key)).toBeUndefined();
     } finally {
       echo.close();
       await plain.stop();

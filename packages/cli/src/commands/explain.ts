@@ -1,4 +1,4 @@
-import { type ExplainReport, terminalText } from '@oidcflow/core';
+import { type ExplainReport, terminalText, type WorkloadIdentityReport } from '@oidcflow/core';
 import { exitCodeForError } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
 import type { Style } from '../output/style.js';
@@ -9,6 +9,7 @@ function hasClientCredential(context: CommandContext): boolean {
   const { settings, env } = context;
   return Boolean(
     context.secrets.size > 0 ||
+      settings.identitySource ||
       settings.privateKeyPath ||
       env.OIDCFLOW_CLIENT_SECRET ||
       env.OIDCFLOW_PRIVATE_KEY_PATH,
@@ -50,7 +51,37 @@ function renderText(report: ExplainReport, style: Style): string {
   const problem = report.problem
     ? `\n${style.red('problem:')} ${terminalText(report.problem.message)}\n`
     : '';
-  return `${rows.map(([name, value]) => `${`${name}:`.padEnd(13)}${value}`).join('\n')}\n\nflows:\n${flows.join('\n')}\n${problem}`;
+  const workload = report.workloadIdentity ? renderWorkload(report.workloadIdentity, style) : '';
+  return `${rows.map(([name, value]) => `${`${name}:`.padEnd(13)}${value}`).join('\n')}\n${workload}\nflows:\n${flows.join('\n')}\n${problem}`;
+}
+
+/**
+ * Which source gives the platform token and why the others do not; which way it is spent and
+ * why not the others. No token is read or shown.
+ */
+function renderWorkload(workload: WorkloadIdentityReport, style: Style): string {
+  const sourceWidth = Math.max(...workload.sources.map((source) => source.name.length), 1);
+  const sources = workload.sources.map((source) => {
+    const mark =
+      source.chosen && source.present
+        ? style.green('✓ found   ')
+        : source.present
+          ? '  present '
+          : '  absent  ';
+    return `  ${mark}  ${terminalText(source.name.padEnd(sourceWidth))}  ${terminalText(source.reason)}`;
+  });
+  const uses = workload.uses.map((use) => {
+    const mark = use.chosen ? style.green('✓ chosen  ') : '  not used';
+    return `  ${mark}  ${use.use.padEnd(16)}  ${terminalText(use.reason)}`;
+  });
+  const found = workload.source ? style.bold(workload.source) : style.red('none');
+  return (
+    `\nworkload identity (no secret: the platform's token)\n` +
+    `${'source:'.padEnd(13)}${found} (asked: ${terminalText(workload.requestedSource)})\n` +
+    `${'audience:'.padEnd(13)}${terminalText(workload.audience)} (asked of the platform where it can be)\n` +
+    `${'spent as:'.padEnd(13)}${style.bold(workload.use)}\n` +
+    `sources:\n${sources.join('\n')}\nways:\n${uses.join('\n')}\n`
+  );
 }
 
 /**

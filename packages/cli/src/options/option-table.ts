@@ -60,6 +60,12 @@ export interface CliSettings {
   clientSecretStdin?: boolean;
   privateKeyPath?: string;
   privateKeyId?: string;
+  identitySource?: string;
+  identityUse?: string;
+  identityAudience?: string;
+  subjectTokenType?: string;
+  requestedTokenType?: string;
+  resources?: string[];
   output?: string;
   tokenType?: string;
   username?: string;
@@ -234,6 +240,68 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     env: 'OIDCFLOW_PRIVATE_KEY_ID',
     placeholder: 'KID',
     description: 'kid put in client assertions signed with --private-key-path',
+    commands: AUTH,
+  },
+  // --- workload identity: the platform's own token instead of a stored secret ---
+  {
+    flag: 'identity-source',
+    kind: 'string',
+    key: 'identitySource',
+    env: 'OIDCFLOW_IDENTITY_SOURCE',
+    placeholder: 'SOURCE',
+    description:
+      "the platform's token instead of a secret (workload identity): auto, github, gitlab[:VARIABLE], kubernetes[:PATH], azure, aws, spiffe:PATH, file:PATH, env:NAME, command:COMMAND",
+    commands: AUTH,
+  },
+  {
+    flag: 'identity-use',
+    kind: 'string',
+    key: 'identityUse',
+    env: 'OIDCFLOW_IDENTITY_USE',
+    placeholder: 'WAY',
+    choices: ['auto', 'client_assertion', 'jwt_bearer', 'token_exchange'],
+    defaultText: 'auto: from the IdP metadata',
+    description:
+      'how the platform token is spent: client_assertion (client authentication, RFC 7523), jwt_bearer (RFC 7523 grant), token_exchange (RFC 8693)',
+    commands: AUTH,
+  },
+  {
+    flag: 'identity-audience',
+    kind: 'string',
+    key: 'identityAudience',
+    env: 'OIDCFLOW_IDENTITY_AUDIENCE',
+    placeholder: 'AUDIENCE',
+    defaultText: 'the issuer',
+    description:
+      "the audience the platform token is asked for (GitHub Actions): what the IdP's trust expects",
+    commands: AUTH,
+  },
+  {
+    flag: 'subject-token-type',
+    kind: 'string',
+    key: 'subjectTokenType',
+    env: 'OIDCFLOW_SUBJECT_TOKEN_TYPE',
+    placeholder: 'URN',
+    defaultText: 'urn:ietf:params:oauth:token-type:jwt',
+    description: 'token exchange: the subject_token_type of the token from --identity-source',
+    commands: AUTH,
+  },
+  {
+    flag: 'requested-token-type',
+    kind: 'string',
+    key: 'requestedTokenType',
+    env: 'OIDCFLOW_REQUESTED_TOKEN_TYPE',
+    placeholder: 'URN',
+    description: "token exchange: the requested_token_type (default: the IdP's, an access token)",
+    commands: AUTH,
+  },
+  {
+    flag: 'resource',
+    kind: 'list',
+    key: 'resources',
+    env: 'OIDCFLOW_RESOURCE',
+    placeholder: 'URI',
+    description: 'token exchange: the resource (API URI) the token is for; repeat for several',
     commands: AUTH,
   },
   // --- where and how to reach the IdP ---

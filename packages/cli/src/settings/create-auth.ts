@@ -3,6 +3,7 @@ import {
   OidcAuth,
   type OidcAuthOptions,
   OidcCredentialsAuth,
+  type OidcCredentialsAuthOptions,
   type TokenSet,
 } from '@oidcflow/core';
 import type { CommandContext } from '../io.js';
@@ -17,9 +18,38 @@ export interface AuthHandle {
   auth: OidcAuth | OidcCredentialsAuth;
 }
 
-/** `--client-credentials` or `--flow client_credentials`: the grant of `OidcCredentialsAuth`. */
+/** Flows of `OidcCredentialsAuth` that spend a platform token (workload identity). */
+const WORKLOAD_FLOWS = new Set(['jwt_bearer', 'token_exchange']);
+
+/**
+ * `--client-credentials`, `--flow client_credentials` (or a workload flow), or an identity
+ * source: the grants of `OidcCredentialsAuth`, no user.
+ */
 export function wantsClientCredentials(settings: CliSettings): boolean {
-  return Boolean(settings.clientCredentials) || settings.flow === CLIENT_CREDENTIALS;
+  return (
+    Boolean(settings.clientCredentials) ||
+    settings.flow === CLIENT_CREDENTIALS ||
+    WORKLOAD_FLOWS.has(settings.flow ?? '') ||
+    Boolean(settings.identitySource)
+  );
+}
+
+/** The workload identity options of `OidcCredentialsAuth`, from the flags and OIDCFLOW_* twins. */
+function workloadOptions(settings: CliSettings): Partial<OidcCredentialsAuthOptions> {
+  if (!settings.identitySource) return {};
+  const exchange = withoutUndefined({
+    subjectTokenType: settings.subjectTokenType,
+    requestedTokenType: settings.requestedTokenType,
+    resource: settings.resources && settings.resources.length > 0 ? settings.resources : undefined,
+  });
+  return withoutUndefined({
+    identitySource: settings.identitySource,
+    identityUse: settings.identityUse as OidcCredentialsAuthOptions['identityUse'],
+    identityAudience: settings.identityAudience,
+    tokenExchange: Object.keys(exchange).length > 0 ? exchange : undefined,
+    // --flow names the way too (jwt_bearer, token_exchange); auto is the class's own default.
+    flow: settings.flow && settings.flow !== 'auto' ? settings.flow : undefined,
+  });
 }
 
 /** `value` without its undefined entries: an option not given is absent, not `undefined`. */
@@ -98,6 +128,7 @@ export async function createAuth(context: CommandContext, family?: 'user' | 'cli
       family: 'client',
       auth: new OidcCredentialsAuth({
         ...commonOptions(context),
+        ...workloadOptions(context.settings),
         ...(secret ? { clientSecret: secret.value } : {}),
       }),
     };

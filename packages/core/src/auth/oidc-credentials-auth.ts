@@ -11,6 +11,9 @@ const CLIENT_FALLBACKS = { flow: DEFAULTS.clientFlow, clientSecret: '' } as cons
  * Headless login with the client credentials grant, for CI jobs and cron scripts. The
  * secret comes from `clientSecret`, else the `OIDCFLOW_CLIENT_SECRET` environment variable;
  * a private key for private_key_jwt from `privateKeyPath`, else `OIDCFLOW_PRIVATE_KEY_PATH`.
+ * With `identitySource` (or `OIDCFLOW_IDENTITY_SOURCE`) no secret is needed: the platform's own
+ * token (GitHub Actions, GitLab CI, Kubernetes, …) authenticates the client or is exchanged
+ * (workload identity federation; see `identityUse`).
  *
  * @example
  * const auth = new OidcCredentialsAuth({ issuer: 'https://idp.example.com', clientId: 'ci-job' });

@@ -14,15 +14,20 @@ export function cacheKeyFor(parts: {
   family: FlowFamily;
   /** The `sub` of an account other than the current one (see `CacheKey.account`). */
   account?: string | undefined;
+  /** DPoP-bound tokens (`dpop: true`): kept apart from the bearer tokens of the same settings. */
+  dpop?: boolean | undefined;
 }): CacheKey {
   const issuer = parts.issuer;
   const scopes = [...new Set(parts.scopes)].sort();
   const fields: unknown[] = [issuer, parts.clientId, scopes, parts.audience ?? null, parts.family];
   // Only when given: the settings' own key stays what it was before accounts existed.
   if (parts.account !== undefined) fields.push({ account: parts.account });
+  // Likewise: a Bearer entry cached before dpop was switched on is never found for dpop.
+  if (parts.dpop) fields.push({ dpop: true });
   const id = sha256Hex(JSON.stringify(fields)).slice(0, 32);
   const key: CacheKey = { id, issuer, clientId: parts.clientId, scopes, family: parts.family };
   if (parts.audience !== undefined) key.audience = parts.audience;
   if (parts.account !== undefined) key.account = parts.account;
+  if (parts.dpop) key.dpop = true;
   return key;
 }

@@ -1,5 +1,6 @@
 import type { FlowPorts } from '../ports/flow-ports.js';
 import type { Logger } from '../ports/logger.js';
+import type { IdentitySourcePlugin } from '../spec/identity-source.js';
 import type { Plugin } from '../spec/plugin.js';
 import type { LoginRequestOptions } from './login-request.js';
 import type { ServerSource } from './server-source.js';
@@ -130,8 +131,47 @@ export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions 
 export interface OidcCredentialsAuthOptions extends CommonAuthOptions {
   /** Client secret. Absent: the `OIDCFLOW_CLIENT_SECRET` environment variable. */
   clientSecret?: string;
-  /** A third party's client flow (family `client`) to use instead. @default 'client_credentials' */
+  /**
+   * `client_credentials`, `jwt_bearer`, `token_exchange`, `auto` (with an identity source), or
+   * a third party's client flow (family `client`).
+   * @default 'client_credentials'; 'auto' when an identity source is set
+   */
   flow?: string;
+
+  // --- workload identity federation: the platform's own token instead of a stored secret ---
+  /**
+   * Where the workload's platform token comes from: `auto` (the first present of github,
+   * gitlab, azure, aws, kubernetes), `github` (GitHub Actions' token request), `gitlab[:VARIABLE]`
+   * (an `id_tokens:` variable, default `OIDCFLOW_ID_TOKEN`), `kubernetes[:PATH]` (service account
+   * token file), `azure` (`AZURE_FEDERATED_TOKEN_FILE`), `aws` (`AWS_WEB_IDENTITY_TOKEN_FILE`),
+   * `spiffe:PATH` (a JWT-SVID file), `file:PATH`, `env:NAME`, `command:COMMAND` (its stdout), the
+   * name of an identity-source plugin, or such a plugin itself. The token is read fresh for every
+   * grant, checked (a JWT, not expired), and never cached, logged or printed.
+   * Absent: `OIDCFLOW_IDENTITY_SOURCE`; else no workload identity.
+   */
+  identitySource?: string | IdentitySourcePlugin;
+  /**
+   * The audience the platform token is asked for (GitHub Actions asks with it; other sources
+   * carry the audience their platform configured): what the IdP's trust expects, e.g.
+   * `api://AzureADTokenExchange` for Entra ID. Absent: `OIDCFLOW_IDENTITY_AUDIENCE`, else the issuer.
+   */
+  identityAudience?: string;
+  /**
+   * How the platform token is spent: `client_assertion` (client authentication, RFC 7523 §2.2,
+   * in the client credentials grant), `jwt_bearer` (the RFC 7523 §2.1 grant), `token_exchange`
+   * (RFC 8693, as `subject_token`), or `auto` (from the IdP's metadata; `explain()` says why).
+   * Absent: `OIDCFLOW_IDENTITY_USE`, else the one `flow` names, else `auto`.
+   */
+  identityUse?: 'auto' | 'client_assertion' | 'jwt_bearer' | 'token_exchange';
+  /** RFC 8693 parameters of `token_exchange` beyond `audience` and `scopes` (which are the common options). */
+  tokenExchange?: {
+    /** `subject_token_type`. @default 'urn:ietf:params:oauth:token-type:jwt' */
+    subjectTokenType?: string;
+    /** `requested_token_type`; absent: the IdP's default (an access token). */
+    requestedTokenType?: string;
+    /** `resource`: the URI(s) of the API the token is for. */
+    resource?: string | readonly string[];
+  };
 }
 
 /**

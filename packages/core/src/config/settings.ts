@@ -6,8 +6,9 @@ import type { LoginSettings } from '../spec/flow.js';
 import type { Plugin } from '../spec/plugin.js';
 import { homeDirectory } from './home.js';
 import type { LoginRequestOptions } from './login-request.js';
-import { DEFAULTS, type OidcAuthOptions } from './options.js';
+import { DEFAULTS, type OidcAuthOptions, type OidcCredentialsAuthOptions } from './options.js';
 import type { ServerSource } from './server-source.js';
+import { FLOW_OF_USE, resolveWorkloadSettings, type WorkloadSettings } from './workload-settings.js';
 
 /**
  * One instance's options with every default applied and every environment lookup done: made
@@ -34,6 +35,8 @@ export interface Settings {
   /** The option; for OidcCredentialsAuth, else OIDCFLOW_PRIVATE_KEY_PATH. */
   readonly privateKeyPath: string | undefined;
   readonly privateKeyId: string | undefined;
+  /** `OidcCredentialsAuth`'s workload identity (`identitySource`): the platform's token instead of a secret. */
+  readonly workload: WorkloadSettings | undefined;
 
   // --- the IdP and how to reach it ---
   readonly endpoints: Readonly<EndpointOverrides>;
@@ -121,9 +124,12 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
   const { tokenEndpoint, authorizationEndpoint, deviceAuthorizationEndpoint } = options;
   const { loginHint, prompt, acrValues, maxAge, uiLocales, authParams } = options;
   const httpTimeoutSeconds = options.httpTimeoutSeconds ?? DEFAULTS.httpTimeoutSeconds;
+  const workload = client ? resolveWorkloadSettings(options as OidcCredentialsAuthOptions, env) : undefined;
   return {
     family,
-    requestedFlow: options.flow ?? (client ? DEFAULTS.clientFlow : DEFAULTS.flow),
+    // With an identity source, the flow of the way it is spent; `auto` decides from the metadata.
+    requestedFlow:
+      options.flow ?? (workload ? FLOW_OF_USE[workload.use] : client ? DEFAULTS.clientFlow : DEFAULTS.flow),
     issuer: options.issuer || undefined,
     clientId: options.clientId || undefined,
     scopes: options.scopes,
@@ -134,6 +140,7 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
     privateKeyPath:
       options.privateKeyPath || (client ? env.OIDCFLOW_PRIVATE_KEY_PATH : undefined) || undefined,
     privateKeyId: options.privateKeyId || undefined,
+    workload,
     endpoints: {
       ...(tokenEndpoint ? { tokenEndpoint } : {}),
       ...(authorizationEndpoint ? { authorizationEndpoint } : {}),

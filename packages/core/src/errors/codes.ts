@@ -92,6 +92,13 @@ export const ErrorCode = {
   FETCH_NOT_REPLAYABLE: 'FETCH_NOT_REPLAYABLE',
   /** `auth.fetch` followed more same-origin redirects than allowed (a redirect loop). */
   FETCH_TOO_MANY_REDIRECTS: 'FETCH_TOO_MANY_REDIRECTS',
+  /**
+   * The workload identity source gave no token: not present here (no variable, no file), or
+   * the platform refused it (GitHub's request endpoint answered an error).
+   */
+  IDENTITY_SOURCE_UNAVAILABLE: 'IDENTITY_SOURCE_UNAVAILABLE',
+  /** The platform token is not a JWT, or has expired, before it was sent. */
+  IDENTITY_TOKEN_INVALID: 'IDENTITY_TOKEN_INVALID',
   /** `auth.fetch` could not reach the API (DNS, connection refused, proxy). */
   FETCH_UNREACHABLE: 'FETCH_UNREACHABLE',
   /** TLS verification of the API failed: its certificate is not trusted (see `caCertPath`). */
@@ -101,6 +108,12 @@ export const ErrorCode = {
    * `httpTimeoutSeconds`), from sending the request to the last byte of the body.
    */
   FETCH_TIMEOUT: 'FETCH_TIMEOUT',
+  /**
+   * `dpop` is on but the authorization server answered a login or a refresh with a token that is
+   * not DPoP-bound (`token_type: Bearer`): it was not used or cached. Enable DPoP for the client
+   * at the IdP, or turn `dpop` off.
+   */
+  DPOP_NOT_BOUND: 'DPOP_NOT_BOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,6 +1,7 @@
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
+import type { WorkloadIdentityReport } from '../workload/workload-identity.js';
 import { idTokenExpiresAt } from './freshness.js';
 import type { MetadataSource } from './idp-context.js';
 import { supportContext } from './login-plan.js';
@@ -24,6 +25,8 @@ export interface ExplainReport {
   problem?: { code: string; message: string };
   /** Whether an ID token can be had (`getIdToken()`, kubectl) and how it is renewed. */
   idToken: { available: boolean; renewal: string };
+  /** With an identity source: which source gives the platform token and how it is spent, and why. */
+  workloadIdentity?: WorkloadIdentityReport;
 }
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
@@ -58,7 +61,8 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   const cachedEntry = await runtime.cache.get(runtime.key);
   const { metadata, source } = await runtime.metadata(cachedEntry?.metadata, runtime.ports.clock.now());
   const registry = await runtime.registry();
-  const context = supportContext(runtime, metadata);
+  const workload = await runtime.workload();
+  const context = supportContext(runtime, metadata, workload);
   const { environment } = context;
   const report: ExplainReport = {
     issuer: runtime.identity.issuer,
@@ -72,6 +76,9 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     idToken: idTokenFacts(runtime, isUsableEntry(cachedEntry) ? cachedEntry : undefined),
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
+  if (workload) {
+    report.workloadIdentity = await workload.explain(metadata.document, runtime.settings.requestedFlow);
+  }
   const path = runtime.cache.resolvedCachePath(runtime.key);
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
@@ -95,5 +102,8 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
       chosen: false,
     }));
   }
+  // No platform token here is the first thing to fix, whatever the flows say.
+  const noToken = report.workloadIdentity?.problem;
+  if (noToken) report.problem = noToken;
   return report;
 }

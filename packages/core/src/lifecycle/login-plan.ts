@@ -9,6 +9,7 @@ import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { PromptOutput } from '../spec/ports.js';
 import type { ProtocolPort } from '../spec/protocol.js';
+import type { WorkloadIdentity } from '../workload/workload-identity.js';
 import { requestAdjustments } from './idp-context.js';
 
 /**
@@ -23,10 +24,19 @@ export interface PlanView {
   idps(metadata?: ServerMetadata): IdpPlugin[];
   openIdSession(metadata: ServerMetadata): Promise<OpenIdSession>;
   protocolPort(session: OpenIdSession, flow: string, dpop?: DPoPHandle): Promise<ProtocolPort>;
+  workload(): Promise<WorkloadIdentity | undefined>;
 }
 
-/** What flows are asked `supports()` with: the metadata, the environment, the credentials. */
-export function supportContext(runtime: PlanView, metadata: CachedMetadata): FlowSupportContext {
+/**
+ * What flows are asked `supports()` with: the metadata, the environment, the credentials. With
+ * a workload identity, `auto` means the flow of the way its token is spent (`workload.use`).
+ */
+export function supportContext(
+  runtime: PlanView,
+  metadata: CachedMetadata,
+  workload: WorkloadIdentity | undefined,
+): FlowSupportContext {
+  const { requestedFlow } = runtime.settings;
   return {
     metadata: metadata.document,
     environment: detectEnvironment(
@@ -36,7 +46,8 @@ export function supportContext(runtime: PlanView, metadata: CachedMetadata): Flo
     ),
     hasClientSecret: Boolean(runtime.settings.clientSecret),
     hasPrivateKey: Boolean(runtime.settings.privateKeyPath),
-    requestedFlow: runtime.settings.requestedFlow,
+    requestedFlow:
+      workload && requestedFlow === 'auto' ? workload.flow(metadata.document, requestedFlow) : requestedFlow,
   };
 }
 
@@ -70,7 +81,7 @@ export interface LoginPlan {
  * stays the same).
  */
 export async function makeLoginPlan(runtime: PlanView, metadata: CachedMetadata): Promise<LoginPlan> {
-  const support = supportContext(runtime, metadata);
+  const support = supportContext(runtime, metadata, await runtime.workload());
   const plugin = await chooseFlow(runtime, support);
   const session = await runtime.openIdSession(metadata.document);
   return {

@@ -7,6 +7,7 @@ import type { CachedMetadata } from '../spec/metadata.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { checkAuthentication } from './authentication-check.js';
 import { dpopHandle, newDpopKey } from './dpop.js';
+import { requireDpopBound } from './dpop-binding.js';
 import { authenticationRequirements } from './login-parameters.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -54,32 +55,33 @@ export async function login(
   if (runtime.settings.clientSecret) context.clientSecret = runtime.settings.clientSecret;
   if (runtime.identity.audience) context.audience = runtime.identity.audience;
   if (runtime.settings.signal) context.signal = runtime.settings.signal;
+  const workload = await runtime.workload();
+  if (workload) {
+    context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.settings.signal);
+  }
   const startedAt = now();
   let tokens: TokenSet;
   try {
     tokens = await plugin.run(context);
   } catch (error) {
-    throw toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    const failure = toOidcflowError(error, `log in with the ${plugin.name} flow`, plugin.name);
+    // The IdP's refusal of a platform token says which claims it was shown (never the token).
+    throw workload ? workload.annotate(failure, runtime.identity.clientId) : failure;
   }
   checkAuthentication(
     tokens,
     overrides.requirements ?? authenticationRequirements(runtime.settings.loginRequest),
     startedAt,
   );
-  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token.
-  const bound = dpopKey !== undefined && tokens.tokenType.toLowerCase() === 'dpop';
-  if (dpopKey && !bound) {
-    runtime.logger.warn(
-      `dpop is on, but the ${plugin.name} login got a ${tokens.tokenType} token, not a DPoP-bound one: the IdP does not support DPoP for this client (or the flow does not use core's protocol port). Requests send it as a bearer token.`,
-    );
-  }
+  // An IdP without DPoP (or a v1 flow that bypasses the port) answers with a bearer token: refused.
+  if (dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: `${plugin.name} login` });
   const account = accountOfTokens(tokens);
   return {
     tokens,
     flow: plugin.name,
     metadata,
     savedAt: now(),
-    ...(bound ? { dpopKey } : {}),
+    ...(dpopKey ? { dpopKey } : {}),
     ...(account ? { account } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { CacheEntry } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import { checkLoginAccount, dropRejected, entryOfTarget, storeLogin, targetFor } from './accounts.js';
 import { dpopHandle } from './dpop.js';
+import { requireDpopBound } from './dpop-binding.js';
 import { isFresh } from './freshness.js';
 import { requestAdjustments } from './idp-context.js';
 import { login } from './login.js';
@@ -76,6 +77,8 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
           const protocol = await runtime.protocolPort(session, usable.flow, dpop);
           const tokens = await refreshTokens(protocol, usable.tokens, adjustments.tokenParameters, now);
+          // Bound tokens stay bound: a Bearer answer is refused, and the bound entry is kept.
+          if (usable.dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: 'refresh' });
           // The account, the list of the others and the DPoP key stay with the refreshed tokens.
           const refreshed: CacheEntry = { ...usable, tokens, metadata, savedAt: now() };
           await cache.set(key, refreshed);

@@ -13,6 +13,8 @@ export interface ClientSessionInput {
   clientSecret?: string;
   privateKeyPath?: string;
   privateKeyId?: string;
+  /** The platform token's reader when it authenticates the client (`workload_assertion`). */
+  workloadAssertion?: () => Promise<string>;
   /** For `~` in `privateKeyPath`. */
   home: string;
   idps: IdpPlugin[];
@@ -34,6 +36,7 @@ export async function openClientSession(input: ClientSessionInput): Promise<Open
   const credentials = {
     hasClientSecret: Boolean(input.clientSecret),
     hasPrivateKey: Boolean(input.privateKeyPath),
+    hasWorkloadAssertion: Boolean(input.workloadAssertion),
   };
   const authMethod = clientAuthMethodFor(metadata, credentials, insistedClientAuth(idps, credentials));
   const privateKey =
@@ -46,6 +49,9 @@ export async function openClientSession(input: ClientSessionInput): Promise<Open
     authMethod,
     ...(input.clientSecret ? { clientSecret: input.clientSecret } : {}),
     ...(privateKey ? { privateKey } : {}),
+    ...(authMethod === 'workload_assertion' && input.workloadAssertion
+      ? { workloadAssertion: input.workloadAssertion }
+      : {}),
     fetch: input.fetch,
     ...(input.signal ? { signal: input.signal } : {}),
     allowHttp,

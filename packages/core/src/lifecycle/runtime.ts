@@ -13,6 +13,7 @@ import type { CacheKey, CachePlugin } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
+import type { WorkloadIdentity } from '../workload/workload-identity.js';
 import type { ResolvedMetadata } from './idp-context.js';
 import type { LoginPlan } from './login-plan.js';
 import { isMetadataFresh } from './metadata-freshness.js';
@@ -50,6 +51,11 @@ export class AuthRuntime {
   readonly http: () => Promise<HttpClient>;
   /** The instance's plugins: the installed first-party packages are looked up once (flows load then). */
   readonly registry: () => Promise<Registry>;
+  /**
+   * The workload identity (`identitySource`), made on first use: its module (and jose) load
+   * only when a grant or `explain` needs it. Undefined without an identity source.
+   */
+  readonly workload: () => Promise<WorkloadIdentity | undefined>;
   /** The instance's options with their defaults, resolved once (config/settings.ts). */
   readonly settings: Settings;
   /** Who we log in to and as what (the option, else the server source, else the default). */
@@ -85,7 +91,16 @@ export class AuthRuntime {
     this.http = parts.http;
     this.logger = parts.settings.logger;
     this.ports = parts.settings.ports;
-    this.registry = memoize(() => Registry.create(this.settings.plugins, this.settings.loadModule));
+    const { workload } = this.settings;
+    this.registry = memoize(() =>
+      Registry.create(this.settings.plugins, this.settings.loadModule, workload !== undefined),
+    );
+    this.workload = memoize(async () => {
+      if (!workload) return undefined;
+      const { WorkloadIdentity } = await import('../workload/workload-identity.js');
+      const { plugins, env } = this.settings;
+      return new WorkloadIdentity(workload, this.identity.issuer, plugins, env, () => this.ports.clock.now());
+    });
   }
 
   /** Resolves the identity (asking the server source if needed), the cache key and the cache plugin. */
@@ -100,7 +115,7 @@ export class AuthRuntime {
       }),
     );
     const identity = await resolveIdentity(settings, async () => (await http()).fetch);
-    const key = cacheKeyFor({ ...identity, family: settings.family });
+    const key = cacheKeyFor({ ...identity, family: settings.family, dpop: settings.dpop });
     const warned = new Set<string>();
     const cache = await loadCachePlugin(
       settings.plugins,
@@ -183,8 +198,18 @@ export class AuthRuntime {
   }
 
   private async createSession(metadata: ServerMetadata): Promise<OpenIdSession> {
-    const [{ openClientSession }, http] = await Promise.all([import('./open-session.js'), this.http()]);
+    const [{ openClientSession }, http, workload] = await Promise.all([
+      import('./open-session.js'),
+      this.http(),
+      this.workload(),
+    ]);
+    const { signal } = this.settings;
+    // The platform token authenticates the client only when it is spent that way.
+    const spendsAsClientAuth = workload?.use(metadata, this.settings.requestedFlow) === 'client_assertion';
     return openClientSession({
+      ...(workload && spendsAsClientAuth
+        ? { workloadAssertion: async () => (await workload.read(http.fetch, signal)).value }
+        : {}),
       metadata,
       clientId: this.identity.clientId,
       ...(this.settings.clientSecret ? { clientSecret: this.settings.clientSecret } : {}),

@@ -4,7 +4,13 @@ import { terminalText } from '../errors/terminal-text.js';
 import type { ServerMetadata } from '../spec/metadata.js';
 
 /** How the client proves who it is at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export type ClientAuthMethod =
+  | 'none'
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  /** The workload's platform token as `client_assertion` (RFC 7523 §2.2; Keycloak's federated client authentication). */
+  | 'workload_assertion';
 
 /**
  * Picks the client authentication from what the caller has and what the IdP advertises in
@@ -13,10 +19,12 @@ export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_p
  */
 export function clientAuthMethodFor(
   metadata: ServerMetadata,
-  credentials: { hasClientSecret: boolean; hasPrivateKey: boolean },
+  credentials: { hasClientSecret: boolean; hasPrivateKey: boolean; hasWorkloadAssertion?: boolean },
   /** What an IdP plugin insists on (`tokenEndpointAuthMethod`); wins over the metadata. */
   insisted?: ClientAuthMethod,
 ): ClientAuthMethod {
+  // Asked for by name (identityUse client_assertion, or auto chose it): the IdP decides.
+  if (credentials.hasWorkloadAssertion) return 'workload_assertion';
   if (insisted === 'none') return 'none';
   if (insisted === 'private_key_jwt' && credentials.hasPrivateKey) return insisted;
   if (

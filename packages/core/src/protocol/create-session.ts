@@ -11,6 +11,8 @@ export interface SessionOptions {
   authMethod: ClientAuthMethod;
   clientSecret?: string;
   privateKey?: ClientPrivateKey;
+  /** Reads the platform token for `workload_assertion`, fresh for each request. */
+  workloadAssertion?: () => Promise<string>;
   fetch: typeof globalThis.fetch;
   /** Cancels every request of the session (openid-client's calls take no signal of their own). */
   signal?: AbortSignal;
@@ -50,18 +52,39 @@ async function adjustedDeviceResponse(
   });
 }
 
+/** RFC 7523 §2.2: a JWT as client authentication. */
+const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * openid-client's client authentication hook with a JWT made elsewhere (the platform's): the
+ * token is read for each request, so a rotated one is used on the next grant. oauth4webapi
+ * awaits the hook, though openid-client's type says `void`.
+ */
+function assertionAuth(
+  read: () => Promise<string>,
+): (server: unknown, client: { client_id: string }, body: URLSearchParams) => Promise<void> {
+  return async (_server, client, body) => {
+    body.set('client_id', client.client_id);
+    body.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
+    body.set('client_assertion', await read());
+  };
+}
+
 /** Loads openid-client (never on the cache-hit path) and builds a `Configuration` without discovery. */
 export async function createOpenIdSession(options: SessionOptions): Promise<OpenIdSession> {
   const client = await import('openid-client');
   const { clientSecret, metadata } = options;
+  const { workloadAssertion } = options;
   const auth =
-    options.authMethod === 'private_key_jwt' && options.privateKey
-      ? client.PrivateKeyJwt(options.privateKey)
-      : options.authMethod === 'client_secret_post' && clientSecret
-        ? client.ClientSecretPost(clientSecret)
-        : options.authMethod === 'client_secret_basic' && clientSecret
-          ? client.ClientSecretBasic(clientSecret)
-          : client.None();
+    options.authMethod === 'workload_assertion' && workloadAssertion
+      ? assertionAuth(workloadAssertion)
+      : options.authMethod === 'private_key_jwt' && options.privateKey
+        ? client.PrivateKeyJwt(options.privateKey)
+        : options.authMethod === 'client_secret_post' && clientSecret
+          ? client.ClientSecretPost(clientSecret)
+          : options.authMethod === 'client_secret_basic' && clientSecret
+            ? client.ClientSecretBasic(clientSecret)
+            : client.None();
   const configuration = new client.Configuration(
     metadata as unknown as ConstructorParameters<typeof client.Configuration>[0],
     options.clientId,

@@ -1,7 +1,7 @@
 import type { FlowPlugin } from '../spec/flow.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { Plugin } from '../spec/plugin.js';
-import { FIRST_PARTY_FLOWS } from './first-party.js';
+import { FIRST_PARTY_FLOWS, FIRST_PARTY_WORKLOAD_FLOWS } from './first-party.js';
 import { type PluginFactory, pluginFactoryOf } from './plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
 
@@ -22,9 +22,14 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
 export async function loadFactory(
   loader: ModuleLoader,
   specifier: string,
+  exportName?: string,
 ): Promise<PluginFactory | undefined> {
   try {
-    return pluginFactoryOf(await loader(specifier));
+    const module = await loader(specifier);
+    // A named factory the installed version lacks: that flow is not installed (no fallback).
+    if (exportName && typeof (module as Record<string, unknown> | null)?.[exportName] !== 'function')
+      return undefined;
+    return pluginFactoryOf(module, exportName);
   } catch (error) {
     if (isModuleNotFound(error, specifier)) return undefined;
     throw error;
@@ -51,16 +56,23 @@ export class Registry {
   static async create(
     explicit: readonly Plugin[],
     loader: ModuleLoader = defaultModuleLoader,
+    /** Load the workload identity flows too (an identity source is set). @default false */
+    workloadFlows = false,
   ): Promise<Registry> {
     const plugins = explicit.map((plugin, index) => validatePlugin(plugin, `plugins[${index}]`));
     const explicitFlows = plugins.filter((p): p is FlowPlugin => p.kind === 'flow');
     const flows: FlowRegistration[] = explicitFlows.map((plugin) => ({ name: plugin.name, plugin }));
-    const firstParty = FIRST_PARTY_FLOWS.filter((entry) => !flows.some((flow) => flow.name === entry.name));
+    const known: ReadonlyArray<{ name: string; packageName: string; exportName?: string }> = [
+      ...FIRST_PARTY_FLOWS,
+      ...(workloadFlows ? FIRST_PARTY_WORKLOAD_FLOWS : []),
+    ];
+    const firstParty = known.filter((entry) => !flows.some((flow) => flow.name === entry.name));
     const loaded = await Promise.all(
       firstParty.map(async (entry) => {
-        const factory = await loadFactory(loader, entry.packageName);
+        const factory = await loadFactory(loader, entry.packageName, entry.exportName);
         const plugin = factory ? (validatePlugin(factory(), entry.packageName) as FlowPlugin) : undefined;
-        return plugin ? { ...entry, plugin } : { ...entry };
+        const registration = { name: entry.name, packageName: entry.packageName };
+        return plugin ? { ...registration, plugin } : registration;
       }),
     );
     flows.push(...loaded);

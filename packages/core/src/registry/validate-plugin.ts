@@ -8,6 +8,7 @@ const REQUIRED_METHODS: Record<Plugin['kind'], readonly string[]> = {
   flow: ['supports', 'run'],
   cache: ['get', 'set', 'delete', 'withLock', 'resolvedCachePath'],
   idp: ['matches'],
+  'identity-source': ['detect', 'read'],
 };
 
 /**
@@ -23,8 +24,10 @@ export function validatePlugin(candidate: unknown, origin: string): Plugin {
     throw new OidcflowError(ErrorCode.PLUGIN_INVALID, `The plugin from ${origin} ${problem}. ${advice}`);
   };
   if (typeof plugin !== 'object' || plugin === null) return fail('is not an object');
-  if (plugin.kind !== 'flow' && plugin.kind !== 'cache' && plugin.kind !== 'idp') {
-    return fail(`has kind ${JSON.stringify(plugin.kind)}; expected "flow", "cache" or "idp"`);
+  if (!Object.hasOwn(REQUIRED_METHODS, String(plugin.kind))) {
+    return fail(
+      `has kind ${JSON.stringify(plugin.kind)}; expected "flow", "cache", "idp" or "identity-source"`,
+    );
   }
   const named = typeof plugin.name === 'string' && plugin.name !== '' ? ` "${plugin.name}"` : '';
   const version = plugin.specificationVersion as string | undefined;
@@ -36,7 +39,7 @@ export function validatePlugin(candidate: unknown, origin: string): Plugin {
     );
   }
   if (!named) return fail('has no name');
-  for (const method of REQUIRED_METHODS[plugin.kind]) {
+  for (const method of REQUIRED_METHODS[plugin.kind as Plugin['kind']]) {
     if (typeof (plugin as Record<string, unknown>)[method] !== 'function') {
       return fail(`${named} lacks the method ${method}()`);
     }

@@ -19,6 +19,11 @@ export interface CacheKey {
    * settings' own entry, which holds the current account (so a hit reads one entry).
    */
   account?: string;
+  /**
+   * True for the settings with `dpop`: their DPoP-bound entry is kept apart from the bearer
+   * entry of the same settings without it.
+   */
+  dpop?: true;
 }
 
 /** A user an IdP logged in: the ID token's `sub`, and the names it is shown and asked for by. */

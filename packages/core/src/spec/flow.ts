@@ -49,13 +49,39 @@ export interface RequestAdjustments {
   tokenParameters: Record<string, string | string[]>;
 }
 
+/**
+ * A workload's platform token (a CI job's OIDC token, a pod's service account token), for the
+ * flows that spend it as a grant: `jwt_bearer` (RFC 7523 §2.1) and `token_exchange` (RFC 8693).
+ */
+export interface WorkloadIdentityPort {
+  /**
+   * Reads the platform token now, from the configured identity source, checked to be a JWT
+   * that has not expired. Send it in one request; never keep, log or print it.
+   */
+  read(): Promise<string>;
+  /** RFC 8693 settings: `subject_token_type`, `requested_token_type`, `resource`s. */
+  readonly tokenExchange: {
+    subjectTokenType: string;
+    requestedTokenType?: string;
+    resources: readonly string[];
+  };
+}
+
 /** Everything a flow needs to run. Built by core; a flow never reads options or env itself. */
 export interface FlowRunContext {
   issuer: string;
   clientId: string;
   clientSecret?: string;
-  /** How the protocol port authenticates the client at the token endpoint (`none`: a public client). */
-  clientAuthMethod: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /**
+   * How the protocol port authenticates the client at the token endpoint (`none`: a public
+   * client; `workload_assertion`: the platform token as `client_assertion`).
+   */
+  clientAuthMethod:
+    | 'none'
+    | 'client_secret_basic'
+    | 'client_secret_post'
+    | 'private_key_jwt'
+    | 'workload_assertion';
   scopes: readonly string[];
   audience?: string;
   metadata: ServerMetadata;
@@ -71,6 +97,8 @@ export interface FlowRunContext {
   ports: FlowPorts;
   log: Logger;
   signal?: AbortSignal;
+  /** Set when an identity source is configured (`identitySource`): the platform token. */
+  workloadIdentity?: WorkloadIdentityPort;
 }
 
 /**
