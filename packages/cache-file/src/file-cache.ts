@@ -5,7 +5,7 @@ import type {
   CachePlugin,
   SpecificationVersion,
 } from '@oidcflow/core';
-import { ErrorCode, frozenCopy, OidcflowError, warnOnce } from '@oidcflow/core';
+import { defineCache, ErrorCode, frozenCopy, OidcflowError, warnOnce } from '@oidcflow/core';
 import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
 import { resolveCacheDirectory } from './location/cache-directory.js';
 import type { LockTiming } from './lock/file-lock.js';
@@ -20,13 +20,17 @@ const { lstat, mkdir, readdir, stat, unlink } = process.getBuiltinModule('node:f
 const { join } = process.getBuiltinModule('node:path');
 
 export const FILE_CACHE_NAME = 'file';
-/** The plugin specification this cache implements (core's SPECIFICATION_VERSION when written). */
-const SPECIFICATION_VERSION: SpecificationVersion = 'v2';
+/** The plugin specification this cache was written for (not the installed core's constant). */
+const WRITTEN_FOR: SpecificationVersion = 'v2';
 
 /** A file cache: the `CachePlugin` contract plus the directory it uses. */
 export interface FileCache extends CachePlugin {
   /** The directory that holds the cache files (after `~` expansion and the OS default). */
   readonly directory: string;
+  /** A lock per key in the directory, which every process using it respects. */
+  withLock<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
+  /** The entry's file. */
+  resolvedCachePath(key: CacheKey): string | undefined;
 }
 
 /** Key ids become file names; anything else than these characters would be a path trick. */
@@ -251,9 +255,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     return entry;
   }
 
-  return {
-    kind: 'cache',
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineCache(WRITTEN_FOR, {
     name: FILE_CACHE_NAME,
     directory,
 
@@ -340,7 +342,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     resolvedCachePath(key) {
       return filePath(key);
     },
-  };
+  });
 }
 
 /** Waits for earlier callers in this process, within the same deadline and signal as the file lock. */

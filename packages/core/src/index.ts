@@ -28,6 +28,7 @@ export type { ClientAuthMethod } from './protocol/client-auth.js';
 export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
 export { tokenSetFromResponse } from './protocol/token-set.js';
+export { type CacheDefinition, defineCache } from './registry/define-cache.js';
 export { defineFlow, type FlowDefinition } from './registry/define-flow.js';
 export { FIRST_PARTY_FLOWS, FIRST_PARTY_WORKLOAD_FLOWS } from './registry/first-party.js';
 export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';

@@ -79,7 +79,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
   if (workload) {
     report.workloadIdentity = await workload.explain(metadata.document, runtime.settings.requestedFlow);
   }
-  const path = runtime.cache.resolvedCachePath(runtime.key);
+  const path = runtime.cachePath();
   if (path) report.cache.path = path;
   if (runtime.cache.selectionReason) report.cache.reason = runtime.cache.selectionReason;
   try {

@@ -18,7 +18,7 @@ export interface LogoutResult {
  * revokes its tokens where the IdP advertises revocation. The other accounts stay.
  */
 export async function logout(runtime: AuthRuntime): Promise<LogoutResult> {
-  return runtime.cache.withLock(runtime.key, async () => {
+  return runtime.withCacheLock(async () => {
     const { entry, account, nowCurrent } = await removeAccount(runtime, runtime.settings.account);
     const who = { ...(account ? { account } : {}), ...(nowCurrent ? { nowCurrent } : {}) };
     if (!entry) return { removed: account !== undefined, revoked: false, ...who };

@@ -58,8 +58,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
   const { mode, kind } = request;
   const now = () => runtime.ports.clock.now();
   // One lock for all the accounts of these settings: the current one's entry lists the others.
-  return cache.withLock(
-    runtime.key,
+  return runtime.withCacheLock(
     async () => {
       const base = await cache.get(runtime.key);
       const target = targetFor(runtime, base, runtime.settings.account);

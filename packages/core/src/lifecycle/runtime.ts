@@ -9,7 +9,7 @@ import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import { Registry } from '../registry/registry.js';
 import { idpPluginsOf } from '../registry/validate-plugin.js';
-import type { CacheKey, CachePlugin } from '../spec/cache.js';
+import type { CacheKey, CacheLockOptions, CachePlugin } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
 import type { ProtocolPort } from '../spec/protocol.js';
@@ -150,6 +150,23 @@ export class AuthRuntime {
     return idpPluginsOf(this.settings.plugins).filter((idp) =>
       idp.matches({ issuer: this.identity.issuer, ...(metadata ? { metadata } : {}) }),
     );
+  }
+
+  /**
+   * Runs `critical` under the cache's lock for `key` (the instance's by default), when the
+   * cache has one (`withLock` is a capability, not a duty of a cache plugin).
+   */
+  withCacheLock<T>(
+    critical: () => Promise<T>,
+    options?: CacheLockOptions,
+    key: CacheKey = this.key,
+  ): Promise<T> {
+    return this.cache.withLock ? this.cache.withLock(key, critical, options) : critical();
+  }
+
+  /** Where the cache keeps the entry of `key` (the instance's by default), when it says. */
+  cachePath(key: CacheKey = this.key): string | undefined {
+    return this.cache.resolvedCachePath?.(key);
   }
 
   /**
