@@ -43,6 +43,9 @@ function userSettings(extra: Record<string, unknown> = {}) {
       clientId: idp.clients.native.clientId,
       scopes: USER_SCOPES,
       cachePath,
+      // The file cache by name: in this workspace the keyring cache is installed too, and under
+      // `auto` its fallback would leave its notice beside the tokens.
+      cache: 'file' as const,
       flow: 'auth_code',
       callbackPort: 0,
       ...extra,
@@ -119,7 +122,10 @@ describe('16 processes at once', () => {
   it('with client credentials and nothing cached: 16 succeed, 1 grant at the IdP', async () => {
     const { results, stderr } = await getTokensInProcesses(
       16,
-      { kind: 'client', options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath } },
+      {
+        kind: 'client',
+        options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, cache: 'file' },
+      },
       { HOME: home, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret },
     );
     expect(

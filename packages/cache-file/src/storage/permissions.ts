@@ -7,7 +7,7 @@ import { ErrorCode, OidcflowError } from '@oidcflow/core';
  * profile's ACL already closes to other non-administrator users. Checking that ACL would need
  * a native module or PowerShell on every cache read (hundreds of ms); see docs/security.md.
  */
-export const checksModes = process.platform !== 'win32';
+const checksModes = process.platform !== 'win32';
 
 const GROUP_OR_OTHER_WRITE = 0o022;
 const GROUP_OR_OTHER_ANY = 0o077;

@@ -10,7 +10,7 @@ import type { CommandContext } from '../io.js';
 import type { CliSettings } from '../options/option-table.js';
 import { readClientSecret } from './read-client-secret.js';
 
-export const CLIENT_CREDENTIALS = 'client_credentials';
+const CLIENT_CREDENTIALS = 'client_credentials';
 
 /** One of core's two classes, behind the methods the commands use. */
 export interface AuthHandle {
