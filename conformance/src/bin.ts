@@ -24,7 +24,8 @@ Runs oidcflow's conformance scenarios and prints the matrix plugin × target × 
 
 Environment: OIDCFLOW_REQUIRE=browser,keycloak,hydra,spring turns those skips into failures;
 OIDCFLOW_EXTERNAL_ISSUER and friends describe the external target (docs/plugins.md);
-OIDCFLOW_CHROMIUM names the browser (default /usr/bin/chromium).
+OIDCFLOW_CHROMIUM names the browser (default: a system Chrome, Chromium or Edge, else the
+Chromium of @sparticuz/chromium; OIDCFLOW_BROWSER=path|system|npm forces one).
 Exit status: 0 when no cell failed, 1 when one did, 2 for a usage error.
 `;
 

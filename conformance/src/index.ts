@@ -1,5 +1,5 @@
 export type { BrowserProvider, BrowserSession, SessionOptions } from './browser-bridge/browser-provider.js';
-export { CHROMIUM_ARGS, chromiumPath, launchChromium } from './browser-bridge/chromium.js';
+export { launchChromium } from './browser-bridge/chromium.js';
 export { type GenericPageOptions, genericPageScript, genericPages } from './browser-bridge/generic-pages.js';
 export { oidcProviderPages } from './browser-bridge/oidc-provider-pages.js';
 export {

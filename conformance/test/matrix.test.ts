@@ -3,6 +3,7 @@
 // (beforeAll): each target starts once and is shared by all scenarios. These are the kit's own
 // targets; Keycloak, Hydra and Spring run in their packages' tests (targets/*/test/matrix.test.ts).
 import { fileURLToPath } from 'node:url';
+import { SCENARIOS } from '../src/scenarios/index.js';
 import { declareMatrixTests } from '../src/testing/declare-matrix.js';
 import { matrixSubjects } from '../src/testing/matrix-subjects.js';
 
@@ -10,9 +11,18 @@ import { matrixSubjects } from '../src/testing/matrix-subjects.js';
 const examples = ['flow-prompt-login', 'idp-resource-indicators'].map((name) =>
   fileURLToPath(new URL(`../../examples/${name}/dist/index.js`, import.meta.url)),
 );
+const subjects = await matrixSubjects(examples);
 
 declareMatrixTests({
-  subjects: await matrixSubjects(examples),
+  subjects,
   targets: ['oidc-provider-http', 'oidc-provider-https', 'external'],
   reportDir: fileURLToPath(new URL('../report', import.meta.url)),
+});
+
+// An issuer ending in `/` (as Auth0's do): the cells where the harness's own resource servers
+// (kube-apiserver, the git host) find the IdP's metadata by the discovery-URL rule.
+declareMatrixTests({
+  subjects,
+  targets: ['oidc-provider-slash'],
+  scenarios: SCENARIOS.filter((scenario) => ['login', 'kubectl', 'git credential'].includes(scenario.name)),
 });

@@ -4,7 +4,7 @@
 // from its code blocks); another is a user's `npm i @oidcflow/cli`, which must pull no IdP.
 // Their third-party dependencies come from the npm registry (npm's cache makes a rerun fast).
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -24,9 +24,21 @@ const PUBLISHED = [
   'packages/cache-file',
   'packages/cache-keyring',
   'packages/test-idp',
+  'packages/test-browser',
   'packages/cli',
   'conformance',
+  'targets/keycloak',
+  'targets/hydra',
+  'targets/spring',
 ] as const;
+
+/** The conformance targets that come in packages of their own, not with the kit. */
+const TARGET_PACKAGES = ['@oidcflow/target-keycloak', '@oidcflow/target-hydra', '@oidcflow/target-spring'];
+
+/** Files only the Keycloak, Hydra and Spring targets need (by name), never in the kit's install. */
+const TARGET_FILE = /keycloak|hydra|spring|podman|container|debootstrap/i;
+/** Code only they run: the container library, the root file system builder. */
+const TARGET_CODE = /['"]testcontainers['"]|debootstrap/;
 
 /** Packages that are an identity provider, or only there to serve as one. */
 const IDP_PACKAGES = ['oidc-provider', 'koa', '@koa/router', '@oidcflow/test-idp'];
@@ -58,11 +70,12 @@ async function inDirectory(
   command: string,
   args: string[],
   timeoutMs: number,
+  env: NodeJS.ProcessEnv = cleanEnv(),
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(command, args, {
       cwd: directory,
-      env: cleanEnv(),
+      env,
       timeout: timeoutMs,
       maxBuffer: 32 * 1024 * 1024,
     });
@@ -108,6 +121,12 @@ async function npmProject(name: string, installs: string[]): Promise<string> {
     join(directory, 'package.json'),
     `${JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
   );
+  await npmInstall(directory, installs);
+  return directory;
+}
+
+/** `npm install` of more packages into a project. */
+async function npmInstall(directory: string, installs: string[]): Promise<void> {
   const install = await inDirectory(
     directory,
     'npm',
@@ -116,7 +135,25 @@ async function npmProject(name: string, installs: string[]): Promise<string> {
   );
   expect(install.stderr + install.stdout, 'npm install').not.toMatch(/ERR!/);
   expect(install.code).toBe(0);
-  return directory;
+}
+
+/** Files (relative paths) under `directory` whose text matches `pattern`. */
+async function filesMatching(directory: string, pattern: RegExp): Promise<string[]> {
+  const matches: string[] = [];
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (pattern.test(await readFile(path, 'utf8'))) matches.push(relative(directory, path));
+  }
+  return matches;
+}
+
+/** Megabytes of the files under `directory`. */
+function megabytesUnder(directory: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+  return Math.round(bytes / 100_000) / 10;
 }
 
 /** Names of every package installed under `directory`'s node_modules, at any depth. */
@@ -195,11 +232,35 @@ const manifestOf = async (tarball: string) => {
   };
 };
 
+/**
+ * The tarballs of `names` and of every @oidcflow package they depend on (dependencies and
+ * required peers), as npm would fetch them from a registry where they were published.
+ */
+async function withOidcflowDependencies(names: readonly string[]): Promise<string[]> {
+  const wanted = new Set<string>();
+  const visit = async (name: string): Promise<void> => {
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    const manifest = await manifestOf(tarballs[name]!);
+    const optional = manifest.peerDependenciesMeta ?? {};
+    const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter(
+      (peer) => !optional[peer]?.optional,
+    );
+    for (const dependency of [...Object.keys(manifest.dependencies ?? {}), ...requiredPeers])
+      if (dependency.startsWith('@oidcflow/')) await visit(dependency);
+  };
+  for (const name of names) await visit(name);
+  return [...wanted].map((name) => tarballs[name]!);
+}
+
 describe('the published packages', () => {
   it('pack as public packages whose workspace links became versions', async (context) => {
     requireRegistry(context);
     expect(Object.keys(tarballs).sort()).toEqual(
-      PUBLISHED.map((folder) => `@oidcflow/${folder.split('/').pop()}`).sort(),
+      PUBLISHED.map(
+        (folder) =>
+          (JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')) as { name: string }).name,
+      ).sort(),
     );
     for (const tarball of Object.values(tarballs)) {
       const manifest = await manifestOf(tarball);
@@ -223,10 +284,10 @@ describe('the published packages', () => {
       .version as string;
     // What the author asks for: core, one flow, the kit. The kit's own @oidcflow dependencies
     // (the CLI among them: the kubectl and git scenarios run it) are given as tarballs too
-    // (they are not on a registry yet); the keyring cache is not one of them.
+    // (they are not on a registry yet); the target packages are not among them.
     const project = await npmProject('plugin-author', [
       ...Object.entries(tarballs)
-        .filter(([name]) => name !== '@oidcflow/cache-keyring')
+        .filter(([name]) => !TARGET_PACKAGES.includes(name))
         .map(([, tarball]) => tarball),
       `vitest@${vitestVersion}`,
     ]);
@@ -306,20 +367,58 @@ describe('the published packages', () => {
     );
   }, 900_000);
 
+  it('npm i @oidcflow/conformance installs no target code; with @oidcflow/target-keycloak added, the Keycloak cells run', async (context) => {
+    requireRegistry(context);
+    // The kit and the @oidcflow packages it depends on (tarballs: they are not on a registry yet).
+    const project = await npmProject('kit-user', await withOidcflowDependencies(['@oidcflow/conformance']));
+    const installed = installedPackages(project);
+    const kit = join(project, 'node_modules/@oidcflow/conformance');
+    console.info(
+      `npm i @oidcflow/conformance: ${installed.size} packages, ${megabytesUnder(join(project, 'node_modules'))} MB ` +
+        `(the kit itself ${megabytesUnder(kit)} MB)`,
+    );
+    for (const name of [...TARGET_PACKAGES, 'testcontainers']) expect(installed, name).not.toContain(name);
+    const kitFiles = readdirSync(kit, { recursive: true }).map(String);
+    expect(kitFiles.filter((file) => TARGET_FILE.test(file))).toEqual([]);
+    expect(await filesMatching(kit, TARGET_CODE)).toEqual([]);
+
+    // Without the package the Keycloak cells are skipped, saying how to get it (required or not,
+    // the cells never run here: OIDCFLOW_REQUIRE would only turn the skip into a failure).
+    const { OIDCFLOW_REQUIRE: _required, ...notRequired } = cleanEnv();
+    const absent = await inDirectory(
+      project,
+      join(project, 'node_modules/.bin/oidcflow-conformance'),
+      ['--target', 'keycloak', '--scenario', 'login'],
+      120_000,
+      notRequired,
+    );
+    expect(absent.code, absent.stdout.slice(-3000) + absent.stderr.slice(-2000)).toBe(0);
+    expect(absent.stdout.trim().split('\n').at(-1)).toBe('0 passed, 0 failed, 3 skipped');
+    expect(absent.stdout).toContain('pnpm add -D @oidcflow/target-keycloak');
+
+    await npmInstall(project, [tarballs['@oidcflow/target-keycloak']!]);
+    console.info(
+      `npm i @oidcflow/target-keycloak added ${installedPackages(project).size - installed.size} packages; ` +
+        `node_modules ${megabytesUnder(join(project, 'node_modules'))} MB`,
+    );
+    const keycloak = await inDirectory(
+      project,
+      join(project, 'node_modules/.bin/oidcflow-conformance'),
+      ['--target', 'keycloak', '--scenario', 'login', '--quiet'],
+      600_000,
+    );
+    const summary = keycloak.stdout.trim().split('\n').at(-1) ?? '';
+    console.info(`with @oidcflow/target-keycloak, --target keycloak --scenario login: ${summary}`);
+    expect(keycloak.code, keycloak.stdout.slice(-4000) + keycloak.stderr.slice(-2000)).toBe(0);
+    const keycloakRequired = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('keycloak');
+    if (keycloakRequired) expect(summary).toBe('3 passed, 0 failed, 0 skipped');
+    else expect(summary).toMatch(/^\d passed, 0 failed, \d skipped$/);
+    expect(keycloak.stdout).not.toContain('pnpm add -D @oidcflow/target-keycloak');
+  }, 900_000);
+
   it('npm i @oidcflow/cli installs no IdP, and dev-idp says which package to add', async (context) => {
     requireRegistry(context);
-    const cliAndItsDependencies = [
-      '@oidcflow/cli',
-      '@oidcflow/core',
-      '@oidcflow/cache-file',
-      '@oidcflow/flow-authcode',
-      '@oidcflow/flow-device',
-      '@oidcflow/flow-credentials',
-    ];
-    const project = await npmProject(
-      'cli-user',
-      cliAndItsDependencies.map((name) => tarballs[name]!),
-    );
+    const project = await npmProject('cli-user', await withOidcflowDependencies(['@oidcflow/cli']));
     const installed = installedPackages(project);
     console.info(`npm i @oidcflow/cli: ${installed.size} packages: ${[...installed].sort().join(', ')}`);
     for (const idp of IDP_PACKAGES) expect(installed, idp).not.toContain(idp);
@@ -334,5 +433,13 @@ describe('the published packages', () => {
     expect(devIdp.code).toBe(7);
     expect(devIdp.stderr).toContain('oidcflow dev-idp needs the package @oidcflow/test-idp');
     expect(devIdp.stderr).toContain('npm install -g @oidcflow/test-idp');
+
+    // What dev-idp needs, added as its message says: an IdP, and no browser to unpack.
+    await npmInstall(project, [tarballs['@oidcflow/test-idp']!]);
+    const withDevIdp = installedPackages(project);
+    console.info(`npm i @oidcflow/test-idp (for dev-idp) added ${withDevIdp.size - installed.size} packages`);
+    expect(withDevIdp).toContain('oidc-provider');
+    for (const browserPackage of ['@sparticuz/chromium', 'playwright-core', '@oidcflow/test-browser'])
+      expect(withDevIdp, browserPackage).not.toContain(browserPackage);
   }, 600_000);
 });

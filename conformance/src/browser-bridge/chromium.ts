@@ -1,4 +1,4 @@
-import { findTestBrowser, TEST_BROWSER_ARGS } from '@oidcflow/test-idp';
+import { findTestBrowser } from '@oidcflow/test-browser';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import {
   type BrowserProvider,
@@ -6,18 +6,6 @@ import {
   type SessionOptions,
   unavailableBrowser,
 } from './browser-provider.js';
-
-/**
- * OIDCFLOW_CHROMIUM, else Debian's path. Only for callers that need a path synchronously:
- * `launchChromium` finds a browser as the tests do (system, then the npm package's Chromium).
- * @deprecated use `findTestBrowser` of @oidcflow/test-idp
- */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.OIDCFLOW_CHROMIUM || '/usr/bin/chromium';
-}
-
-/** Headless, with nothing that talks to the network by itself. */
-export const CHROMIUM_ARGS: readonly string[] = TEST_BROWSER_ARGS;
 
 function isAllowed(url: string, hosts: readonly string[]): boolean {
   try {

@@ -17,6 +17,14 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
+import { tokenExchangeNarrower } from './token-exchange-narrower.js';
+import { workloadExpired } from './workload-expired.js';
+import { workloadGitHub } from './workload-github.js';
+import { workloadGitLab } from './workload-gitlab.js';
+import { workloadKubernetes } from './workload-kubernetes.js';
+import { workloadRotatedFile } from './workload-rotated-file.js';
+import { workloadWrongAudience } from './workload-wrong-audience.js';
+import { workloadWrongSubject } from './workload-wrong-subject.js';
 import { wrongState } from './wrong-state.js';
 
 /** Every scenario, in the order of the matrix's rows. */
@@ -40,6 +48,14 @@ export const SCENARIOS: readonly Scenario[] = [
   gitCredential,
   fetchScenario,
   dpop,
+  workloadGitHub,
+  workloadGitLab,
+  workloadKubernetes,
+  workloadWrongAudience,
+  workloadExpired,
+  workloadWrongSubject,
+  workloadRotatedFile,
+  tokenExchangeNarrower,
 ];
 
 export {
@@ -61,5 +77,13 @@ export {
   login,
   logout,
   refresh,
+  tokenExchangeNarrower,
+  workloadExpired,
+  workloadGitHub,
+  workloadGitLab,
+  workloadKubernetes,
+  workloadRotatedFile,
+  workloadWrongAudience,
+  workloadWrongSubject,
   wrongState,
 };

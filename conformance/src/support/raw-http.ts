@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { openidConfigurationUrl } from '@oidcflow/core';
 
 export interface RawResponse {
   status: number;
@@ -55,7 +56,7 @@ export async function rawRequest(url: string, options: RawRequestOptions = {}): 
 
 /** The IdP's OpenID Connect discovery document, read by the harness (not by oidcflow). */
 export async function fetchDiscovery(issuer: string, caCertPath?: string): Promise<Record<string, unknown>> {
-  const response = await rawRequest(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
+  const response = await rawRequest(openidConfigurationUrl(issuer), {
     headers: { accept: 'application/json' },
     ...(caCertPath ? { caCertPath } : {}),
   });

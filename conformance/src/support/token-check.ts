@@ -1,3 +1,4 @@
+import { openidConfigurationUrl } from '@oidcflow/core';
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { rawRequest } from './raw-http.js';
 
@@ -27,7 +28,7 @@ function idpGet(url: string, requirements: TokenRequirements, headers: Record<st
 }
 
 async function readMetadata(requirements: TokenRequirements): Promise<Record<string, unknown>> {
-  const response = await idpGet(`${requirements.issuer}/.well-known/openid-configuration`, requirements);
+  const response = await idpGet(openidConfigurationUrl(requirements.issuer), requirements);
   if (response.status !== 200) throw new Error(`discovery answered HTTP ${response.status}`);
   return JSON.parse(response.body) as Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { loadTargetPackage } from './target-package.js';
 export const TARGET_NAMES = [
   'oidc-provider-http',
   'oidc-provider-https',
+  'oidc-provider-slash',
   'keycloak',
   'keycloak-container',
   'hydra',
@@ -74,6 +75,9 @@ export function createTarget(name: TargetName, env: NodeJS.ProcessEnv = process.
       return embeddedOidcProviderTarget({ tls: false });
     case 'oidc-provider-https':
       return embeddedOidcProviderTarget({ tls: true });
+    case 'oidc-provider-slash':
+      // An issuer ending in `/` (Auth0's do): its metadata is found by the one rule, not by pasting.
+      return embeddedOidcProviderTarget({ name: 'oidc-provider-slash', issuerPath: '/' });
     case 'external':
       return externalTarget(env);
     default:

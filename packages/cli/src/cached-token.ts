@@ -3,6 +3,8 @@ import type { CacheEntry } from '@oidcflow/core';
 import type { CliSettings } from './options/option-table.js';
 import { OPTION_TABLE } from './options/option-table.js';
 import { parseCommandLine } from './options/parse.js';
+import { loadPluginModule } from './plugin-modules.js';
+import { applyProfile } from './profiles/apply-profile.js';
 
 /**
  * `oidcflow token`'s warm path, straight-line in the bin entry: the arguments and OIDCFLOW_*
@@ -21,6 +23,7 @@ export const HIT_SETTINGS: ReadonlySet<keyof CliSettings> = new Set<keyof CliSet
   'cache',
   'cacheFallback',
   'account',
+  'profile',
   'clientCredentials',
   'output',
 ]);
@@ -35,7 +38,10 @@ const HIT_VARIABLES = new Set(
 );
 
 /** The parsed settings when they are all ones the warm path can answer with. */
-function hitSettings(args: readonly string[], env: NodeJS.ProcessEnv): CliSettings | undefined {
+async function hitSettings(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CliSettings | undefined> {
   for (const name in env) {
     if (
       name.startsWith('OIDCFLOW_') &&
@@ -45,8 +51,8 @@ function hitSettings(args: readonly string[], env: NodeJS.ProcessEnv): CliSettin
     )
       return undefined;
   }
-  // A usage error is the full CLI's to report.
-  const { settings } = parseCommandLine('token', args, env);
+  // A usage error, or a profile's, is the full CLI's to report.
+  const { settings } = await applyProfile('token', parseCommandLine('token', args, env), env);
   for (const key of Object.keys(settings) as (keyof CliSettings)[]) {
     if (!HIT_SETTINGS.has(key)) return undefined;
   }
@@ -63,7 +69,7 @@ export async function cachedTokenOutput(
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   try {
-    const settings = hitSettings(args, env);
+    const settings = await hitSettings(args, env);
     if (!settings) return undefined;
     const { OidcAuth, OidcCredentialsAuth, isFresh } = await import('@oidcflow/core');
     const options = {
@@ -77,7 +83,7 @@ export async function cachedTokenOutput(
       ...(settings.account !== undefined ? { account: settings.account } : {}),
       env,
       // As the full CLI does: first-party plugins resolve from the CLI's own dependencies.
-      loadModule: (specifier: string) => import(specifier),
+      loadModule: loadPluginModule,
     } as ConstructorParameters<typeof OidcAuth>[0];
     const secret = env[CLIENT_SECRET_ENV];
     const auth = settings.clientCredentials

@@ -27,6 +27,8 @@ export interface CommandContext extends CliIo {
   operands: readonly string[];
   /** Where each setting came from (`--issuer`, `OIDCFLOW_ISSUER`), for messages. */
   origins: Partial<Record<keyof CliSettings, string>>;
+  /** The profile of the configuration file the settings came from, when one was used. */
+  profile?: { name: string; path: string };
   /** Colours for stderr: plain text unless stderr is a TTY and NO_COLOR is unset. */
   style: Style;
   /** A transient progress line on stderr, shown only on a TTY without NO_COLOR; '' clears it. */

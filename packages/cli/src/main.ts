@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { interruptionOf } from './interrupt.js';
 import type { CliIo, CommandContext, CommandRunner, OutputStream } from './io.js';
-import { COMMAND_NAMES, type CommandName } from './options/option-table.js';
+import { AUTH, COMMAND_NAMES, type CommandName } from './options/option-table.js';
 import { parseCommandLine } from './options/parse.js';
 import { createProgress } from './output/progress.js';
 import { redact } from './output/redact.js';
 import { reportError } from './output/report-error.js';
 import { colourEnabled, createStyle } from './output/style.js';
+import type { ProfiledCommandLine } from './profiles/apply-profile.js';
 import { UsageError } from './usage-error.js';
 
 // Each command loads on demand: `oidcflow token` never parses the dev IdP's oidc-provider.
@@ -19,6 +20,9 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
   'git-credential': async () => (await import('./commands/git-credential.js')).runGitCredential,
   fetch: async () => (await import('./commands/fetch.js')).runFetch,
   accounts: async () => (await import('./commands/accounts.js')).runAccounts,
+  profile: async () => (await import('./commands/profile.js')).runProfile,
+  whoami: async () => (await import('./commands/whoami.js')).runWhoami,
+  completion: async () => (await import('./commands/completion.js')).runCompletion,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
 };
 
@@ -52,8 +56,8 @@ function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress
  * word, when it is not an option, is the action. Other commands take options only.
  */
 function splitOperands(command: CommandName, args: string[]): { options: string[]; operands: string[] } {
-  // `oidcflow accounts use NAME [options]`: the words before the first option.
-  if (command === 'accounts') {
+  // `oidcflow accounts use NAME [options]`, `oidcflow profile set …`: the words before the first option.
+  if (command === 'accounts' || command === 'profile' || command === 'completion') {
     const first = args.findIndex((arg) => arg.startsWith('-'));
     const end = first === -1 ? args.length : first;
     return { options: args.slice(end), operands: args.slice(0, end) };
@@ -134,7 +138,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     }
     command = invocation.command;
     const { options, operands } = splitOperands(command, invocation.args);
-    const { settings, origins } = parseCommandLine(command, options, io.env);
+    const parsed = parseCommandLine(command, options, io.env);
+    // Settings of a login: flag > variable > profile (configuration file) > defaults.
+    const { settings, origins, profile }: ProfiledCommandLine = AUTH.includes(command)
+      ? await (await import('./profiles/apply-profile.js')).applyProfile(command, parsed, io.env)
+      : parsed;
     if (settings.help) {
       io.stdout.write(await commandHelp(command));
       return 0;
@@ -145,6 +153,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       settings,
       operands,
       origins,
+      ...(profile ? { profile } : {}),
       style,
       progress,
       secrets,

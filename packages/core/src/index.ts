@@ -14,6 +14,7 @@ export {
 } from './config/options.js';
 export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { isLoopbackHost } from './config/url-policy.js';
+export { authorizationServerMetadataUrl, openidConfigurationUrl } from './discovery/metadata-urls.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';
 export { OidcflowError, type OidcflowErrorOptions } from './errors/oidcflow-error.js';
@@ -85,4 +86,8 @@ export {
   type SpecificationVersion,
 } from './spec/version.js';
 export type { IdentityUse, UseDecision } from './workload/identity-use.js';
-export type { SourceDecision, WorkloadIdentityReport } from './workload/workload-identity.js';
+export type {
+  IdentitySourceReport,
+  SourceDecision,
+  WorkloadIdentityReport,
+} from './workload/workload-identity.js';

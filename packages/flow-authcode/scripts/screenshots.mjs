@@ -6,7 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
+import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
+import { startTestIdp } from '@oidcflow/test-idp';
 import { chromium } from 'playwright-core';
 import { createAuthCodeFlow } from '../dist/index.js';
 

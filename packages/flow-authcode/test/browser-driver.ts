@@ -1,4 +1,5 @@
-import { type TestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
+import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
+import type { TestIdp } from '@oidcflow/test-idp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /**

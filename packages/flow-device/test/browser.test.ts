@@ -1,5 +1,6 @@
 import { createMemoryCache, OidcAuth, silentLogger } from '@oidcflow/core';
-import { startTestIdp, type TestIdp, testBrowserLaunchOptions } from '@oidcflow/test-idp';
+import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
+import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDeviceFlow } from '../src/index.js';

@@ -1,15 +1,4 @@
 export { CLAIMS_BY_SCOPE, TEST_USER, TEST_USERS, type TestUser } from './account.js';
-export { type CandidateInput, systemBrowserCandidates } from './browser/candidates.js';
-export {
-  type BrowserLaunchOptions,
-  type BrowserSource,
-  type FindBrowserOptions,
-  findTestBrowser,
-  TEST_BROWSER_ARGS,
-  type TestBrowser,
-  testBrowserLaunchOptions,
-} from './browser/find-browser.js';
-export { NPM_CHROMIUM_PACKAGE, npmChromiumCacheDirectory } from './browser/npm-chromium.js';
 export {
   type BrowserlessOptions,
   completeAuthorizationWithoutBrowser,

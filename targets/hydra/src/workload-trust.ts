@@ -53,9 +53,7 @@ export function trustCiIssuer(
       ...(audience[0] ? { apiAudience: audience[0] } : {}),
       clients: oneClientForAll(client.client_id),
       identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
-      unavailable: {
-        'narrower-audience': `Hydra ${HYDRA_VERSION} has no token exchange grant (RFC 8693)`,
-      },
+      unavailable: { 'narrower-audience': `Hydra ${HYDRA_VERSION} has no token exchange grant (RFC 8693)` },
     } satisfies WorkloadIdentitySupport;
   });
 }

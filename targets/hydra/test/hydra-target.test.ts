@@ -23,7 +23,7 @@ import { spendPlatformToken, tryWorkloadRequests } from '@oidcflow/conformance/t
 import { OidcAuth } from '@oidcflow/core';
 import { createPlugin as createAuthCodeFlow } from '@oidcflow/flow-authcode';
 import { createPlugin as createDeviceFlow } from '@oidcflow/flow-device';
-import { findTestBrowser } from '@oidcflow/test-idp';
+import { findTestBrowser } from '@oidcflow/test-browser';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { HYDRA_API_AUDIENCE, hydraTarget, type RunningHydra } from '../src/index.js';

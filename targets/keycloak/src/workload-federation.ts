@@ -6,7 +6,6 @@ import {
 } from '@oidcflow/conformance/targets';
 import type { CiIdentityIssuer } from '@oidcflow/test-idp';
 import type { KeycloakAdmin } from './admin-api.js';
-import { REALM_CLIENTS } from './realm-file.js';
 import { REALM_NAME } from './version.js';
 
 /**
@@ -74,7 +73,8 @@ export function trustCiIssuer(
       clients,
       identity: { claim: 'client_id', values: WORKLOAD_CLIENTS },
       unavailable: {
-        'narrower-audience': `the harness does not enable Keycloak's standard token exchange on ${REALM_CLIENTS.authCode}`,
+        'narrower-audience':
+          "the realm enables no token exchange: Keycloak's standard token exchange takes requests from confidential clients, and the user client oidcflow-cli is public",
       },
     } satisfies WorkloadIdentitySupport;
   });

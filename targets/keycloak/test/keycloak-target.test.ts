@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { audienceOf, jwtClaims, TargetUnavailable } from '@oidcflow/conformance/targets';
-import { testBrowserLaunchOptions } from '@oidcflow/test-idp';
+import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import {

@@ -15,7 +15,7 @@ import {
 import { spendPlatformToken, tryWorkloadRequests } from '@oidcflow/conformance/testing';
 import { createMemoryCache, OidcAuth, OidcflowError } from '@oidcflow/core';
 import { createDeviceFlow } from '@oidcflow/flow-device';
-import { testBrowserLaunchOptions } from '@oidcflow/test-idp';
+import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { type RunningSpring, SPRING_CLIENTS, springTarget } from '../src/index.js';

@@ -12,12 +12,19 @@ import { resourceIndicatorsFor } from './resource-indicators.js';
 export interface EmbeddedTargetOptions {
   /** Serve HTTPS with a CA and server certificate generated at start. @default false */
   tls?: boolean;
+  /**
+   * The issuer's path, kept byte for byte (test-idp mounts the provider under it): `'/'` is an
+   * issuer ending in a slash, as Auth0's does. @default '' (the origin)
+   */
+  issuerPath?: string;
+  /** The matrix column. @default oidc-provider-http or oidc-provider-https */
+  name?: string;
 }
 
-function describeTarget(tls: boolean): string {
-  return tls
-    ? 'oidc-provider in the harness process, over HTTPS with a CA generated for this run'
-    : 'oidc-provider in the harness process, over HTTP on 127.0.0.1';
+function describeTarget(tls: boolean, issuerPath: string): string {
+  const where = tls ? 'over HTTPS with a CA generated for this run' : 'over HTTP on 127.0.0.1';
+  const issuer = issuerPath ? `, its issuer ending in "${issuerPath}"` : '';
+  return `oidc-provider in the harness process, ${where}${issuer}`;
 }
 
 function running(
@@ -27,6 +34,7 @@ function running(
   tls: boolean,
   caCertPath: string | undefined,
   cleanup: () => Promise<void>,
+  description: string,
 ): RunningTarget {
   const audience = idp.resources[0] ?? 'https://api.example.test';
   const target: RunningTarget = {
@@ -84,12 +92,12 @@ function running(
       apiAudience: audience,
       clients: oneClientForAll(idp.clients.ciWorkload.clientId),
       identity: { claim: 'subject_sub', values: TRUSTED_WORKLOADS },
-      narrowing: {
-        client: { clientId: idp.clients.native.clientId, scopes: ['openid', 'profile'] },
-        audience,
+      unavailable: {
+        'narrower-audience':
+          "test-idp exchanges a user's token only when it is a JWT for one of its resources, and a login for that resource already has that single audience",
       },
     },
-    description: describeTarget(tls),
+    description,
     stop: async () => {
       await idp.stop();
       await ciIssuer.stop();
@@ -106,10 +114,12 @@ function running(
  */
 export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}): ConformanceTarget {
   const tls = options.tls ?? false;
-  const name = tls ? 'oidc-provider-https' : 'oidc-provider-http';
+  const issuerPath = options.issuerPath ?? '';
+  const name = options.name ?? (tls ? 'oidc-provider-https' : 'oidc-provider-http');
+  const description = describeTarget(tls, issuerPath);
   return {
     name,
-    description: describeTarget(tls),
+    description,
     async start() {
       // Loaded on start: oidc-provider prints notices when imported, which `--help` should not show.
       const { startTestIdp } = await import('@oidcflow/test-idp');
@@ -117,8 +127,13 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
         // The workloads every target trusts, bound by subject as a real IdP binds them.
         const workloadIssuer = { ...ciIssuer, subjects: Object.values(TRUSTED_WORKLOADS) };
         if (!tls) {
-          const idp = await startTestIdp({ deviceIntervalSeconds: 1, dpop: true, workloadIssuer });
-          return running(idp, ciIssuer, name, false, undefined, async () => {});
+          const idp = await startTestIdp({
+            deviceIntervalSeconds: 1,
+            dpop: true,
+            workloadIssuer,
+            ...(issuerPath ? { issuerPath } : {}),
+          });
+          return running(idp, ciIssuer, name, false, undefined, async () => {}, description);
         }
         const directory = await mkdtemp(join(tmpdir(), 'oidcflow-conformance-ca-'));
         const certificates = generateTestCertificates(['127.0.0.1', 'localhost']);
@@ -128,9 +143,16 @@ export function embeddedOidcProviderTarget(options: EmbeddedTargetOptions = {}):
           dpop: true,
           tls: { key: certificates.serverKey, cert: certificates.serverCertificate },
           workloadIssuer,
+          ...(issuerPath ? { issuerPath } : {}),
         });
-        return running(idp, ciIssuer, name, true, caCertPath, () =>
-          rm(directory, { recursive: true, force: true }),
+        return running(
+          idp,
+          ciIssuer,
+          name,
+          true,
+          caCertPath,
+          () => rm(directory, { recursive: true, force: true }),
+          description,
         );
       });
     },

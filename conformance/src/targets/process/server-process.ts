@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openidConfigurationUrl } from '@oidcflow/core';
 import { logTail } from './log-tail.js';
 import { stopGroup, trackGroup } from './process-group.js';
 
@@ -97,7 +98,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 
 /** The server answers its discovery document with 200. */
 export function discoveryServed(issuer: string): Promise<boolean> {
-  return answers200(`${issuer}/.well-known/openid-configuration`, 5_000);
+  return answers200(openidConfigurationUrl(issuer), 5_000);
 }
 
 /** A health endpoint (Keycloak's management port, Hydra's admin port) says ready. */

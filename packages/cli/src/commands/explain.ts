@@ -1,6 +1,7 @@
 import { type ExplainReport, terminalText, type WorkloadIdentityReport } from '@oidcflow/core';
 import { exitCodeForError } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
+import { OPTION_TABLE } from '../options/option-table.js';
 import type { Style } from '../output/style.js';
 import { jsonForTerminal } from '../output/terminal-json.js';
 import { createAuth } from '../settings/create-auth.js';
@@ -19,6 +20,33 @@ function hasClientCredential(context: CommandContext): boolean {
 // Core words its reasons for library callers; on the command line the fix is a flag.
 function forTheCommandLine(reason: string): string {
   return reason.replace('(use OidcCredentialsAuth)', '(use --flow client_credentials)');
+}
+
+/** Each setting given, with where it came from: a flag, a variable or a profile (file and line). */
+function settingOrigins(context: CommandContext): Array<{ option: string; value: string; from: string }> {
+  return OPTION_TABLE.flatMap((option) => {
+    const from = context.origins[option.key];
+    const value = context.settings[option.key];
+    const accepted = option.commands.includes('explain') || option.ignoredBy?.includes('explain');
+    if (!from || value === undefined || !accepted) return [];
+    const shown = Array.isArray(value)
+      ? value.join(' ')
+      : typeof value === 'object'
+        ? Object.entries(value)
+            .map(([key, item]) => `${key}=${String(item)}`)
+            .join(' ')
+        : String(option.inverted ? !value : value);
+    return [{ option: `--${option.flag}`, value: shown, from }];
+  }).filter((row, index, rows) => rows.findIndex((other) => other.option === row.option) === index);
+}
+
+function renderOrigins(rows: ReturnType<typeof settingOrigins>): string {
+  if (rows.length === 0) return '';
+  const width = Math.max(...rows.map((row) => row.option.length + row.value.length + 1));
+  const lines = rows.map(
+    (row) => `  ${`${row.option} ${terminalText(row.value)}`.padEnd(width)}  from ${terminalText(row.from)}`,
+  );
+  return `\nsettings (flag > variable > profile > default; others are defaults):\n${lines.join('\n')}\n`;
 }
 
 function renderText(report: ExplainReport, style: Style): string {
@@ -105,7 +133,9 @@ export async function runExplain(context: CommandContext): Promise<number> {
     ...report,
     flows: report.flows.map((flow) => ({ ...flow, reason: forTheCommandLine(flow.reason) })),
   };
-  if (context.settings.output === 'json') context.stdout.write(`${jsonForTerminal(printable)}\n`);
-  else context.stdout.write(renderText(printable, context.style));
+  const origins = settingOrigins(context);
+  if (context.settings.output === 'json')
+    context.stdout.write(`${jsonForTerminal({ ...printable, settings: origins })}\n`);
+  else context.stdout.write(renderText(printable, context.style) + renderOrigins(origins));
   return report.problem ? exitCodeForError(report.problem.code) : 0;
 }

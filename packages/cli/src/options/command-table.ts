@@ -111,6 +111,45 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'profile',
+    usage: 'list | show [NAME] | set NAME OPTION VALUE… | use NAME',
+    summary: 'named settings in the configuration file: list, show, set an option, choose the default',
+    description:
+      'Profiles are tables of options (their flag names) in the configuration file\n' +
+      '(OIDCFLOW_CONFIG, else ~/.config/oidcflow/config.toml on Linux, ~/Library/Application\n' +
+      'Support/oidcflow/config.toml on macOS, %APPDATA%\\oidcflow\\config.toml on Windows).\n' +
+      'Every command with login settings takes --profile NAME (OIDCFLOW_PROFILE), else the\n' +
+      'default profile; flags and variables win over the profile. `set` and `use` change one line.',
+    examples: [
+      'oidcflow profile set work issuer https://idp.example.com',
+      'oidcflow profile set work client-id my-cli',
+      'oidcflow profile use work',
+      'oidcflow token --profile staging',
+    ],
+  },
+  {
+    name: 'whoami',
+    summary: 'who is logged in: the account these settings use and its ID token claims (never a token)',
+    description:
+      'Shows the account (the current one, or --account NAME) and the claims of its ID token as\n' +
+      'cached, without any request: sub, preferred_username, email, acr, auth_time, … Exit 3\n' +
+      'when nobody is logged in with these settings.',
+    examples: ['oidcflow whoami', 'oidcflow whoami --account bob --output json'],
+  },
+  {
+    name: 'completion',
+    usage: 'bash | zsh | fish',
+    summary: 'print the shell completion script (commands, options and their values)',
+    description:
+      'Prints a completion script made from the same command and option tables as --help.\n' +
+      'Install it once in your shell, as the examples show.',
+    examples: [
+      'echo \'eval "$(oidcflow completion bash)"\' >> ~/.bashrc',
+      "echo 'source <(oidcflow completion zsh)' >> ~/.zshrc",
+      'oidcflow completion fish > ~/.config/fish/completions/oidcflow.fish',
+    ],
+  },
+  {
     name: 'dev-idp',
     summary: 'run an embedded test IdP on 127.0.0.1 to try the other commands',
     description:

@@ -13,6 +13,9 @@ export const COMMAND_NAMES = [
   'git-credential',
   'fetch',
   'accounts',
+  'profile',
+  'whoami',
+  'completion',
   'dev-idp',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -42,6 +45,7 @@ export interface CliSettings {
   callbackTimeoutSeconds?: number;
   pkce?: boolean;
   account?: string;
+  profile?: string;
   loginHint?: string;
   prompt?: string;
   acrValues?: string[];
@@ -106,11 +110,13 @@ export interface OptionSpec {
 }
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
-const AUTH: readonly CommandName[] = COMMAND_NAMES.filter((name) => name !== 'dev-idp');
+export const AUTH: readonly CommandName[] = COMMAND_NAMES.filter(
+  (name) => name !== 'dev-idp' && name !== 'profile' && name !== 'completion',
+);
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
-const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts'];
+const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts', 'whoami'];
 
 /** `--token-type`: one flag, worded for each command that takes it. */
 const TOKEN_TYPE = {
@@ -123,6 +129,17 @@ const TOKEN_TYPE = {
 } as const satisfies Partial<OptionSpec>;
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
+  {
+    flag: 'profile',
+    kind: 'string',
+    key: 'profile',
+    env: 'OIDCFLOW_PROFILE',
+    placeholder: 'NAME',
+    defaultText: 'the default-profile of the configuration file',
+    description:
+      'the named settings to use from the configuration file (oidcflow profile list); flags and variables win over it',
+    commands: [...AUTH, 'profile'],
+  },
   // --- who to log in to, and as what (the cache key) ---
   {
     flag: 'issuer',
@@ -643,7 +660,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     choices: ['text', 'json'],
     defaultText: 'text',
     description: 'text for people, json for programs',
-    commands: ['status', 'explain', 'accounts'],
+    commands: ['status', 'explain', 'accounts', 'whoami'],
   },
   {
     flag: 'port',

@@ -8,6 +8,7 @@ import {
 } from '@oidcflow/core';
 import type { CommandContext } from '../io.js';
 import type { CliSettings } from '../options/option-table.js';
+import { loadPluginModule } from '../plugin-modules.js';
 import { readClientSecret } from './read-client-secret.js';
 
 const CLIENT_CREDENTIALS = 'client_credentials';
@@ -86,7 +87,7 @@ function commonOptions(context: CommandContext): CommonAuthOptions {
     // Prompts (device code, login URL) share stderr's progress clearing and secret filter.
     ports: { output: context.stderr },
     // First-party plugins resolve from the CLI's own dependencies, wherever core is installed.
-    loadModule: (specifier: string) => import(specifier),
+    loadModule: loadPluginModule,
   });
 }
 

@@ -2,6 +2,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
 import type { ServerMetadata } from '../spec/metadata.js';
+import { authorizationServerMetadataUrl, openidConfigurationUrl } from './metadata-urls.js';
 
 export interface EndpointOverrides {
   authorizationEndpoint?: string;
@@ -9,14 +10,9 @@ export interface EndpointOverrides {
   deviceAuthorizationEndpoint?: string;
 }
 
-/** OpenID Connect discovery URL, then the RFC 8414 one (path inserted after the well-known part). */
+/** OpenID Connect discovery URL, then the RFC 8414 one. */
 function discoveryUrls(issuer: string): string[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/+$/, '');
-  return [
-    `${url.origin}${path}/.well-known/openid-configuration`,
-    `${url.origin}/.well-known/oauth-authorization-server${path}`,
-  ];
+  return [openidConfigurationUrl(issuer), authorizationServerMetadataUrl(issuer)];
 }
 
 async function fetchDocument(

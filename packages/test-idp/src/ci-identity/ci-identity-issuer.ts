@@ -49,6 +49,8 @@ export interface GitHubTokenRequest {
   audience: string | undefined;
   /** Whether the bearer request token was the right one (a token was issued). */
   authorized: boolean;
+  /** The token issued, for tests that search outputs and files for it. */
+  token?: string;
 }
 
 /**
@@ -128,7 +130,8 @@ export async function startCiIdentityIssuer(
   async function answerTokenRequest(request: IncomingMessage, url: URL, response: ServerResponse) {
     const audience = url.searchParams.get('audience') ?? undefined;
     const authorized = request.headers.authorization === `Bearer ${requestToken}`;
-    gitHubRequests.push({ audience, authorized });
+    const record: GitHubTokenRequest = { audience, authorized };
+    gitHubRequests.push(record);
     if (!authorized) {
       json(response, 401, { message: 'Bad credentials' });
       return;
@@ -138,6 +141,7 @@ export async function startCiIdentityIssuer(
       audience: audience ?? `https://github.com/${claims.repository_owner as string}`,
       lifetimeSeconds: options.requestLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS,
     });
+    record.token = value;
     json(response, 200, { count: value.length, value });
   }
 

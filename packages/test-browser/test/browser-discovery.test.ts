@@ -2,8 +2,8 @@ import { access, chmod, constants, mkdtemp, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemBrowserCandidates } from '../src/browser/candidates.js';
-import { findTestBrowser } from '../src/browser/find-browser.js';
+import { systemBrowserCandidates } from '../src/candidates.js';
+import { findTestBrowser } from '../src/find-browser.js';
 
 describe('system browser candidates', () => {
   it('on Linux: the distributions’ and vendors’ paths first, then Chrome/Chromium/Edge on PATH', () => {

@@ -3,12 +3,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { NATIVE_CLIENT_ID, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findTestBrowser } from '../src/browser/find-browser.js';
-import { npmChromiumPackage, npmChromiumRunsHere } from '../src/browser/npm-chromium.js';
-import { NATIVE_CLIENT_ID } from '../src/clients.js';
-import { startTestIdp, type TestIdp } from '../src/start-test-idp.js';
+import { findTestBrowser } from '../src/find-browser.js';
+import { npmChromiumPackage, npmChromiumRunsHere } from '../src/npm-chromium.js';
 
 const runsHere = npmChromiumRunsHere();
 const required = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('browser');

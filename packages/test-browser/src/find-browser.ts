@@ -18,10 +18,12 @@ export interface BrowserLaunchOptions {
   env?: Record<string, string>;
 }
 
+/** The browser found, with how to launch it, or why none was found and how to get one. */
 export type TestBrowser =
   | { found: true; source: BrowserSource; description: string; launchOptions: BrowserLaunchOptions }
   | { found: false; reason: string };
 
+/** Where `findTestBrowser` reads its settings from and which platform it looks on. */
 export interface FindBrowserOptions {
   /** Reads OIDCFLOW_BROWSER, OIDCFLOW_CHROMIUM, PATH, …; the npm browser's environment starts from it. @default process.env */
   env?: NodeJS.ProcessEnv;
