@@ -43,8 +43,7 @@ function userSettings(extra: Record<string, unknown> = {}) {
       clientId: idp.clients.native.clientId,
       scopes: USER_SCOPES,
       cachePath,
-      // The file cache by name: in this workspace the keyring cache is installed too, and under
-      // `auto` its fallback would leave its notice beside the tokens.
+      // the file cache itself: under 'auto' the workspace's keyring cache would be tried first
       cache: 'file' as const,
       flow: 'auth_code',
       callbackPort: 0,

@@ -219,7 +219,8 @@ export abstract class AuthBase {
         getCredentials: async () => {
           const tokens = await this.getTokens();
           const runtime = await this.resolveRuntime();
-          const entry = await runtime.cache.get(runtime.key);
+          // The entry of the instance's account (a kept one with `account`), whose key binds its tokens.
+          const entry = await cachedEntry(runtime);
           const bound = entry?.tokens.accessToken === tokens.accessToken ? entry.dpopKey : undefined;
           return { tokens, dpopKey: bound };
         },
