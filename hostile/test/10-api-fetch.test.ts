@@ -121,4 +121,18 @@ describe('auth.fetch and the API it calls', () => {
     expect((error as OidcflowError).message).toContain('within 2 s');
     expect(elapsed).toBeLessThan(4_000);
   });
+
+  it('fetchTimeoutSeconds, not httpTimeoutSeconds, bounds an API that is slow to answer', async () => {
+    const idp = await credentialsIdp();
+    const api = await startServer(async (_request, response) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('slow ');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      response.end('but whole');
+    });
+    const auth = await authFor(idp.url, { httpTimeoutSeconds: 2, fetchTimeoutSeconds: 20 });
+    const response = await auth.fetch(`${api.url}/slow`);
+    expect(await response.text()).toBe('slow but whole');
+  });
 });

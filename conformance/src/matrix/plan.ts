@@ -11,6 +11,7 @@ export interface PlannedCell {
 /** Whether `scenario` is a row for `subject` at all (cells that are not are blank, not skipped). */
 export function scenarioApplies(scenario: Scenario, subject: Subject): boolean {
   if (!scenario.flowKinds.includes(subject.flowKind)) return false;
+  if ((subject.workload === true) !== (scenario.forWorkload === true)) return false;
   if (subject.pluginKind === 'cache') return scenario.forCachePlugins === true;
   if (subject.pluginKind === 'idp') return scenario.forIdpPlugins === true;
   return true;

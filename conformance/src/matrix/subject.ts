@@ -59,6 +59,11 @@ export interface Subject {
   modules: { flow?: PluginModuleRef; cache?: PluginModuleRef; idp?: PluginModuleRef };
   /** Set when the plugin could not be loaded: every cell of the row fails with it. */
   loadError?: string;
+  /**
+   * The workload identity row: the flow spends a platform token (GitHub Actions, GitLab CI,
+   * Kubernetes) instead of a secret, so it runs the workload scenarios and no others.
+   */
+  workload?: boolean;
 }
 
 /**

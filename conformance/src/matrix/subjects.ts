@@ -145,7 +145,7 @@ export function subjectsForCacheFactory(
  * package that fails to load fails its row.
  */
 export async function firstPartySubjects(): Promise<Subject[]> {
-  return Promise.all(
+  const flows = await Promise.all(
     FIRST_PARTY_FLOWS.map(async ({ name, packageName }) => {
       try {
         const plugin = (await loadFactory({ specifier: packageName }))() as FlowPlugin;
@@ -155,6 +155,16 @@ export async function firstPartySubjects(): Promise<Subject[]> {
       }
     }),
   );
+  const credentials = flows.find((subject) => subject.flowName === 'client_credentials');
+  return credentials ? [...flows, workloadSubject(credentials)] : flows;
+}
+
+/**
+ * The workload identity row: the client credentials flow spending a platform token (GitHub
+ * Actions, GitLab CI, a Kubernetes service account) in the way each IdP takes it, no secret.
+ */
+function workloadSubject(credentials: Subject): Subject {
+  return { ...credentials, label: `${credentials.label} (workload identity)`, workload: true };
 }
 
 /**

@@ -17,6 +17,13 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
+import { workloadExpired } from './workload-expired.js';
+import { workloadGitHub } from './workload-github.js';
+import { workloadGitLab } from './workload-gitlab.js';
+import { workloadKubernetes } from './workload-kubernetes.js';
+import { workloadRotatedFile } from './workload-rotated-file.js';
+import { workloadWrongAudience } from './workload-wrong-audience.js';
+import { workloadWrongSubject } from './workload-wrong-subject.js';
 import { wrongState } from './wrong-state.js';
 
 /** Every scenario, in the order of the matrix's rows. */
@@ -40,6 +47,13 @@ export const SCENARIOS: readonly Scenario[] = [
   gitCredential,
   fetchScenario,
   dpop,
+  workloadGitHub,
+  workloadGitLab,
+  workloadKubernetes,
+  workloadWrongAudience,
+  workloadExpired,
+  workloadWrongSubject,
+  workloadRotatedFile,
 ];
 
 export {
@@ -61,5 +75,12 @@ export {
   login,
   logout,
   refresh,
+  workloadExpired,
+  workloadGitHub,
+  workloadGitLab,
+  workloadKubernetes,
+  workloadRotatedFile,
+  workloadWrongAudience,
+  workloadWrongSubject,
   wrongState,
 };

@@ -16,6 +16,8 @@ export interface Scenario {
   /** Also run for third-party cache plugins (it exercises the cache) / IdP plugins. */
   forCachePlugins?: boolean;
   forIdpPlugins?: boolean;
+  /** Written for the workload identity row (a platform token spent at the IdP), and only for it. */
+  forWorkload?: boolean;
   /** Why this target cannot run it, when it cannot: the cell is grey with that reason. */
   notApplicable?(target: RunningTarget, subject: Subject): string | undefined;
   run(cell: CellHarness): Promise<string>;

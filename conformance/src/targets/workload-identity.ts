@@ -37,8 +37,7 @@ export type WorkloadCell =
   | 'wrong-audience'
   | 'expired'
   | 'wrong-subject'
-  | 'rotated-file'
-  | 'narrower-audience';
+  | 'rotated-file';
 
 /**
  * How a target takes workload identity: the CI identity issuer it trusts (started with the
@@ -65,8 +64,6 @@ export interface WorkloadIdentitySupport {
    * for each one: `sub` = the platform subject, or `client_id` = the client bound to it.
    */
   identity: { claim: string; values: Readonly<Record<WorkloadPlatform, string>> };
-  /** A user's own access token exchanged for one with a narrower audience (RFC 8693). */
-  narrowing?: { client: WorkloadClient; audience: string };
   /** Why a cell cannot run at this IdP, in its own terms. */
   unavailable?: Partial<Record<WorkloadCell, string>>;
 }

@@ -36,7 +36,8 @@ describe('terminalText: what the IdP says is shown, never obeyed', () => {
     expect(terminalText('x'.repeat(1000))).toBe('x'.repeat(1000));
     const emoji = `${'x'.repeat(999)}🙂tail`;
     expect(terminalText(emoji)).toBe(`${'x'.repeat(999)}… (6 more characters)`);
-    expect(terminalText('abcdef', 3)).toBe('abc… (3 more characters)');
+    // One parameter: mapped over a list, the index is no bound.
+    expect(['a'.repeat(5), 'b'.repeat(5)].map(terminalText)).toEqual(['aaaaa', 'bbbbb']);
   });
 
   it('an OidcflowError message and a warning are one line: a quoted value cannot start a forged line', () => {

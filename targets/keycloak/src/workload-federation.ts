@@ -6,7 +6,6 @@ import {
 } from '@oidcflow/conformance/targets';
 import type { CiIdentityIssuer } from '@oidcflow/test-idp';
 import type { KeycloakAdmin } from './admin-api.js';
-import { REALM_CLIENTS } from './realm-file.js';
 import { REALM_NAME } from './version.js';
 
 /**
@@ -73,9 +72,6 @@ export function trustCiIssuer(
       audience: `${baseUrl}/realms/${REALM_NAME}`,
       clients,
       identity: { claim: 'client_id', values: WORKLOAD_CLIENTS },
-      unavailable: {
-        'narrower-audience': `the harness does not enable Keycloak's standard token exchange on ${REALM_CLIENTS.authCode}`,
-      },
     } satisfies WorkloadIdentitySupport;
   });
 }

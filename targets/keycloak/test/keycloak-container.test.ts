@@ -17,6 +17,7 @@ import { prepareKeycloakContainer } from '../src/prepare-keycloak-container.js';
 
 const required = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').map((name) => name.trim());
 const targetModule = new URL('../dist/index.js', import.meta.url);
+const testingModule = new URL('../node_modules/@oidcflow/conformance/dist/testing/index.js', import.meta.url);
 
 async function engineOrSkip(context: TestContext): Promise<'docker' | 'podman'> {
   if (await dockerEngineAnswers()) return 'docker';
@@ -44,7 +45,7 @@ function podmanServicesOf(harnessPid: number): number[] {
 }
 
 describe('the keycloak-container target', () => {
-  it('Ctrl-C (SIGINT) while Keycloak runs in its container leaves no container and no podman service', async (context) => {
+  it('Ctrl-C (SIGINT) while Keycloak runs in its container leaves no container and no podman service; the realm trusts the CI identity issuer (key given inline)', async (context) => {
     const engine = await engineOrSkip(context);
     if (!existsSync(fileURLToPath(targetModule))) throw new Error('dist is missing: build first');
     const cliDirectory = await mkdtemp(join(tmpdir(), 'oidcflow-podman-cli-test-'));
@@ -52,10 +53,20 @@ describe('the keycloak-container target', () => {
       engine === 'podman'
         ? { command: 'podman', env: await podmanEnvironment(cliDirectory) }
         : { command: 'docker', env: process.env };
+    // The container cannot reach the CI issuer on the host's loopback: its key is given inline.
     const script = `
-      import { createTarget } from ${JSON.stringify(targetModule.href)};
-      const running = await createTarget('keycloak-container').start();
-      process.stdout.write(running.issuer + '\\n');
+      import { keycloakTarget } from ${JSON.stringify(targetModule.href)};
+      import { tryWorkloadRequests } from ${JSON.stringify(testingModule.href)};
+      const running = await keycloakTarget({ name: 'keycloak-container', runtime: 'container' }).start();
+      const tried = await tryWorkloadRequests(
+        running.workloadIdentity,
+        running.issuer + '/protocol/openid-connect/token',
+      );
+      const workloads = {
+        accepted: Object.values(tried.accepted).map((claims) => claims?.client_id ?? null),
+        refused: Object.values(tried.refused).map((answer) => answer.body.error_description ?? answer.status),
+      };
+      process.stdout.write(JSON.stringify({ issuer: running.issuer, workloads }) + '\\n');
       setInterval(() => {}, 1000);
     `;
     const parent = spawn(process.execPath, ['--input-type=module', '-e', script], {
@@ -67,8 +78,15 @@ describe('the keycloak-container target', () => {
     });
     const harnessPid = parent.pid ?? 0;
     try {
-      const issuer = await new Promise<string>((resolve, reject) => {
-        parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      const { issuer, workloads } = await new Promise<{
+        issuer: string;
+        workloads: { accepted: unknown[]; refused: unknown[] };
+      }>((resolve, reject) => {
+        let line = '';
+        parent.stdout.on('data', (chunk: Buffer) => {
+          line += chunk.toString();
+          if (line.includes('\n')) resolve(JSON.parse(line.slice(0, line.indexOf('\n'))));
+        });
         parent.once('exit', () =>
           reject(new Error(`the parent exited before Keycloak was ready:\n${stderr}`)),
         );
@@ -77,6 +95,17 @@ describe('the keycloak-container target', () => {
       const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
       expect(discovery.status).toBe(200);
       expect(((await discovery.json()) as { issuer: string }).issuer).toBe(issuer);
+      // Federated client authentication: each platform token is its bound client's credential.
+      expect(workloads.accepted).toEqual([
+        'oidcflow-workload-github',
+        'oidcflow-workload-gitlab',
+        'oidcflow-workload-kubernetes',
+      ]);
+      expect(workloads.refused).toEqual([
+        'Invalid token audience',
+        'Token is not active',
+        'Invalid client or Invalid client credentials',
+      ]);
       expect(labelledContainers(cli, String(harnessPid))).toHaveLength(1);
       if (engine === 'podman') expect(podmanServicesOf(harnessPid).length).toBeGreaterThan(0);
 

@@ -92,10 +92,6 @@ function running(
       apiAudience: audience,
       clients: oneClientForAll(idp.clients.ciWorkload.clientId),
       identity: { claim: 'subject_sub', values: TRUSTED_WORKLOADS },
-      narrowing: {
-        client: { clientId: idp.clients.native.clientId, scopes: ['openid', 'profile'] },
-        audience,
-      },
     },
     description,
     stop: async () => {

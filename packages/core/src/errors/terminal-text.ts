@@ -28,6 +28,11 @@ function bounded(text: string, maxLength: number): string {
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
 
+/** One line, escaped, at most `maxLength` long: the rule, at the bound the caller's kind of text has. */
+function oneLine(text: string, maxLength: number): string {
+  return bounded(text, maxLength).replace(UNSAFE, spelledOut);
+}
+
 /**
  * The one rule for text from outside (the IdP's error descriptions, issuers, endpoint URLs,
  * claims, scopes, header values, a server's `resource`) wherever it is shown: in an error
@@ -35,10 +40,11 @@ function bounded(text: string, maxLength: number): string {
  * line** (CR, LF and the Unicode line separators are spelled out too, so no text can start a
  * line of its own, such as a forged `oidcflow: …`), every control or bidi/format character is
  * replaced by its `\uXXXX` spelling (the user sees that something was there, and what), and
- * it is at most `maxLength` long (`MAX_QUOTED_TEXT_LENGTH` unless told).
+ * it is at most `MAX_QUOTED_TEXT_LENGTH` (1000) long, saying how much was left out. One
+ * parameter only, so that `values.map(terminalText)` is safe.
  */
-export function terminalText(text: string, maxLength: number = MAX_QUOTED_TEXT_LENGTH): string {
-  return bounded(text, maxLength).replace(UNSAFE, spelledOut);
+export function terminalText(text: string): string {
+  return oneLine(text, MAX_QUOTED_TEXT_LENGTH);
 }
 
 /**
@@ -47,7 +53,7 @@ export function terminalText(text: string, maxLength: number = MAX_QUOTED_TEXT_L
  * without `terminalText` still cannot start a line of its own.
  */
 export function terminalMessage(message: string): string {
-  return terminalText(message, MAX_MESSAGE_LENGTH);
+  return oneLine(message, MAX_MESSAGE_LENGTH);
 }
 
 /**

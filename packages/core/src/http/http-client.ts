@@ -9,6 +9,12 @@ export interface HttpClientOptions {
   caCertPath?: string;
   /** Seconds one request may take from connecting to the last byte of the body. */
   timeoutSeconds: number;
+  /**
+   * Seconds an API request (`apiFetch`) may take; its deadline is the caller's signal, and the
+   * connections' own header and body timeouts are at least this long so as not to cut it short.
+   * @default timeoutSeconds
+   */
+  apiTimeoutSeconds?: number;
   /** Largest response body read, in bytes; a larger one fails with IDP_RESPONSE_TOO_LARGE. @default 1 MiB */
   maxResponseBytes?: number;
   env: NodeJS.ProcessEnv;
@@ -217,6 +223,9 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     : undefined;
   const undici = await import('undici');
   const timeout = options.timeoutSeconds * 1000;
+  // undici's pause limits (headers, between two chunks) for both kinds of request: IdP requests
+  // are bounded by their own deadline below, API requests by the one auth.fetch gives them.
+  const idleTimeout = Math.max(options.timeoutSeconds, options.apiTimeoutSeconds ?? 0) * 1000;
   const env = options.env;
   const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
   const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
@@ -229,10 +238,10 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
           noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
           connect,
           ...(ca ? { requestTls: { ca } } : {}),
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
+          headersTimeout: idleTimeout,
+          bodyTimeout: idleTimeout,
         })
-      : new undici.Agent({ connect, headersTimeout: timeout, bodyTimeout: timeout });
+      : new undici.Agent({ connect, headersTimeout: idleTimeout, bodyTimeout: idleTimeout });
 
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {

@@ -105,6 +105,7 @@ export class AuthRuntime {
       (await import('../http/http-client.js')).createHttpClient({
         ...(settings.http.caCertPath ? { caCertPath: settings.http.caCertPath } : {}),
         timeoutSeconds: settings.http.timeoutSeconds,
+        apiTimeoutSeconds: settings.fetchTimeoutSeconds,
         ...(settings.http.maxResponseBytes ? { maxResponseBytes: settings.http.maxResponseBytes } : {}),
         env: settings.env,
         home: settings.home,

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { isTime } from '../cache/usable-entry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
@@ -40,7 +41,13 @@ function claimText(value: unknown): string | undefined {
 /** iss, sub, aud and exp as the token says them, in words a message can carry. */
 export function describeClaims(claims: PlatformTokenClaims): string {
   const aud = Array.isArray(claims.aud) ? claims.aud.join(' ') : claims.aud;
-  const exp = claims.exp === undefined ? undefined : new Date(claims.exp * 1000).toISOString();
+  // A date only where one can hold it: `exp: 1e300` is said as the number, not "Invalid time value".
+  const exp =
+    claims.exp === undefined
+      ? undefined
+      : isTime(claims.exp * 1000)
+        ? new Date(claims.exp * 1000).toISOString()
+        : String(claims.exp);
   return [
     `iss=${claims.iss ?? '(none)'}`,
     `sub=${claims.sub ?? '(none)'}`,
