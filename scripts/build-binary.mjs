@@ -135,7 +135,9 @@ const bundle = await build({
   output: {
     format: 'cjs',
     codeSplitting: false,
-    minify: true,
+    // Whitespace and comments out; names kept (error classes are told apart by name, and stack
+    // traces stay readable).
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
     // import.meta.url stands for the script's own URL in the bundled ES modules.
     intro: "var __oidcflow_script_url = require('node:url').pathToFileURL(__filename).href;",
   },

@@ -149,8 +149,17 @@ describe('CI without secrets: oidcflow token in a GitHub Actions job', () => {
     expect(record(await oidcflow(['token', ...fresh()], debug)).code).toBe(0);
     const json = record(await oidcflow(['token', ...fresh(), '--output', 'json'], debug));
     expect(json.code).toBe(0);
-    expect(record(await oidcflow(['explain', '--cache-path', join(home, 'cache', '1')], debug)).code).toBe(0);
-    expect(record(await oidcflow(['status', '--cache-path', join(home, 'cache', '1')], debug)).code).toBe(0);
+    const explained = record(await oidcflow(['explain', '--cache-path', join(home, 'cache', '1')], debug));
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/source: +github/);
+    expect(explained.stdout).toMatch(/spent as: +jwt_bearer/);
+    const status = record(await oidcflow(['status', '--cache-path', join(home, 'cache', '1')], debug));
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/identity source: +github \(ACTIONS_ID_TOKEN_REQUEST_URL/);
+    // Nothing cached, but the job's identity gets a token without a login: status says so, exit 0.
+    const empty = record(await oidcflow(['status', '--cache-path', join(home, 'cache', 'empty')], debug));
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toMatch(/Nothing is cached yet .* without a login/);
 
     // The IdP refuses a token asked for another audience: its words, and the claims sent.
     const refused = record(

@@ -14,6 +14,8 @@ export type SkipCause =
   // The npm registry, for the test that installs the packed packages as a third party would.
   | 'npm-registry'
   | 'keyring'
+  // The single executable (pnpm build:binary), for the consumer-tool scenarios run with it.
+  | 'binary'
   | 'not-applicable'
   | 'not-selected'
   | 'target';

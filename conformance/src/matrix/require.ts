@@ -12,6 +12,7 @@ export const REQUIRABLE: readonly SkipCause[] = [
   'git',
   'npm-registry',
   'keyring',
+  'binary',
 ];
 
 export function requiredFromEnv(env: NodeJS.ProcessEnv = process.env): Set<SkipCause> {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import { findExecutable, oidcflowBin, shellQuote } from '../support/executables.js';
+import { consumerPath, findExecutable, oidcflowCommand, shellQuote } from '../support/executables.js';
 import { startGitServer } from '../support/git-server.js';
 import { outputTail, runTool } from '../support/run-tool.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
@@ -21,8 +21,7 @@ async function helperCommand(
   gitHost: string,
 ): Promise<string> {
   const args = [
-    process.execPath,
-    oidcflowBin(),
+    ...oidcflowCommand(),
     'git-credential',
     `--host=${gitHost}`,
     ...cellSettingsArgs(cell, cell.cachePath),
@@ -86,7 +85,7 @@ export const gitCredential: Scenario = {
     await mkdir(directory, { recursive: true });
     // git's own environment: no user or system configuration, never a prompt of its own.
     const gitEnv: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH ?? '',
+      PATH: consumerPath(),
       HOME: join(cell.workDir, 'home'),
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_TERMINAL_PROMPT: '0',
@@ -94,6 +93,8 @@ export const gitCredential: Scenario = {
     const projectRoot = await makeRepository(directory, gitEnv, cell.signal);
     let output = '';
     const { driver, relay, env: helperEnv } = await startConsumerLogin(cell, directory, () => output);
+    // The single executable under test gets no node on its PATH either.
+    helperEnv.PATH = consumerPath();
     const server = await startGitServer(directory, projectRoot, {
       issuer: cell.target.issuer,
       clientId: cell.client.clientId,

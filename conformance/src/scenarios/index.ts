@@ -17,6 +17,7 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
+import { tokenExchangeNarrower } from './token-exchange-narrower.js';
 import { workloadExpired } from './workload-expired.js';
 import { workloadGitHub } from './workload-github.js';
 import { workloadGitLab } from './workload-gitlab.js';
@@ -54,6 +55,7 @@ export const SCENARIOS: readonly Scenario[] = [
   workloadExpired,
   workloadWrongSubject,
   workloadRotatedFile,
+  tokenExchangeNarrower,
 ];
 
 export {
@@ -75,6 +77,7 @@ export {
   login,
   logout,
   refresh,
+  tokenExchangeNarrower,
   workloadExpired,
   workloadGitHub,
   workloadGitLab,

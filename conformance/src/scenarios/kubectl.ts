@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { FLOW_OF_KIND } from '../matrix/subject.js';
-import { oidcflowBin } from '../support/executables.js';
+import { consumerPath, oidcflowCommand } from '../support/executables.js';
 import { startKubeApiServer } from '../support/kube-api-server.js';
 import { type ExecUser, kubectlUnavailable, runKubectl, writeKubeconfig } from '../support/kubectl.js';
 import { outputTail } from '../support/run-tool.js';
@@ -44,7 +44,7 @@ export const kubectl: Scenario = {
   async run(cell) {
     const unavailable = kubectlUnavailable();
     if (unavailable) throw new ScenarioSkip(unavailable, 'kubectl');
-    const bin = oidcflowBin();
+    const [command, ...commandPrefix] = oidcflowCommand() as [string, ...string[]];
     const directory = join(cell.workDir, 'kubectl');
     await mkdir(directory, { recursive: true });
     let output = '';
@@ -56,6 +56,8 @@ export const kubectl: Scenario = {
     });
     try {
       if (cell.client.clientSecret) pluginEnv.OIDCFLOW_CLIENT_SECRET = cell.client.clientSecret;
+      // The single executable under test gets no node on its PATH either.
+      pluginEnv.PATH = consumerPath();
       const user = (
         name: string,
         apiVersion: ExecUser['apiVersion'],
@@ -64,8 +66,8 @@ export const kubectl: Scenario = {
       ): ExecUser => ({
         name,
         apiVersion,
-        command: process.execPath,
-        args: [bin, ...execArgs(cell, cachePath)],
+        command,
+        args: [...commandPrefix, ...execArgs(cell, cachePath)],
         env: pluginEnv,
         interactiveMode,
       });
@@ -76,7 +78,7 @@ export const kubectl: Scenario = {
         user('oidc-not-logged-in', V1, join(directory, 'empty-cache'), 'Never'),
       ]);
       // kubectl's own environment: the plugin's settings are in the kubeconfig, as a user's are.
-      const env = { PATH: process.env.PATH ?? '', HOME: join(cell.workDir, 'home') };
+      const env = { PATH: consumerPath(), HOME: join(cell.workDir, 'home') };
       const kubectlGet = (context: string, terminal: boolean) =>
         runKubectl({
           kubeconfig,

@@ -37,7 +37,8 @@ export type WorkloadCell =
   | 'wrong-audience'
   | 'expired'
   | 'wrong-subject'
-  | 'rotated-file';
+  | 'rotated-file'
+  | 'narrower-audience';
 
 /**
  * How a target takes workload identity: the CI identity issuer it trusts (started with the
@@ -64,6 +65,11 @@ export interface WorkloadIdentitySupport {
    * for each one: `sub` = the platform subject, or `client_id` = the client bound to it.
    */
   identity: { claim: string; values: Readonly<Record<WorkloadPlatform, string>> };
+  /**
+   * A user's own access token exchanged for one with a narrower audience (RFC 8693): the user
+   * client (auth code + PKCE) that logs in and exchanges, and the audience to narrow to.
+   */
+  narrowing?: { client: WorkloadClient; audience: string };
   /** Why a cell cannot run at this IdP, in its own terms. */
   unavailable?: Partial<Record<WorkloadCell, string>>;
 }

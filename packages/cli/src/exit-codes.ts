@@ -83,6 +83,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   // The IdP did not authenticate as asked (acr_values, max_age): the login was not granted as asked.
   LOGIN_REQUIREMENT_UNMET: ExitCode.LOGIN_DENIED,
   NOT_LOGGED_IN: ExitCode.NOT_LOGGED_IN,
+  // As NOT_LOGGED_IN: a login (a stronger one) is needed and may not run here.
+  STEP_UP_REQUIRED: ExitCode.NOT_LOGGED_IN,
   ACCOUNT_UNKNOWN: ExitCode.CONFIGURATION,
   // The IdP logged in someone else than the account asked for.
   ACCOUNT_MISMATCH: ExitCode.LOGIN_DENIED,

@@ -21,6 +21,8 @@ const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {
   fetch: async () => (await import('./commands/fetch.js')).runFetch,
   accounts: async () => (await import('./commands/accounts.js')).runAccounts,
   profile: async () => (await import('./commands/profile.js')).runProfile,
+  whoami: async () => (await import('./commands/whoami.js')).runWhoami,
+  completion: async () => (await import('./commands/completion.js')).runCompletion,
   'dev-idp': async () => (await import('./commands/dev-idp.js')).runDevIdp,
 };
 
@@ -55,7 +57,7 @@ function guardedStderr(stderr: OutputStream, secrets: Set<string>, clearProgress
  */
 function splitOperands(command: CommandName, args: string[]): { options: string[]; operands: string[] } {
   // `oidcflow accounts use NAME [options]`, `oidcflow profile set …`: the words before the first option.
-  if (command === 'accounts' || command === 'profile') {
+  if (command === 'accounts' || command === 'profile' || command === 'completion') {
     const first = args.findIndex((arg) => arg.startsWith('-'));
     const end = first === -1 ? args.length : first;
     return { options: args.slice(end), operands: args.slice(0, end) };

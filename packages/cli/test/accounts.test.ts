@@ -130,6 +130,23 @@ describe('oidcflow accounts', () => {
     expect(await idTokenSub()).toBe('alice');
     expect(await gitPasswordSub()).toBe('alice');
 
+    const whoami = await sandbox.run(['whoami', ...settings()]);
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toMatch(/^alice \(current account\) at http:\/\/127\.0\.0\.1:\d+, client /);
+    expect(whoami.stdout).toMatch(/^ {2}sub: alice$/m);
+    expect(whoami.stdout).toMatch(/^ {2}email: alice@example\.test$/m);
+    expect(whoami.stdout).toMatch(/^ {2}exp: \d+ \(\d{4}-/m);
+    // Claims, never the token: no JWT (three base64url parts) on stdout.
+    expect(whoami.stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    const bobWho = JSON.parse(
+      (await sandbox.run(['whoami', ...settings(), '--account', 'bob', '-o', 'json'])).stdout,
+    );
+    expect(bobWho).toMatchObject({
+      account: { sub: 'bob' },
+      current: false,
+      claims: { preferred_username: 'bob' },
+    });
+
     const json = JSON.parse((await sandbox.run(['accounts', ...settings(), '--output', 'json'])).stdout);
     expect(json.accounts.map((a: { sub: string; current: boolean }) => [a.sub, a.current])).toEqual([
       ['alice', true],

@@ -76,7 +76,7 @@ describe('usage errors and an unreachable IdP (no IdP needed)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('unknown command "tokne"');
     expect(result.stderr).toContain(
-      'login, token, logout, status, explain, git-credential, fetch, accounts, profile, dev-idp',
+      'login, token, logout, status, explain, git-credential, fetch, accounts, profile, whoami, completion, dev-idp',
     );
   });
 

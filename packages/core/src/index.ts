@@ -82,4 +82,8 @@ export {
   type SpecificationVersion,
 } from './spec/version.js';
 export type { IdentityUse, UseDecision } from './workload/identity-use.js';
-export type { SourceDecision, WorkloadIdentityReport } from './workload/workload-identity.js';
+export type {
+  IdentitySourceReport,
+  SourceDecision,
+  WorkloadIdentityReport,
+} from './workload/workload-identity.js';

@@ -4,9 +4,11 @@ import {
   type CachePlugin,
   createMemoryCache,
   ErrorCode,
+  type IdentitySourcePlugin,
   OidcCredentialsAuth,
   type OidcCredentialsAuthOptions,
   OidcflowError,
+  SPECIFICATION_VERSION,
   silentLogger,
 } from '@oidcflow/core';
 import { type CiIdentityIssuer, startCiIdentityIssuer, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
@@ -214,5 +216,32 @@ describe('workload identity against oidc-provider', () => {
       use: 'token_exchange',
       audience: 'https://idp.example.test',
     });
+  });
+
+  it('takes a third-party source through the plugin specification, by name and under auto', async () => {
+    let reads = 0;
+    const source: IdentitySourcePlugin = {
+      kind: 'identity-source',
+      specificationVersion: SPECIFICATION_VERSION,
+      name: 'acme-ci',
+      detect: ({ env }) =>
+        env.ACME_CI ? { present: true, reason: 'ACME_CI is set' } : { present: false, reason: 'not Acme CI' },
+      read: async ({ audience }) => {
+        reads += 1;
+        return ci.signGitLabToken({ audience });
+      },
+    };
+    const options = workloadOptions({ identityUse: 'jwt_bearer', env: { ACME_CI: '1' }, audience: API });
+    const plugins = [...(options.plugins ?? []), source];
+    const named = new OidcCredentialsAuth({ ...options, plugins, identitySource: 'acme-ci' });
+    expect(jwtClaims(await named.getAccessToken()).subject_sub).toMatch(/^project_path:/);
+    const auto = new OidcCredentialsAuth({
+      ...options,
+      plugins: [createMemoryCache(), ...plugins.slice(1)],
+      identitySource: 'auto',
+    });
+    expect((await auto.explain()).workloadIdentity?.source).toBe('acme-ci');
+    await auto.getAccessToken();
+    expect(reads).toBe(2);
   });
 });

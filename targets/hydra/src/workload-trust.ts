@@ -5,6 +5,7 @@ import {
   withCiIssuer,
 } from '@oidcflow/conformance/targets';
 import type { HydraAdmin } from './admin-api.js';
+import { HYDRA_VERSION } from './version.js';
 
 /** The scope a workload may ask for through its trust relationship. */
 const WORKLOAD_SCOPE = 'api.read';
@@ -52,6 +53,7 @@ export function trustCiIssuer(
       ...(audience[0] ? { apiAudience: audience[0] } : {}),
       clients: oneClientForAll(client.client_id),
       identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
+      unavailable: { 'narrower-audience': `Hydra ${HYDRA_VERSION} has no token exchange grant (RFC 8693)` },
     } satisfies WorkloadIdentitySupport;
   });
 }

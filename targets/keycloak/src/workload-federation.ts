@@ -72,6 +72,10 @@ export function trustCiIssuer(
       audience: `${baseUrl}/realms/${REALM_NAME}`,
       clients,
       identity: { claim: 'client_id', values: WORKLOAD_CLIENTS },
+      unavailable: {
+        'narrower-audience':
+          "the realm enables no token exchange: Keycloak's standard token exchange takes requests from confidential clients, and the user client oidcflow-cli is public",
+      },
     } satisfies WorkloadIdentitySupport;
   });
 }

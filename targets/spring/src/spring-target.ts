@@ -134,6 +134,10 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
       apiAudience: SPRING_CLIENTS.api,
       clients: oneClientForAll(SPRING_CLIENTS.workload),
       identity: { claim: 'sub', values: TRUSTED_WORKLOADS },
+      narrowing: {
+        client: { clientId: settings.authCodeClientId, scopes: ['openid', 'profile'] },
+        audience: SPRING_CLIENTS.api,
+      },
     },
     stop: async () => {
       await Promise.allSettled([ciIssuer.stop()]);

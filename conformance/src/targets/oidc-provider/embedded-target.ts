@@ -92,6 +92,10 @@ function running(
       apiAudience: audience,
       clients: oneClientForAll(idp.clients.ciWorkload.clientId),
       identity: { claim: 'subject_sub', values: TRUSTED_WORKLOADS },
+      unavailable: {
+        'narrower-audience':
+          "test-idp exchanges a user's token only when it is a JWT for one of its resources, and a login for that resource already has that single audience",
+      },
     },
     description,
     stop: async () => {

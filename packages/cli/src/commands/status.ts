@@ -30,8 +30,13 @@ export interface StatusEntry {
 }
 
 export interface StatusReport {
-  /** A token can be had without a login: one is valid, or a refresh token is cached. */
+  /**
+   * A token can be had without a login: one is valid, a refresh token is cached, or an
+   * identity source gives a platform token to get a new one with (workload identity).
+   */
   loggedIn: boolean;
+  /** With `--identity-source`: where a grant would read the platform token, and why (no token read). */
+  identitySource?: { requested: string; source?: string; reason: string };
   entries: StatusEntry[];
   /** Where the entries are (or would be) kept. */
   cachePaths: string[];
@@ -45,6 +50,18 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
   const report: StatusReport = { loggedIn: false, entries: [], cachePaths: [] };
   for (const family of familiesFor(context)) {
     const { auth } = await createAuth(context, family);
+    if ('describeIdentitySource' in auth) {
+      const described = await auth.describeIdentitySource();
+      if (described) {
+        const found = described.sources.find((source) => source.chosen);
+        report.identitySource = {
+          requested: described.requestedSource,
+          ...(described.source ? { source: described.source } : {}),
+          reason: described.problem?.message ?? found?.reason ?? 'present',
+        };
+        if (described.source) report.loggedIn = true;
+      }
+    }
     const path = await auth.resolvedCachePath();
     if (path && !report.cachePaths.includes(path)) report.cachePaths.push(path);
     const cached = await auth.getCachedTokens();
@@ -77,9 +94,22 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
   return report;
 }
 
+/** The identity source line: a token can be had with it, or why not. */
+function identitySourceLine(report: StatusReport): string {
+  const identity = report.identitySource;
+  if (!identity) return '';
+  const what = identity.source
+    ? `${identity.source} (${identity.reason}): a new token is granted with the platform's token when needed, no login`
+    : `none found for ${identity.requested}: ${identity.reason}`;
+  return `${'identity source:'.padEnd(17)}${terminalText(what)}\n`;
+}
+
 function renderText(report: StatusReport, context: CommandContext, now: number): string {
   const { style } = context;
   const settings = context.settings;
+  if (report.entries.length === 0 && report.identitySource?.source) {
+    return `Nothing is cached yet for ${terminalText(settings.clientId ?? 'this client')} at ${terminalText(settings.issuer ?? 'this issuer')}; \`oidcflow token\` gets one without a login.\n${identitySourceLine(report)}`;
+  }
   if (report.entries.length === 0) {
     const where = report.cachePaths.length > 0 ? ` in ${report.cachePaths.join(' or ')}` : '';
     return (
@@ -120,7 +150,7 @@ function renderText(report: StatusReport, context: CommandContext, now: number):
     ];
     return rows.map(([name, value]) => `${`${name}:`.padEnd(15)}${value}`).join('\n');
   });
-  return `${blocks.join('\n\n')}\n`;
+  return `${blocks.join('\n\n')}\n${identitySourceLine(report)}`;
 }
 
 /**

@@ -128,6 +128,28 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'whoami',
+    summary: 'who is logged in: the account these settings use and its ID token claims (never a token)',
+    description:
+      'Shows the account (the current one, or --account NAME) and the claims of its ID token as\n' +
+      'cached, without any request: sub, preferred_username, email, acr, auth_time, … Exit 3\n' +
+      'when nobody is logged in with these settings.',
+    examples: ['oidcflow whoami', 'oidcflow whoami --account bob --output json'],
+  },
+  {
+    name: 'completion',
+    usage: 'bash | zsh | fish',
+    summary: 'print the shell completion script (commands, options and their values)',
+    description:
+      'Prints a completion script made from the same command and option tables as --help.\n' +
+      'Install it once in your shell, as the examples show.',
+    examples: [
+      'echo \'eval "$(oidcflow completion bash)"\' >> ~/.bashrc',
+      "echo 'source <(oidcflow completion zsh)' >> ~/.zshrc",
+      'oidcflow completion fish > ~/.config/fish/completions/oidcflow.fish',
+    ],
+  },
+  {
     name: 'dev-idp',
     summary: 'run an embedded test IdP on 127.0.0.1 to try the other commands',
     description:

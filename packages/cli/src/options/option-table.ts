@@ -14,6 +14,8 @@ export const COMMAND_NAMES = [
   'fetch',
   'accounts',
   'profile',
+  'whoami',
+  'completion',
   'dev-idp',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -109,12 +111,12 @@ export interface OptionSpec {
 
 /** Commands that talk to the IdP or the cache with the settings of one login. */
 export const AUTH: readonly CommandName[] = COMMAND_NAMES.filter(
-  (name) => name !== 'dev-idp' && name !== 'profile',
+  (name) => name !== 'dev-idp' && name !== 'profile' && name !== 'completion',
 );
 /** Commands that may run a login flow. */
 const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
-const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts'];
+const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts', 'whoami'];
 
 /** `--token-type`: one flag, worded for each command that takes it. */
 const TOKEN_TYPE = {
@@ -658,7 +660,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     choices: ['text', 'json'],
     defaultText: 'text',
     description: 'text for people, json for programs',
-    commands: ['status', 'explain', 'accounts'],
+    commands: ['status', 'explain', 'accounts', 'whoami'],
   },
   {
     flag: 'port',

@@ -224,6 +224,13 @@ export abstract class AuthBase {
           return { tokens, dpopKey: bound };
         },
         rejectToken: (token) => this.rejectToken(token),
+        // RFC 9470: a login on its own only where someone can take part in it (stderr is a terminal).
+        stepUp: async (requirement, origin) => {
+          const runtime = await this.resolveRuntime();
+          const interactive = this.settings.family === 'user' && Boolean(runtime.ports.output.isTTY);
+          const entry = await (await slowPath()).stepUp(runtime, requirement, interactive, origin);
+          return { tokens: entry.tokens, dpopKey: entry.dpopKey };
+        },
         allowedOrigins: this.settings.allowedOrigins,
         allowInsecureHttp: this.settings.allowInsecureHttp,
         // The runtime's HTTP client: the API is reached with the IdP's CA, proxy and User-Agent.

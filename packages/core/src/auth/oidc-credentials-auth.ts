@@ -1,4 +1,5 @@
 import { DEFAULTS, type OidcCredentialsAuthOptions } from '../config/options.js';
+import type { IdentitySourceReport } from '../workload/workload-identity.js';
 import { type Attributes, AuthWithSettings } from './auth-with-settings.js';
 
 /**
@@ -29,5 +30,19 @@ export class OidcCredentialsAuth extends AuthWithSettings {
 
   constructor(options: OidcCredentialsAuthOptions = {}) {
     super(options, 'client');
+  }
+
+  /**
+   * With `identitySource`: which source a grant would read the platform token from here, and
+   * why each other one was not found (for `status`). No request is made and no token is read.
+   * Undefined without an identity source.
+   */
+  async describeIdentitySource(): Promise<IdentitySourceReport | undefined> {
+    const { workload, issuer, plugins, env, ports } = this.settings;
+    if (!workload) return undefined;
+    const { WorkloadIdentity } = await import('../workload/workload-identity.js');
+    return new WorkloadIdentity(workload, issuer ?? '', plugins, env, () =>
+      ports.clock.now(),
+    ).describeSource();
   }
 }

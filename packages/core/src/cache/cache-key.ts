@@ -16,6 +16,8 @@ export function cacheKeyFor(parts: {
   account?: string | undefined;
   /** DPoP-bound tokens (`dpop: true`): kept apart from the bearer tokens of the same settings. */
   dpop?: boolean | undefined;
+  /** A step-up's requirement (see `CacheKey.requirement`). */
+  requirement?: string | undefined;
 }): CacheKey {
   const issuer = parts.issuer;
   const scopes = [...new Set(parts.scopes)].sort();
@@ -24,10 +26,12 @@ export function cacheKeyFor(parts: {
   if (parts.account !== undefined) fields.push({ account: parts.account });
   // Likewise: a Bearer entry cached before dpop was switched on is never found for dpop.
   if (parts.dpop) fields.push({ dpop: true });
+  if (parts.requirement !== undefined) fields.push({ requirement: parts.requirement });
   const id = sha256Hex(JSON.stringify(fields)).slice(0, 32);
   const key: CacheKey = { id, issuer, clientId: parts.clientId, scopes, family: parts.family };
   if (parts.audience !== undefined) key.audience = parts.audience;
   if (parts.account !== undefined) key.account = parts.account;
   if (parts.dpop) key.dpop = true;
+  if (parts.requirement !== undefined) key.requirement = parts.requirement;
   return key;
 }

@@ -82,6 +82,12 @@ export const ErrorCode = {
    * stored under the account asked for.
    */
   ACCOUNT_MISMATCH: 'ACCOUNT_MISMATCH',
+  /**
+   * An API asked for a stronger login (RFC 9470 `insufficient_user_authentication`: the
+   * `acr_values` and `max_age` in the message) and `auth.fetch` may not log in here (not
+   * interactive). Log in with those, then call again.
+   */
+  STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
   NOT_LOGGED_IN: 'NOT_LOGGED_IN',
   /** An ID token was asked for where none is issued: client credentials, or no `openid` scope. */

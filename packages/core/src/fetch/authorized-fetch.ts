@@ -10,12 +10,26 @@ export interface AuthorizedFetchHost {
   /** Valid tokens, and the DPoP key of their cache entry when they are bound to one. */
   getCredentials(): Promise<{ tokens: TokenSet; dpopKey?: JsonWebKey | undefined }>;
   rejectToken(token: string): Promise<boolean>;
+  /**
+   * Tokens of a login that meets what an API asked for (RFC 9470): kept ones, else one login
+   * when interactive, else `STEP_UP_REQUIRED`.
+   */
+  stepUp(
+    requirement: StepUpChallenge,
+    origin: string,
+  ): Promise<{ tokens: TokenSet; dpopKey?: JsonWebKey | undefined }>;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp: boolean;
   /** Sends one request with core's HTTP policy (CA, proxy): the runtime's `apiFetch`. */
   send(url: URL, init: RequestInit): Promise<Response>;
   /** Seconds one attempt may take, from the first request to the last byte of the answer. */
   timeoutSeconds: number;
+}
+
+/** What a 401 `insufficient_user_authentication` asked for (RFC 9470 §3). */
+export interface StepUpChallenge {
+  acrValues?: readonly string[];
+  maxAge?: number;
 }
 
 type RequestBody = NonNullable<RequestInit['body']>;
@@ -83,8 +97,11 @@ export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction 
   const network: Network = { send: host.send, timeoutSeconds: host.timeoutSeconds };
   // The last DPoP-Nonce each origin gave (RFC 9449 §9), put in later proofs to it.
   const nonces = new Map<string, string>();
-  const credential = async (): Promise<Credential> => {
-    const { tokens, dpopKey } = await host.getCredentials();
+  // What each origin asked for once (RFC 9470): later requests to it go with the stepped-up token.
+  const stepUps = new Map<string, StepUpChallenge>();
+  const credential = async (origin: string): Promise<Credential> => {
+    const required = stepUps.get(origin);
+    const { tokens, dpopKey } = required ? await host.stepUp(required, origin) : await host.getCredentials();
     if (tokens.tokenType.toLowerCase() !== 'dpop') return { token: tokens.accessToken };
     if (!dpopKey) {
       throw new OidcflowError(
@@ -107,23 +124,65 @@ export function createAuthorizedFetch(host: AuthorizedFetchHost): FetchFunction 
     const request = await prepare(input, init);
     // Checked before any token is read: a refused origin costs no login.
     policy.admit(request.url);
-    const first = await send(request, await credential());
+    const origin = request.url.origin;
+    const first = await send(request, await credential(origin));
+    const challenge = stepUpChallengeOf(first);
+    if (challenge) {
+      // One login with what the API asked for, then the request once more (RFC 9470 §4).
+      if (!request.replayable) {
+        await first.response.body?.cancel();
+        throw notReplayable(request, 'asked for a stronger login (401 insufficient_user_authentication)');
+      }
+      stepUps.set(origin, challenge);
+      await first.response.body?.cancel();
+      let stepped: Credential;
+      try {
+        stepped = await credential(origin);
+      } catch (error) {
+        // Not stepped up (not interactive, refused): the next call starts from the ordinary token.
+        stepUps.delete(origin);
+        throw error;
+      }
+      return (await send(request, stepped)).response;
+    }
     if (!isRefused(first)) return first.response;
     const refused = first.sentToken as string;
     await host.rejectToken(refused);
     await first.response.body?.cancel();
-    if (!request.replayable) {
-      throw new OidcflowError(
-        ErrorCode.FETCH_NOT_REPLAYABLE,
-        `${request.url.origin} refused the access token (401 invalid_token) and the request was not sent again: ` +
-          'its body is a stream, which can be read only once. The token was dropped, so the next call uses a ' +
-          'fresh one; pass the body as a string, bytes or Blob to let auth.fetch retry by itself.',
-        { status: 401, oauthError: 'invalid_token' },
-      );
-    }
-    const second = await send(request, await credential());
+    if (!request.replayable) throw notReplayable(request, 'refused the access token (401 invalid_token)');
+    const second = await send(request, await credential(origin));
     return second.response;
   };
+}
+
+function notReplayable(request: PreparedRequest, what: string): OidcflowError {
+  return new OidcflowError(
+    ErrorCode.FETCH_NOT_REPLAYABLE,
+    `${request.url.origin} ${what} and the request was not sent again: its body is a stream, which can be ` +
+      'read only once. The next call uses a fresh token; pass the body as a string, bytes or Blob to let ' +
+      'auth.fetch retry by itself.',
+    {
+      status: 401,
+      oauthError: what.includes('invalid_token') ? 'invalid_token' : 'insufficient_user_authentication',
+    },
+  );
+}
+
+/**
+ * The requirement of a 401 `insufficient_user_authentication` to a request that carried the
+ * token (RFC 9470 §3): its `acr_values` (space-separated words) and `max_age` (seconds).
+ * Undefined for any other answer, or a challenge that asks for neither in a form we can send.
+ */
+function stepUpChallengeOf({ response, sentToken }: AttemptResult): StepUpChallenge | undefined {
+  if (sentToken === undefined || response.status !== 401) return undefined;
+  const header = response.headers.get('www-authenticate');
+  if (challengeError(header) !== 'insufficient_user_authentication') return undefined;
+  const acr = challengeParameter(header, 'acr_values')?.split(' ').filter(Boolean);
+  const maxAge = challengeParameter(header, 'max_age');
+  const challenge: StepUpChallenge = {};
+  if (acr?.length && acr.every((value) => /^[\x21-\x7e]+$/.test(value))) challenge.acrValues = acr;
+  if (maxAge !== undefined && /^\d{1,9}$/.test(maxAge)) challenge.maxAge = Number(maxAge);
+  return challenge.acrValues || challenge.maxAge !== undefined ? challenge : undefined;
 }
 
 function challengeOf(response: Response): string | undefined {
@@ -293,8 +352,13 @@ function isReplayableBody(body: unknown): boolean {
  * word is read: no other parameter of the header is trusted.
  */
 function challengeError(header: string | null): string | undefined {
+  return challengeParameter(header, 'error');
+}
+
+/** One auth-param of a `WWW-Authenticate` challenge, quoted or not (RFC 9110 §11.2). */
+function challengeParameter(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
-  const match = /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,]+))/i.exec(header);
+  const match = new RegExp(`(?:^|[\\s,])${name}\\s*=\\s*(?:"([^"]*)"|([^\\s,]+))`, 'i').exec(header);
   const word = match?.[1] ?? match?.[2];
   return word ? word.trim() : undefined;
 }

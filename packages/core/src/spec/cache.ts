@@ -20,6 +20,11 @@ export interface CacheKey {
    */
   account?: string;
   /**
+   * A stepped-up login's requirement (RFC 9470: the `acr_values`, `max_age` an API asked for),
+   * whose tokens are kept apart from the ordinary ones of the same settings and account.
+   */
+  requirement?: string;
+  /**
    * True for the settings with `dpop`: their DPoP-bound entry is kept apart from the bearer
    * entry of the same settings without it.
    */

@@ -22,20 +22,24 @@ export interface SourceDecision {
   reason: string;
 }
 
-/** What `explain()` says about workload identity. */
-export interface WorkloadIdentityReport {
+/** Which identity source a grant would read from, and why: no request, no token read. */
+export interface IdentitySourceReport {
   /** The source asked for: `auto`, or a name (with its argument). */
   requestedSource: string;
   /** The source a grant would read from; absent when none is present. */
   source?: string;
   sources: SourceDecision[];
+  /** Why no source can give a token, when none can. */
+  problem?: { code: string; message: string };
+}
+
+/** What `explain()` says about workload identity. */
+export interface WorkloadIdentityReport extends IdentitySourceReport {
   /** The audience the platform token is asked for (where the source can ask). */
   audience: string;
   /** How the token would be spent. */
   use: IdentityUse;
   uses: UseDecision[];
-  /** Why no source can give a token, when none can. */
-  problem?: { code: string; message: string };
 }
 
 interface ChosenSource {
@@ -223,16 +227,9 @@ export class WorkloadIdentity {
     );
   }
 
-  /** What `explain()` shows: the sources and why, the way and why. No token is read. */
-  async explain(metadata: ServerMetadata, requestedFlow: string): Promise<WorkloadIdentityReport> {
-    const uses = this.uses(metadata, requestedFlow);
-    const report: WorkloadIdentityReport = {
-      requestedSource: this.requestedSource,
-      sources: [],
-      audience: this.audience,
-      use: uses.find((decision) => decision.chosen)?.use ?? 'client_assertion',
-      uses,
-    };
+  /** Which source a grant would read from and why the others not; no request, no token read. */
+  async describeSource(): Promise<IdentitySourceReport> {
+    const report: IdentitySourceReport = { requestedSource: this.requestedSource, sources: [] };
     try {
       const chosen = await this.source();
       report.sources = chosen.decisions;
@@ -254,5 +251,16 @@ export class WorkloadIdentity {
       };
     }
     return report;
+  }
+
+  /** What `explain()` shows: the sources and why, the way and why. No token is read. */
+  async explain(metadata: ServerMetadata, requestedFlow: string): Promise<WorkloadIdentityReport> {
+    const uses = this.uses(metadata, requestedFlow);
+    return {
+      ...(await this.describeSource()),
+      audience: this.audience,
+      use: uses.find((decision) => decision.chosen)?.use ?? 'client_assertion',
+      uses,
+    };
   }
 }

@@ -1,0 +1,242 @@
+// (k) The keyring cache's hit and the single executable, against the same baselines in one run:
+//     a new process that gets a cached token through @oidcflow/cache-keyring with a working
+//     Secret Service, and with the keyring cache installed but no D-Bus (`cache: 'auto'`), each
+//     against a bare `node` reading the file cache's JSON; and the single executable's
+//     `oidcflow token` from a warm cache against `node -e ""`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { median, round } from './lib/stats.mjs';
+import { importPackage, makeAppDirectory, root, temporaryDirectories } from './lib/workspace.mjs';
+
+export const title = 'Keyring cache hit and single executable';
+export const notes =
+  'All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. "keyring hit" is `new OidcAuth({...}).getAccessToken()` with the default `cache: \'auto\'`, the D-Bus address set: the data key comes from its kernel keyring copy (made in the warm-up rounds); "copy off" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (every hit asks the Secret Service). "no D-Bus" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache\'s JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e ""` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run.';
+
+const ROUNDS = 30;
+const WARMUP = 3;
+
+/** The single executable, built with Node 24 when it is missing; undefined (with why) when it cannot be. */
+function singleExecutable(log) {
+  const version = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8')).version;
+  const executable = join(root, 'release', `oidcflow-${version}-linux-${process.arch}`, 'oidcflow');
+  if (existsSync(executable)) return { executable };
+  const candidates = [process.execPath, '/opt/node24/node_modules/node/bin/node'];
+  const node24 = candidates.find((node) => {
+    try {
+      return Number(/^v(\d+)/.exec(execFileSync(node, ['--version'], { encoding: 'utf8' }))?.[1]) >= 24;
+    } catch {
+      return false;
+    }
+  });
+  if (!node24) return { missing: 'no Node 24 to build it with (npm i --prefix /opt/node24 node@24)' };
+  log(`building the single executable with ${node24}`);
+  execFileSync(node24, [join(root, 'scripts', 'build-binary.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { executable };
+}
+
+/** Adds cache-keyring and its binding to an npm-like app directory (copies, siblings as npm puts them). */
+function addKeyringCache(app) {
+  const scope = join(app, 'node_modules', '@oidcflow', 'cache-keyring');
+  mkdirSync(scope, { recursive: true });
+  const source = join(root, 'packages', 'cache-keyring');
+  cpSync(join(source, 'package.json'), join(scope, 'package.json'));
+  cpSync(join(source, 'dist'), join(scope, 'dist'), { recursive: true });
+  const binding = realpathSync(join(source, 'node_modules', '@napi-rs', 'keyring'));
+  const napi = join(app, 'node_modules', '@napi-rs');
+  mkdirSync(napi, { recursive: true });
+  cpSync(binding, join(napi, 'keyring'), { recursive: true });
+  const triple = `linux-${process.arch}-gnu`;
+  cpSync(join(dirname(binding), `keyring-${triple}`), join(napi, `keyring-${triple}`), { recursive: true });
+}
+
+export default async function keyringBinaryBenchmarks({ log }) {
+  if (process.platform !== 'linux')
+    throw new Error('the keyring benchmark runs on Linux (Secret Service, keyutils)');
+  const directories = temporaryDirectories();
+  try {
+    const core = await importPackage('core');
+    const { createFileCache } = await importPackage('cache-file');
+    const options = { issuer: 'https://idp.invalid', clientId: 'bench-cli', scopes: ['openid'] };
+    const now = Date.now();
+    const entry = {
+      tokens: {
+        accessToken: `fake-access-${'a'.repeat(900)}`,
+        tokenType: 'Bearer',
+        expiresAt: now + 24 * 3_600_000,
+        refreshToken: 'fake-refresh',
+        idToken: `fake.id.${'b'.repeat(600)}`,
+        scope: 'openid',
+      },
+      flow: 'auth_code',
+      metadata: {
+        document: { issuer: options.issuer, token_endpoint: `${options.issuer}/token` },
+        fetchedAt: now,
+      },
+      savedAt: now,
+    };
+    const key = core.cacheKeyFor({ ...options, family: 'user' });
+    // The bare baseline's file, and the no-D-Bus subject's file cache (the same entry).
+    const fileCachePath = join(await directories.make(), 'oidcflow');
+    await createFileCache({ cachePath: fileCachePath }).set(key, entry);
+    const file = createFileCache({ cachePath: fileCachePath }).resolvedCachePath(key);
+    const keyringCachePath = join(await directories.make(), 'oidcflow');
+    const keyringOffPath = join(await directories.make(), 'oidcflow');
+    const binaryCachePath = join(await directories.make(), 'oidcflow');
+    const binaryFilePath = join(await directories.make(), 'oidcflow');
+    await createFileCache({ cachePath: binaryFilePath }).set(key, entry);
+
+    const { app, scripts } = await makeAppDirectory(directories, [
+      'oidcflow-cached-token.mjs',
+      'bare-read-json.mjs',
+    ]);
+    addKeyringCache(app);
+    const seal = join(app, 'seal-entry.mjs');
+    cpSync(join(root, 'bench', 'fixtures', 'seal-keyring-entry.mjs'), seal);
+    const binary = singleExecutable(log);
+
+    const home = await directories.make('oidcflow-bench-home-');
+    const plain = { PATH: process.env.PATH ?? '', HOME: home };
+    const node = process.execPath;
+    const withOptions = (cachePath) => JSON.stringify({ ...options, cachePath });
+    const subjects = {
+      bare: { argv: [node, scripts['bare-read-json.mjs'], file], env: plain },
+      keyringHit: {
+        argv: [node, scripts['oidcflow-cached-token.mjs'], withOptions(keyringCachePath)],
+        env: plain,
+        withSessionBus: true,
+      },
+      keyringCopyOff: {
+        argv: [node, scripts['oidcflow-cached-token.mjs'], withOptions(keyringOffPath)],
+        env: { ...plain, OIDCFLOW_KEYRING_KERNEL_COPY: 'off' },
+        withSessionBus: true,
+      },
+      autoNoDbus: {
+        argv: [node, scripts['oidcflow-cached-token.mjs'], withOptions(fileCachePath)],
+        env: plain,
+      },
+      nodeEmpty: { argv: [node, '-e', ''], env: plain },
+    };
+    const binaryArgs = (cachePath, ...extra) => [
+      'token',
+      '--issuer',
+      options.issuer,
+      '--client-id',
+      options.clientId,
+      '--scope',
+      'openid',
+      '--cache-path',
+      cachePath,
+      ...extra,
+    ];
+    if (binary.executable) {
+      const noNode = { PATH: '/usr/bin:/bin', HOME: home };
+      subjects.binaryKeyring = {
+        argv: [binary.executable, ...binaryArgs(binaryCachePath)],
+        env: noNode,
+        withSessionBus: true,
+      };
+      subjects.binaryFile = {
+        argv: [binary.executable, ...binaryArgs(binaryFilePath, '--cache', 'file')],
+        env: noNode,
+      };
+    } else {
+      log(`single executable rows skipped: ${binary.missing}`);
+    }
+
+    // In the session: seal the keyring entries (the data keys go to the Secret Service), then time.
+    const script = join(root, 'packages', 'cache-keyring', 'scripts', 'with-secret-service.sh');
+    const timing = join(root, 'bench', 'lib', 'keyring-session-timing.mjs');
+    const sealAll = [keyringCachePath, keyringOffPath, binaryCachePath].map((cachePath) =>
+      JSON.stringify({ cachePath, key, entry }),
+    );
+    // One session for sealing and timing: the Secret Service keeps the keys in memory only.
+    const driver = join(await directories.make(), 'driver.sh');
+    writeFileSync(
+      driver,
+      [
+        'set -e',
+        ...sealAll.map((json) => `"$OIDCFLOW_NODE" "$OIDCFLOW_SEAL" '${json.replace(/'/g, "'\\''")}'`),
+        `exec "$OIDCFLOW_NODE" "$OIDCFLOW_TIMING" "$OIDCFLOW_SUBJECTS"`,
+      ].join('\n'),
+    );
+    log(
+      `${ROUNDS} interleaved rounds of ${Object.keys(subjects).length} processes in a Secret Service session`,
+    );
+    const run = spawnSync(script, ['keyctl', 'session', '-', 'sh', driver], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        OIDCFLOW_NODE: node,
+        OIDCFLOW_SEAL: seal,
+        OIDCFLOW_TIMING: timing,
+        OIDCFLOW_SUBJECTS: JSON.stringify({ subjects, rounds: ROUNDS, warmup: WARMUP }),
+      },
+      encoding: 'utf8',
+      timeout: 20 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = run.stdout?.split('\n').find((text) => text.startsWith('OIDCFLOW_SESSION_TIMES '));
+    if (run.status !== 0 || !line) throw new Error(`the session run failed (${run.status}): ${run.stderr}`);
+    const times = JSON.parse(line.slice('OIDCFLOW_SESSION_TIMES '.length));
+    const ms = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+    const row = (figure, subject, baseline, goal) => ({
+      figure,
+      oidcflow: round(ms[subject], 1),
+      baseline: round(ms[baseline], 1),
+      ratio: round(ms[subject] / ms[baseline]),
+      goal,
+      unit: 'ms',
+    });
+    const rows = [
+      row(
+        '(k) keyring hit with a Secret Service (kernel keyring copy) vs bare node reading the JSON',
+        'keyringHit',
+        'bare',
+        '≤ 1.30',
+      ),
+      row(
+        '(k) the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (Secret Service every hit)',
+        'keyringCopyOff',
+        'bare',
+        '—',
+      ),
+      row(
+        '(k) `auto`, keyring cache installed, no D-Bus (file cache, said once) vs bare node reading the JSON',
+        'autoNoDbus',
+        'bare',
+        '≤ 1.30',
+      ),
+    ];
+    if (binary.executable) {
+      rows.push(
+        row(
+          '(k) single executable: `oidcflow token`, warm keyring cache, no node on PATH, vs `node -e ""`',
+          'binaryKeyring',
+          'nodeEmpty',
+          '≤ 1.20',
+        ),
+        row(
+          '(k) single executable: `oidcflow token --cache file`, warm cache, vs `node -e ""`',
+          'binaryFile',
+          'nodeEmpty',
+          '—',
+        ),
+      );
+    } else {
+      rows.push({
+        figure: `(k) single executable: not built (${binary.missing})`,
+        oidcflow: null,
+        baseline: round(ms.nodeEmpty, 1),
+        ratio: null,
+        goal: '≤ 1.20',
+        unit: 'ms',
+      });
+    }
+    return rows;
+  } finally {
+    await directories.removeAll();
+  }
+}
