@@ -43,6 +43,8 @@ function userSettings(extra: Record<string, unknown> = {}) {
       clientId: idp.clients.native.clientId,
       scopes: USER_SCOPES,
       cachePath,
+      // the file cache itself: under 'auto' the workspace's keyring cache would be tried first
+      cache: 'file',
       flow: 'auth_code',
       callbackPort: 0,
       ...extra,
@@ -119,7 +121,7 @@ describe('16 processes at once', () => {
   it('with client credentials and nothing cached: 16 succeed, 1 grant at the IdP', async () => {
     const { results, stderr } = await getTokensInProcesses(
       16,
-      { kind: 'client', options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath } },
+      { kind: 'client', options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, cache: 'file' } },
       { HOME: home, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret },
     );
     expect(

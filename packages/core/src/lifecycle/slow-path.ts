@@ -18,6 +18,7 @@ import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import type { WorkloadIdentity, WorkloadIdentityReport } from '../workload/workload-identity.js';
 import {
+  type AccountTarget,
   checkLoginAccount,
   dropRejected,
   entryOfTarget,
@@ -202,6 +203,21 @@ async function dpopHandle(session: OpenIdSession, privateJwk: JsonWebKey): Promi
   return session.client.getDPoPHandle(session.configuration, await dpopKeyPair(privateJwk));
 }
 
+/**
+ * What a login for a named account adds to the request: the name as `login_hint` (unless the
+ * options hint already), and — for an account other than the current one — `prompt=login`
+ * (unless the options say a prompt), because the IdP's browser session is most likely the
+ * current account's, and the IdP would log that user in again without asking.
+ */
+function accountParameters(runtime: AuthRuntime, target: AccountTarget): LoginOverrides {
+  const { loginHint, prompt } = runtime.settings.loginRequest;
+  if (target.requested === undefined) return {};
+  const parameters: Record<string, string> = {};
+  if (!loginHint) parameters.login_hint = target.requested;
+  if (!target.current && !prompt) parameters.prompt = 'login';
+  return { parameters };
+}
+
 /** What a caller asked `obtainTokens` for. */
 export interface ObtainRequest {
   mode: ObtainMode;
@@ -286,16 +302,11 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
         }
       }
       if (!request.allowLogin) throw notLoggedIn(runtime, kind);
-      // An account asked for by name is hinted to the IdP, unless the options hint already.
-      const hint =
-        target.requested !== undefined && !runtime.settings.loginRequest.loginHint
-          ? target.requested
-          : undefined;
       const fresh = await login(
         runtime,
         entry?.metadata ?? base?.metadata,
         mode === 'force-login',
-        hint ? { parameters: { login_hint: hint } } : {},
+        accountParameters(runtime, target),
       );
       checkLoginAccount(target, fresh.account);
       await storeLogin(runtime, await cache.get(runtime.key), target, fresh, request.makeCurrent ?? false);
