@@ -121,7 +121,10 @@ describe('16 processes at once', () => {
   it('with client credentials and nothing cached: 16 succeed, 1 grant at the IdP', async () => {
     const { results, stderr } = await getTokensInProcesses(
       16,
-      { kind: 'client', options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, cache: 'file' } },
+      {
+        kind: 'client',
+        options: { issuer: idp.issuer, clientId: idp.clients.ci.clientId, cachePath, cache: 'file' },
+      },
       { HOME: home, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret },
     );
     expect(
