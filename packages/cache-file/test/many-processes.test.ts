@@ -44,7 +44,7 @@ function userSettings(extra: Record<string, unknown> = {}) {
       scopes: USER_SCOPES,
       cachePath,
       // the file cache itself: under 'auto' the workspace's keyring cache would be tried first
-      cache: 'file',
+      cache: 'file' as const,
       flow: 'auth_code',
       callbackPort: 0,
       ...extra,
