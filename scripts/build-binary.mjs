@@ -71,6 +71,38 @@ const work = join(values.out, '.work', name);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
+/** The text around a chunk, as Node wraps a CommonJS module; the code cache is made of the same text. */
+const CHUNK_WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
+/**
+ * The main script's require: `./<chunk>` is compiled from the chunk's asset, with the code
+ * cache made at build time (V8 checks that it fits and compiles without it when not), run once
+ * and kept; anything else is a built-in, as a single executable's own require gives.
+ */
+const CHUNK_LOADER = `var require = (function (builtin) {
+  var loaded = Object.create(null);
+  function load(id) {
+    var name = id.slice(2);
+    // Shared code the main script holds: chunks reach it by its name.
+    if (name === 'oidcflow.cjs') return module.exports;
+    if (loaded[name]) return loaded[name].exports;
+    var sea = builtin('node:sea');
+    var chunk = { exports: {} };
+    loaded[name] = chunk;
+    var vm = builtin('node:vm');
+    var script = new vm.Script(${JSON.stringify(CHUNK_WRAPPER[0])} + sea.getAsset('chunk:' + name, 'utf8') + ${JSON.stringify(CHUNK_WRAPPER[1])}, {
+      filename: name,
+      cachedData: Buffer.from(sea.getRawAsset('chunk-cache:' + name)),
+    });
+    script.runInThisContext().call(chunk.exports, chunk.exports, chunkRequire, chunk, __filename, __dirname);
+    return chunk.exports;
+  }
+  function chunkRequire(id) {
+    return id.startsWith('./') ? load(id) : builtin(id);
+  }
+  return chunkRequire;
+})(require);
+`;
+
 // 1. One CommonJS script (a SEA's main script is CommonJS on Node 24), from the CLI's sources,
 //    with the built packages it imports. plugin-modules.ts gives way to sea-plugin-modules.ts.
 const pluginModules = join(cli, 'src', 'plugin-modules.ts');
@@ -81,8 +113,20 @@ const bundle = await build({
   resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
   // Not in the executable: the test IdP (dev-idp says how to get it) and the keyring binding's
   // JavaScript loader (the executable opens the binding from its asset).
-  external: ['@oidcflow/test-idp', '@napi-rs/keyring'],
+  external: ['@napi-rs/keyring'],
   plugins: [
+    {
+      // The test IdP: a module that fails as Node fails on a package that is not installed (a
+      // chunk cannot import() what is outside the executable), so dev-idp says how to get it.
+      name: 'oidcflow-sea-no-test-idp',
+      resolveId(id) {
+        return id === '@oidcflow/test-idp' ? '\0oidcflow-no-test-idp' : null;
+      },
+      load(id) {
+        if (id !== '\0oidcflow-no-test-idp') return null;
+        return `throw Object.assign(new Error("Cannot find package '@oidcflow/test-idp': the oidcflow executable does not contain it"), { code: 'ERR_MODULE_NOT_FOUND' });`;
+      },
+    },
     {
       // The version comes from package.json at run time (createRequire), which a single
       // executable cannot read: it is written into the script instead.
@@ -134,23 +178,64 @@ const bundle = await build({
   write: false,
   output: {
     format: 'cjs',
-    codeSplitting: false,
+    // Split where the sources load lazily: the main script holds what `oidcflow token` runs on
+    // a warm cache (bin, the warm path, core's hit path); every lazily loaded part (the full
+    // CLI, the flows, openid-client, the keyring cache) is a chunk, stored as an asset with its
+    // own V8 code cache and compiled only when a run reaches it (the loader below). A start
+    // costs what it compiles: the whole bundle in the main script made a warm `token` 2.4×
+    // `node -e ""`.
+    codeSplitting: true,
+    entryFileNames: 'oidcflow.cjs',
+    chunkFileNames: '[name]-[hash].cjs',
     // Whitespace and comments out; names kept (error classes are told apart by name, and stack
     // traces stay readable).
     minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
     // import.meta.url stands for the script's own URL in the bundled ES modules.
-    intro: "var __oidcflow_script_url = require('node:url').pathToFileURL(__filename).href;",
+    // The main script also gets the chunk loader: its require reaches only built-ins.
+    intro: (chunk) =>
+      (chunk.isEntry ? CHUNK_LOADER : '') +
+      "var __oidcflow_script_url = require('node:url').pathToFileURL(__filename).href;",
   },
   transform: { define: { 'import.meta.url': '__oidcflow_script_url' } },
 });
-const script = bundle.output.find((item) => item.type === 'chunk');
+const chunks = bundle.output.filter((item) => item.type === 'chunk');
+const script = chunks.find((chunk) => chunk.isEntry);
 if (!script) fail('rolldown produced no script');
-if (/\bimport\.meta\b/.test(script.code))
+const lazyChunks = chunks.filter((chunk) => chunk !== script);
+if (chunks.some((chunk) => /\bimport\.meta\b/.test(chunk.code)))
   fail('the bundle still uses import.meta, which a CommonJS script cannot');
-if (!script.code.includes('the oidcflow executable does not contain it'))
+if (chunks.some((chunk) => /\bimport\(\s*["'`]\.\//.test(chunk.code)))
+  fail('a chunk is loaded with import(), which the executable cannot answer');
+if (!chunks.some((chunk) => chunk.code.includes('the oidcflow executable does not contain it')))
   fail('packages/cli/src/sea-plugin-modules.ts did not replace plugin-modules.ts');
 const mainScript = join(work, 'oidcflow.cjs');
 writeFileSync(mainScript, script.code);
+// Each lazy chunk and its V8 code cache, made by the Node that becomes the executable (a cache
+// is valid for one V8 version and set of flags) from the wrapped text the loader compiles.
+const chunkDirectory = join(work, 'chunks');
+mkdirSync(chunkDirectory, { recursive: true });
+const chunkAssets = {};
+for (const chunk of lazyChunks) {
+  const file = join(chunkDirectory, chunk.fileName);
+  writeFileSync(file, chunk.code);
+  chunkAssets[`chunk:${chunk.fileName}`] = file;
+  chunkAssets[`chunk-cache:${chunk.fileName}`] = `${file}.cache`;
+}
+execFileSync(
+  node,
+  [
+    '-e',
+    `const { readFileSync, writeFileSync } = require('node:fs'); const vm = require('node:vm');
+     const [head, tail] = ${JSON.stringify(CHUNK_WRAPPER)};
+     for (const file of process.argv.slice(1)) {
+       const name = require('node:path').basename(file);
+       const script = new vm.Script(head + readFileSync(file, 'utf8') + tail, { filename: name });
+       writeFileSync(file + '.cache', script.createCachedData());
+     }`,
+    ...lazyChunks.map((chunk) => join(chunkDirectory, chunk.fileName)),
+  ],
+  { stdio: 'inherit' },
+);
 
 // 2. The keyring binding for this platform, and its SHA-256, as assets.
 const keyringPackage = dirname(
@@ -182,7 +267,11 @@ writeFileSync(
       output: join(work, 'sea-prep.blob'),
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
-      assets: { 'keyring.node': binding, 'keyring.node.sha256': join(work, 'keyring.node.sha256') },
+      assets: {
+        'keyring.node': binding,
+        'keyring.node.sha256': join(work, 'keyring.node.sha256'),
+        ...chunkAssets,
+      },
     },
     null,
     2,

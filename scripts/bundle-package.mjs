@@ -74,17 +74,59 @@ const binBundle =
         output: outputOptions,
       });
 
+// Each entry keeps exactly its own exports (`strict`): a public module exports only the names
+// its index.ts lists, never a bundler's name for an internal (conformance/test/built-entries.test.ts).
+// The modules an entry shares with the chunks it loads later go into one chunk
+// (`chunks/<entry>-shared-<hash>.js`) that both import; the rest of what it loads statically
+// stays in the entry file. A warm cache hit then loads two files of core and one of the file
+// cache. Measured, CPU time to import core and the file cache in a new process (median of 50
+// interleaved runs, Node 20, load 35): 9.6 ms with the shared modules merged into the entry,
+// which then exported them as `a`, `c`, … (`allow-extension`, before); 10.4 ms now.
+const packageEntries = [...new Set([...distTargets(manifest.exports), ...loadedByBins])];
+/** Module id → the one chunk of the modules an entry shares with the chunks loaded later. */
+const sharedGroupOf = new Map();
+const sharedGroups = {
+  name: 'shared-with-lazy-chunks',
+  buildEnd() {
+    const reach = (roots) => {
+      const seen = new Set();
+      const pending = [...roots];
+      while (pending.length > 0) {
+        const id = pending.pop();
+        if (seen.has(id)) continue;
+        const info = this.getModuleInfo(id);
+        if (!info || info.isExternal) continue;
+        seen.add(id);
+        pending.push(...info.importedIds);
+      }
+      return seen;
+    };
+    const lazyRoots = [];
+    for (const id of this.getModuleIds())
+      lazyRoots.push(...(this.getModuleInfo(id)?.dynamicallyImportedIds ?? []));
+    const lazy = reach(lazyRoots);
+    for (const file of packageEntries) {
+      const group = `${file.replace(/\.js$/, '').replaceAll('/', '-')}-shared`;
+      for (const id of reach([join(dist, file)])) {
+        if (lazy.has(id) && !sharedGroupOf.has(id)) sharedGroupOf.set(id, group);
+      }
+    }
+  },
+};
+
 // Bundle into memory first: the inputs are the files about to be replaced.
 const bundle = await build({
-  input: inputOf(new Set([...distTargets(manifest.exports), ...loadedByBins])),
+  input: inputOf(new Set(packageEntries)),
   platform: 'node',
   external,
   logLevel: 'warn',
-  // Lets shared modules merge into the entry that loads them anyway (one file on a cache hit):
-  // the entry may then export more than its own API, which only the lazy chunks import.
-  preserveEntrySignatures: 'allow-extension',
+  preserveEntrySignatures: 'strict',
   write: false,
-  output: outputOptions,
+  plugins: [sharedGroups],
+  output: {
+    ...outputOptions,
+    codeSplitting: { groups: [{ name: (id) => sharedGroupOf.get(id) ?? null }] },
+  },
 });
 
 await Promise.all(compiled.map((file) => rm(file, { force: true })));

@@ -48,7 +48,7 @@ const ERROR_SELECTORS = [
   '[class*=warning i]',
 ];
 
-export function pageUrlForReport(url: string): string {
+function pageUrlForReport(url: string): string {
   try {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:'

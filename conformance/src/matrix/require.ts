@@ -1,7 +1,7 @@
 import type { SkipCause } from './cell.js';
 
 /** Skip causes a run may require not to happen: `OIDCFLOW_REQUIRE=browser,keycloak` (CI sets it). */
-export const REQUIRABLE: readonly SkipCause[] = [
+const REQUIRABLE: readonly SkipCause[] = [
   'browser',
   'keycloak',
   'keycloak-container',

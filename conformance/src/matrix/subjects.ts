@@ -63,7 +63,7 @@ function displayName(module: string): string {
 }
 
 /** A module given as a path becomes a file URL (for `import()` here and in child processes). */
-export function moduleSpecifier(module: string): string {
+function moduleSpecifier(module: string): string {
   if (module.startsWith('file:')) return module;
   if (isAbsolute(module) || module.startsWith('./') || module.startsWith('../'))
     return pathToFileURL(resolve(module)).href;

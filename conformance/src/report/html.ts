@@ -1,14 +1,6 @@
+import escapeHtml from 'escape-html';
 import { type CellResult, type MatrixReport, summaryLine } from '../matrix/cell.js';
 import { pluginTables, STATUS_MARK, seconds } from './layout.js';
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 // Inline only: the page is a CI artifact opened from disk, so it must load nothing from elsewhere.
 const STYLE = `

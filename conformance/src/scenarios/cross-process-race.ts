@@ -12,7 +12,7 @@ const PROCESSES = 4;
 const CHILD_TIMEOUT_MS = 60_000;
 
 /** The compiled child script (child processes run plain JavaScript, also when the harness runs from src). */
-export function raceChildScript(): string {
+function raceChildScript(): string {
   const here = fileURLToPath(import.meta.url);
   const compiled = here.endsWith('.ts')
     ? here.replace(/[/\\]src[/\\]scenarios[/\\][^/\\]+$/, '/dist/matrix/race-child.js')

@@ -7,7 +7,7 @@ import { check, expectErrorCode, type Scenario } from './scenario.js';
  * `verification_uri`, Google sends `verification_url`, and the response check refuses an answer
  * without the former. The harness uses it when the plugin under test brings no such fix.
  */
-export const googleStyleDevicePlugin: IdpPlugin = {
+const googleStyleDevicePlugin: IdpPlugin = {
   kind: 'idp',
   specificationVersion: SPECIFICATION_VERSION,
   name: 'google-style-device-response',

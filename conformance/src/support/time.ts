@@ -3,8 +3,4 @@ export function secondsUntil(epochMs: number): string {
   return `for ${Math.round((epochMs - Date.now()) / 1000)} s`;
 }
 
-export function elapsedSeconds(fromMs: number, toMs: number): string {
-  return `${((toMs - fromMs) / 1000).toFixed(1)} s`;
-}
-
 export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

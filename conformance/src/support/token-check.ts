@@ -49,7 +49,7 @@ async function checkByUserinfo(token: string, requirements: TokenRequirements): 
 }
 
 /** The User-Agent of the resource servers' own IdP requests, so the IdP's log does not count them as oidcflow's. */
-export const RESOURCE_SERVER_AGENT = 'oidcflow-conformance-resource-server';
+const RESOURCE_SERVER_AGENT = 'oidcflow-conformance-resource-server';
 
 export type TokenVerdict =
   | { ok: true; claims: JWTPayload; checkedBy: 'jwks' | 'userinfo' }

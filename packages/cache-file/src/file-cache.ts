@@ -5,9 +5,8 @@ import type {
   CachePlugin,
   SpecificationVersion,
 } from '@oidcflow/core';
-import { cacheError, coreModule, isOidcflowError } from './core-module.js';
+import { defineCache, ErrorCode, frozenCopy, OidcflowError, warnOnce } from '@oidcflow/core';
 import { MAX_CACHE_FILE_BYTES, parseCacheDocument, serializeCacheDocument } from './format/cache-document.js';
-import { deepFreeze } from './format/deep-freeze.js';
 import { resolveCacheDirectory } from './location/cache-directory.js';
 import type { LockTiming } from './lock/file-lock.js';
 import { FILE_CACHE_DEFAULTS, type FileCacheOptions } from './options.js';
@@ -21,13 +20,17 @@ const { lstat, mkdir, readdir, stat, unlink } = process.getBuiltinModule('node:f
 const { join } = process.getBuiltinModule('node:path');
 
 export const FILE_CACHE_NAME = 'file';
-/** The plugin specification this cache implements (core's SPECIFICATION_VERSION when written). */
-const SPECIFICATION_VERSION: SpecificationVersion = 'v2';
+/** The plugin specification this cache was written for (not the installed core's constant). */
+const WRITTEN_FOR: SpecificationVersion = 'v2';
 
 /** A file cache: the `CachePlugin` contract plus the directory it uses. */
 export interface FileCache extends CachePlugin {
   /** The directory that holds the cache files (after `~` expansion and the OS default). */
   readonly directory: string;
+  /** A lock per key in the directory, which every process using it respects. */
+  withLock<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
+  /** The entry's file. */
+  resolvedCachePath(key: CacheKey): string | undefined;
 }
 
 /** Key ids become file names; anything else than these characters would be a path trick. */
@@ -36,14 +39,14 @@ const SAFE_KEY_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const LEFTOVER_TEMPORARY_MS = 60_000;
 
 const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code;
-const isErrno = (error: unknown) => typeof errnoOf(error) === 'string' && !isOidcflowError(error);
+const isErrno = (error: unknown) => typeof errnoOf(error) === 'string' && !OidcflowError.isInstance(error);
 
 function lockTiming(options: FileCacheOptions): LockTiming {
   const seconds = (name: keyof typeof FILE_CACHE_DEFAULTS) => {
     const value = options[name] ?? FILE_CACHE_DEFAULTS[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw cacheError(
-        'CONFIG_INVALID',
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
         `${name} must be a positive number of seconds (got ${String(value)}).`,
       );
     }
@@ -56,8 +59,8 @@ function lockTiming(options: FileCacheOptions): LockTiming {
     heartbeatMs: seconds('lockHeartbeatSeconds'),
   };
   if (timing.heartbeatMs * 2 > timing.staleMs) {
-    throw cacheError(
-      'CONFIG_INVALID',
+    throw new OidcflowError(
+      ErrorCode.CONFIG_INVALID,
       `lockHeartbeatSeconds (${timing.heartbeatMs / 1000}) must be at most half of lockStaleSeconds (${timing.staleMs / 1000}), or a working lock owner would look dead.`,
     );
   }
@@ -83,8 +86,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   // Each warning once per instance: a directory that cannot be written fails every set.
   const warned = new Set<string>();
   const sink = options.warn && { warn: options.warn };
-  // Core's warnOnce, required when there is something to warn about (never on a hit).
-  const warn = (message: string) => coreModule().warnOnce(sink, message, message, warned);
+  const warn = (message: string) => warnOnce(sink, message, message, warned);
   /** Entries that could not be written to disk (frozen): kept for this process, with a warning. */
   const memory = new Map<string, CacheEntry>();
   /**
@@ -105,8 +107,8 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
 
   const fileNameOf = (key: CacheKey) => {
     if (!SAFE_KEY_ID.test(key.id)) {
-      throw cacheError(
-        'CONFIG_INVALID',
+      throw new OidcflowError(
+        ErrorCode.CONFIG_INVALID,
         `The cache key id ${JSON.stringify(key.id)} is not a hash (letters, digits, - and _ only). Build keys with cacheKeyFor().`,
       );
     }
@@ -248,14 +250,12 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       );
       return undefined;
     }
-    const entry = deepFreeze(result.entry);
+    const entry = frozenCopy(result.entry);
     if (!options.codec) lastRead.set(key.id, { key, path, bytes, answer: Promise.resolve(entry) });
     return entry;
   }
 
-  return {
-    kind: 'cache',
-    specificationVersion: SPECIFICATION_VERSION,
+  return defineCache(WRITTEN_FOR, {
     name: FILE_CACHE_NAME,
     directory,
 
@@ -277,7 +277,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       const problem = await inDirectory(() => writeFileAtomically(path, text));
       if (problem !== undefined) {
         warnUnwritable(problem);
-        memory.set(key.id, deepFreeze(structuredClone(entry)));
+        memory.set(key.id, frozenCopy(entry));
         return;
       }
       memory.delete(key.id);
@@ -342,7 +342,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     resolvedCachePath(key) {
       return filePath(key);
     },
-  };
+  });
 }
 
 /** Waits for earlier callers in this process, within the same deadline and signal as the file lock. */

@@ -1,5 +1,5 @@
 import { createFileCache } from '@oidcflow/cache-file';
-import { type CachePlugin, ErrorCode, OidcflowError, SPECIFICATION_VERSION } from '@oidcflow/core';
+import { type CachePlugin, defineCache, ErrorCode, OidcflowError } from '@oidcflow/core';
 import { KeyringUnavailable } from './data-key.js';
 import {
   createKeyringCache,
@@ -15,7 +15,9 @@ import type { KeyringCacheOptions } from './options.js';
  * keyring that does not answer fails that use with CACHE_KEYRING_UNAVAILABLE. No fallback:
  * choose `selectKeyringCache` (or core's `cache` option) for that.
  */
-export function createLazyKeyringCache(options: KeyringCacheOptions = {}): CachePlugin {
+export function createLazyKeyringCache(
+  options: KeyringCacheOptions = {},
+): CachePlugin & Required<Pick<CachePlugin, 'withLock' | 'resolvedCachePath'>> {
   let ready: Promise<KeyringCache> | undefined;
   const cache = () => {
     ready ??= createKeyringCache(options).catch((error: unknown) => {
@@ -37,16 +39,15 @@ export function createLazyKeyringCache(options: KeyringCacheOptions = {}): Cache
       decode: () => Promise.reject(new Error('unused')),
     },
   });
-  return {
-    kind: 'cache',
-    specificationVersion: SPECIFICATION_VERSION,
+  // Written for specification v2 (not the installed core's constant: that check could not fail).
+  return defineCache('v2', {
     name: KEYRING_CACHE_NAME,
     get: async (key) => (await cache()).get(key),
     set: async (key, entry) => (await cache()).set(key, entry),
     delete: async (key) => (await cache()).delete(key),
     withLock: async (key, critical, lockOptions) => (await cache()).withLock(key, critical, lockOptions),
     resolvedCachePath: (key) => paths.resolvedCachePath(key),
-  };
+  });
 }
 
 /** A synchronous factory (see createLazyKeyringCache), for `oidcflow-conformance --plugin`. */

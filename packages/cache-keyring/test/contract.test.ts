@@ -48,7 +48,7 @@ if (missing && keyringRequired()) {
         },
         createPeer(cache) {
           return createLazyKeyringCache({
-            cachePath: dirname(cache.resolvedCachePath(contractKeys().user)!),
+            cachePath: dirname(cache.resolvedCachePath?.(contractKeys().user) as string),
           });
         },
         abortableLock: true,

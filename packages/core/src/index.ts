@@ -2,7 +2,9 @@ export type { GetTokensOptions } from './auth/auth-base.js';
 export { OidcAuth } from './auth/oidc-auth.js';
 export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
+export { frozenCopy } from './cache/frozen-copy.js';
 export { createMemoryCache } from './cache/memory-cache.js';
+export { isTime } from './cache/usable-entry.js';
 export { expandHome, homeDirectory } from './config/home.js';
 export {
   type CommonAuthOptions,
@@ -20,12 +22,14 @@ export { terminalLines, terminalMessage, terminalText } from './errors/terminal-
 export type { AccountStatus } from './lifecycle/accounts.js';
 export { idTokenExpiresAt, isFresh } from './lifecycle/freshness.js';
 export type { ExplainReport, LogoutResult } from './lifecycle/slow-path.js';
-export { tokenSetFromResponse } from './lifecycle/token-set.js';
 export { type Clock, type FlowPorts, openSystemBrowser, type PromptOutput } from './ports/flow-ports.js';
 export { createStderrLogger, type Logger, silentLogger, warnOnce } from './ports/logger.js';
+export { untilAborted } from './ports/until-aborted.js';
 export type { ClientAuthMethod } from './protocol/client-auth.js';
 export { type OAuthErrorDetails, oauthErrorDetails, toOidcflowError } from './protocol/oauth-errors.js';
 export { toSearchParams } from './protocol/search-params.js';
+export { tokenSetFromResponse } from './protocol/token-set.js';
+export { type CacheDefinition, defineCache } from './registry/define-cache.js';
 export { defineFlow, type FlowDefinition } from './registry/define-flow.js';
 export { FIRST_PARTY_FLOWS, FIRST_PARTY_WORKLOAD_FLOWS } from './registry/first-party.js';
 export { type PluginFactory, pluginFactoryOf } from './registry/plugin-module.js';

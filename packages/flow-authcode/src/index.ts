@@ -14,7 +14,6 @@ export {
   type ReceivedCallback,
 } from './listener/loopback-listener.js';
 export {
-  escapeHtml,
   failurePage,
   PAGE_HEADERS,
   type ResultPage,

@@ -7,10 +7,12 @@ import {
   type FlowSupport,
   type FlowSupportContext,
   OidcflowError,
-  SPECIFICATION_VERSION,
   type TokenSet,
   toOidcflowError,
 } from '@oidcflow/core';
+
+/** The plugin specification this flow was written for (not the installed core's constant). */
+const WRITTEN_FOR = 'v2';
 
 export const CLIENT_CREDENTIALS_FLOW_NAME = 'client_credentials';
 const GRANT_TYPE = 'client_credentials';
@@ -63,7 +65,7 @@ async function run(context: FlowRunContext): Promise<TokenSet> {
 
 /** The client credentials grant, for explicit registration. */
 export function createClientCredentialsFlow(options: ClientCredentialsFlowOptions = {}): FlowPlugin {
-  return defineFlow(SPECIFICATION_VERSION, {
+  return defineFlow(WRITTEN_FOR, {
     name: CLIENT_CREDENTIALS_FLOW_NAME,
     family: 'client',
     priority: options.priority ?? 10,

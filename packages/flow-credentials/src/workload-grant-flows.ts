@@ -7,11 +7,13 @@ import {
   type FlowSupport,
   type FlowSupportContext,
   OidcflowError,
-  SPECIFICATION_VERSION,
   type TokenSet,
   toOidcflowError,
   type WorkloadIdentityPort,
 } from '@oidcflow/core';
+
+/** The plugin specification this flow was written for (not the installed core's constant). */
+const WRITTEN_FOR = 'v2';
 
 /** The flow that spends the platform token as an RFC 7523 §2.1 assertion grant. */
 export const JWT_BEARER_FLOW_NAME = 'jwt_bearer';
@@ -98,7 +100,7 @@ async function runTokenExchange(context: FlowRunContext): Promise<TokenSet> {
 
 /** The JWT bearer grant (RFC 7523 §2.1) with the workload's platform token, for explicit registration. */
 export function createJwtBearerFlow(options: WorkloadGrantFlowOptions = {}): FlowPlugin {
-  return defineFlow(SPECIFICATION_VERSION, {
+  return defineFlow(WRITTEN_FOR, {
     name: JWT_BEARER_FLOW_NAME,
     family: 'client',
     priority: options.priority ?? 5,
@@ -109,7 +111,7 @@ export function createJwtBearerFlow(options: WorkloadGrantFlowOptions = {}): Flo
 
 /** Token exchange (RFC 8693) with the workload's platform token as subject, for explicit registration. */
 export function createTokenExchangeFlow(options: WorkloadGrantFlowOptions = {}): FlowPlugin {
-  return defineFlow(SPECIFICATION_VERSION, {
+  return defineFlow(WRITTEN_FOR, {
     name: TOKEN_EXCHANGE_FLOW_NAME,
     family: 'client',
     priority: options.priority ?? 5,

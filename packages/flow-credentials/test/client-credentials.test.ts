@@ -332,7 +332,7 @@ describe('lifetime', () => {
     const lockingCache: CachePlugin = {
       ...cache,
       async withLock(key, critical, options) {
-        return cache.withLock(
+        return (cache as Required<CachePlugin>).withLock(
           key,
           async () => {
             lockDepth++;

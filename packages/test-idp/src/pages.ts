@@ -1,14 +1,7 @@
 // Plain pages for the device flow and errors. oidc-provider's defaults print a notice on first
 // use (and load a web font); these keep the same form ids, field names and button labels.
+import escapeHtml from 'escape-html';
 import type { ProviderContext } from 'oidc-provider';
-
-function escapeHtml(value: unknown): string {
-  return String(value).replace(
-    /[&<>"']/g,
-    (character) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ?? character,
-  );
-}
 
 function page(title: string, content: string): string {
   return `<!DOCTYPE html>
@@ -72,7 +65,7 @@ export async function renderError(context: ProviderContext, out: Record<string, 
   context.body = page(
     'oops! something went wrong',
     Object.entries(out)
-      .map(([key, value]) => `<pre><strong>${escapeHtml(key)}</strong>: ${escapeHtml(value)}</pre>`)
+      .map(([key, value]) => `<pre><strong>${escapeHtml(key)}</strong>: ${escapeHtml(String(value))}</pre>`)
       .join('\n'),
   );
 }

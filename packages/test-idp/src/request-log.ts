@@ -42,7 +42,7 @@ export interface RequestLog {
   jwksRequests(): number;
 }
 
-export const TOKEN_PATH = '/token';
+const TOKEN_PATH = '/token';
 const DISCOVERY_PATHS = new Set([
   '/.well-known/openid-configuration',
   '/.well-known/oauth-authorization-server',
@@ -89,7 +89,7 @@ export class RecordingRequestLog implements RequestLog {
   }
 }
 
-export function matchesFilter(filter: RequestFilter): RequestPredicate {
+function matchesFilter(filter: RequestFilter): RequestPredicate {
   return (entry) =>
     (filter.method === undefined || filter.method.toUpperCase() === entry.method) &&
     (filter.path === undefined || filter.path === entry.path) &&

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TestUser } from '@oidcflow/conformance/targets';
 import { listenOnLoopback } from '@oidcflow/test-idp';
+import escapeHtml from 'escape-html';
 import type { HydraAdmin } from './admin-api.js';
 
 /**
@@ -170,8 +171,4 @@ function consentBody(challenge: string, consent: Awaited<ReturnType<HydraAdmin['
 
 function errorBody(message: string): string {
   return `<p id="oidcflow-error" role="alert">${escapeHtml(message)}</p>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -1,4 +1,5 @@
 import type { CacheEntry, CacheKey } from '@oidcflow/core';
+import { isTime } from '@oidcflow/core';
 
 /** The version of the file format. A file with another version is a cache miss, then replaced. */
 export const CACHE_FORMAT_VERSION = 1;
@@ -48,14 +49,6 @@ function isObject(value: unknown): value is Json {
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-/** The largest distance from 1970 a `Date` can hold, in ms (ECMAScript §21.4.1.1). */
-const MAX_TIME_MS = 8.64e15;
-
-/** An epoch-ms time a `Date` can hold: `1e300` would pass as a number and fail every later use. */
-function isTime(value: unknown): value is number {
-  return isFiniteNumber(value) && Math.abs(value) <= MAX_TIME_MS;
 }
 
 function optional(value: unknown, check: (v: unknown) => boolean): boolean {

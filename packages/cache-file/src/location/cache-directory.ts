@@ -1,10 +1,7 @@
-import { coreModule } from '../core-module.js';
+import { expandHome, homeDirectory } from '@oidcflow/core';
 
 // Not an ES import: that would build node:path's module facade on every new process's cache hit.
 const { isAbsolute, join, win32 } = process.getBuiltinModule('node:path');
-
-/** Core's home lookup (HOME, USERPROFILE, the OS), required only when a `~` or the default location needs it. */
-const homeDirectory = (env: NodeJS.ProcessEnv) => coreModule().homeDirectory(env);
 
 /**
  * Where tokens live when no `cachePath` is given, following each OS's convention for caches
@@ -38,9 +35,9 @@ export function resolveCacheDirectory(
   platform: NodeJS.Platform = process.platform,
 ): string {
   if (cachePath) {
-    // An absolute or relative path as given needs no home (nor core: one resolution less on a hit).
+    // An absolute or relative path as given needs no home.
     if (!cachePath.startsWith('~')) return cachePath;
-    return coreModule().expandHome(cachePath, homeDirectory(env));
+    return expandHome(cachePath, homeDirectory(env));
   }
   return defaultCacheDirectory(env, platform);
 }

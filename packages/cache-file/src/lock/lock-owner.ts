@@ -20,7 +20,7 @@ export const heldLockTokens: Set<string> =
   ((globalThis as Record<symbol, unknown>)[HELD_KEY] as Set<string> | undefined) ?? new Set<string>();
 (globalThis as Record<symbol, unknown>)[HELD_KEY] = heldLockTokens;
 
-export const thisHost = hostname();
+const thisHost = hostname();
 
 export function newLockOwner(now: number): LockOwner {
   return { pid: process.pid, host: thisHost, acquiredAt: now, token: globalThis.crypto.randomUUID() };
@@ -47,7 +47,7 @@ export function parseLockOwner(text: string): LockOwner | undefined {
 }
 
 /** Whether a process with this id runs on this machine (EPERM: it does, as another user). */
-export function processIsAlive(pid: number): boolean {
+function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

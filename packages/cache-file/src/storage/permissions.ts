@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { cacheError } from '../core-module.js';
+import { ErrorCode, OidcflowError } from '@oidcflow/core';
 
 /**
  * Modes and owners are checked on Unix only. On Windows they mean little (every file reports
@@ -7,7 +7,7 @@ import { cacheError } from '../core-module.js';
  * profile's ACL already closes to other non-administrator users. Checking that ACL would need
  * a native module or PowerShell on every cache read (hundreds of ms); see docs/security.md.
  */
-export const checksModes = process.platform !== 'win32';
+const checksModes = process.platform !== 'win32';
 
 const GROUP_OR_OTHER_WRITE = 0o022;
 const GROUP_OR_OTHER_ANY = 0o077;
@@ -25,8 +25,8 @@ const currentUid = (): number | undefined => process.getuid?.();
 function assertOwned(path: string, stats: Stats, what: string): void {
   const uid = currentUid();
   if (uid === undefined || stats.uid === uid) return;
-  throw cacheError(
-    'CACHE_INSECURE',
+  throw new OidcflowError(
+    ErrorCode.CACHE_INSECURE,
     `The token cache ${what} ${path} belongs to user id ${stats.uid}, not to you (user id ${uid}), so it is not trusted. ` +
       `If you run oidcflow with sudo, keep your own HOME or set cachePath; else remove it, or take it with: chown $(id -u) '${path}'.`,
   );
@@ -41,8 +41,8 @@ export function assertPrivateFile(path: string, stats: Stats): void {
   assertOwned(path, stats, 'file');
   if ((stats.mode & GROUP_OR_OTHER_ANY) === 0) return;
   const who = stats.mode & GROUP_OR_OTHER_WRITE ? 'other users can change it' : 'other users can read it';
-  throw cacheError(
-    'CACHE_INSECURE',
+  throw new OidcflowError(
+    ErrorCode.CACHE_INSECURE,
     `The token cache file ${path} has mode ${octal(stats.mode)}, so ${who}. ` +
       `Make it private with: chmod 600 '${path}' (or delete it and log in again).`,
   );
@@ -56,8 +56,8 @@ export function assertPrivateFile(path: string, stats: Stats): void {
  */
 export function assertPrivateDirectory(path: string, stats: Stats): void {
   if (stats.isSymbolicLink()) {
-    throw cacheError(
-      'CACHE_INSECURE',
+    throw new OidcflowError(
+      ErrorCode.CACHE_INSECURE,
       `The token cache directory ${path} is a symbolic link, which is not followed (whoever made it chose where tokens go). ` +
         'Remove the link, or set cachePath to the real directory.',
     );
@@ -65,8 +65,8 @@ export function assertPrivateDirectory(path: string, stats: Stats): void {
   if (!checksModes) return;
   assertOwned(path, stats, 'directory');
   if ((stats.mode & GROUP_OR_OTHER_WRITE) === 0) return;
-  throw cacheError(
-    'CACHE_INSECURE',
+  throw new OidcflowError(
+    ErrorCode.CACHE_INSECURE,
     `The token cache directory ${path} has mode ${octal(stats.mode)}, so other users can change its files. ` +
       `Make it private with: chmod 700 '${path}', or set cachePath to a directory only you can write.`,
   );

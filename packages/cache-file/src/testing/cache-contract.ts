@@ -22,6 +22,20 @@ export interface CacheContractSubject {
 }
 
 /** Two keys that differ only in scopes, and one for a client flow. */
+/**
+ * The lock and the location are capabilities of a cache (core asks for them only when they are
+ * there); this suite checks them, so a cache under test must have them.
+ */
+function locking(cache: CachePlugin): Required<Pick<CachePlugin, 'withLock'>> {
+  expect(cache.withLock, `${cache.name} has no withLock: this suite checks the lock`).toBeTypeOf('function');
+  return cache as Required<Pick<CachePlugin, 'withLock'>>;
+}
+
+function located(cache: CachePlugin): Required<Pick<CachePlugin, 'resolvedCachePath'>> {
+  expect(cache.resolvedCachePath, `${cache.name} has no resolvedCachePath`).toBeTypeOf('function');
+  return cache as Required<Pick<CachePlugin, 'resolvedCachePath'>>;
+}
+
 export function contractKeys(): { user: CacheKey; otherScopes: CacheKey; client: CacheKey } {
   const base = { issuer: 'https://idp.example.test', clientId: 'contract-cli' };
   return {
@@ -175,24 +189,24 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
     it('gives a stable location (or none) per key', async () => {
       const cache = await make();
       const { user, client } = contractKeys();
-      const path = cache.resolvedCachePath(user);
+      const path = located(cache).resolvedCachePath(user);
       expect(path === undefined || typeof path === 'string').toBe(true);
-      expect(cache.resolvedCachePath(user)).toBe(path);
-      if (path !== undefined) expect(cache.resolvedCachePath(client)).not.toBe(path);
+      expect(located(cache).resolvedCachePath(user)).toBe(path);
+      if (path !== undefined) expect(located(cache).resolvedCachePath(client)).not.toBe(path);
     });
 
     it("withLock returns the critical section's result and passes its error on", async () => {
       const cache = await make();
       const { user } = contractKeys();
-      expect(await cache.withLock(user, async () => 42)).toBe(42);
+      expect(await locking(cache).withLock(user, async () => 42)).toBe(42);
       const failure = new Error('inside the lock');
       await expect(
-        cache.withLock(user, async () => {
+        locking(cache).withLock(user, async () => {
           throw failure;
         }),
       ).rejects.toBe(failure);
       // The failed section released the lock.
-      expect(await cache.withLock(user, async () => 'again')).toBe('again');
+      expect(await locking(cache).withLock(user, async () => 'again')).toBe('again');
     });
 
     it('withLock never runs two critical sections of one key at once', async () => {
@@ -203,7 +217,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       const order: number[] = [];
       await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
-          cache.withLock(user, async () => {
+          locking(cache).withLock(user, async () => {
             inside++;
             mostInside = Math.max(mostInside, inside);
             await pause(5);
@@ -221,7 +235,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       const { user } = contractKeys();
       let logins = 0;
       const obtain = () =>
-        cache.withLock(user, async () => {
+        locking(cache).withLock(user, async () => {
           const cached = await cache.get(user);
           if (cached) return cached.tokens.accessToken;
           logins++;
@@ -242,7 +256,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       const { user } = contractKeys();
       let releaseHolder!: () => void;
       const holderInside = new Promise<void>((entered) => {
-        void cache.withLock(user, async () => {
+        void locking(cache).withLock(user, async () => {
           entered();
           await new Promise<void>((release) => {
             releaseHolder = release;
@@ -252,7 +266,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       await holderInside;
       const controller = new AbortController();
       let waiterRan = false;
-      const waiter = cache.withLock(
+      const waiter = locking(cache).withLock(
         user,
         async () => {
           waiterRan = true;
@@ -262,7 +276,7 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
       controller.abort(new Error('caller gave up'));
       await expect(waiter).rejects.toBeDefined();
       releaseHolder();
-      expect(await cache.withLock(user, async () => 'free again')).toBe('free again');
+      expect(await locking(cache).withLock(user, async () => 'free again')).toBe('free again');
       expect(waiterRan).toBe(false);
     });
 
@@ -296,10 +310,10 @@ export function describeCacheContract(name: string, subject: CacheContractSubjec
           inside--;
         };
         await Promise.all([
-          cache.withLock(user, section),
-          peer.withLock(user, section),
-          cache.withLock(user, section),
-          peer.withLock(user, section),
+          locking(cache).withLock(user, section),
+          locking(peer).withLock(user, section),
+          locking(cache).withLock(user, section),
+          locking(peer).withLock(user, section),
         ]);
         expect(mostInside).toBe(1);
       },

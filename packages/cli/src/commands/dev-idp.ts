@@ -7,7 +7,7 @@ import type { CommandContext } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 /** A fixed port, so the example commands stay the same from one run to the next. */
-export const DEV_IDP_DEFAULT_PORT = 9400;
+const DEV_IDP_DEFAULT_PORT = 9400;
 
 interface DevIdpFacts {
   issuer: string;
@@ -23,7 +23,7 @@ interface DevIdpFacts {
 }
 
 /** What `dev-idp` prints: issuer, clients, user and commands to paste. Exported for tests. */
-export function renderDevIdpBanner(idp: DevIdpFacts, privateKeyPath: string): string {
+function renderDevIdpBanner(idp: DevIdpFacts, privateKeyPath: string): string {
   const { clients } = idp;
   const rows: Array<[string, string]> = [
     [clients.native.clientId, 'public; authorization code + PKCE in the browser'],
@@ -73,7 +73,7 @@ function portTaken(error: unknown): boolean {
 }
 
 /** The package that holds the embedded IdP: an optional peer, so `npm i -g @oidcflow/cli` pulls no IdP. */
-export const TEST_IDP_PACKAGE = '@oidcflow/test-idp';
+const TEST_IDP_PACKAGE = '@oidcflow/test-idp';
 
 function moduleMissing(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };

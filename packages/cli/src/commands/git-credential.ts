@@ -10,7 +10,7 @@ import { chosenToken } from '../output/token-formats.js';
 import { createAuth, rememberTokens } from '../settings/create-auth.js';
 import { UsageError } from '../usage-error.js';
 
-export const GIT_CREDENTIAL_ACTIONS = ['get', 'store', 'erase'] as const;
+const GIT_CREDENTIAL_ACTIONS = ['get', 'store', 'erase'] as const;
 const DEFAULT_USERNAME = 'oauth2';
 
 /**

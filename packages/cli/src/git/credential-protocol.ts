@@ -52,7 +52,7 @@ export function mayReceiveToken(request: CredentialRequest): boolean {
  * A host as git names it in a request: lower case, with `:port` when git sends one (a
  * non-default port); an entry given as a URL (`https://git.example.com`) counts by its host.
  */
-export function normalizeGitHost(entry: string): string {
+function normalizeGitHost(entry: string): string {
   const trimmed = entry.trim().toLowerCase();
   let host = trimmed;
   if (trimmed.includes('://')) {

@@ -9,7 +9,7 @@ type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 const { parseArgs } = process.getBuiltinModule('node:util');
 
 /** The `node:util` parseArgs configuration for a command, generated from the option table. */
-export function parserOptionsFor(command: CommandName): ParseOptions {
+function parserOptionsFor(command: CommandName): ParseOptions {
   const config: ParseOptions = {};
   for (const option of acceptedOptionsFor(command)) {
     config[option.flag] = {

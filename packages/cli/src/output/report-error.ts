@@ -4,10 +4,6 @@ import { OPTION_TABLE } from '../options/option-table.js';
 import { UsageError } from '../usage-error.js';
 import type { Style } from './style.js';
 
-// Same marker as OidcflowError.isInstance; checked here so that reporting a usage error does
-// not load @oidcflow/core.
-const OIDCFLOW_ERROR = Symbol.for('oidcflow.error');
-
 // Core's messages name library options; where the command line spells the fix differently, say how.
 const COMMAND_LINE_HINTS: Readonly<Record<string, string>> = {
   CLIENT_SECRET_MISSING:
@@ -35,17 +31,6 @@ function withCommandLineNames(message: string): string {
   });
 }
 
-interface CodedError {
-  code: string;
-  message: string;
-}
-
-function isOidcflowError(value: unknown): value is Error & CodedError {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[OIDCFLOW_ERROR] === true
-  );
-}
-
 /**
  * Writes `oidcflow: <message> (<code>)` to stderr and returns the exit code. Core's messages
  * never hold a token or a secret; a stack (and its causes) is shown only with OIDCFLOW_DEBUG.
@@ -61,10 +46,8 @@ export async function reportError(
   interrupted: { signal?: 'SIGINT' | 'SIGTERM' } = {},
 ): Promise<number> {
   // Made safe before our own colours go around it.
-  const safe =
-    error instanceof UsageError || interrupted.signal
-      ? (text: string) => text
-      : (await import('@oidcflow/core')).terminalMessage;
+  const core = error instanceof UsageError || interrupted.signal ? undefined : await import('@oidcflow/core');
+  const safe = core ? core.terminalMessage : (text: string) => text;
   const prefix = style.red('oidcflow:');
   if (interrupted.signal) {
     stderr.write(`${prefix} interrupted (${interrupted.signal}); the token cache was left as it was.\n`);
@@ -75,7 +58,7 @@ export async function reportError(
     const help = error.command ? `oidcflow ${error.command} --help` : 'oidcflow --help';
     stderr.write(`${prefix} ${error.message}\nRun '${help}' for usage.\n`);
     exitCode = ExitCode.USAGE;
-  } else if (isOidcflowError(error)) {
+  } else if (core?.OidcflowError.isInstance(error)) {
     const hint = COMMAND_LINE_HINTS[error.code];
     const message = withCommandLineNames(safe(error.message));
     stderr.write(`${prefix} ${message} (${error.code})\n${hint ? `${hint}\n` : ''}`);

@@ -11,7 +11,7 @@ import type { CliSettings } from '../options/option-table.js';
 import { loadPluginModule } from '../plugin-modules.js';
 import { readClientSecret } from './read-client-secret.js';
 
-export const CLIENT_CREDENTIALS = 'client_credentials';
+const CLIENT_CREDENTIALS = 'client_credentials';
 
 /** One of core's two classes, behind the methods the commands use. */
 export interface AuthHandle {

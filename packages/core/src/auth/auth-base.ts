@@ -165,7 +165,7 @@ export abstract class AuthBase {
     const entry = await cachedEntry(runtime);
     if (!isUsableEntry(entry)) return undefined;
     const account = accountOfEntry(entry);
-    const cachePath = runtime.cache.resolvedCachePath(runtime.key);
+    const cachePath = runtime.cachePath();
     return {
       tokens: entry.tokens,
       flow: entry.flow,
@@ -264,13 +264,13 @@ export abstract class AuthBase {
    */
   async useAccount(name: string): Promise<AccountRef> {
     const [{ switchAccount }, runtime] = await Promise.all([slowPath(), this.resolveRuntime()]);
-    return runtime.cache.withLock(runtime.key, () => switchAccount(runtime, name));
+    return runtime.withCacheLock(() => switchAccount(runtime, name));
   }
 
   /** The file that holds (or would hold) this instance's tokens; undefined for a memory cache. */
   async resolvedCachePath(): Promise<string | undefined> {
     const runtime = await this.resolveRuntime();
-    return runtime.cache.resolvedCachePath(runtime.key);
+    return runtime.cachePath();
   }
 
   /** Which flow a login would use, and for every known flow why or why not. */
@@ -280,7 +280,7 @@ export abstract class AuthBase {
 
   private async obtain(runtime: AuthRuntime, request: ObtainRequest): Promise<TokenSet> {
     const { mode, kind, allowLogin } = request;
-    this.flightPrefix ??= `${runtime.cache.name}\0${runtime.cache.resolvedCachePath(runtime.key) ?? ''}\0${runtime.key.id}`;
+    this.flightPrefix ??= `${runtime.cache.name}\0${runtime.cachePath() ?? ''}\0${runtime.key.id}`;
     const flightKey = `${this.flightPrefix}\0${mode}\0${kind}\0${allowLogin}\0${request.makeCurrent ?? false}`;
     return singleFlight(flightKey, async () => (await slowPath()).obtainTokens(runtime, request));
   }

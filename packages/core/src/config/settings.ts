@@ -1,7 +1,6 @@
 import type { EndpointOverrides } from '../discovery/discover.js';
 import { type FlowPorts, openSystemBrowser, systemClock } from '../ports/flow-ports.js';
 import { createStderrLogger, type Logger } from '../ports/logger.js';
-import type { ModuleLoader } from '../registry/registry.js';
 import type { CacheFactoryOptions, FlowFamily } from '../spec/cache.js';
 import type { LoginSettings } from '../spec/flow.js';
 import type { Plugin } from '../spec/plugin.js';
@@ -73,7 +72,7 @@ export interface Settings {
   readonly ports: FlowPorts;
   readonly signal: AbortSignal | undefined;
   readonly plugins: readonly Plugin[];
-  readonly loadModule: ModuleLoader | undefined;
+  readonly loadModule: OidcAuthOptions['loadModule'];
 }
 
 /** The cache the options ask for, else OIDCFLOW_CACHE and OIDCFLOW_CACHE_FALLBACK. */

@@ -37,7 +37,7 @@ type RequestBody = NonNullable<RequestInit['body']>;
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Same-origin redirects followed per request, like a browser's limit but lower. */
-export const MAX_REDIRECTS = 10;
+const MAX_REDIRECTS = 10;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 

@@ -35,7 +35,7 @@ export interface HttpClient {
 }
 
 /** Metadata, key sets and token responses are a few KB; 1 MiB leaves room for any honest IdP. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Statuses whose responses have no body (a `Response` refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -104,7 +104,7 @@ const API: Party = {
 };
 
 /** Turns a failed connection into an error that says what to check. */
-export function mapNetworkError(error: unknown, url: string, party: Party = IDP): unknown {
+function mapNetworkError(error: unknown, url: string, party: Party = IDP): unknown {
   if (OidcflowError.isInstance(error)) return error;
   if ((error as { name?: string })?.name === 'AbortError') return error;
   const cause = networkCause(error);

@@ -35,13 +35,13 @@ export interface AccountTarget {
 const label = (account: AccountRef) => terminalText(accountLabel(account));
 
 /** Every account kept for the settings: the current one first. */
-export function knownAccounts(base: CacheEntry | undefined): AccountRef[] {
+function knownAccounts(base: CacheEntry | undefined): AccountRef[] {
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
   return [...(current ? [current] : []), ...(base?.otherAccounts ?? [])];
 }
 
 /** ACCOUNT_UNKNOWN, listing the accounts there are. */
-export function unknownAccount(name: string, base: CacheEntry | undefined): OidcflowError {
+function unknownAccount(name: string, base: CacheEntry | undefined): OidcflowError {
   const known = knownAccounts(base).map(label);
   const list =
     known.length > 0

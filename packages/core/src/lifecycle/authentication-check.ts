@@ -8,7 +8,7 @@ import type { TokenSet } from '../spec/tokens.js';
  * How far the IdP's clock may be behind ours when `auth_time` is compared with the login's
  * start (openid-client tolerates the same 30 s on its own time checks).
  */
-export const AUTH_TIME_TOLERANCE_SECONDS = 30;
+const AUTH_TIME_TOLERANCE_SECONDS = 30;
 
 function unmet(detail: string): OidcflowError {
   return new OidcflowError(

@@ -16,7 +16,7 @@ export function idTokenExpiresAt(tokens: TokenSet): number | undefined {
 }
 
 /** When the token of `kind` expires (epoch ms); undefined when there is no such token. */
-export function expiresAtOf(tokens: TokenSet, kind: TokenKind): number | undefined {
+function expiresAtOf(tokens: TokenSet, kind: TokenKind): number | undefined {
   return kind === 'id' ? idTokenExpiresAt(tokens) : tokens.expiresAt;
 }
 

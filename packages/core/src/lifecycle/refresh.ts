@@ -1,41 +1,33 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
-import { oauthErrorOf, toOidcflowError } from '../protocol/oauth-errors.js';
-import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
-import { toSearchParams } from '../protocol/search-params.js';
+import type { ProtocolPort } from '../spec/protocol.js';
 import type { TokenSet } from '../spec/tokens.js';
 import { idTokenExpiresAt } from './freshness.js';
-import { tokenSetFromResponse } from './token-set.js';
 
 /** Thrown inside the lifecycle when the refresh token is no longer accepted. */
 export class RefreshRejected extends Error {}
 
 /**
- * One refresh round trip. A response without a refresh token keeps the previous one. A
+ * One refresh round trip, through the runtime's protocol port (the one refresh grant: the
+ * port's `refresh`, DPoP proofs included when the port has the entry's key). A response without a refresh token keeps the previous one. A
  * response without an ID token (OIDC Core §12.2 allows that) keeps the previous ID token only
  * while it is still valid, marked `idTokenCarriedOver`; an expired one is dropped, so nobody is
  * handed it. An ID token for another `iss` or `sub` is refused.
  */
 export async function refreshTokens(
-  session: OpenIdSession,
+  protocol: ProtocolPort,
   previous: TokenSet,
   tokenParameters: Record<string, string | string[]>,
   now: () => number,
-  dpop?: DPoPHandle,
 ): Promise<TokenSet> {
-  let response: Awaited<ReturnType<typeof session.client.refreshTokenGrant>>;
+  let next: TokenSet;
   try {
-    response = await session.client.refreshTokenGrant(
-      session.configuration,
-      previous.refreshToken as string,
-      toSearchParams(tokenParameters),
-      dpop ? { DPoP: dpop } : undefined,
-    );
+    next = await protocol.refresh(previous.refreshToken as string, tokenParameters);
   } catch (error) {
-    if (oauthErrorOf(error) === 'invalid_grant') throw new RefreshRejected('invalid_grant');
-    throw toOidcflowError(error, 'refresh the token');
+    if (OidcflowError.isInstance(error) && error.oauthError === 'invalid_grant')
+      throw new RefreshRejected('invalid_grant');
+    throw error;
   }
-  const next = tokenSetFromResponse(response, now());
   const before = previous.idTokenClaims;
   if (
     next.idTokenClaims &&

@@ -11,7 +11,7 @@ import type { AuthRuntime } from './runtime.js';
  */
 export async function rejectToken(runtime: AuthRuntime, token: string): Promise<boolean> {
   const { cache } = runtime;
-  return cache.withLock(runtime.key, async () => {
+  return runtime.withCacheLock(async () => {
     const base = await cache.get(runtime.key);
     const key = keyOfAccount(runtime.key, base, runtime.settings.account);
     if (!key) return false;

@@ -5,15 +5,17 @@ import type { Settings } from '../config/settings.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { FlowPorts } from '../ports/flow-ports.js';
 import { type Logger, warnOnce } from '../ports/logger.js';
-import type { OpenIdSession } from '../protocol/openid-session.js';
+import type { DPoPHandle, OpenIdSession } from '../protocol/openid-session.js';
 import { loadCachePlugin } from '../registry/load-cache.js';
 import { Registry } from '../registry/registry.js';
 import { idpPluginsOf } from '../registry/validate-plugin.js';
-import type { CacheKey, CachePlugin } from '../spec/cache.js';
+import type { CacheKey, CacheLockOptions, CachePlugin } from '../spec/cache.js';
 import type { IdpPlugin } from '../spec/idp.js';
 import type { CachedMetadata, ServerMetadata } from '../spec/metadata.js';
+import type { ProtocolPort } from '../spec/protocol.js';
 import type { WorkloadIdentity } from '../workload/workload-identity.js';
 import type { ResolvedMetadata } from './idp-context.js';
+import type { LoginPlan } from './login-plan.js';
 import { isMetadataFresh } from './metadata-freshness.js';
 
 /**
@@ -72,6 +74,8 @@ export class AuthRuntime {
    * being applied anew (they were, to this very object).
    */
   private lastMetadata: ResolvedMetadata | undefined;
+  /** The last login's plan (`loginPlan`). */
+  private plan: LoginPlan | undefined;
 
   private constructor(parts: {
     settings: Settings;
@@ -147,6 +151,51 @@ export class AuthRuntime {
     return idpPluginsOf(this.settings.plugins).filter((idp) =>
       idp.matches({ issuer: this.identity.issuer, ...(metadata ? { metadata } : {}) }),
     );
+  }
+
+  /**
+   * Runs `critical` under the cache's lock for `key` (the instance's by default), when the
+   * cache has one (`withLock` is a capability, not a duty of a cache plugin).
+   */
+  withCacheLock<T>(
+    critical: () => Promise<T>,
+    options?: CacheLockOptions,
+    key: CacheKey = this.key,
+  ): Promise<T> {
+    return this.cache.withLock ? this.cache.withLock(key, critical, options) : critical();
+  }
+
+  /** Where the cache keeps the entry of `key` (the instance's by default), when it says. */
+  cachePath(key: CacheKey = this.key): string | undefined {
+    return this.cache.resolvedCachePath?.(key);
+  }
+
+  /**
+   * The protocol port over `session` for requests of `flow` (with `dpop`, proofs of that key):
+   * every request to the IdP after discovery goes through one — a flow's, a refresh, a
+   * revocation at logout.
+   */
+  async protocolPort(session: OpenIdSession, flow: string, dpop?: DPoPHandle): Promise<ProtocolPort> {
+    const { createProtocolPort } = await import('../protocol/openid-port.js');
+    return createProtocolPort(session, {
+      scopes: this.identity.scopes,
+      flow,
+      now: () => this.ports.clock.now(),
+      log: this.logger,
+      ...(dpop ? { dpop } : {}),
+    });
+  }
+
+  /**
+   * What a login decides before it runs its flow (the flow, session, adjustments, port; see
+   * `LoginPlan`), worked out on the first login and kept while the metadata document stays the
+   * same object (`metadata()` hands back the same one while it is fresh).
+   */
+  async loginPlan(metadata: CachedMetadata): Promise<LoginPlan> {
+    if (this.plan?.document === metadata.document) return this.plan;
+    const { makeLoginPlan } = await import('./login-plan.js');
+    this.plan = await makeLoginPlan(this, metadata);
+    return this.plan;
   }
 
   /** The openid-client session for `metadata`, made on first use and reused while the metadata stays the same. */

@@ -1,10 +1,7 @@
 import { terminalMessage } from '../errors/terminal-text.js';
+import type { Logger } from '../spec/ports.js';
 
-/** Where oidcflow reports what it does. Never give it a token or a secret. */
-export interface Logger {
-  debug(message: string): void;
-  warn(message: string): void;
-}
+export type { Logger } from '../spec/ports.js';
 
 /**
  * Warnings to stderr; debug lines only when OIDCFLOW_DEBUG is set. Each is one line

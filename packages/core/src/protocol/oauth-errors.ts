@@ -50,11 +50,6 @@ export function oauthErrorDetails(error: unknown): OAuthErrorDetails | undefined
   return undefined;
 }
 
-/** The OAuth `error` the IdP answered with (JSON body or `WWW-Authenticate` challenge), if any. */
-export function oauthErrorOf(error: unknown): string | undefined {
-  return oauthErrorDetails(error)?.error;
-}
-
 /**
  * The status and content type of an error response that holds no OAuth error (a proxy's HTML
  * page, an empty 503): openid-client's "unexpected HTTP response" errors carry the response.

@@ -1,7 +1,6 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
-import { tokenSetFromResponse } from '../lifecycle/token-set.js';
 import type { Logger } from '../ports/logger.js';
 import type * as Protocol from '../spec/protocol.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../spec/protocol.js';
@@ -10,6 +9,7 @@ import { classifyPollError, deviceAuthorizationError } from './classify-response
 import { toOidcflowError } from './oauth-errors.js';
 import type { DPoPHandle, OpenIdSession } from './openid-session.js';
 import { toSearchParams } from './search-params.js';
+import { tokenSetFromResponse } from './token-set.js';
 
 export interface ProtocolPortOptions {
   /** Scopes of this login, used when a call gives none. */
@@ -197,6 +197,18 @@ export function createProtocolPort(
     }
   }
 
+  async function revoke(token: string, tokenTypeHint?: 'refresh_token' | 'access_token'): Promise<void> {
+    try {
+      await client.tokenRevocation(
+        configuration,
+        token,
+        tokenTypeHint ? { token_type_hint: tokenTypeHint } : undefined,
+      );
+    } catch (error) {
+      throw failed(error, 'revoke the tokens', flow);
+    }
+  }
+
   async function validateIdToken(
     idToken: string,
     expectations: Protocol.IdTokenExpectations = {},
@@ -237,6 +249,7 @@ export function createProtocolPort(
     pollDeviceAuthorization,
     grant,
     refresh,
+    revoke,
     validateIdToken,
   };
   Object.defineProperty(port, SESSION, { value: session, enumerable: false });

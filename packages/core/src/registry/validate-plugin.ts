@@ -6,7 +6,8 @@ import { adaptFromV1 } from './spec-adapters.js';
 
 const REQUIRED_METHODS: Record<Plugin['kind'], readonly string[]> = {
   flow: ['supports', 'run'],
-  cache: ['get', 'set', 'delete', 'withLock', 'resolvedCachePath'],
+  // What a cache must do; `withLock` and `resolvedCachePath` are capabilities it may have.
+  cache: ['get', 'set', 'delete'],
   idp: ['matches'],
   'identity-source': ['detect', 'read'],
 };

@@ -67,7 +67,9 @@ export interface CacheLockOptions {
 }
 
 /**
- * A cache plugin stores entries by key. Implementations must never throw at the caller for a
+ * A cache plugin stores entries by key: `get`, `set` and `delete` are what a cache must do;
+ * `withLock`, `resolvedCachePath` and `selectionReason` are capabilities a cache may have (a
+ * file cache has all three; core asks for each only if it is there). Implementations must never throw at the caller for a
  * problem a login can repair (a corrupt file is a miss); they may throw `OidcflowError` for
  * a problem only the user can fix (`CACHE_INSECURE`, `CACHE_LOCK_TIMEOUT`).
  */
@@ -84,11 +86,12 @@ export interface CachePlugin {
   delete(key: CacheKey): Promise<void>;
   /**
    * Runs `critical` while holding an exclusive lock for `key`, shared by every process that
-   * uses the same cache location; releases it however `critical` ends.
+   * uses the same cache location; releases it however `critical` ends. Without it, core runs
+   * `critical` as is: two processes may then both refresh or log in at once.
    */
-  withLock<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
-  /** Where the entry for `key` is (or would be) stored; undefined for caches without a location. */
-  resolvedCachePath(key: CacheKey): string | undefined;
+  withLock?<T>(key: CacheKey, critical: () => Promise<T>, options?: CacheLockOptions): Promise<T>;
+  /** Where the entry for `key` is (or would be) stored; absent, or undefined, for caches without a location. */
+  resolvedCachePath?(key: CacheKey): string | undefined;
   /** Which store holds the tokens and why (a keyring cache that fell back to a file says so), for `explain()`. */
   readonly selectionReason?: string;
 }

@@ -1,7 +1,6 @@
-import type { FlowPorts } from '../ports/flow-ports.js';
-import type { Logger } from '../ports/logger.js';
 import type { FlowFamily } from './cache.js';
 import type { ServerMetadata } from './metadata.js';
+import type { FlowPorts, Logger } from './ports.js';
 import type { ProtocolPort } from './protocol.js';
 import type { TokenSet } from './tokens.js';
 import type { SpecificationVersion } from './version.js';

@@ -117,6 +117,8 @@ export interface ProtocolPort {
   grant(grantType: string, parameters?: RequestParameters): Promise<TokenSet>;
   /** Renews tokens with a refresh token (RFC 6749 §6). Core refreshes by itself; a flow rarely needs this. */
   refresh(refreshToken: string, parameters?: RequestParameters): Promise<TokenSet>;
+  /** Revokes a token at the IdP's revocation endpoint (RFC 7009). Core does it at logout. */
+  revoke(token: string, tokenTypeHint?: 'refresh_token' | 'access_token'): Promise<void>;
   /**
    * Validates an ID token obtained outside this port (signature against the IdP's keys, `iss`,
    * `aud`, times, and the expectations) and returns its claims.

@@ -15,9 +15,9 @@ const MAX_TOKEN_BYTES = 64 * 1024;
 /** Seconds a `command:` source may take. */
 const COMMAND_TIMEOUT_SECONDS = 30;
 /** The variable GitLab CI sets an `id_tokens:` token in when the setting names none. */
-export const DEFAULT_GITLAB_VARIABLE = 'OIDCFLOW_ID_TOKEN';
+const DEFAULT_GITLAB_VARIABLE = 'OIDCFLOW_ID_TOKEN';
 /** Where Kubernetes mounts a pod's service account token unless a projected volume says otherwise. */
-export const DEFAULT_KUBERNETES_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const DEFAULT_KUBERNETES_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 function unavailable(source: string, message: string, cause?: unknown): OidcflowError {
   return new OidcflowError(

@@ -12,7 +12,7 @@ import type { ServerMetadata } from '../spec/metadata.js';
  */
 export type IdentityUse = 'client_assertion' | 'jwt_bearer' | 'token_exchange';
 
-export const IDENTITY_USES: readonly IdentityUse[] = ['client_assertion', 'jwt_bearer', 'token_exchange'];
+const IDENTITY_USES: readonly IdentityUse[] = ['client_assertion', 'jwt_bearer', 'token_exchange'];
 
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';

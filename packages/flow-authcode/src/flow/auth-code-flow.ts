@@ -1,5 +1,8 @@
-import { defineFlow, type FlowPlugin, type FlowPluginFactory, SPECIFICATION_VERSION } from '@oidcflow/core';
+import { defineFlow, type FlowPlugin, type FlowPluginFactory } from '@oidcflow/core';
 import { runAuthCodeLogin } from './run-auth-code.js';
+
+/** The plugin specification this flow was written for (not the installed core's constant). */
+const WRITTEN_FOR = 'v2';
 
 export const AUTH_CODE_FLOW_NAME = 'auth_code';
 
@@ -18,7 +21,7 @@ const supports: FlowPlugin['supports'] = (context) =>
 
 /** The authorization code + PKCE flow over a loopback listener, for explicit registration. */
 export function createAuthCodeFlow(options: AuthCodeFlowOptions = {}): FlowPlugin {
-  return defineFlow(SPECIFICATION_VERSION, {
+  return defineFlow(WRITTEN_FOR, {
     name: AUTH_CODE_FLOW_NAME,
     needsBrowser: true,
     priority: options.priority ?? 100,

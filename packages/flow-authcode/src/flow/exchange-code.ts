@@ -5,21 +5,10 @@ import {
   type TokenSet,
   terminalText,
   toOidcflowError,
+  untilAborted,
 } from '@oidcflow/core';
 import { type AuthorizationRequest, requestsOpenId } from './authorization-request.js';
 import { loginAborted } from './await-callback.js';
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(loginAborted(signal.reason));
-  // The port's request may outlive the abort; it finishes on its own and is ignored.
-  work.catch(() => {});
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(loginAborted(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * Exchanges the code (RFC 6749 §4.1.3) through core's protocol port, which checks state, iss,
@@ -40,6 +29,7 @@ export async function exchangeCode(
         idTokenExpected: requestsOpenId(context.scopes),
       }),
       context.signal,
+      loginAborted,
     );
   } catch (error) {
     const converted = toOidcflowError(error, 'exchange the authorization code for tokens', 'auth_code');

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import escapeHtml from 'escape-html';
 
 /**
  * Headers of every page the listener serves. The page loads nothing (CSP), leaks no
@@ -25,18 +26,6 @@ export interface ResultPage {
   lines: readonly string[];
   /** Shown in a monospace box: the IdP's error code and description. */
   detail?: string;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 
 const STYLE = `

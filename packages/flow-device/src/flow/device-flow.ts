@@ -1,7 +1,10 @@
-import { defineFlow, type FlowPlugin, type FlowPluginFactory, SPECIFICATION_VERSION } from '@oidcflow/core';
+import { defineFlow, type FlowPlugin, type FlowPluginFactory } from '@oidcflow/core';
 import type { DeviceVerification } from '../prompt/prompt.js';
 import { DEVICE_FLOW_NAME, DEVICE_FLOW_PRIORITY } from './constants.js';
 import { runDeviceLogin } from './run-device-login.js';
+
+/** The plugin specification this flow was written for (not the installed core's constant). */
+const WRITTEN_FOR = 'v2';
 
 export interface DeviceFlowOptions {
   /**
@@ -32,7 +35,7 @@ export function createDeviceFlow(options: DeviceFlowOptions = {}): FlowPlugin {
     qrCode: options.qrCode ?? true,
     ...(options.onVerification ? { onVerification: options.onVerification } : {}),
   };
-  return defineFlow(SPECIFICATION_VERSION, {
+  return defineFlow(WRITTEN_FOR, {
     name: DEVICE_FLOW_NAME,
     priority: options.priority ?? DEVICE_FLOW_PRIORITY,
     supports,

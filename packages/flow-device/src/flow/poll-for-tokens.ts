@@ -5,8 +5,9 @@ import {
   type Logger,
   OidcflowError,
   type TokenSet,
+  untilAborted,
 } from '@oidcflow/core';
-import { sleepUnlessAborted, throwIfAborted, untilAborted } from './abort.js';
+import { abortedError, sleepUnlessAborted, throwIfAborted } from './abort.js';
 import {
   DEVICE_FLOW_NAME,
   MAX_BACKOFF_SECONDS,
@@ -81,7 +82,7 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
     await sleepUnlessAborted(clock.sleep, waitSeconds * 1000, signal);
     let outcome: DevicePollOutcome;
     try {
-      outcome = await untilAborted(options.requestTokens(), signal);
+      outcome = await untilAborted(options.requestTokens(), signal, abortedError);
     } catch (error) {
       throwIfAborted(signal);
       throw error;

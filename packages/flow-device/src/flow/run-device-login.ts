@@ -1,8 +1,8 @@
-import { type FlowRunContext, OidcflowError, type TokenSet } from '@oidcflow/core';
+import { type FlowRunContext, OidcflowError, type TokenSet, untilAborted } from '@oidcflow/core';
 import { openVerificationPage, willOpenVerificationPage } from '../browser/open-verification-page.js';
 import { type Countdown, silentCountdown } from '../prompt/countdown.js';
 import { type DeviceVerification, showPrompt } from '../prompt/prompt.js';
-import { throwIfAborted, untilAborted } from './abort.js';
+import { abortedError, throwIfAborted } from './abort.js';
 import { COUNTDOWN_REFRESH_MILLISECONDS } from './constants.js';
 import { pollForTokens } from './poll-for-tokens.js';
 import { startDeviceAuthorization } from './start-device-authorization.js';
@@ -28,6 +28,7 @@ async function presentVerification(
     await untilAborted(
       Promise.resolve().then(() => show({ ...verification })),
       context.signal,
+      abortedError,
     );
   } else {
     countdown = showPrompt(verification, {

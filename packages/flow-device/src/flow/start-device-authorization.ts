@@ -1,6 +1,6 @@
-import { type FlowRunContext, terminalText, warnOnce } from '@oidcflow/core';
+import { type FlowRunContext, terminalText, untilAborted, warnOnce } from '@oidcflow/core';
 import type { DeviceVerification } from '../prompt/prompt.js';
-import { untilAborted } from './abort.js';
+import { abortedError } from './abort.js';
 import {
   DEFAULT_INTERVAL_SECONDS,
   MAX_DEVICE_EXPIRES_IN_SECONDS,
@@ -45,6 +45,7 @@ export async function startDeviceAuthorization(context: FlowRunContext): Promise
   const response = await untilAborted(
     context.protocol.startDeviceAuthorization(context.adjustments.authorizationParameters, context.scopes),
     context.signal,
+    abortedError,
   );
   // The login waits (holding the cache lock) for as long as the IdP says: bound both numbers.
   const expiresInSeconds = clamp(

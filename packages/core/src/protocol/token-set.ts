@@ -27,7 +27,7 @@ function clampedLifetime(seconds: number, token: StatedLifetime, log?: Pick<Logg
  * or not a number → `DEFAULT_EXPIRES_IN_SECONDS`; more than `MAX_EXPIRES_IN_SECONDS` → the
  * maximum, with a warning.
  */
-export function boundedExpiresIn(value: unknown, log?: Pick<Logger, 'warn'>): number {
+function boundedExpiresIn(value: unknown, log?: Pick<Logger, 'warn'>): number {
   if (typeof value !== 'number' || !(value > 0)) return DEFAULT_EXPIRES_IN_SECONDS;
   return clampedLifetime(value, 'access token', log);
 }
