@@ -47,10 +47,14 @@ const slowPath = () => {
  * that account — always, without the `account` option — else the one kept under the account's
  * key (a second read).
  */
-async function cachedEntry(runtime: AuthRuntime): Promise<CacheEntry | undefined> {
-  const entry = await runtime.cache.get(runtime.key);
+function cachedEntry(runtime: AuthRuntime): Promise<CacheEntry | undefined> {
   const name = runtime.settings.account;
-  if (name === undefined) return entry;
+  // Without an account the cache's own promise is handed on: no promise of ours per hit.
+  return name === undefined ? runtime.cache.get(runtime.key) : accountEntry(runtime, name);
+}
+
+async function accountEntry(runtime: AuthRuntime, name: string): Promise<CacheEntry | undefined> {
+  const entry = await runtime.cache.get(runtime.key);
   const key = keyOfAccount(runtime.key, isUsableEntry(entry) ? entry : undefined, name);
   if (key === runtime.key) return entry;
   const kept = key ? await runtime.cache.get(key) : undefined;
