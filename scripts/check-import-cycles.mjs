@@ -5,9 +5,10 @@
 // Type-only imports count too: they tie the files together for a reader just the same.
 // Only relative imports are followed; packages import each other through their built
 // entries, and their one-way order is kept by the workspace dependencies.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProductSource, listSources, specifiersOf } from './product-sources.mjs';
 
 // The repository root; a test passes another tree as the first argument.
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
@@ -20,30 +21,6 @@ const sourceRoots = [
   join(root, 'conformance', 'src'),
   ...sourcesOf('targets'),
 ].filter((path) => existsSync(path));
-
-/** Test files are not product code: they may import in any direction. */
-function isProductSource(path) {
-  return /\.(ts|mts|tsx)$/.test(path) && !/\.(test|spec|d)\.[mc]?tsx?$/.test(path);
-}
-
-function listSources(directory) {
-  const files = [];
-  for (const entry of readdirSync(directory)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    const path = join(directory, entry);
-    if (statSync(path).isDirectory()) files.push(...listSources(path));
-    else if (isProductSource(path)) files.push(path);
-  }
-  return files;
-}
-
-// import … from '…', export … from '…', import '…', import('…')
-const specifierPattern =
-  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-function withoutComments(text) {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-}
 
 function resolveRelative(fromFile, specifier) {
   const base = resolve(dirname(fromFile), specifier);
@@ -61,8 +38,7 @@ const graph = new Map();
 for (const sourceRoot of sourceRoots) {
   for (const file of listSources(sourceRoot)) {
     const targets = new Set();
-    for (const match of withoutComments(readFileSync(file, 'utf8')).matchAll(specifierPattern)) {
-      const specifier = match[1] ?? match[2];
+    for (const specifier of specifiersOf(file)) {
       if (!specifier?.startsWith('.')) continue;
       const target = resolveRelative(file, specifier);
       if (target) targets.add(target);

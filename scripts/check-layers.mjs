@@ -5,9 +5,10 @@
 // - a plugin package imports only core (cache-keyring also the file cache it builds on).
 // Type-only imports count: they tie the files together for a reader just the same.
 // Run by `pnpm lint`, beside scripts/check-import-cycles.mjs.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listSources, specifiersOf } from './product-sources.mjs';
 
 // The repository root; a test passes another tree as the first argument.
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
@@ -29,32 +30,6 @@ export const PLUGIN_IMPORTS = {
   'cache-file': ['@oidcflow/core'],
   'cache-keyring': ['@oidcflow/core', '@oidcflow/cache-file'],
 };
-
-function isProductSource(path) {
-  return /\.(ts|mts|tsx)$/.test(path) && !/\.(test|spec|d)\.[mc]?tsx?$/.test(path);
-}
-
-function listSources(directory) {
-  const files = [];
-  for (const entry of readdirSync(directory)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    const path = join(directory, entry);
-    if (statSync(path).isDirectory()) files.push(...listSources(path));
-    else if (isProductSource(path)) files.push(path);
-  }
-  return files;
-}
-
-// import … from '…', export … from '…', import '…', import('…')
-const specifierPattern =
-  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-function specifiersOf(file) {
-  const text = readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-  return [...text.matchAll(specifierPattern)].map((match) => match[1] ?? match[2]);
-}
 
 const layerOf = new Map(CORE_LAYERS.flatMap((folders, rank) => folders.map((folder) => [folder, rank])));
 
