@@ -49,7 +49,9 @@ try {
     identitySource: 'github',
     identityUse: 'token_exchange',
   });
-  console.log(`exchange: aud ${claimsOf(await exchange.getAccessToken()).aud}`);
+  // Only a claim is printed, never the token.
+  const exchangedClaims = claimsOf(await exchange.getAccessToken());
+  console.log(`exchange: aud ${exchangedClaims.aud}`);
 
   // 3. The platform token as client_assertion of the client credentials grant. oidc-provider
   //    wants iss = sub = the client id in an assertion, so this one comes from a variable.
