@@ -9,7 +9,7 @@ import { outputTail, runTool } from '../support/run-tool.js';
 import { startUrlRelay } from '../support/url-relay.js';
 import type { TestUser } from '../targets/test-user.js';
 import { cellSettingsArgs, firstPartyFlowsOnly } from './consumer-tool.js';
-import { makeRepository } from './git-credential.js';
+import { gitLsRemote, makeRepository } from './git-credential.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
 
 const TOOL_TIMEOUT_MS = 120_000;
@@ -164,22 +164,7 @@ export const accounts: Scenario = {
           signal: cell.signal,
         });
         check(kube.code === 0, `kubectl failed (exit ${kube.code}): ${outputTail(kube.output)}`);
-        const lsRemote = await runTool({
-          command: 'git',
-          args: [
-            '-c',
-            'credential.helper=',
-            '-c',
-            `credential.${git.url}.helper=${helper}`,
-            '-c',
-            `http.sslCAInfo=${git.caCertPath}`,
-            'ls-remote',
-            `${git.url}/project.git`,
-          ],
-          env: toolEnv,
-          timeoutMs: TOOL_TIMEOUT_MS,
-          signal: cell.signal,
-        });
+        const lsRemote = await gitLsRemote(git, helper, { env: toolEnv, signal: cell.signal });
         check(
           lsRemote.code === 0,
           `git ls-remote failed (exit ${lsRemote.code}): ${outputTail(lsRemote.output)}; the server: ${git.requests

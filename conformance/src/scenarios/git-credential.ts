@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { consumerPath, findExecutable, oidcflowCommand, shellQuote } from '../support/executables.js';
 import { startGitServer } from '../support/git-server.js';
-import { outputTail, runTool } from '../support/run-tool.js';
+import { outputTail, runTool, type ToolOptions, type ToolRun } from '../support/run-tool.js';
 import { describeRequests, grantRequests } from '../support/traffic.js';
 import { cellSettingsArgs, firstPartyFlowsOnly, startConsumerLogin } from './consumer-tool.js';
 import { check, type Scenario, ScenarioSkip } from './scenario.js';
@@ -37,6 +37,32 @@ async function helperCommand(
 }
 
 /** A bare repository with one commit, served as `project.git`. */
+/**
+ * The real git's `ls-remote` of the server's repository with `helper` as the only credential
+ * helper for its URL (a global one is switched off) and the server's CA.
+ */
+export function gitLsRemote(
+  server: { url: string; caCertPath: string },
+  helper: string,
+  options: Pick<ToolOptions, 'env' | 'signal' | 'onOutput'>,
+): Promise<ToolRun> {
+  return runTool({
+    command: 'git',
+    args: [
+      '-c',
+      'credential.helper=',
+      '-c',
+      `credential.${server.url}.helper=${helper}`,
+      '-c',
+      `http.sslCAInfo=${server.caCertPath}`,
+      'ls-remote',
+      `${server.url}/project.git`,
+    ],
+    timeoutMs: GIT_TIMEOUT_MS,
+    ...options,
+  });
+}
+
 export async function makeRepository(
   root: string,
   env: NodeJS.ProcessEnv,
@@ -109,20 +135,8 @@ export const gitCredential: Scenario = {
     try {
       const helper = await helperCommand(cell, directory, helperEnv, new URL(server.url).host);
       const lsRemote = () =>
-        runTool({
-          command: 'git',
-          args: [
-            '-c',
-            'credential.helper=',
-            '-c',
-            `credential.${server.url}.helper=${helper}`,
-            '-c',
-            `http.sslCAInfo=${server.caCertPath}`,
-            'ls-remote',
-            `${server.url}/project.git`,
-          ],
+        gitLsRemote(server, helper, {
           env: gitEnv,
-          timeoutMs: GIT_TIMEOUT_MS,
           signal: cell.signal,
           onOutput: (text) => {
             output = text;
