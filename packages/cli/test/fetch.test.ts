@@ -142,7 +142,15 @@ describe('oidcflow fetch', () => {
       '--cache-path',
       sandbox.cachePath,
     ];
-    const login = sandbox.start(['login', ...user, '--flow', 'auth_code', '--no-browser', '--callback-port', '0']);
+    const login = sandbox.start([
+      'login',
+      ...user,
+      '--flow',
+      'auth_code',
+      '--no-browser',
+      '--callback-port',
+      '0',
+    ]);
     const [, url] = await login.waitForStderr(/^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m);
     await (await fetch(await completeAuthorizationWithoutBrowser(url as string, TEST_USER))).text();
     expect((await login.done).code).toBe(0);

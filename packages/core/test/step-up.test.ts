@@ -14,8 +14,8 @@ import {
   type FlowRunContext,
   OidcAuth,
   OidcflowError,
-  silentLogger,
   type StepUpMode,
+  silentLogger,
 } from '../src/index.js';
 import { fakeFlow, fakeTokens, loaderWith } from './fake-flows.js';
 
