@@ -23,6 +23,10 @@ export interface FormSelectors {
   consentDeny: string;
   /** Boxes to tick before approving (Spring AS grants only the scopes ticked). */
   consentScopes?: string;
+  /** The second factor's form (a one-time code from an authenticator app), its field and button. */
+  oneTimeCodeForm?: string;
+  oneTimeCode?: string;
+  oneTimeCodeSubmit?: string;
   /** The IdP's error page; its text goes into the error. */
   error: string;
   /** Where the IdP says why it refused a form that then comes back. */
@@ -30,7 +34,7 @@ export interface FormSelectors {
 }
 
 /** The kinds of page a form IdP shows. */
-type FormPage = 'login' | 'device-code' | 'consent' | 'error' | 'activated' | 'dead-end';
+type FormPage = 'login' | 'one-time-code' | 'device-code' | 'consent' | 'error' | 'activated' | 'dead-end';
 
 /**
  * An IdP that signs in, takes the device user code and asks for consent with forms of its
@@ -79,6 +83,7 @@ function walkFormPages(
   const answered = new Set<FormPage>();
   const selectorOf: Record<FormPage, string | undefined> = {
     login: selectors.loginForm,
+    'one-time-code': selectors.oneTimeCodeForm,
     'device-code': selectors.deviceForm,
     consent: selectors.consentForm,
     error: selectors.error,
@@ -109,6 +114,17 @@ function walkFormPages(
           await fillSignIn(page, selectors, input.user);
           await submit(selectors.loginSubmit, selectors.loginForm);
           return 'next';
+        case 'one-time-code': {
+          await firstTime('one-time-code', "refused the test user's one-time code");
+          if (!input.user.oneTimeCode || !selectors.oneTimeCode || !selectors.oneTimeCodeSubmit) {
+            throw new Error(
+              `${idp.idp} asks for a one-time code (a second factor), and the test user ${input.user.username} has no authenticator`,
+            );
+          }
+          await page.locator(selectors.oneTimeCode).fill(input.user.oneTimeCode());
+          await submit(selectors.oneTimeCodeSubmit, selectors.oneTimeCodeForm as string);
+          return 'next';
+        }
         case 'device-code': {
           await firstTime('device-code', 'refused the device user code');
           if (!input.userCode)

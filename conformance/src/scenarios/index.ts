@@ -18,6 +18,7 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
+import { stepUp } from './step-up.js';
 import { tokenExchangeNarrower } from './token-exchange-narrower.js';
 import { workloadExpired } from './workload-expired.js';
 import { workloadGitHub } from './workload-github.js';
@@ -49,6 +50,7 @@ export const SCENARIOS: readonly Scenario[] = [
   gitCredential,
   accounts,
   fetchScenario,
+  stepUp,
   dpop,
   workloadGitHub,
   workloadGitLab,
@@ -80,6 +82,7 @@ export {
   login,
   logout,
   refresh,
+  stepUp,
   tokenExchangeNarrower,
   workloadExpired,
   workloadGitHub,
