@@ -11,6 +11,7 @@ export {
   DEFAULTS,
   type OidcAuthOptions,
   type OidcCredentialsAuthOptions,
+  type StepUpMode,
 } from './config/options.js';
 export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { isLoopbackHost } from './config/url-policy.js';
