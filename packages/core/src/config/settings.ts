@@ -8,6 +8,7 @@ import { homeDirectory } from './home.js';
 import type { LoginRequestOptions } from './login-request.js';
 import { DEFAULTS, type OidcAuthOptions, type OidcCredentialsAuthOptions } from './options.js';
 import type { ServerSource } from './server-source.js';
+import type { ProfileReport } from './with-profile.js';
 import { FLOW_OF_USE, resolveWorkloadSettings, type WorkloadSettings } from './workload-settings.js';
 
 /**
@@ -59,6 +60,9 @@ export interface Settings {
   readonly loginRequest: Readonly<LoginRequestOptions>;
   /** Which logged-in user to use (OidcAuth's `account`); undefined: the current one. */
   readonly account: string | undefined;
+
+  /** The profile the options were filled from (the `profile` option), for `explain()`. */
+  readonly profile?: ProfileReport;
 
   // --- the cache: what its factory is given (core adds `warn`) ---
   readonly cache: Readonly<Omit<CacheFactoryOptions, 'warn'>>;
