@@ -11,6 +11,7 @@ export {
   DEFAULTS,
   type OidcAuthOptions,
   type OidcCredentialsAuthOptions,
+  type StepUpMode,
 } from './config/options.js';
 export type { Profile, ProfileFile } from './config/profile-document.js';
 export {

@@ -263,11 +263,15 @@ export abstract class AuthBase {
           return { tokens, dpopKey: bound };
         },
         rejectToken: (token) => this.rejectToken(token),
-        // RFC 9470: a login on its own only where someone can take part in it (stderr is a terminal).
+        // RFC 9470: a login on its own where someone can take part (stderr is a terminal), or
+        // where the caller shows the login itself (stepUp: 'login'); never with 'error'.
         stepUp: async (requirement, origin) => {
           const runtime = await this.resolveRuntime();
-          const interactive = this.family === 'user' && Boolean(runtime.ports.output.isTTY);
-          const entry = await (await slowPath()).stepUp(runtime, requirement, interactive, origin);
+          const allowLogin =
+            this.family === 'user' &&
+            (settings.stepUp === 'login' ||
+              (settings.stepUp === 'auto' && Boolean(runtime.ports.output.isTTY)));
+          const entry = await (await slowPath()).stepUp(runtime, requirement, allowLogin, origin);
           return { tokens: entry.tokens, dpopKey: entry.dpopKey };
         },
         allowedOrigins: settings.allowedOrigins,

@@ -102,6 +102,9 @@ export interface CommonAuthOptions {
   loadModule?: (specifier: string) => Promise<unknown>;
 }
 
+/** What `auth.fetch` does when an API asks for a stronger login: see `OidcAuthOptions.stepUp`. */
+export type StepUpMode = 'auto' | 'login' | 'error';
+
 /**
  * Options of `OidcAuth`: interactive login (the spec's `OidcAuth`), with what the login request
  * says (`loginHint`, `prompt`, `acrValues`, `maxAge`, `uiLocales`, `authParams`).
@@ -118,6 +121,14 @@ export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions 
   account?: string;
   /** Ignore any cached token and always log in. @default false */
   forceLogin?: boolean;
+  /**
+   * Whether `auth.fetch` logs in by itself when an API asks for a stronger login (RFC 9470
+   * `insufficient_user_authentication`): `auto` only where someone can take part (stderr is a
+   * terminal); `login` always — for a program that shows the login itself (`ports.openUrl`, a
+   * browser on the user's desktop); `error` never. A call that does not log in fails with
+   * `STEP_UP_REQUIRED`, naming what the API asked for. @default 'auto'
+   */
+  stepUp?: StepUpMode;
   /** Open the browser for the login or verification URL. @default true */
   openBrowser?: boolean;
   /** Authorization endpoint, instead of the discovered one. */
@@ -203,6 +214,7 @@ export const DEFAULTS = {
   useServerAudience: false,
   allowInsecureHttp: false,
   dpop: false,
+  stepUp: 'auto',
   httpTimeoutSeconds: 30,
   metadataTtlSeconds: 86_400,
 } as const;

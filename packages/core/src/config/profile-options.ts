@@ -75,6 +75,7 @@ const ROWS: readonly Row[] = [
   ['dpop', 'dpop', 'boolean', 'all'],
   ['fetch-timeout-seconds', 'fetchTimeoutSeconds', 'integer', 'all'],
   ['allowed-origin', 'allowedOrigins', 'list', 'all'],
+  ['step-up', 'stepUp', 'string', 'user', { choices: ['auto', 'login', 'error'] }],
   ['http-timeout-seconds', 'httpTimeoutSeconds', 'integer', 'all'],
   ['force-login', 'forceLogin', 'boolean', 'user'],
   ['no-browser', 'openBrowser', 'boolean', 'user', { inverted: true }],

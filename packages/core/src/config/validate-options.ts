@@ -1,7 +1,9 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { validateLoginRequest } from './login-request.js';
-import type { OidcAuthOptions } from './options.js';
+import type { OidcAuthOptions, StepUpMode } from './options.js';
+
+const STEP_UP_MODES: readonly StepUpMode[] = ['auto', 'login', 'error'];
 
 function invalid(message: string): never {
   throw new OidcflowError(ErrorCode.CONFIG_INVALID, message);
@@ -62,6 +64,11 @@ export function validateOptions(options: OidcAuthOptions): void {
     (typeof options.profile !== 'string' || options.profile.trim() === '')
   ) {
     invalid('profile must be the name of a profile of the configuration file (oidcflow profile list).');
+  }
+  if (options.stepUp !== undefined && !STEP_UP_MODES.includes(options.stepUp)) {
+    invalid(
+      `stepUp "${String(options.stepUp)}" must be "auto" (log in for an API's step-up only at a terminal), "login" (always) or "error" (never).`,
+    );
   }
   validateLoginRequest(options);
 }

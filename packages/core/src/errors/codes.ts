@@ -93,7 +93,7 @@ export const ErrorCode = {
   /**
    * An API asked for a stronger login (RFC 9470 `insufficient_user_authentication`: the
    * `acr_values` and `max_age` in the message) and `auth.fetch` may not log in here (not
-   * interactive). Log in with those, then call again.
+   * interactive, and `stepUp` is not `login`). Log in with those, then call again.
    */
   STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */
