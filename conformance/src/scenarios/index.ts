@@ -16,6 +16,7 @@ import { gitCredential } from './git-credential.js';
 import { kubectl } from './kubectl.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
+import { profile } from './profile.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
 import { tokenExchangeNarrower } from './token-exchange-narrower.js';
@@ -48,6 +49,7 @@ export const SCENARIOS: readonly Scenario[] = [
   kubectl,
   gitCredential,
   accounts,
+  profile,
   fetchScenario,
   dpop,
   workloadGitHub,
@@ -79,6 +81,7 @@ export {
   kubectl,
   login,
   logout,
+  profile,
   refresh,
   tokenExchangeNarrower,
   workloadExpired,
