@@ -17,6 +17,7 @@ import { kubectl } from './kubectl.js';
 import { login } from './login.js';
 import { loginHint } from './login-hint.js';
 import { logout } from './logout.js';
+import { profile } from './profile.js';
 import { reauthentication } from './reauthentication.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
@@ -54,6 +55,7 @@ export const SCENARIOS: readonly Scenario[] = [
   loginHint,
   reauthentication,
   sharedBrowser,
+  profile,
   fetchScenario,
   dpop,
   workloadGitHub,
@@ -86,6 +88,7 @@ export {
   login,
   loginHint,
   logout,
+  profile,
   reauthentication,
   refresh,
   sharedBrowser,
