@@ -40,6 +40,17 @@ export interface CommonAuthOptions {
 
   // --- beyond the reference API ---
   /**
+   * A profile of the configuration file the `oidcflow` CLI uses (`oidcflow profile set …`):
+   * `OIDCFLOW_CONFIG`, else `config.toml` in the platform's configuration folder, both found
+   * through `env`. Its values fill what the options leave out: options > the variables core
+   * reads (`OIDCFLOW_CACHE`, …) > the profile > the defaults; `explain()` says which came from
+   * it. Used only when named here: neither `OIDCFLOW_PROFILE` nor the file's `default-profile`
+   * changes what a program does. The file is read on the first call (a bad file or an unknown
+   * name fails it with `PROFILE_INVALID` / `PROFILE_UNKNOWN`); the attributes show the options
+   * as given.
+   */
+  profile?: string;
+  /**
    * Private key (PKCS#8 PEM or JWK file, `~` expanded) for `private_key_jwt` client
    * authentication, instead of a client secret. Absent: `OIDCFLOW_PRIVATE_KEY_PATH`.
    */

@@ -13,6 +13,7 @@ import {
   type StepUpMode,
 } from './options.js';
 import type { ServerSource } from './server-source.js';
+import type { ProfileReport } from './with-profile.js';
 import { FLOW_OF_USE, resolveWorkloadSettings, type WorkloadSettings } from './workload-settings.js';
 
 /**
@@ -66,6 +67,9 @@ export interface Settings {
   readonly account: string | undefined;
   /** Whether `auth.fetch` logs in by itself for an API's step-up challenge (OidcAuth's `stepUp`). */
   readonly stepUp: StepUpMode;
+
+  /** The profile the options were filled from (the `profile` option), for `explain()`. */
+  readonly profile?: ProfileReport;
 
   // --- the cache: what its factory is given (core adds `warn`) ---
   readonly cache: Readonly<Omit<CacheFactoryOptions, 'warn'>>;

@@ -43,7 +43,8 @@ export function validateOptions(options: OidcAuthOptions): void {
       );
     }
   }
-  if (options.useServerAudience && !options.server) {
+  // With a profile the server source may come from it (resource-url): checked once it is read.
+  if (options.useServerAudience && !options.server && options.profile === undefined) {
     // Silently ignoring it would send no audience, and the API would refuse the tokens later.
     invalid(
       'useServerAudience takes the audience from the server source, and no server source is set: add the server option (server: { resourceUrl } or a function), or set audience instead.',
@@ -57,6 +58,12 @@ export function validateOptions(options: OidcAuthOptions): void {
     (typeof options.account !== 'string' || options.account.trim() === '')
   ) {
     invalid('account must be a non-empty string: a user name, e-mail address or sub.');
+  }
+  if (
+    options.profile !== undefined &&
+    (typeof options.profile !== 'string' || options.profile.trim() === '')
+  ) {
+    invalid('profile must be the name of a profile of the configuration file (oidcflow profile list).');
   }
   if (options.stepUp !== undefined && !STEP_UP_MODES.includes(options.stepUp)) {
     invalid(

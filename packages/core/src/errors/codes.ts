@@ -11,6 +11,14 @@ export const ErrorCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** An `http:` issuer or endpoint on a non-loopback host without `allowInsecureHttp`. */
   CONFIG_INSECURE_URL: 'CONFIG_INSECURE_URL',
+  /**
+   * The configuration file (`OIDCFLOW_CONFIG`, else `config.toml` in the platform's configuration
+   * folder) cannot be read, is not valid TOML, or holds an unknown option or a value of the
+   * wrong kind: the message names the file, the line and the option.
+   */
+  PROFILE_INVALID: 'PROFILE_INVALID',
+  /** `profile` (`--profile`) names no profile of the file, or there is no file; the message lists the profiles there are. */
+  PROFILE_UNKNOWN: 'PROFILE_UNKNOWN',
   /** `caCertPath` names no readable file. */
   CA_CERT_NOT_FOUND: 'CA_CERT_NOT_FOUND',
   /** `caCertPath` is readable but holds no PEM certificate. */
