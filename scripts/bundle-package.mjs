@@ -114,6 +114,22 @@ const sharedGroups = {
   },
 };
 
+// An entry that imports another entry of the package (cache-keyring's `./lazy` takes its code
+// from `.`) keeps that import of the other entry's file instead of sharing a chunk with it:
+// each entry stays one file, and a process that imports one entry loads one module of the
+// package (a module costs its own resolution, compilation and ~30-100 KB of young-generation
+// allocation in a new process; bench/RESULTS.md "Keyring cache hit and the single executable").
+const entryFiles = new Set(packageEntries.map((file) => join(dist, file)));
+const entriesImportEntries = {
+  name: 'entries-import-entries',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.') || !entryFiles.has(importer)) return null;
+    const target = resolve(dirname(importer), source);
+    // The output mirrors dist/, so the import's text stays right.
+    return target !== importer && entryFiles.has(target) ? { id: source, external: true } : null;
+  },
+};
+
 // Bundle into memory first: the inputs are the files about to be replaced.
 const bundle = await build({
   input: inputOf(new Set(packageEntries)),
@@ -122,7 +138,7 @@ const bundle = await build({
   logLevel: 'warn',
   preserveEntrySignatures: 'strict',
   write: false,
-  plugins: [sharedGroups],
+  plugins: [entriesImportEntries, sharedGroups],
   output: {
     ...outputOptions,
     codeSplitting: { groups: [{ name: (id) => sharedGroupOf.get(id) ?? null }] },
