@@ -82,9 +82,23 @@ const binBundle =
 // cache. Measured, CPU time to import core and the file cache in a new process (median of 50
 // interleaved runs, Node 20, load 35): 9.6 ms with the shared modules merged into the entry,
 // which then exported them as `a`, `c`, … (`allow-extension`, before); 10.4 ms now.
-const packageEntries = [...new Set([...distTargets(manifest.exports), ...loadedByBins])];
-/** Module id → the one chunk of the modules an entry shares with the chunks loaded later. */
+//
+// A command's start is laid out by what each start path runs: the modules the entries its bin
+// loads (the full CLI's `main`, the warm path's helpers) share with lazily loaded chunks are
+// grouped by which of those entries reach them, and named after the first module of the group.
+// `oidcflow --version` then loads the parser and the option table but not core (which the CLI's
+// index reaches through its token formats), and kubectl's warm `exec-credential` loads the token
+// formats but not the parser.
+const exportedEntries = distTargets(manifest.exports);
+const packageEntries = [...new Set([...exportedEntries, ...loadedByBins])];
+const startEntries = [...loadedByBins].filter((file) => !exportedEntries.has(file));
+/** Module id → the chunk it goes to, when an entry shares it with a chunk loaded later. */
 const sharedGroupOf = new Map();
+/**
+ * Those chunks, the ones more start entries use first: each takes, with its modules, the modules
+ * they import that no earlier one took (a module's imports are used by at least its users).
+ */
+const sharedGroupNames = [];
 const sharedGroups = {
   name: 'shared-with-lazy-chunks',
   buildEnd() {
@@ -105,12 +119,33 @@ const sharedGroups = {
     for (const id of this.getModuleIds())
       lazyRoots.push(...(this.getModuleInfo(id)?.dynamicallyImportedIds ?? []));
     const lazy = reach(lazyRoots);
-    for (const file of packageEntries) {
-      const group = `${file.replace(/\.js$/, '').replaceAll('/', '-')}-shared`;
-      for (const id of reach([join(dist, file)])) {
-        if (lazy.has(id) && !sharedGroupOf.has(id)) sharedGroupOf.set(id, group);
+    const nameOf = (file) => relative(dist, file).replace(/\.js$/, '').replaceAll('/', '-');
+    const closures = (files) => files.map((file) => ({ file, modules: reach([join(dist, file)]) }));
+    const starts = closures(startEntries);
+    const exported = closures([...exportedEntries]);
+    const startFiles = new Set(startEntries.map((file) => join(dist, file)));
+    /** Start entries (joined) → the chunk of the modules exactly they reach; its number of users. */
+    const groupOfUsers = new Map();
+    const userCount = new Map();
+    for (const id of [...lazy].sort()) {
+      // A start entry's own module stays in its file (what loads it imports its public names).
+      if (startFiles.has(id)) continue;
+      const users = starts.filter(({ modules }) => modules.has(id)).map(({ file }) => file);
+      if (users.length > 0) {
+        const key = users.join(' ');
+        if (!groupOfUsers.has(key)) groupOfUsers.set(key, nameOf(id));
+        sharedGroupOf.set(id, groupOfUsers.get(key));
+        userCount.set(groupOfUsers.get(key), users.length);
+        continue;
       }
+      // Reached by the package's exports only: the first export's one shared chunk.
+      const owner = exported.find(({ modules }) => modules.has(id));
+      if (owner) sharedGroupOf.set(id, `${nameOf(join(dist, owner.file))}-shared`);
     }
+    const count = (group) => userCount.get(group) ?? 0;
+    sharedGroupNames.push(
+      ...[...new Set(sharedGroupOf.values())].sort((first, second) => count(second) - count(first)),
+    );
   },
 };
 
@@ -130,7 +165,8 @@ const entriesImportEntries = {
   },
 };
 
-// Bundle into memory first: the inputs are the files about to be replaced.
+// Bundle into memory first: the inputs are the files about to be replaced. The groups are named
+// once the module graph is known (buildEnd above), one place per possible group, in that order.
 const bundle = await build({
   input: inputOf(new Set(packageEntries)),
   platform: 'node',
@@ -141,7 +177,13 @@ const bundle = await build({
   plugins: [entriesImportEntries, sharedGroups],
   output: {
     ...outputOptions,
-    codeSplitting: { groups: [{ name: (id) => sharedGroupOf.get(id) ?? null }] },
+    codeSplitting: {
+      groups: compiled.map((_, place) => ({
+        debugName: `shared chunk ${place}`,
+        name: (id) => (sharedGroupOf.get(id) === sharedGroupNames[place] ? sharedGroupNames[place] : null),
+        priority: compiled.length - place,
+      })),
+    },
   },
 });
 

@@ -4,6 +4,7 @@ import {
   fillSignIn,
   type PageBounds,
   type PageInput,
+  readSignInPage,
   submitAndWait,
   textOf,
   walkPages,
@@ -14,6 +15,10 @@ export interface FormSelectors {
   loginForm: string;
   username: string;
   password: string;
+  /** Where a sign-in page that asks only for a password names its user (a re-authentication). */
+  namedUser?: string;
+  /** The control that leaves such a page for a fresh sign-in form ("restart login"). */
+  restartLogin?: string;
   loginSubmit: string;
   deviceForm: string;
   deviceCode: string;
@@ -62,6 +67,7 @@ export function formPageScript(idp: FormIdp, bounds: PageBounds = {}): PageScrip
     walkFormPages(page, input, device, idp, bounds);
   return {
     name: idp.name,
+    reportsSignInPages: true,
     completeLogin: (page, input) => walk(page, input, false),
     completeDeviceVerification: (page, input) => walk(page, input, true),
   };
@@ -77,6 +83,7 @@ function walkFormPages(
   const { selectors } = idp;
   const idpOrigin = new URL(page.url()).origin;
   const answered = new Set<FormPage>();
+  let restarted = false;
   const selectorOf: Record<FormPage, string | undefined> = {
     login: selectors.loginForm,
     'device-code': selectors.deviceForm,
@@ -104,11 +111,31 @@ function walkFormPages(
       const submit = (button: string, form: string) =>
         submitAndWait(page, page.locator(button), form, stepTimeoutMs);
       switch (current) {
-        case 'login':
+        case 'login': {
+          // A re-authentication of another user than the test user (the IdP's session is
+          // theirs): a person restarts the login to sign in as themselves, once.
+          const shown = await readSignInPage(page, selectors);
+          if (
+            !shown.usernameEditable &&
+            shown.username !== input.user.username &&
+            selectors.restartLogin &&
+            !restarted
+          ) {
+            restarted = true;
+            input.onSignIn?.(shown);
+            await submitAndWait(
+              page,
+              page.locator(selectors.restartLogin),
+              selectors.restartLogin,
+              stepTimeoutMs,
+            );
+            return 'next';
+          }
           await firstTime('login', "refused the test user's sign-in");
-          await fillSignIn(page, selectors, input.user);
+          await fillSignIn(page, selectors, input.user, input.onSignIn);
           await submit(selectors.loginSubmit, selectors.loginForm);
           return 'next';
+        }
         case 'device-code': {
           await firstTime('device-code', 'refused the device user code');
           if (!input.userCode)

@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { TestUser } from '../targets/test-user.js';
-import type { ConsentAnswer, PageScript } from './page-script.js';
+import type { LoginPageInput, PageScript } from './page-script.js';
 
 const MAX_STEPS = 12;
 const SETTLE_MS = 250;
@@ -49,7 +48,7 @@ async function clickAndWait(page: Page, action: () => Promise<void>): Promise<vo
  */
 async function walk(
   page: Page,
-  input: { user: TestUser; consent: ConsentAnswer; userCode?: string },
+  input: LoginPageInput & { userCode?: string },
   done: (state: PageState) => boolean,
 ): Promise<void> {
   const idpOrigin = new URL(page.url()).origin;
@@ -60,6 +59,10 @@ async function walk(
     if (state !== 'unknown') unknownSince = undefined;
     switch (state) {
       case 'login':
+        input.onSignIn?.({
+          username: await page.locator('input[name=login]').first().inputValue(),
+          usernameEditable: true,
+        });
         await page.fill('input[name=login]', input.user.username);
         await page.fill('input[name=password]', input.user.password);
         await clickAndWait(page, () => page.getByRole('button', { name: 'Sign-in' }).click());
@@ -97,6 +100,7 @@ async function walk(
 /** The page script of oidc-provider's default pages (and @oidcflow/test-idp's device pages). */
 export const oidcProviderPages: PageScript = {
   name: 'oidc-provider',
+  reportsSignInPages: true,
   async completeLogin(page, input) {
     await walk(page, input, (state) => state === 'left-idp');
   },

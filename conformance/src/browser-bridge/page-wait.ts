@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { TestUser } from '../targets/test-user.js';
-import type { ConsentAnswer } from './page-script.js';
+import type { LoginPageInput, SignInPage } from './page-script.js';
 
 /**
  * The waits and reads every IdP's page script (Keycloak, Spring, Hydra) is made of: the
@@ -59,15 +59,49 @@ export async function walkPages<Kind extends string>(
 }
 
 /** What a page script call is given: the user, the device's user code, the consent answer. */
-export type PageInput = { user: TestUser; userCode?: string; consent: ConsentAnswer };
+export type PageInput = LoginPageInput & { userCode?: string };
 
-/** Fills a sign-in form's user name and password fields with the test user's. */
+/** Where a sign-in form's fields are (CSS selectors). */
+export interface SignInFields {
+  username: string;
+  password: string;
+  /** Where a sign-in page that asks only for a password names its user (a re-authentication). */
+  namedUser?: string;
+}
+
+/**
+ * What a sign-in page shows before anyone types: the user name field's value, or, on a page
+ * without a visible user name field, the user it names (`fields.namedUser`; '' when none).
+ */
+export async function readSignInPage(page: Page, fields: SignInFields): Promise<SignInPage> {
+  const username = page.locator(fields.username);
+  if (await isVisible(username))
+    return { username: await username.first().inputValue(), usernameEditable: true };
+  const shown = fields.namedUser ? page.locator(fields.namedUser).first() : undefined;
+  return {
+    username: shown && (await shown.count()) > 0 ? await shownText(shown) : '',
+    usernameEditable: false,
+  };
+}
+
+/**
+ * Fills a sign-in form's user name and password fields with the test user's, telling
+ * `onSignIn` first what the page held (`readSignInPage`). A form that asks only the password of
+ * a user it names (Keycloak's re-authentication) gets it only when that user is the test user.
+ */
 export async function fillSignIn(
   page: Page,
-  fields: { username: string; password: string },
+  fields: SignInFields,
   user: TestUser,
+  onSignIn?: (signIn: SignInPage) => void,
 ): Promise<void> {
-  await page.locator(fields.username).fill(user.username);
+  const shown = await readSignInPage(page, fields);
+  onSignIn?.(shown);
+  if (shown.usernameEditable) await page.locator(fields.username).fill(user.username);
+  else if (shown.username !== user.username)
+    throw new Error(
+      `the sign-in page asks only for the password of ${shown.username ? `"${shown.username}"` : 'a user it does not name'}, not of the test user "${user.username}"`,
+    );
   await page.locator(fields.password).fill(user.password);
 }
 
@@ -99,6 +133,14 @@ async function nextPage<Kind extends string>(
   }
   for (const [kind, selector] of walk.pages) if (await isVisible(page.locator(selector))) return kind;
   return walk.pages[walk.pages.length - 1]?.[0] ?? 'other';
+}
+
+/** What an element shows: a (read-only) field's value, or the text of any other element. */
+async function shownText(element: Locator): Promise<string> {
+  const text = await element
+    .inputValue({ timeout: 2_000 })
+    .catch(() => element.textContent({ timeout: 2_000 }).catch(() => null));
+  return text?.trim() ?? '';
 }
 
 /** The first element of `locator` is visible now (no wait; false when there is none). */

@@ -17,7 +17,7 @@ import { ScenarioFailure, ScenarioSkip } from '../scenarios/scenario-outcome.js'
 import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
 import { fetchDiscovery } from '../support/raw-http.js';
 import type { TrafficMeter } from '../support/traffic.js';
-import type { RunningTarget, TargetClient } from '../targets/target.js';
+import type { RunningTarget, TargetClient, TestUser } from '../targets/target.js';
 import { FLOW_OF_KIND, forceMatch, type Subject } from './subject.js';
 
 /** What the scenarios call on an auth object; both OidcAuth and OidcCredentialsAuth have it. */
@@ -156,16 +156,19 @@ export class CellHarness {
     return session;
   }
 
-  /** An `openUrl` port that completes the target's pages in `session` (a new one if absent). */
+  /**
+   * An `openUrl` port that completes the target's pages in `session` (a new one if absent),
+   * signing in `user` (the target's user if absent).
+   */
   async loginDriver(
     consent: ConsentAnswer = 'approve',
-    options: { session?: BrowserSession; beforeLogin?: (url: string) => Promise<void> } = {},
+    options: { session?: BrowserSession; user?: TestUser; beforeLogin?: (url: string) => Promise<void> } = {},
   ): Promise<BrowserLoginDriver> {
     const session = options.session ?? (await this.browserSession());
     return browserLoginDriver({
       session,
       pages: this.target.pages,
-      user: this.target.user,
+      user: options.user ?? this.target.user,
       flowKind: this.subject.flowKind,
       consent,
       promptText: () => this.prompt.join(''),

@@ -45,8 +45,9 @@ export const accounts: Scenario = {
     await mkdir(directory, { recursive: true });
     let output = '';
     const drivers = new Map<string, BrowserLoginDriver>();
-    // Each user signs in in a browser of their own. In one browser session, oidc-provider
-    // invalidated alice's access token (userinfo: 401) once bob signed in with prompt=login.
+    // Each user signs in in a browser of their own: in one browser, oidc-provider and Keycloak
+    // end alice's IdP session once bob signs in (her access and refresh tokens are refused;
+    // the scenario 'two users, one browser' shows it).
     for (const user of [alice, bob]) {
       drivers.set(
         user.username,

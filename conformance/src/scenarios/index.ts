@@ -15,9 +15,13 @@ import { forceLogin } from './force-login.js';
 import { gitCredential } from './git-credential.js';
 import { kubectl } from './kubectl.js';
 import { login } from './login.js';
+import { loginHint } from './login-hint.js';
 import { logout } from './logout.js';
+import { profile } from './profile.js';
+import { reauthentication } from './reauthentication.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
+import { sharedBrowser } from './shared-browser.js';
 import { tokenExchangeNarrower } from './token-exchange-narrower.js';
 import { workloadExpired } from './workload-expired.js';
 import { workloadGitHub } from './workload-github.js';
@@ -48,6 +52,10 @@ export const SCENARIOS: readonly Scenario[] = [
   kubectl,
   gitCredential,
   accounts,
+  loginHint,
+  reauthentication,
+  sharedBrowser,
+  profile,
   fetchScenario,
   dpop,
   workloadGitHub,
@@ -78,8 +86,12 @@ export {
   gitCredential,
   kubectl,
   login,
+  loginHint,
   logout,
+  profile,
+  reauthentication,
   refresh,
+  sharedBrowser,
   tokenExchangeNarrower,
   workloadExpired,
   workloadGitHub,

@@ -3,7 +3,7 @@ import { rawRequest } from '../support/raw-http.js';
 import { check, type Scenario } from './scenario.js';
 
 /** Asks the token endpoint for a refresh with `refreshToken`, outside oidcflow; returns the OAuth error. */
-async function refreshError(
+export async function refreshError(
   cell: Parameters<Scenario['run']>[0],
   refreshToken: string,
 ): Promise<string | undefined> {

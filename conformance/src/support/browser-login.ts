@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { BrowserSession } from '../browser-bridge/browser-provider.js';
 import { capturePageEvidence, PageScriptFailure } from '../browser-bridge/page-evidence.js';
-import type { ConsentAnswer, PageScript } from '../browser-bridge/page-script.js';
+import type { ConsentAnswer, PageScript, SignInPage } from '../browser-bridge/page-script.js';
 import type { FlowKind } from '../matrix/subject.js';
 import type { TestUser } from '../targets/test-user.js';
 
@@ -27,8 +27,21 @@ export interface BrowserLoginDriver {
   openUrl(url: string): Promise<boolean>;
   /** Every URL the flow asked to open, in order. */
   readonly opened: readonly string[];
+  /**
+   * Every sign-in page the page scripts answered, in order, as found before typing (only
+   * from scripts with `reportsSignInPages`): the IdP asked for credentials this many times.
+   */
+  readonly signIns: readonly SignInPage[];
   /** Waits for the page scripts started so far; rejects with the first failure. */
   settled(): Promise<void>;
+}
+
+/** The browser is at the authorization request's `redirect_uri` already (the client's callback). */
+function atRedirect(page: Page, authorizationUrl: string): boolean {
+  const redirect = new URL(authorizationUrl).searchParams.get('redirect_uri');
+  if (!redirect) return false;
+  const [at, expected] = [new URL(page.url()), new URL(redirect)];
+  return at.origin === expected.origin && at.pathname === expected.pathname;
 }
 
 /** How often one login page is tried when Chromium reports that the network changed. */
@@ -36,6 +49,10 @@ const NETWORK_CHANGE_ATTEMPTS = 3;
 
 export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDriver {
   const opened: string[] = [];
+  const signIns: SignInPage[] = [];
+  const onSignIn = (signIn: SignInPage) => {
+    signIns.push(signIn);
+  };
   const tasks: Promise<void>[] = [];
   const complete = async (url: string, page: Page) => {
     for (let attempt = 1; ; attempt++) {
@@ -51,6 +68,10 @@ export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDr
   const completeOnce = async (url: string, page: Page) => {
     if (options.beforeLogin) await options.beforeLogin(url);
     await page.goto(url);
+    if (options.flowKind === 'browser' && options.consent === 'approve' && atRedirect(page, url)) {
+      // The IdP answered at once (its session, a remembered consent): no page to answer.
+      return;
+    }
     if (options.flowKind === 'device') {
       const userCode =
         new URL(url).searchParams.get('user_code') ??
@@ -59,10 +80,11 @@ export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDr
       await options.pages.completeDeviceVerification(page, {
         user: options.user,
         consent: options.consent,
+        onSignIn,
         ...(userCode ? { userCode } : {}),
       });
     } else {
-      await options.pages.completeLogin(page, { user: options.user, consent: options.consent });
+      await options.pages.completeLogin(page, { user: options.user, consent: options.consent, onSignIn });
     }
   };
   /** Any script's failure, with what its page showed (a script of our own has captured it already). */
@@ -78,6 +100,7 @@ export function browserLoginDriver(options: BrowserLoginOptions): BrowserLoginDr
   };
   return {
     opened,
+    signIns,
     async openUrl(url) {
       opened.push(url);
       // The flow waits for the redirect (or polls) while the page script runs, so do not block it.

@@ -2,11 +2,13 @@
 // on: the target interface, the process and TLS helpers, the page-script toolkit. The packages
 // import it as `@oidcflow/conformance/targets`, so the kit and every target share one copy.
 export { type FormIdp, type FormSelectors, formPageScript } from '../browser-bridge/form-pages.js';
-export type { ConsentAnswer, PageScript } from '../browser-bridge/page-script.js';
+export type { ConsentAnswer, LoginPageInput, PageScript, SignInPage } from '../browser-bridge/page-script.js';
 export {
   fillSignIn,
   type KnownPages,
   type PageBounds,
+  readSignInPage,
+  type SignInFields,
   textOf,
   walkPages,
 } from '../browser-bridge/page-wait.js';

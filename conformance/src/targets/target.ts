@@ -56,6 +56,13 @@ export interface TargetCapabilities {
   dpop?: boolean;
   /** Why the device token responses cannot be scripted, when they cannot. */
   deviceScriptUnavailable?: string;
+  /** Why the IdP's sign-in page does not show the user name `login_hint` names, when it does not. */
+  loginHintUnavailable?: string;
+  /**
+   * Why the IdP cannot show a session that answers a login by itself, and `max_age=0` /
+   * `prompt=login` asking again (a new authentication), when it cannot.
+   */
+  reauthenticationUnavailable?: string;
 }
 
 /**
@@ -65,7 +72,10 @@ export interface TargetCapabilities {
  */
 export function completeServerCapabilities(
   api: string,
-  rest: Pick<TargetCapabilities, 'customCa' | 'dpop' | 'deviceScriptUnavailable'>,
+  rest: Pick<
+    TargetCapabilities,
+    'customCa' | 'dpop' | 'deviceScriptUnavailable' | 'loginHintUnavailable' | 'reauthenticationUnavailable'
+  >,
 ): TargetCapabilities {
   return {
     flows: ['auth_code', 'device', 'client_credentials'],

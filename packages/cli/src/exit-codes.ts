@@ -50,6 +50,8 @@ export const EXIT_CODE_BY_ERROR: Readonly<Record<ErrorCode, ExitCode>> = {
   CONFIG_MISSING_CLIENT_ID: ExitCode.CONFIGURATION,
   CONFIG_INVALID: ExitCode.CONFIGURATION,
   CONFIG_INSECURE_URL: ExitCode.CONFIGURATION,
+  PROFILE_INVALID: ExitCode.CONFIGURATION,
+  PROFILE_UNKNOWN: ExitCode.CONFIGURATION,
   CA_CERT_NOT_FOUND: ExitCode.CONFIGURATION,
   CA_CERT_INVALID: ExitCode.CONFIGURATION,
   // Most often the resource server is down; a wrong URL reads the same to a script.

@@ -3,7 +3,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
+import {
+  completeAuthorizationWithoutBrowser,
+  startTestIdp,
+  TEST_USER,
+  type TestIdp,
+} from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.js';
 import { runCli } from '../src/main.js';
@@ -45,6 +50,14 @@ beforeAll(async () => {
       contentType: request.headers['content-type'],
       body: Buffer.concat(chunks).toString('utf8'),
     };
+    if (request.url === '/gold') {
+      // RFC 9470: this resource wants a stronger login than any token of the test IdP shows.
+      response.writeHead(401, {
+        'www-authenticate': 'Bearer error="insufficient_user_authentication", acr_values="gold"',
+      });
+      response.end();
+      return;
+    }
     response.writeHead(request.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(echo));
   });
@@ -118,6 +131,38 @@ describe('oidcflow fetch', () => {
       contentType: 'application/json',
       body: '{"name":"x"}',
     });
+  });
+
+  it('--step-up error: an API that asks for a stronger login is exit 3 naming what it asked for; no login runs', async () => {
+    const user = [
+      '--issuer',
+      idp.issuer,
+      '--client-id',
+      idp.clients.native.clientId,
+      '--cache-path',
+      sandbox.cachePath,
+    ];
+    const login = sandbox.start([
+      'login',
+      ...user,
+      '--flow',
+      'auth_code',
+      '--no-browser',
+      '--callback-port',
+      '0',
+    ]);
+    const [, url] = await login.waitForStderr(/^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m);
+    await (await fetch(await completeAuthorizationWithoutBrowser(url as string, TEST_USER))).text();
+    expect((await login.done).code).toBe(0);
+    const result = await sandbox.run(['fetch', ...user, '--step-up', 'error', `${origin}/gold`]);
+    expect(result.code, result.stderr).toBe(ExitCode.NOT_LOGGED_IN);
+    expect(result.stderr).toContain('STEP_UP_REQUIRED');
+    expect(result.stderr).toContain('acr_values "gold"');
+    expect(result.stderr).toContain('oidcflow login --acr-values gold');
+    expect(result.stderr).not.toMatch(/\/auth\?/);
+    const unknown = await sandbox.run(['fetch', ...user, '--step-up', 'always', `${origin}/gold`]);
+    expect(unknown.code).toBe(ExitCode.USAGE);
+    expect(unknown.stderr).toMatch(/auto, login, error/);
   });
 
   it('without a URL: a usage error', async () => {

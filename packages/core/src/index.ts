@@ -11,9 +11,19 @@ export {
   DEFAULTS,
   type OidcAuthOptions,
   type OidcCredentialsAuthOptions,
+  type StepUpMode,
 } from './config/options.js';
+export type { Profile, ProfileFile } from './config/profile-document.js';
+export {
+  type ProfileFileOptions,
+  profileFilePath,
+  profileOptions,
+  readProfileFile,
+} from './config/profile-file.js';
+export type { ProfileOption, ProfileOptionKind } from './config/profile-options.js';
 export type { ServerAuthInfo, ServerSource } from './config/server-source.js';
 export { isLoopbackHost } from './config/url-policy.js';
+export type { ProfileReport } from './config/with-profile.js';
 export { authorizationServerMetadataUrl, openidConfigurationUrl } from './discovery/metadata-urls.js';
 export { causeChain } from './errors/cause-chain.js';
 export { ErrorCode } from './errors/codes.js';

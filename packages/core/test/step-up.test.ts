@@ -1,6 +1,7 @@
 // RFC 9470 step-up in auth.fetch: an API that answers 401 insufficient_user_authentication
-// with acr_values and max_age gets one login with those (interactive only), the stepped-up
-// token is kept for that requirement, and the request is sent once more. The IdP side is a
+// with acr_values and max_age gets one login with those (at a terminal, or with stepUp:
+// 'login'; never with 'error'), the stepped-up token is kept for that requirement, and the
+// request is sent once more. The IdP side is a
 // flow that honours acr_values (as Keycloak's level-of-authentication mapping does); the API
 // is a real HTTP server on 127.0.0.1.
 import { createServer, type IncomingMessage } from 'node:http';
@@ -13,6 +14,7 @@ import {
   type FlowRunContext,
   OidcAuth,
   OidcflowError,
+  type StepUpMode,
   silentLogger,
 } from '../src/index.js';
 import { fakeFlow, fakeTokens, loaderWith } from './fake-flows.js';
@@ -72,8 +74,9 @@ const idpFlow = fakeFlow({ name: 'idp' }, async (context: FlowRunContext) => {
   };
 });
 
-const auth = (interactive: boolean) =>
+const auth = (interactive: boolean, stepUp?: StepUpMode) =>
   new OidcAuth({
+    ...(stepUp ? { stepUp } : {}),
     issuer: 'https://idp.example',
     clientId: 'cli',
     authorizationEndpoint: 'https://idp.example/auth',
@@ -119,6 +122,32 @@ describe('auth.fetch step-up (RFC 9470)', () => {
     );
     expect((error as Error).message).toMatch(/oidcflow login --acr-values gold --max-age 300/);
     expect(logins).toHaveLength(1);
+  });
+
+  it("stepUp: 'login' without a terminal: one login with what the API asked for, one retry", async () => {
+    await auth(false).getAccessToken();
+    const admin = await auth(false, 'login').fetch(`${api.url}/admin`);
+    expect(admin.status).toBe(200);
+    expect(logins).toHaveLength(2);
+    expect(logins[1]).toMatchObject({ acr_values: 'gold', max_age: '300', login_hint: 'alice' });
+    expect(api.seen.map((token) => token.split(':')[0])).toEqual(['silver', 'gold']);
+  });
+
+  it("stepUp: 'error' at a terminal: STEP_UP_REQUIRED, no login", async () => {
+    await auth(true).getAccessToken();
+    const error = await auth(true, 'error')
+      .fetch(`${api.url}/admin`)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.STEP_UP_REQUIRED);
+    expect((error as Error).message).toMatch(/stepUp: 'login'/);
+    expect(logins).toHaveLength(1);
+  });
+
+  it('an unknown stepUp value is CONFIG_INVALID before any request', () => {
+    expect(() => auth(true, 'always' as StepUpMode)).toThrow(/stepUp "always" must be "auto"/);
   });
 
   it('a login that already meets the requirement (login with acrValues) is used without another', async () => {

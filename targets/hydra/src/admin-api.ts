@@ -10,6 +10,8 @@ export interface LoginRequest {
   skip: boolean;
   subject: string;
   client?: { client_id?: string; client_name?: string };
+  /** The OpenID Connect parameters of the authorization request (`login_hint`, …). */
+  oidc_context?: { login_hint?: string };
 }
 
 export interface ConsentRequest {

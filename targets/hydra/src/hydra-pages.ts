@@ -1,4 +1,4 @@
-import type { ConsentAnswer, PageScript, TestUser } from '@oidcflow/conformance/targets';
+import type { LoginPageInput, PageScript } from '@oidcflow/conformance/targets';
 import {
   fillSignIn,
   type KnownPages,
@@ -34,7 +34,7 @@ const MAX_STEPS = 4;
 export function hydraPageScript(options: HydraPageOptions): PageScript {
   const origins = new Set(options.origins);
 
-  const completeLogin = (page: Page, input: { user: TestUser; consent: ConsentAnswer }) => {
+  const completeLogin = (page: Page, input: LoginPageInput) => {
     let signedIn = false;
     return walkPages(page, options, {
       idp: 'Hydra',
@@ -49,7 +49,7 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
                 `the Hydra login app refused the test user: ${await textOf(page.locator(APP_SELECTORS.feedback))}`,
               );
             signedIn = true;
-            await fillSignIn(page, APP_SELECTORS, input.user);
+            await fillSignIn(page, APP_SELECTORS, input.user, input.onSignIn);
             await submitAndWaitForDocument(page, page.locator(APP_SELECTORS.signIn), stepTimeoutMs);
             return 'next';
           case 'consent': {
@@ -72,6 +72,7 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
 
   return {
     name: 'hydra',
+    reportsSignInPages: true,
     completeLogin,
     completeDeviceVerification: async () => {
       throw new Error('Hydra v2.3.0 has no device authorization endpoint, so there is no device page');

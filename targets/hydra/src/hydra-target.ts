@@ -136,6 +136,8 @@ async function startHydraTarget(options: HydraTargetOptions): Promise<RunningHyd
         audience: { sentAs: 'audience', audience: HYDRA_API_AUDIENCE, expectedAud: HYDRA_API_AUDIENCE },
         customCa: false,
         deviceScriptUnavailable: `Hydra ${HYDRA_VERSION} has no device authorization endpoint`,
+        reauthenticationUnavailable:
+          "the harness's login app accepts every login with remember: false (so a forced login meets the form), so Hydra keeps no session that could answer a second login",
       },
       workloadIdentity,
       description: `Ory Hydra ${HYDRA_VERSION}, built from the Go module proxy, DSN=memory, with the harness's login and consent app`,

@@ -59,7 +59,14 @@ export async function startLoginConsentApp(user: TestUser): Promise<LoginConsent
       // Hydra already knows the user (a remembered session): it only wants the accept.
       if (login.skip)
         return redirect(response, (await admin.acceptLogin(challenge, login.subject)).redirect_to);
-      return page(response, 200, 'Sign in', loginBody(challenge, login.client?.client_id ?? ''));
+      // Hydra hands the request's login_hint on; a login UI pre-fills the user name with it.
+      const hint = login.oidc_context?.login_hint ?? '';
+      return page(
+        response,
+        200,
+        'Sign in',
+        loginBody(challenge, login.client?.client_id ?? '', undefined, hint),
+      );
     }
     if (url.pathname === '/login' && request.method === 'POST') {
       const form = await readForm(request);
@@ -148,11 +155,11 @@ function page(response: ServerResponse, status: number, title: string, body: str
   );
 }
 
-function loginBody(challenge: string, clientId: string, feedback?: string): string {
+function loginBody(challenge: string, clientId: string, feedback?: string, username = ''): string {
   return `<p>Sign in to continue to <code>${escapeHtml(clientId)}</code>.</p>${feedback ? `<p class="feedback" role="alert">${escapeHtml(feedback)}</p>` : ''}
 <form id="oidcflow-login" method="post" action="/login">
 <input type="hidden" name="challenge" value="${escapeHtml(challenge)}">
-<label>User name <input id="username" name="username" autocomplete="username" required></label>
+<label>User name <input id="username" name="username" value="${escapeHtml(username)}" autocomplete="username" required></label>
 <label>Password <input id="password" name="password" type="password" autocomplete="current-password" required></label>
 <button id="sign-in" type="submit">Sign in</button>
 </form>`;

@@ -9,6 +9,7 @@ import type { PageScript } from '@oidcflow/conformance/targets';
 export function withFreshConsent(pages: PageScript, revokeConsents: () => Promise<void>): PageScript {
   return {
     name: pages.name,
+    ...(pages.reportsSignInPages ? { reportsSignInPages: true } : {}),
     async completeLogin(page, input) {
       if (input.consent === 'deny') await revokeConsents();
       await pages.completeLogin(page, input);

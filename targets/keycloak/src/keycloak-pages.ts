@@ -12,6 +12,9 @@ const KEYCLOAK_FORMS: FormIdp = {
     loginForm: '#kc-form-login',
     username: 'input#username',
     password: 'input#password',
+    // A re-authentication (prompt=login, max_age) shows the session's user and asks the password only.
+    namedUser: '#kc-attempted-username',
+    restartLogin: '#reset-login',
     loginSubmit: 'button#kc-login, input#kc-login',
     deviceForm: '#kc-user-verify-device-user-code-form',
     deviceCode: 'input#device_user_code',

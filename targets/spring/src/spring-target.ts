@@ -122,6 +122,9 @@ async function startSpringTarget(options: SpringTargetOptions): Promise<RunningS
     capabilities: completeServerCapabilities(SPRING_CLIENTS.api, {
       customCa: false,
       deviceScriptUnavailable: `a real ${NAME} cannot be scripted`,
+      loginHintUnavailable:
+        "Spring Security's generated login page does not read login_hint (its user name field is always empty)",
+      reauthenticationUnavailable: `${NAME} acts on prompt=none only: it ignores prompt=login and max_age, and its session answers every login`,
     }),
     description: `${NAME} (Spring Security ${SPRING_SECURITY_VERSION}, Spring Boot ${SPRING_BOOT_VERSION}) on Java ${java.major}`,
     // Its pages link Bootstrap from a CDN: blocked, they still work unstyled.

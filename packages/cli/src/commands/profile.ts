@@ -1,21 +1,12 @@
+import { profileFilePath, profileOptions, readProfileFile } from '@oidcflow/core';
+import { CliError } from '../cli-error.js';
+import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../io.js';
-import { configError, configFilePath, readConfigText } from '../profiles/config-file.js';
 import { setProfileOption, useProfile } from '../profiles/edit-config.js';
-import {
-  type ConfigDocument,
-  PROFILE_OPTIONS,
-  parseConfig,
-  unknownProfileText,
-} from '../profiles/profile-document.js';
 import { UsageError } from '../usage-error.js';
 
 const USAGE =
   'use `oidcflow profile list`, `profile show [NAME]`, `profile set NAME OPTION VALUE…` or `profile use NAME`.';
-
-function readDocument(path: string): ConfigDocument | undefined {
-  const text = readConfigText(path);
-  return text === undefined ? undefined : parseConfig(path, text);
-}
 
 /** `issuer = "https://…"`, as the file holds it (never a secret: the file has none). */
 function renderValue(value: unknown): string {
@@ -33,11 +24,11 @@ function renderValue(value: unknown): string {
  */
 export async function runProfile(context: CommandContext): Promise<number> {
   const [action = 'list', ...words] = context.operands;
-  const path = configFilePath(context.env);
+  const path = profileFilePath(context.env);
   switch (action) {
     case 'list': {
-      const document = readDocument(path);
-      if (!document || document.profiles.size === 0) {
+      const document = await readProfileFile({ path });
+      if (document.profiles.size === 0) {
         context.stdout.write(`No profiles in ${path}. Add one: oidcflow profile set NAME issuer URL\n`);
         return 0;
       }
@@ -48,40 +39,35 @@ export async function runProfile(context: CommandContext): Promise<number> {
       return 0;
     }
     case 'show': {
-      const document = readDocument(path);
-      const name = words[0] ?? context.settings.profile ?? document?.defaultProfile;
+      const document = await readProfileFile({ path });
+      const name = words[0] ?? context.settings.profile ?? document.defaultProfile;
       if (name === undefined)
-        throw configError(path, undefined, 'no profile named and no default-profile set.');
-      const profile = document?.profiles.get(name);
-      if (!profile)
-        throw configError(path, undefined, unknownProfileText(name, document?.profiles ?? new Map()));
-      const rows = [...PROFILE_OPTIONS.entries()].flatMap(([flag, option]) => {
-        const value = profile.settings[option.key];
+        throw new CliError(`${path}: no profile named and no default-profile set.`, ExitCode.CONFIGURATION);
+      const profile = document.profile(name);
+      const rows = [...(await profileOptions()).entries()].flatMap(([flag, option]) => {
+        const value = profile.settings[option.setting];
         if (value === undefined) return [];
-        const line = profile.lines[option.key];
+        const line = profile.lines[option.setting];
         // An inverted flag's setting is the opposite of its name: no-browser = true is openBrowser false.
         const shown = option.inverted ? !value : value;
         return [`${flag} = ${renderValue(shown)}${line ? `  (line ${line})` : ''}`];
       });
       context.stdout.write(
-        `profile ${name} in ${path}${name === document?.defaultProfile ? ' (default)' : ''}\n${rows.join('\n')}\n`,
+        `profile ${name} in ${path}${name === document.defaultProfile ? ' (default)' : ''}\n${rows.join('\n')}\n`,
       );
       return 0;
     }
     case 'set': {
       const [name, option, ...value] = words;
       if (!name || !option || value.length === 0) throw new UsageError(USAGE);
-      setProfileOption(path, name, option, value);
+      await setProfileOption(path, name, option, value);
       context.stderr.write(`Set ${option} in profile ${name} (${path}).\n`);
       return 0;
     }
     case 'use': {
       const [name, ...extra] = words;
       if (!name || extra.length > 0) throw new UsageError(USAGE);
-      const document = readDocument(path);
-      if (!document?.profiles.has(name))
-        throw configError(path, undefined, unknownProfileText(name, document?.profiles ?? new Map()));
-      useProfile(path, name);
+      await useProfile(path, name);
       context.stderr.write(`Profile ${name} is now the default (${path}).\n`);
       return 0;
     }

@@ -59,6 +59,7 @@ export interface CliSettings {
   dataStdin?: boolean;
   fetchTimeoutSeconds?: number;
   allowedOrigins?: string[];
+  stepUp?: string;
   httpTimeoutSeconds?: number;
   clientSecretFile?: string;
   clientSecretStdin?: boolean;
@@ -450,6 +451,18 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     defaultText: "the URL's origin",
     description:
       'origin the token may go to (repeat, or separate with commas); another URL or redirect gets no token',
+    commands: ['fetch'],
+  },
+  {
+    flag: 'step-up',
+    kind: 'string',
+    key: 'stepUp',
+    env: 'OIDCFLOW_STEP_UP',
+    placeholder: 'WHEN',
+    choices: ['auto', 'login', 'error'],
+    defaultText: 'auto',
+    description:
+      "an API's RFC 9470 step-up challenge (401 insufficient_user_authentication): log in once with the acr_values/max_age it asks for and retry — auto at a terminal, login always, error never (exit 3)",
     commands: ['fetch'],
   },
   {

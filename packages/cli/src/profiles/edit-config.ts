@@ -1,9 +1,17 @@
+import { type ProfileFile, type ProfileOption, profileOptions, readProfileFile } from '@oidcflow/core';
+import { CliError } from '../cli-error.js';
+import { ExitCode } from '../exit-codes.js';
 import { splitList } from '../options/parse.js';
-import { configError, readConfigText } from './config-file.js';
-import { DEFAULT_PROFILE_KEY, lineOf, PROFILE_OPTIONS, parseConfig } from './profile-document.js';
 
 const { mkdirSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { dirname } = process.getBuiltinModule('node:path');
+
+/** The key of the file's top level that names the profile used when none is given. */
+const DEFAULT_PROFILE_KEY = 'default-profile';
+
+/** A change the file cannot take, named by the file: exit 7, as the file's own problems. */
+const refused = (path: string, message: string) =>
+  new CliError(`${path}: ${message}`, ExitCode.CONFIGURATION);
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 const tomlKey = (key: string) => (BARE_KEY.test(key) ? key : JSON.stringify(key));
@@ -19,9 +27,8 @@ function tomlValue(value: unknown): string {
 }
 
 /** `VALUE` of `oidcflow profile set NAME OPTION VALUE` in the option's kind, or a usage problem. */
-export function valueFromWords(option: string, words: readonly string[]): unknown {
-  const spec = PROFILE_OPTIONS.get(option);
-  if (!spec) return undefined;
+export function valueFromWords(spec: ProfileOption, words: readonly string[]): unknown {
+  const option = spec.key;
   const text = words.join(' ');
   switch (spec.kind) {
     case 'boolean':
@@ -49,8 +56,16 @@ export function valueFromWords(option: string, words: readonly string[]): unknow
  * The file's text with `key = value` set in `[profiles.NAME]` (`name` undefined: at the top
  * level), every other line — comments, order, spacing — as it was: the line of the key is
  * replaced, or a line is added at the end of the table (the table at the end of the file).
+ * `setting` is the key's setting, by which the checked file knows its line.
  */
-export function withSetting(text: string, name: string | undefined, key: string, value: unknown): string {
+export function withSetting(
+  file: ProfileFile,
+  name: string | undefined,
+  key: string,
+  setting: string,
+  value: unknown,
+): string {
+  const text = file.text ?? '';
   const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
   const line = `${tomlKey(key)} = ${tomlValue(value)}`;
   if (name === undefined) {
@@ -66,8 +81,9 @@ export function withSetting(text: string, name: string | undefined, key: string,
       );
     return `${lines.join('\n')}\n`;
   }
-  const header = lineOf(text, name);
-  const keyLine = lineOf(text, name, key);
+  const profile = file.profiles.get(name);
+  const header = profile?.line;
+  const keyLine = profile?.lines[setting];
   if (header === undefined) {
     if (lines.length > 0) lines.push('');
     lines.push(`[profiles.${tomlKey(name)}]`, line);
@@ -83,37 +99,49 @@ export function withSetting(text: string, name: string | undefined, key: string,
 }
 
 /**
- * Writes the configuration file after checking the new text parses and validates, through a
- * file beside it renamed over it: the file is never left half written, and a change that
- * would make it invalid is refused.
+ * Writes the configuration file after core checked the new text, through a file beside it renamed
+ * over it: the file is never left half written, and a change that would make it invalid is
+ * refused.
  */
-export function writeConfig(path: string, text: string): void {
-  parseConfig(path, text);
+async function writeConfig(path: string, text: string): Promise<void> {
+  await readProfileFile({ path, text });
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text, { mode: 0o600 });
   renameSync(temporary, path);
 }
 
-/** `oidcflow profile set NAME OPTION VALUE…`: the new text of the file at `path`. */
-export function setProfileOption(path: string, name: string, option: string, words: readonly string[]): void {
-  if (!PROFILE_OPTIONS.has(option)) {
-    throw configError(
+/**
+ * `oidcflow profile set NAME OPTION VALUE…`: the file at `path` (checked as it is) with the
+ * option set.
+ */
+export async function setProfileOption(
+  path: string,
+  name: string,
+  option: string,
+  words: readonly string[],
+): Promise<void> {
+  const options = await profileOptions();
+  const spec = options.get(option);
+  if (!spec) {
+    throw refused(
       path,
-      undefined,
-      `unknown option "${option}". A profile holds the options' flag names without "--": ${[...PROFILE_OPTIONS.keys()].join(', ')}.`,
+      `unknown option "${option}". A profile holds the options' flag names without "--": ${[...options.keys()].join(', ')}.`,
     );
   }
   let value: unknown;
   try {
-    value = valueFromWords(option, words);
+    value = valueFromWords(spec, words);
   } catch (error) {
-    throw configError(path, undefined, `${(error as Error).message}.`);
+    throw refused(path, `${(error as Error).message}.`);
   }
-  writeConfig(path, withSetting(readConfigText(path) ?? '', name, option, value));
+  const file = await readProfileFile({ path });
+  await writeConfig(path, withSetting(file, name, option, spec.setting, value));
 }
 
-/** `oidcflow profile use NAME`: sets `default-profile`. */
-export function useProfile(path: string, name: string): void {
-  writeConfig(path, withSetting(readConfigText(path) ?? '', undefined, DEFAULT_PROFILE_KEY, name));
+/** `oidcflow profile use NAME`: sets `default-profile` to a profile the file has. */
+export async function useProfile(path: string, name: string): Promise<void> {
+  const file = await readProfileFile({ path });
+  file.profile(name);
+  await writeConfig(path, withSetting(file, undefined, DEFAULT_PROFILE_KEY, DEFAULT_PROFILE_KEY, name));
 }

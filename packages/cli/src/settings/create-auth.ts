@@ -111,6 +111,7 @@ function userOptions(context: CommandContext, clientSecret: string | undefined):
     maxAge: settings.maxAge,
     uiLocales: settings.uiLocales,
     authParams: settings.authParams,
+    stepUp: settings.stepUp as OidcAuthOptions['stepUp'],
     clientSecret,
   });
 }

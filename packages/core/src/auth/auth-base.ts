@@ -74,8 +74,13 @@ function freshCached(
 export abstract class AuthBase {
   /** The options as given: the spec's attributes read them back (auth-with-settings.ts). */
   protected readonly options: OidcAuthOptions;
-  /** The same with every default applied: what the lifecycle reads. */
-  protected readonly settings: Settings;
+  protected readonly family: FlowFamily;
+  /**
+   * The options with every default applied: what the lifecycle reads. Made by the constructor;
+   * with `profile`, on first use, once the configuration file is read (`currentSettings()`).
+   */
+  private settings: Settings | undefined;
+  private profiled: Promise<Settings> | undefined;
   private runtime: Promise<AuthRuntime> | undefined;
   /** The runtime once made: a cache hit then awaits nothing but the cache. */
   private resolved: AuthRuntime | undefined;
@@ -87,9 +92,37 @@ export abstract class AuthBase {
   protected constructor(options: OidcAuthOptions, family: FlowFamily) {
     validateOptions(options);
     this.options = { ...options };
-    this.settings = resolveSettings(this.options, family);
+    this.family = family;
+    // A constructor cannot wait for the configuration file (nor load its TOML parser): with a
+    // profile the settings are made on first use, and an instance without one never loads them.
+    if (options.profile === undefined) this.settings = resolveSettings(this.options, family);
     // forceLogin ignores what was cached before this instance; its own login is reused.
-    this.forceLoginPending = this.settings.login.forceLogin;
+    this.forceLoginPending = this.settings?.login.forceLogin ?? false;
+  }
+
+  /** The settings, once made: with `profile`, the options filled from the profile (config/with-profile.ts). */
+  protected currentSettings(): Promise<Settings> {
+    if (this.settings) return Promise.resolve(this.settings);
+    if (this.profiled) return this.profiled;
+    const profiled = this.settingsWithProfile();
+    this.profiled = profiled;
+    // A file fixed after a failure is read again on the next call.
+    profiled.catch(() => {
+      if (this.profiled === profiled) this.profiled = undefined;
+    });
+    return profiled;
+  }
+
+  private async settingsWithProfile(): Promise<Settings> {
+    const { withProfile } = await import('../config/with-profile.js');
+    const { options, report } = await withProfile(this.options, this.family);
+    // Checked again with the profile's values; without `profile`, whose checks were done.
+    const { profile: _named, ...filled } = options;
+    validateOptions(filled);
+    const settings: Settings = { ...resolveSettings(options, this.family), profile: report };
+    this.settings = settings;
+    this.forceLoginPending = settings.login.forceLogin;
+    return settings;
   }
 
   /**
@@ -127,7 +160,7 @@ export abstract class AuthBase {
     const kind = options.tokenType ?? 'access';
     const runtime = this.resolved ?? (await this.resolveRuntime());
     // Without openid no login yields an ID token: say so before running one.
-    if (kind === 'id' && (this.settings.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
+    if (kind === 'id' && (this.family === 'client' || !runtime.identity.scopes.includes('openid'))) {
       throw (await slowPath()).idTokenUnavailable(runtime);
     }
     if (!this.forceLoginPending) {
@@ -218,6 +251,7 @@ export abstract class AuthBase {
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     // Its own module, loaded on first use: the cache-hit path of getAccessToken() pays nothing.
+    const settings = this.settings ?? (await this.currentSettings());
     this.authorizedFetch ??= import('../fetch/authorized-fetch.js').then(({ createAuthorizedFetch }) =>
       createAuthorizedFetch({
         getCredentials: async () => {
@@ -229,18 +263,22 @@ export abstract class AuthBase {
           return { tokens, dpopKey: bound };
         },
         rejectToken: (token) => this.rejectToken(token),
-        // RFC 9470: a login on its own only where someone can take part in it (stderr is a terminal).
+        // RFC 9470: a login on its own where someone can take part (stderr is a terminal), or
+        // where the caller shows the login itself (stepUp: 'login'); never with 'error'.
         stepUp: async (requirement, origin) => {
           const runtime = await this.resolveRuntime();
-          const interactive = this.settings.family === 'user' && Boolean(runtime.ports.output.isTTY);
-          const entry = await (await slowPath()).stepUp(runtime, requirement, interactive, origin);
+          const allowLogin =
+            this.family === 'user' &&
+            (settings.stepUp === 'login' ||
+              (settings.stepUp === 'auto' && Boolean(runtime.ports.output.isTTY)));
+          const entry = await (await slowPath()).stepUp(runtime, requirement, allowLogin, origin);
           return { tokens: entry.tokens, dpopKey: entry.dpopKey };
         },
-        allowedOrigins: this.settings.allowedOrigins,
-        allowInsecureHttp: this.settings.allowInsecureHttp,
+        allowedOrigins: settings.allowedOrigins,
+        allowInsecureHttp: settings.allowInsecureHttp,
         // The runtime's HTTP client: the API is reached with the IdP's CA, proxy and User-Agent.
         send: async (url, init) => (await (await this.resolveRuntime()).http()).apiFetch(url, init),
-        timeoutSeconds: this.settings.fetchTimeoutSeconds,
+        timeoutSeconds: settings.fetchTimeoutSeconds,
       }),
     );
     return (await this.authorizedFetch)(input, init);
@@ -291,7 +329,9 @@ export abstract class AuthBase {
 
   private resolveRuntime(): Promise<AuthRuntime> {
     if (this.runtime) return this.runtime;
-    const runtime = AuthRuntime.create(this.settings);
+    const runtime = this.settings
+      ? AuthRuntime.create(this.settings)
+      : this.currentSettings().then((settings) => AuthRuntime.create(settings));
     this.runtime = runtime;
     // A failed resolution (server source down) is retried on the next call.
     runtime.then(

@@ -38,7 +38,7 @@ export class OidcCredentialsAuth extends AuthWithSettings {
    * Undefined without an identity source.
    */
   async describeIdentitySource(): Promise<IdentitySourceReport | undefined> {
-    const { workload, issuer, plugins, env, ports } = this.settings;
+    const { workload, issuer, plugins, env, ports } = await this.currentSettings();
     if (!workload) return undefined;
     const { WorkloadIdentity } = await import('../workload/workload-identity.js');
     return new WorkloadIdentity(workload, issuer ?? '', plugins, env, () =>

@@ -40,6 +40,17 @@ export interface CommonAuthOptions {
 
   // --- beyond the reference API ---
   /**
+   * A profile of the configuration file the `oidcflow` CLI uses (`oidcflow profile set …`):
+   * `OIDCFLOW_CONFIG`, else `config.toml` in the platform's configuration folder, both found
+   * through `env`. Its values fill what the options leave out: options > the variables core
+   * reads (`OIDCFLOW_CACHE`, …) > the profile > the defaults; `explain()` says which came from
+   * it. Used only when named here: neither `OIDCFLOW_PROFILE` nor the file's `default-profile`
+   * changes what a program does. The file is read on the first call (a bad file or an unknown
+   * name fails it with `PROFILE_INVALID` / `PROFILE_UNKNOWN`); the attributes show the options
+   * as given.
+   */
+  profile?: string;
+  /**
    * Private key (PKCS#8 PEM or JWK file, `~` expanded) for `private_key_jwt` client
    * authentication, instead of a client secret. Absent: `OIDCFLOW_PRIVATE_KEY_PATH`.
    */
@@ -91,6 +102,9 @@ export interface CommonAuthOptions {
   loadModule?: (specifier: string) => Promise<unknown>;
 }
 
+/** What `auth.fetch` does when an API asks for a stronger login: see `OidcAuthOptions.stepUp`. */
+export type StepUpMode = 'auto' | 'login' | 'error';
+
 /**
  * Options of `OidcAuth`: interactive login (the spec's `OidcAuth`), with what the login request
  * says (`loginHint`, `prompt`, `acrValues`, `maxAge`, `uiLocales`, `authParams`).
@@ -107,6 +121,14 @@ export interface OidcAuthOptions extends CommonAuthOptions, LoginRequestOptions 
   account?: string;
   /** Ignore any cached token and always log in. @default false */
   forceLogin?: boolean;
+  /**
+   * Whether `auth.fetch` logs in by itself when an API asks for a stronger login (RFC 9470
+   * `insufficient_user_authentication`): `auto` only where someone can take part (stderr is a
+   * terminal); `login` always — for a program that shows the login itself (`ports.openUrl`, a
+   * browser on the user's desktop); `error` never. A call that does not log in fails with
+   * `STEP_UP_REQUIRED`, naming what the API asked for. @default 'auto'
+   */
+  stepUp?: StepUpMode;
   /** Open the browser for the login or verification URL. @default true */
   openBrowser?: boolean;
   /** Authorization endpoint, instead of the discovered one. */
@@ -192,6 +214,7 @@ export const DEFAULTS = {
   useServerAudience: false,
   allowInsecureHttp: false,
   dpop: false,
+  stepUp: 'auto',
   httpTimeoutSeconds: 30,
   metadataTtlSeconds: 86_400,
 } as const;

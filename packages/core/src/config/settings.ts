@@ -6,8 +6,14 @@ import type { LoginSettings } from '../spec/flow.js';
 import type { Plugin } from '../spec/plugin.js';
 import { homeDirectory } from './home.js';
 import type { LoginRequestOptions } from './login-request.js';
-import { DEFAULTS, type OidcAuthOptions, type OidcCredentialsAuthOptions } from './options.js';
+import {
+  DEFAULTS,
+  type OidcAuthOptions,
+  type OidcCredentialsAuthOptions,
+  type StepUpMode,
+} from './options.js';
 import type { ServerSource } from './server-source.js';
+import type { ProfileReport } from './with-profile.js';
 import { FLOW_OF_USE, resolveWorkloadSettings, type WorkloadSettings } from './workload-settings.js';
 
 /**
@@ -59,6 +65,11 @@ export interface Settings {
   readonly loginRequest: Readonly<LoginRequestOptions>;
   /** Which logged-in user to use (OidcAuth's `account`); undefined: the current one. */
   readonly account: string | undefined;
+  /** Whether `auth.fetch` logs in by itself for an API's step-up challenge (OidcAuth's `stepUp`). */
+  readonly stepUp: StepUpMode;
+
+  /** The profile the options were filled from (the `profile` option), for `explain()`. */
+  readonly profile?: ProfileReport;
 
   // --- the cache: what its factory is given (core adds `warn`) ---
   readonly cache: Readonly<Omit<CacheFactoryOptions, 'warn'>>;
@@ -166,6 +177,7 @@ export function resolveSettings(options: OidcAuthOptions, family: FlowFamily): S
       ...(authParams ? { authParams } : {}),
     },
     account: client ? undefined : options.account,
+    stepUp: options.stepUp ?? DEFAULTS.stepUp,
     cache: cacheSettings(options, env),
     env,
     home: homeDirectory(env),

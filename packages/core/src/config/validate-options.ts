@@ -1,7 +1,9 @@
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { validateLoginRequest } from './login-request.js';
-import type { OidcAuthOptions } from './options.js';
+import type { OidcAuthOptions, StepUpMode } from './options.js';
+
+const STEP_UP_MODES: readonly StepUpMode[] = ['auto', 'login', 'error'];
 
 function invalid(message: string): never {
   throw new OidcflowError(ErrorCode.CONFIG_INVALID, message);
@@ -41,7 +43,8 @@ export function validateOptions(options: OidcAuthOptions): void {
       );
     }
   }
-  if (options.useServerAudience && !options.server) {
+  // With a profile the server source may come from it (resource-url): checked once it is read.
+  if (options.useServerAudience && !options.server && options.profile === undefined) {
     // Silently ignoring it would send no audience, and the API would refuse the tokens later.
     invalid(
       'useServerAudience takes the audience from the server source, and no server source is set: add the server option (server: { resourceUrl } or a function), or set audience instead.',
@@ -55,6 +58,17 @@ export function validateOptions(options: OidcAuthOptions): void {
     (typeof options.account !== 'string' || options.account.trim() === '')
   ) {
     invalid('account must be a non-empty string: a user name, e-mail address or sub.');
+  }
+  if (
+    options.profile !== undefined &&
+    (typeof options.profile !== 'string' || options.profile.trim() === '')
+  ) {
+    invalid('profile must be the name of a profile of the configuration file (oidcflow profile list).');
+  }
+  if (options.stepUp !== undefined && !STEP_UP_MODES.includes(options.stepUp)) {
+    invalid(
+      `stepUp "${String(options.stepUp)}" must be "auto" (log in for an API's step-up only at a terminal), "login" (always) or "error" (never).`,
+    );
   }
   validateLoginRequest(options);
 }

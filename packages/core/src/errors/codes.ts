@@ -11,6 +11,14 @@ export const ErrorCode = {
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** An `http:` issuer or endpoint on a non-loopback host without `allowInsecureHttp`. */
   CONFIG_INSECURE_URL: 'CONFIG_INSECURE_URL',
+  /**
+   * The configuration file (`OIDCFLOW_CONFIG`, else `config.toml` in the platform's configuration
+   * folder) cannot be read, is not valid TOML, or holds an unknown option or a value of the
+   * wrong kind: the message names the file, the line and the option.
+   */
+  PROFILE_INVALID: 'PROFILE_INVALID',
+  /** `profile` (`--profile`) names no profile of the file, or there is no file; the message lists the profiles there are. */
+  PROFILE_UNKNOWN: 'PROFILE_UNKNOWN',
   /** `caCertPath` names no readable file. */
   CA_CERT_NOT_FOUND: 'CA_CERT_NOT_FOUND',
   /** `caCertPath` is readable but holds no PEM certificate. */
@@ -85,7 +93,7 @@ export const ErrorCode = {
   /**
    * An API asked for a stronger login (RFC 9470 `insufficient_user_authentication`: the
    * `acr_values` and `max_age` in the message) and `auth.fetch` may not log in here (not
-   * interactive). Log in with those, then call again.
+   * interactive, and `stepUp` is not `login`). Log in with those, then call again.
    */
   STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
   /** A token is needed but none is cached and `login()` is not allowed here (e.g. `status`). */

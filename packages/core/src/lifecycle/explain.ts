@@ -1,4 +1,5 @@
 import { isUsableEntry } from '../cache/usable-entry.js';
+import type { ProfileReport } from '../config/with-profile.js';
 import { type FlowDecision, noFlowAvailable, selectFlow } from '../registry/select-flow.js';
 import type { CacheEntry } from '../spec/cache.js';
 import type { WorkloadIdentityReport } from '../workload/workload-identity.js';
@@ -27,6 +28,8 @@ export interface ExplainReport {
   idToken: { available: boolean; renewal: string };
   /** With an identity source: which source gives the platform token and how it is spent, and why. */
   workloadIdentity?: WorkloadIdentityReport;
+  /** With the `profile` option: which options came from the profile (file and line), and which of its keys did not apply. */
+  profile?: ProfileReport;
 }
 
 /** What `explain()` says about the ID token, from the settings and what is cached. */
@@ -76,6 +79,7 @@ export async function explain(runtime: AuthRuntime): Promise<ExplainReport> {
     idToken: idTokenFacts(runtime, isUsableEntry(cachedEntry) ? cachedEntry : undefined),
   };
   if (runtime.identity.audience) report.audience = runtime.identity.audience;
+  if (runtime.settings.profile) report.profile = runtime.settings.profile;
   if (workload) {
     report.workloadIdentity = await workload.explain(metadata.document, runtime.settings.requestedFlow);
   }

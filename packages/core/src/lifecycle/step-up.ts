@@ -36,7 +36,7 @@ function meets(entry: CacheEntry, requirement: StepUpRequirement, now: number): 
 
 /**
  * Tokens of a login that meets `requirement` (RFC 9470 step-up): a kept stepped-up login while
- * fresh and still meeting it, else — only when `allowLogin` — one login with `acr_values` and
+ * fresh and still meeting it, else — only when `allowLogin` (a terminal, or `stepUp: 'login'`) — one login with `acr_values` and
  * `max_age`, its ID token checked against them and its user against the current account's,
  * kept under the settings' key with the requirement (the ordinary tokens stay as they were).
  * Not allowed to log in: `STEP_UP_REQUIRED`, naming what the API asked for.
@@ -63,7 +63,7 @@ export async function stepUp(
     if (!allowLogin) {
       throw new OidcflowError(
         ErrorCode.STEP_UP_REQUIRED,
-        `${origin} asks for a stronger login (${words}; RFC 9470 insufficient_user_authentication), and auth.fetch does not log in by itself when not interactive. Log in with those first — oidcflow login${requirement.acrValues ? ` --acr-values ${requirement.acrValues.join(',')}` : ''}${requirement.maxAge !== undefined ? ` --max-age ${requirement.maxAge}` : ''}, or login() with acrValues/maxAge — then call again.`,
+        `${origin} asks for a stronger login (${words}; RFC 9470 insufficient_user_authentication), and auth.fetch logs in by itself only at a terminal or with the option stepUp: 'login' (never with 'error'). Log in with those first — oidcflow login${requirement.acrValues ? ` --acr-values ${requirement.acrValues.join(',')}` : ''}${requirement.maxAge !== undefined ? ` --max-age ${requirement.maxAge}` : ''}, or login() with acrValues/maxAge — then call again.`,
       );
     }
     const parameters: Record<string, string> = {
