@@ -149,12 +149,12 @@ const sharedGroups = {
   },
 };
 
-// An entry that imports another entry of the package (cache-keyring's `./lazy` takes its code
-// from `.`) keeps that import of the other entry's file instead of sharing a chunk with it:
-// each entry stays one file, and a process that imports one entry loads one module of the
+// An exported entry that imports another exported entry (cache-keyring's `./lazy` takes its
+// code from `.`) keeps that import of the other entry's file instead of sharing a chunk with
+// it: each stays one file, and a process that imports one entry loads one module of the
 // package (a module costs its own resolution, compilation and ~30-100 KB of young-generation
 // allocation in a new process; bench/RESULTS.md "Keyring cache hit and the single executable").
-const entryFiles = new Set(packageEntries.map((file) => join(dist, file)));
+const entryFiles = new Set([...exportedEntries].map((file) => join(dist, file)));
 const entriesImportEntries = {
   name: 'entries-import-entries',
   resolveId(source, importer) {
