@@ -79,6 +79,21 @@ describe('profiles', () => {
       from: `profile dev (${config}:6)`,
     });
     expect(json.settings).toContainEqual({ option: '--profile', value: 'dev', from: '--profile' });
+
+    // A profile's client-secret-file gives way to OIDCFLOW_CLIENT_SECRET, as in the library.
+    await writeFile(join(sandbox.home, 'secret'), 'from-the-file\n');
+    const secretLine = `client-secret-file = "${join(sandbox.home, 'secret')}"`;
+    await writeFile(
+      config,
+      profileText().replace('login-hint = "alice"\n', `login-hint = "alice"\n${secretLine}\n`),
+    );
+    const optionsOf = async (env: Record<string, string>) => {
+      const explained = await sandbox.run(['explain', '-o', 'json'], env);
+      expect(explained.code, explained.stderr).toBe(0);
+      return JSON.parse(explained.stdout).settings.map((row: { option: string }) => row.option);
+    };
+    expect(await optionsOf({})).toContain('--client-secret-file');
+    expect(await optionsOf({ OIDCFLOW_CLIENT_SECRET: 'x' })).not.toContain('--client-secret-file');
   });
 
   it('profile set and use change one line each; comments and order stay', async () => {

@@ -174,10 +174,16 @@ describe('the profile option', () => {
       list: '["a"]',
       pairs: '{ k = "v" }',
     };
+    const secretFile = join(folder, 'secret');
+    await writeFile(secretFile, 'from-the-file\n');
+    values['client-secret-file'] = JSON.stringify(secretFile);
     const options = await profileOptions();
     const lines = [...options.values()]
       .filter((option) => option.usedBy === 'all' || option.usedBy === 'user')
-      .map((option) => `${option.key} = ${option.choices ? `"${option.choices[0]}"` : values[option.kind]}`);
+      .map(
+        (option) =>
+          `${option.key} = ${values[option.key] ?? (option.choices ? `"${option.choices[0]}"` : values[option.kind])}`,
+      );
     await writeFile(config, `[profiles.every]\n${lines.join('\n')}\n`);
     const { withProfile } = await import('../src/config/with-profile.js');
     const { options: filled, report } = await withProfile(
@@ -196,7 +202,51 @@ describe('the profile option', () => {
       callbackPort: 7,
       authParams: { k: 'v' },
       cache: 'auto',
+      clientSecret: 'from-the-file',
     });
+  });
+
+  it('client-secret-file: the secret of the file the profile names, never shown; the option and OIDCFLOW_CLIENT_SECRET win', async () => {
+    const secretFile = join(folder, 'ci-secret');
+    await writeFile(secretFile, `${idp.clients.ci.clientSecret}\n`);
+    await writeFile(
+      config,
+      `[profiles.ci]\nissuer = "${idp.issuer}"\nclient-id = "${idp.clients.ci.clientId}"\nclient-secret-file = ${JSON.stringify(secretFile)}\n`,
+    );
+    const options = {
+      profile: 'ci',
+      plugins: [createMemoryCache()],
+      logger: silentLogger,
+      env: { OIDCFLOW_CONFIG: config },
+    };
+    const auth = new OidcCredentialsAuth(options);
+    expect((await auth.getTokens()).tokenType).toMatch(/^bearer$/i);
+    const report = await auth.explain();
+    expect(report.profile?.applied).toContainEqual({
+      option: 'clientSecret',
+      value: `read from ${secretFile}`,
+      from: `profile ci (${config}:4)`,
+    });
+    expect(JSON.stringify(report)).not.toContain(idp.clients.ci.clientSecret);
+
+    const given = await new OidcCredentialsAuth({ ...options, clientSecret: 'given' }).explain();
+    expect(given.profile?.ignored).toEqual([
+      { key: 'client-secret-file', reason: 'the clientSecret option is given' },
+    ]);
+    const variable = await new OidcCredentialsAuth({
+      ...options,
+      env: { ...options.env, OIDCFLOW_CLIENT_SECRET: 'from-env' },
+    }).explain();
+    expect(variable.profile?.ignored).toEqual([
+      { key: 'client-secret-file', reason: 'OIDCFLOW_CLIENT_SECRET is set' },
+    ]);
+
+    await rm(secretFile);
+    const error = await errorOf(() => new OidcCredentialsAuth(options).getAccessToken());
+    expect(error.code).toBe(ErrorCode.PROFILE_INVALID);
+    expect(error.message).toBe(
+      `${config}:4: client-secret-file ${secretFile} of profile "ci" cannot be read (ENOENT): give the path of a file that holds only the secret.`,
+    );
   });
 
   it('without the option no profile is used, not even the default one or OIDCFLOW_PROFILE', async () => {

@@ -38,6 +38,9 @@ export async function applyProfile(
   for (const option of acceptedOptionsFor(command)) {
     const value = profile.settings[option.key];
     if (value === undefined || settings[option.key] !== undefined) continue;
+    // The secret's own flag and variable win over the profile's file, as any flag or variable does.
+    if (option.key === 'clientSecretFile' && (settings.clientSecretStdin || env.OIDCFLOW_CLIENT_SECRET))
+      continue;
     settings[option.key] = value;
     const line = profile.lines[option.key];
     origins[option.key] = `profile ${name} (${path}${line ? `:${line}` : ''})`;

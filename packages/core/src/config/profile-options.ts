@@ -8,7 +8,8 @@ export interface ProfileOption {
   /**
    * The setting it fills: the library option of that name where there is one (`clientId`), else
    * the CLI's own setting (`tokenType`). `resourceUrl` is the library's `server: { resourceUrl }`;
-   * `subjectTokenType`, `requestedTokenType` and `resources` are `tokenExchange`'s.
+   * `subjectTokenType`, `requestedTokenType` and `resources` are `tokenExchange`'s; the file
+   * `clientSecretFile` names holds `clientSecret`.
    */
   readonly setting: string;
   readonly kind: ProfileOptionKind;
@@ -18,8 +19,8 @@ export interface ProfileOption {
   readonly inverted?: boolean;
   /**
    * Who takes it: both classes (`all`), `OidcAuth` only (`user`), `OidcCredentialsAuth` only
-   * (`client`), or only the CLI (`cli`: which class to use, where the secret file is, what a
-   * command prints). The library accepts every key, so one file serves both, and ignores the
+   * (`client`), or only the CLI (`cli`: which class to use, what a command prints). The
+   * library reads `client-secret-file` into `clientSecret`. The library accepts every key, so one file serves both, and ignores the
    * ones its class does not take (`explain()` lists them).
    */
   readonly usedBy: 'all' | 'user' | 'client' | 'cli';
@@ -49,7 +50,7 @@ const ROWS: readonly Row[] = [
   ['flow', 'flow', 'string', 'all'],
   ['client-credentials', 'clientCredentials', 'boolean', 'cli'],
   ['account', 'account', 'string', 'user'],
-  ['client-secret-file', 'clientSecretFile', 'string', 'cli'],
+  ['client-secret-file', 'clientSecretFile', 'string', 'all'],
   ['private-key-path', 'privateKeyPath', 'string', 'all'],
   ['private-key-id', 'privateKeyId', 'string', 'all'],
   ['identity-source', 'identitySource', 'string', 'client'],

@@ -1,5 +1,7 @@
+import { ErrorCode } from '../errors/codes.js';
 import type { FlowFamily } from '../spec/cache.js';
 import type { OidcAuthOptions, OidcCredentialsAuthOptions } from './options.js';
+import { profileError } from './profile-errors.js';
 import { readProfileFile } from './profile-file.js';
 import { PROFILE_OPTIONS } from './profile-options.js';
 
@@ -37,6 +39,30 @@ const TOKEN_EXCHANGE_FIELDS: Readonly<Record<string, string>> = {
   resources: 'resource',
 };
 
+/**
+ * The client secret in the file a profile's `client-secret-file` names, as the CLI reads it:
+ * the path as written (no `~`), one trailing newline dropped. Its problems name the profile's
+ * line; the secret itself is never in a message or in `explain()`.
+ */
+async function readSecretFile(file: string, at: { path: string; line: number | undefined; name: string }) {
+  const problem = (what: string) =>
+    profileError(
+      ErrorCode.PROFILE_INVALID,
+      at.path,
+      at.line,
+      `client-secret-file ${file} of profile "${at.name}" ${what}: give the path of a file that holds only the secret.`,
+    );
+  let text: string;
+  try {
+    text = await process.getBuiltinModule('node:fs/promises').readFile(file, 'utf8');
+  } catch (error) {
+    throw problem(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '') throw problem('is empty');
+  return secret;
+}
+
 /** Core counts an empty string as not given (`issuer: ''` is the reference API's default). */
 const isGiven = (value: unknown) => value !== undefined && value !== '';
 
@@ -69,6 +95,18 @@ export async function withProfile(
       skip(`taken by ${option.usedBy === 'user' ? 'OidcAuth' : 'OidcCredentialsAuth'} only`);
       continue;
     }
+    const line = profile.lines[option.setting];
+    const from = `profile ${name} (${file.path}${line ? `:${line}` : ''})`;
+    if (option.setting === 'clientSecretFile') {
+      // The secret the file holds is the clientSecret option; the variable core reads wins, as a flag's would.
+      if (isGiven(options.clientSecret)) skip('the clientSecret option is given');
+      else if (family === 'client' && env.OIDCFLOW_CLIENT_SECRET) skip('OIDCFLOW_CLIENT_SECRET is set');
+      else {
+        merged.clientSecret = await readSecretFile(value as string, { path: file.path, line, name });
+        report.applied.push({ option: 'clientSecret', value: `read from ${value as string}`, from });
+      }
+      continue;
+    }
     const field = TOKEN_EXCHANGE_FIELDS[option.setting];
     const target = field
       ? `tokenExchange.${field}`
@@ -87,12 +125,7 @@ export async function withProfile(
     }
     if (field) exchange[field] = value;
     else merged[target] = target === 'server' ? { resourceUrl: value } : value;
-    const line = profile.lines[option.setting];
-    report.applied.push({
-      option: target === 'server' ? 'server.resourceUrl' : target,
-      value,
-      from: `profile ${name} (${file.path}${line ? `:${line}` : ''})`,
-    });
+    report.applied.push({ option: target === 'server' ? 'server.resourceUrl' : target, value, from });
   }
   if (Object.keys(exchange).length > 0) merged.tokenExchange = exchange;
   return { options: merged as Options, report };
