@@ -28,6 +28,10 @@ export interface FormSelectors {
   consentDeny: string;
   /** Boxes to tick before approving (Spring AS grants only the scopes ticked). */
   consentScopes?: string;
+  /** The second factor's form (a one-time code from an authenticator app), its field and button. */
+  oneTimeCodeForm?: string;
+  oneTimeCode?: string;
+  oneTimeCodeSubmit?: string;
   /** The IdP's error page; its text goes into the error. */
   error: string;
   /** Where the IdP says why it refused a form that then comes back. */
@@ -35,7 +39,7 @@ export interface FormSelectors {
 }
 
 /** The kinds of page a form IdP shows. */
-type FormPage = 'login' | 'device-code' | 'consent' | 'error' | 'activated' | 'dead-end';
+type FormPage = 'login' | 'one-time-code' | 'device-code' | 'consent' | 'error' | 'activated' | 'dead-end';
 
 /**
  * An IdP that signs in, takes the device user code and asks for consent with forms of its
@@ -86,6 +90,7 @@ function walkFormPages(
   let restarted = false;
   const selectorOf: Record<FormPage, string | undefined> = {
     login: selectors.loginForm,
+    'one-time-code': selectors.oneTimeCodeForm,
     'device-code': selectors.deviceForm,
     consent: selectors.consentForm,
     error: selectors.error,
@@ -134,6 +139,17 @@ function walkFormPages(
           await firstTime('login', "refused the test user's sign-in");
           await fillSignIn(page, selectors, input.user, input.onSignIn);
           await submit(selectors.loginSubmit, selectors.loginForm);
+          return 'next';
+        }
+        case 'one-time-code': {
+          await firstTime('one-time-code', "refused the test user's one-time code");
+          if (!input.user.oneTimeCode || !selectors.oneTimeCode || !selectors.oneTimeCodeSubmit) {
+            throw new Error(
+              `${idp.idp} asks for a one-time code (a second factor), and the test user ${input.user.username} has no authenticator`,
+            );
+          }
+          await page.locator(selectors.oneTimeCode).fill(input.user.oneTimeCode());
+          await submit(selectors.oneTimeCodeSubmit, selectors.oneTimeCodeForm as string);
           return 'next';
         }
         case 'device-code': {

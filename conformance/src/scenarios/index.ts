@@ -22,6 +22,7 @@ import { reauthentication } from './reauthentication.js';
 import { refresh } from './refresh.js';
 import type { Scenario } from './scenario.js';
 import { sharedBrowser } from './shared-browser.js';
+import { stepUp } from './step-up.js';
 import { tokenExchangeNarrower } from './token-exchange-narrower.js';
 import { workloadExpired } from './workload-expired.js';
 import { workloadGitHub } from './workload-github.js';
@@ -57,6 +58,7 @@ export const SCENARIOS: readonly Scenario[] = [
   sharedBrowser,
   profile,
   fetchScenario,
+  stepUp,
   dpop,
   workloadGitHub,
   workloadGitLab,
@@ -92,6 +94,7 @@ export {
   reauthentication,
   refresh,
   sharedBrowser,
+  stepUp,
   tokenExchangeNarrower,
   workloadExpired,
   workloadGitHub,

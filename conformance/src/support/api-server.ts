@@ -13,10 +13,12 @@ export interface ApiServerOptions {
   dpop?: boolean;
   /** `GET /redirect` answers 302 to this URL. */
   redirectTo?: string;
+  /** Take only tokens whose `acr` is one of these; others get the RFC 9470 step-up challenge. */
+  requiredAcr?: readonly string[];
 }
 
 /**
- * A resource server on 127.0.0.1 for the fetch and dpop scenarios: @oidcflow/test-idp's JWT
+ * A resource server on 127.0.0.1 for the fetch, dpop and step-up scenarios: @oidcflow/test-idp's JWT
  * API (core's DPoP tests use it too) with the target's keys, read through the target's CA.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -30,5 +32,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     audience: options.audience,
     scheme: options.dpop ? 'dpop' : 'bearer',
     ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
+    ...(options.requiredAcr ? { requiredAcr: options.requiredAcr } : {}),
   });
 }

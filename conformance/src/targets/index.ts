@@ -35,6 +35,7 @@ export {
   completeServerCapabilities,
   type FlowName,
   type RunningTarget,
+  type StepUpSupport,
   type TargetCapabilities,
   type TargetClient,
   TargetUnavailable,
@@ -42,6 +43,7 @@ export {
 } from './target.js';
 export type { PrepareValues, TargetPackage, TargetPrepareCommand } from './target-package.js';
 export { generateTestCertificates, type TestCertificates, writeCaFile } from './tls/test-ca.js';
+export { type TotpSettings, timeBasedCode } from './totp.js';
 export {
   oneClientForAll,
   TRUSTED_WORKLOADS,

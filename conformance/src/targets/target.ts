@@ -38,6 +38,23 @@ export interface AudienceSupport {
   scopes?: string[];
 }
 
+/**
+ * Levels of authentication a client of the target logs in at (OIDC `acr`), the stronger one
+ * behind a second factor: what the step-up scenario asks for with `acr_values`.
+ */
+export interface StepUpSupport {
+  /** A browser client whose logins have levels (Keycloak: a flow with level-of-authentication conditions). */
+  client: TargetClient;
+  /** A user who can pass every level (a second factor: `oneTimeCode`). */
+  user: TestUser;
+  /** The `acr` of a login that asks for no level. */
+  defaultAcr: string;
+  /** A stronger `acr` the IdP grants only after the second factor. */
+  strongerAcr: string;
+  /** The audience the client's access tokens carry (what the scenario's API checks). */
+  audience: string;
+}
+
 /** What a target's IdP can do, so scenarios it cannot run are reported as not applicable. */
 export interface TargetCapabilities {
   flows: readonly FlowName[];
@@ -137,6 +154,8 @@ export interface RunningTarget {
   user: TestUser;
   /** A second user with their own login on the same pages, for the scenarios of several accounts. */
   otherUser?: TestUser;
+  /** Login levels (`acr`) a client can step up between, for the step-up scenario. */
+  stepUp?: StepUpSupport;
   /** The target's page script for the browser: login, consent, device verification. */
   pages: PageScript;
   capabilities: TargetCapabilities;

@@ -5,4 +5,9 @@
 export interface TestUser {
   username: string;
   password: string;
+  /**
+   * The code the user's authenticator app shows now (TOTP), for an IdP that asks for a second
+   * factor (Keycloak's step-up level). Absent: the user has none, and such a page is a dead end.
+   */
+  oneTimeCode?: () => string;
 }

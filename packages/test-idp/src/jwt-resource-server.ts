@@ -23,6 +23,11 @@ export interface JwtResourceServerOptions {
   algorithms?: string[];
   /** `GET /redirect` answers 302 to this URL. */
   redirectTo?: string;
+  /**
+   * Demand a stronger login (RFC 9470): a valid token whose `acr` is not one of `acrValues` is
+   * answered 401 `insufficient_user_authentication` with these `acr_values` in the challenge.
+   */
+  requiredAcr?: readonly string[];
 }
 
 /** One request as the API saw it (no token value but the headers, kept to replay them). */
@@ -34,8 +39,13 @@ export interface ResourceRequest {
   authorization: string | undefined;
   /** The proof sent; a proof is single-use and carries no secret. */
   dpop: string | undefined;
-  /** Why it was refused (`invalid_token: …`, `invalid_dpop_proof: …`); undefined when accepted. */
+  /**
+   * Why it was refused (`invalid_token: …`, `invalid_dpop_proof: …`,
+   * `insufficient_user_authentication: …`); undefined when accepted.
+   */
   refusal: string | undefined;
+  /** The `acr` of a valid token, when it has one. */
+  acr?: string | undefined;
 }
 
 /** A running `startJwtResourceServer`: its origin, what it saw, and its own revocation list. */
@@ -51,8 +61,9 @@ export interface JwtResourceServer {
 /**
  * An API on 127.0.0.1 that takes the IdP's JWT access tokens (signature by its keys, issuer,
  * audience) on every path: Bearer tokens, or DPoP-bound ones whose proof `dpopProofRefusal`
- * accepts. It answers 200 with JSON, or 401 with the error in `WWW-Authenticate` (and its
- * nonce in `DPoP-Nonce` when it demands one).
+ * accepts, and (with `requiredAcr`) whose `acr` is one it takes. It answers 200 with JSON, or
+ * 401 with the error in `WWW-Authenticate` (and its nonce in `DPoP-Nonce` when it demands one;
+ * the `acr_values` it takes for `insufficient_user_authentication`, RFC 9470).
  */
 export async function startJwtResourceServer(options: JwtResourceServerOptions): Promise<JwtResourceServer> {
   const keys =
@@ -64,10 +75,11 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
   const seen: ResourceRequest[] = [];
   let origin = '';
 
-  async function refusal(request: IncomingMessage): Promise<string | undefined> {
+  /** Why the request is refused (undefined: accepted), and the valid token's `acr`. */
+  async function verdict(request: IncomingMessage): Promise<{ refusal?: string; acr?: string }> {
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (!token) return 'invalid_token: no token';
-    if (refused.has(token)) return 'invalid_token: refused by the API';
+    if (!token) return { refusal: 'invalid_token: no token' };
+    if (refused.has(token)) return { refusal: 'invalid_token: refused by the API' };
     let claims: Record<string, unknown>;
     try {
       ({ payload: claims } = await jwtVerify(token, keys, {
@@ -75,8 +87,25 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
         audience: options.audience,
       }));
     } catch {
-      return 'invalid_token: not a valid access token for this API';
+      return { refusal: 'invalid_token: not a valid access token for this API' };
     }
+    const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+    const why = await refusal(request, scheme, token, claims);
+    if (why || !options.requiredAcr || (acr && options.requiredAcr.includes(acr)))
+      return { ...(why ? { refusal: why } : {}), ...(acr ? { acr } : {}) };
+    return {
+      refusal: `insufficient_user_authentication: acr ${acr ?? '(none)'}, not ${options.requiredAcr.join(' or ')}`,
+      ...(acr ? { acr } : {}),
+    };
+  }
+
+  /** Bearer or DPoP as `scheme` demands, for a token whose signature, issuer and audience are good. */
+  async function refusal(
+    request: IncomingMessage,
+    scheme: string | undefined,
+    token: string,
+    claims: Record<string, unknown>,
+  ): Promise<string | undefined> {
     const jkt = (claims.cnf as { jkt?: string } | undefined)?.jkt;
     if (!dpop) return scheme === 'Bearer' && !jkt ? undefined : 'invalid_token: not a bearer token';
     if (scheme !== 'DPoP' || !jkt) return 'invalid_token: not a DPoP-bound token';
@@ -93,7 +122,12 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
   }
 
   function challenge(why: string): Record<string, string> {
-    const error = `error="${why.split(':')[0]}"`;
+    const code = why.split(':')[0];
+    // RFC 9470 §3: what the API wants of the login, in the challenge.
+    const error =
+      code === 'insufficient_user_authentication' && options.requiredAcr
+        ? `error="${code}", error_description="A stronger login is needed", acr_values="${options.requiredAcr.join(' ')}"`
+        : `error="${code}"`;
     if (!dpop) return { 'www-authenticate': `Bearer ${error}` };
     const algs = options.algorithms ? `, algs="${options.algorithms.join(' ')}"` : '';
     return {
@@ -108,7 +142,8 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
     }
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const redirect = path === '/redirect' && options.redirectTo !== undefined;
-    const why = redirect ? undefined : await refusal(request);
+    const judged = redirect ? {} : await verdict(request);
+    const why = judged.refusal;
     seen.push({
       method: request.method ?? 'GET',
       path,
@@ -116,6 +151,7 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
       authorization: redirect ? undefined : request.headers.authorization,
       dpop: !redirect && typeof request.headers.dpop === 'string' ? request.headers.dpop : undefined,
       refusal: why,
+      ...(judged.acr ? { acr: judged.acr } : {}),
     });
     if (redirect) response.writeHead(302, { location: options.redirectTo }).end();
     else if (why) response.writeHead(401, challenge(why)).end();

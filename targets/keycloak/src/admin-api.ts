@@ -41,6 +41,29 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
 
   return {
     /**
+     * One admin token for a series of calls under the realm's admin API. Each call throws on an
+     * error answer (naming the call and Keycloak's reason) and gives the Location of what it
+     * created (where Keycloak puts the new id) and the JSON body, if any.
+     */
+    async session(): Promise<AdminCall> {
+      const token = await adminToken();
+      return async (method, path, body) => {
+        const response = await call(token, method, path, body);
+        const text = await response.text();
+        if (!response.ok) {
+          // Keycloak's error bodies name the field at fault, never a secret of ours.
+          throw new Error(
+            `the admin API refused ${method} ${path} (HTTP ${response.status}: ${text.slice(0, 300)})`,
+          );
+        }
+        const location = response.headers.get('location');
+        return {
+          ...(location ? { location } : {}),
+          ...(text ? { body: JSON.parse(text) as unknown } : {}),
+        };
+      };
+    },
+    /**
      * Creates the realm's identity provider `provider.alias`, or replaces the one of that alias
      * (a second borrower of a shared Keycloak trusts its own CI issuer).
      */
@@ -93,3 +116,10 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
 }
 
 export type KeycloakAdmin = ReturnType<typeof keycloakAdmin>;
+
+/** One call of an admin session: `path` under `/admin/realms/<realm>`. */
+export type AdminCall = (
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+) => Promise<{ location?: string; body?: unknown }>;

@@ -5,6 +5,7 @@ import {
   type KeycloakTargetOptions,
   type OwnedKeycloak,
   ownedKeycloak,
+  type RealmSecrets,
   serverStartOptions,
 } from './keycloak-options.js';
 import { keycloakRuntimeInputs } from './runtime-inputs.js';
@@ -12,7 +13,7 @@ import { KEYCLOAK_IMAGE, KEYCLOAK_VERSION } from './version.js';
 
 export interface ContainerInstanceOptions extends KeycloakTargetOptions {
   realmJson: string;
-  secrets: { userPassword: string; serviceClientSecret: string };
+  secrets: RealmSecrets;
 }
 
 /**

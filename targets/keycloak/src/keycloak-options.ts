@@ -51,13 +51,19 @@ export function serverStartOptions(options: KeycloakTargetOptions): {
  * serve several test files (see shared-keycloak.ts). Its secrets are the fake ones generated for
  * this run.
  */
-export interface KeycloakInstance extends Omit<StartedKeycloakServer, 'stop'> {
-  userPassword: string;
-  serviceClientSecret: string;
+export interface KeycloakInstance extends Omit<StartedKeycloakServer, 'stop'>, RealmSecrets {
   runtime: 'container' | 'local';
   description: string;
   processGroupId?: number;
   reusedDevBuild?: boolean;
+}
+
+/** The fake secrets `patchedRealm` made for this run's realm. */
+export interface RealmSecrets {
+  userPassword: string;
+  serviceClientSecret: string;
+  /** The step-up user's TOTP key. */
+  otpSecret: string;
 }
 
 /** A Keycloak server this process started, and how to stop it. */
@@ -69,7 +75,7 @@ export interface OwnedKeycloak {
 /** The instance of a started server with the realm's secrets; `stop` is the server's unless given. */
 export function ownedKeycloak(
   server: StartedKeycloakServer,
-  secrets: { userPassword: string; serviceClientSecret: string },
+  secrets: RealmSecrets,
   details: Pick<KeycloakInstance, 'runtime' | 'description' | 'processGroupId' | 'reusedDevBuild'>,
   stop: () => Promise<void> = () => server.stop(),
 ): OwnedKeycloak {

@@ -22,10 +22,14 @@ const KEYCLOAK_FORMS: FormIdp = {
     consentForm: '#kc-oauth',
     consentApprove: '#kc-login[name=accept]',
     consentDeny: '#kc-cancel[name=cancel]',
+    oneTimeCodeForm: '#kc-otp-login-form',
+    oneTimeCode: 'input#otp',
+    oneTimeCodeSubmit: '#kc-login',
     error: '#kc-error-message',
     feedback: '.kc-feedback-text, #input-error, #input-error-username, #input-error-password',
   },
-  order: ['error', 'dead-end', 'consent', 'device-code', 'login'],
+  // The OTP form of the step-up level before the dead ends, which name it for users without one.
+  order: ['error', 'one-time-code', 'dead-end', 'consent', 'device-code', 'login'],
   // Login, device code, consent, plus retries of a page that came back.
   maxSteps: 6,
   // Required actions Keycloak puts between login and consent when the realm's user is incomplete.

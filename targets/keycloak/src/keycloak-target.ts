@@ -3,6 +3,7 @@ import {
   type ConformanceTarget,
   completeServerCapabilities,
   type RunningTarget,
+  timeBasedCode,
 } from '@oidcflow/conformance/targets';
 import { keycloakAdmin } from './admin-api.js';
 import { startContainerKeycloakInstance } from './container-instance.js';
@@ -23,9 +24,11 @@ import {
   REALM_CLIENTS,
   REALM_DEVICE_TIMING,
   REALM_OTHER_USERNAME,
+  REALM_STEP_UP_USERNAME,
   REALM_USERNAME,
 } from './realm-file.js';
 import { keycloakRuntimeInputs } from './runtime-inputs.js';
+import { configureStepUpFlow, STEP_UP_ACR } from './step-up-flow.js';
 import { KEYCLOAK_VERSION, REALM_NAME } from './version.js';
 import { trustCiIssuer } from './workload-federation.js';
 
@@ -71,12 +74,29 @@ export function keycloakTarget(options: KeycloakTargetOptions = {}): Conformance
   };
 }
 
-/** Starts a Keycloak server with the realm imported; throws `TargetUnavailable` where it cannot run. */
+/**
+ * Starts a Keycloak server with the realm imported and the step-up flow made (step-up-flow.ts);
+ * throws `TargetUnavailable` where it cannot run.
+ */
 export async function startKeycloakInstance(options: KeycloakTargetOptions = {}): Promise<OwnedKeycloak> {
+  const owned = await startKeycloakServer(options);
+  const { instance } = owned;
+  await configureStepUpFlow(keycloakAdmin(instance.baseUrl, instance.admin)).catch(async (error: unknown) => {
+    await owned.stop();
+    throw error;
+  });
+  return owned;
+}
+
+async function startKeycloakServer(options: KeycloakTargetOptions): Promise<OwnedKeycloak> {
   const version = options.version ?? KEYCLOAK_VERSION;
   const runtime = options.runtime ?? runtimeFromEnvironment();
   const realm = await patchedRealm();
-  const secrets = { userPassword: realm.userPassword, serviceClientSecret: realm.serviceClientSecret };
+  const secrets = {
+    userPassword: realm.userPassword,
+    serviceClientSecret: realm.serviceClientSecret,
+    otpSecret: realm.otpSecret,
+  };
 
   // 'auto' takes a container only where a Docker engine answers; podman is the keycloak-container target's.
   if (runtime === 'container' || (runtime === 'auto' && (await dockerEngineAnswers()))) {
@@ -145,6 +165,17 @@ export function runningKeycloak(
     },
     user: { username, password: instance.userPassword },
     otherUser: { username: REALM_OTHER_USERNAME, password: instance.userPassword },
+    stepUp: {
+      client: { clientId: REALM_CLIENTS.stepUp, scopes: USER_SCOPES },
+      user: {
+        username: REALM_STEP_UP_USERNAME,
+        password: instance.userPassword,
+        oneTimeCode: () => timeBasedCode(Buffer.from(instance.otpSecret, 'utf8')),
+      },
+      defaultAcr: STEP_UP_ACR.password,
+      strongerAcr: STEP_UP_ACR.secondFactor,
+      audience: REALM_CLIENTS.api,
+    },
     pages: withFreshConsent(keycloakPages, () => admin.revokeConsents(username)),
     // consentRequired on oidcflow-cli; the device flow always asks; an audience mapper.
     capabilities: completeServerCapabilities(REALM_CLIENTS.api, {

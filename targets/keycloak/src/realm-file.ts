@@ -19,11 +19,18 @@ export const REALM_CLIENTS = {
   service: 'oidcflow-service',
   /** The resource server the audience mapper names. */
   api: 'oidcflow-api',
+  /** Auth code + PKCE with login levels: acr `silver` (password), `gold` (password + OTP); see step-up-flow.ts. */
+  stepUp: 'oidcflow-step-up',
 } as const;
 /** The realm's test user. */
 export const REALM_USERNAME = 'conformance-user';
 /** Another user of the matrix, for the scenario of several accounts (`otherUser`). */
 export const REALM_OTHER_USERNAME = 'bob';
+/**
+ * The user with a second factor (an OTP authenticator, `@@OTP_SECRET@@`), for the step-up
+ * client. Kept apart: the realm's default browser flow asks every user who has OTP for a code.
+ */
+export const REALM_STEP_UP_USERNAME = 'stepup-user';
 /** A second user, for tests that run beside the matrix on a shared Keycloak (consent revocations stay apart). */
 export const REALM_TESTER_USERNAME = 'keycloak-tester';
 /** The device timings the realm file sets on the two clients above. */
@@ -34,6 +41,8 @@ export interface PatchedRealm {
   json: string;
   userPassword: string;
   serviceClientSecret: string;
+  /** The step-up user's TOTP key: Keycloak keys the HMAC with this string's UTF-8 bytes. */
+  otpSecret: string;
 }
 
 /**
@@ -46,6 +55,8 @@ export async function patchedRealm(path: string = REALM_FILE_PATH): Promise<Patc
     '@@USER_PASSWORD@@': `fake-password-${randomBytes(9).toString('base64url')}`,
     '@@SERVICE_CLIENT_SECRET@@': `fake-secret-${randomBytes(18).toString('base64url')}`,
     '@@API_CLIENT_SECRET@@': `fake-secret-${randomBytes(18).toString('base64url')}`,
+    // base64url: nothing to escape inside the JSON string of the OTP credential's secretData.
+    '@@OTP_SECRET@@': randomBytes(15).toString('base64url'),
   };
   let json = template;
   for (const [placeholder, value] of Object.entries(values)) {
@@ -58,5 +69,6 @@ export async function patchedRealm(path: string = REALM_FILE_PATH): Promise<Patc
     json,
     userPassword: values['@@USER_PASSWORD@@'],
     serviceClientSecret: values['@@SERVICE_CLIENT_SECRET@@'],
+    otpSecret: values['@@OTP_SECRET@@'],
   };
 }

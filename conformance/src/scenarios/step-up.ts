@@ -1,0 +1,171 @@
+import { ErrorCode, type OidcAuthOptions } from '@oidcflow/core';
+import type { CellHarness } from '../matrix/cell-harness.js';
+import { startApiServer } from '../support/api-server.js';
+import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
+import type { StepUpSupport, TestUser } from '../targets/target.js';
+import { firstPartyFlowsOnly } from './consumer-tool.js';
+import { check, expectErrorCode, type Scenario } from './scenario.js';
+
+/** An `acr` no realm maps to a level: what an IdP does with a value it does not know. */
+const UNKNOWN_ACR = 'oidcflow-unknown-level';
+
+/**
+ * Login levels at a real IdP (OIDC `acr_values`, RFC 9470 step-up), through the library:
+ * 1. `acrValues: [stronger]` — the browser passes the password and then the second factor, and
+ *    the ID token's `acr` is the stronger level;
+ * 2. `acrValues: [a value the IdP does not know]` — the IdP logs in at its default level, and
+ *    oidcflow refuses the login (`LOGIN_REQUIREMENT_UNMET`), keeping nothing;
+ * 3. `auth.fetch` to an API that takes only the stronger `acr` (it answers `401
+ *    insufficient_user_authentication, acr_values=…`): exactly one new login with those
+ *    `acr_values` (the second factor only: the IdP's session has the password), exactly one
+ *    retry, 200; the next call, and a new instance (`stepUp: 'error'`), use the kept stepped-up
+ *    token without a login. The auth objects have no terminal, so this is `stepUp: 'login'`.
+ */
+export const stepUp: Scenario = {
+  name: 'step-up',
+  summary:
+    "acr_values honoured (a second factor gives the stronger acr; an unknown one is LOGIN_REQUIREMENT_UNMET); auth.fetch meets an API's RFC 9470 challenge with one login at that acr and one retry",
+  flowKinds: ['browser'],
+  notApplicable: (target, subject) =>
+    firstPartyFlowsOnly(target, subject) ??
+    (target.stepUp
+      ? undefined
+      : `${target.name} has no client with login levels (acr values mapped to a second factor), so there is nothing to step up to`),
+  async run(cell) {
+    const support = cell.target.stepUp as StepUpSupport;
+    const { defaultAcr, strongerAcr } = support;
+
+    // 1. The stronger level asked for at login: the password, then the one-time code.
+    const strong = await driver(cell, support);
+    const gold = cell.auth(stepUpOptions(support, strong.driver, { acrValues: [strongerAcr] }));
+    const goldTokens = await gold.getTokens();
+    await strong.driver.settled();
+    check(
+      goldTokens.idTokenClaims?.acr === strongerAcr,
+      `acr_values=${strongerAcr} gave an ID token with acr ${String(goldTokens.idTokenClaims?.acr)}`,
+    );
+    check(
+      strong.asked.password === 1 && strong.asked.code === 1,
+      `acr_values=${strongerAcr} asked for the password ${strong.asked.password} and the code ${strong.asked.code} time(s), expected 1 and 1`,
+    );
+    await gold.logout();
+
+    // 2. A level the IdP does not know: it logs in at its default level, and oidcflow refuses that.
+    const unknown = await driver(cell, support);
+    const refused = cell.auth(stepUpOptions(support, unknown.driver, { acrValues: [UNKNOWN_ACR] }));
+    const error = await expectErrorCode(() => refused.getTokens(), ErrorCode.LOGIN_REQUIREMENT_UNMET);
+    await unknown.driver.settled();
+    check(
+      error.message.includes(`acr_values "${UNKNOWN_ACR}" was asked, and the ID token shows "${defaultAcr}"`),
+      `the LOGIN_REQUIREMENT_UNMET message does not say what was asked and what came: ${error.message}`,
+    );
+    check((await refused.getCachedTokens()) === undefined, 'the refused login was cached');
+
+    // 3. An API that takes only the stronger level: one login at it, one retry.
+    const api = await startApiServer({
+      issuer: cell.target.issuer,
+      audience: support.audience,
+      caCertPath: cell.target.caCertPath,
+      requiredAcr: [strongerAcr],
+    });
+    try {
+      const { driver: browser, asked } = await driver(cell, support);
+      const fetchOptions = { allowedOrigins: [api.origin], stepUp: 'login' as const };
+      const auth = cell.auth(stepUpOptions(support, browser, fetchOptions));
+      const ordinary = await auth.getTokens();
+      await browser.settled();
+      check(
+        ordinary.idTokenClaims?.acr === defaultAcr,
+        `a login that asks for no level gave acr ${String(ordinary.idTokenClaims?.acr)}, expected ${defaultAcr}`,
+      );
+      const response = await auth.fetch(`${api.origin}/payouts`, { method: 'POST', body: 'amount=1' });
+      await browser.settled();
+      const seen = () =>
+        api.seen.map((request) => request.refusal?.split(':')[0] ?? `ok (acr ${request.acr})`).join(', ');
+      check(response.status === 200, `after the step-up the API answered ${response.status} (${seen()})`);
+      check(
+        browser.opened.length === 2,
+        `${browser.opened.length} login pages were opened, expected 2 (the first login, the step-up)`,
+      );
+      check(
+        asked.password === 1 && asked.code === 1,
+        `the two logins asked for the password ${asked.password} and the code ${asked.code} time(s), expected 1 and 1 (the step-up only the code)`,
+      );
+      const stepUpRequest = new URL(browser.opened[1] as string).searchParams;
+      check(
+        stepUpRequest.get('acr_values') === strongerAcr,
+        `the step-up login asked for acr_values=${stepUpRequest.get('acr_values')}, not ${strongerAcr}`,
+      );
+      check(
+        api.seen.length === 2 &&
+          api.seen[0]?.refusal?.startsWith('insufficient_user_authentication') === true &&
+          api.seen[1]?.refusal === undefined &&
+          api.seen[1]?.acr === strongerAcr,
+        `expected the API to see 2 requests (refused at ${defaultAcr}, taken at ${strongerAcr}): ${seen()}`,
+      );
+
+      // The next call goes with the stepped-up token at once; a new instance finds it kept.
+      const again = await auth.fetch(`${api.origin}/payouts`);
+      const requests: number = api.seen.length;
+      check(again.status === 200 && requests === 3, `the next call: ${again.status} (${seen()})`);
+      const later = cell.auth({ ...stepUpOptions(support), allowedOrigins: [api.origin], stepUp: 'error' });
+      const kept = await later.fetch(`${api.origin}/payouts`);
+      check(kept.status === 200, `a new instance answered ${kept.status} (${seen()})`);
+      check(
+        browser.opened.length === 2,
+        `a later call opened a login page (${browser.opened.length} in all)`,
+      );
+      return `acr_values=${strongerAcr}: password + one-time code → acr ${strongerAcr}; ${UNKNOWN_ACR} → the IdP logs in at ${defaultAcr}, LOGIN_REQUIREMENT_UNMET (nothing kept); auth.fetch: 401 insufficient_user_authentication → 1 login (acr_values=${strongerAcr}, the code only) + 1 retry → 200; the next call and a new instance: no login`;
+    } finally {
+      await api.close();
+    }
+  },
+};
+
+/**
+ * A browser of its own signing in the step-up user, who has the second factor, and how often
+ * the IdP's pages asked for the password and for the one-time code (what the page script read).
+ */
+async function driver(
+  cell: CellHarness,
+  support: StepUpSupport,
+): Promise<{ driver: BrowserLoginDriver; asked: { password: number; code: number } }> {
+  const asked = { password: 0, code: 0 };
+  const { user } = support;
+  const counted: TestUser = {
+    username: user.username,
+    get password() {
+      asked.password += 1;
+      return user.password;
+    },
+    oneTimeCode: () => {
+      asked.code += 1;
+      return user.oneTimeCode?.() ?? '';
+    },
+  };
+  const session = await cell.browserSession();
+  const driver = browserLoginDriver({
+    session,
+    pages: cell.target.pages,
+    user: counted,
+    flowKind: cell.subject.flowKind,
+    consent: 'approve',
+    promptText: () => cell.prompt.join(''),
+    onFailure: (error) => cell.fail(error),
+  });
+  return { driver, asked };
+}
+
+/** The step-up client's options; with `browser`, logins go to it. */
+function stepUpOptions(
+  support: StepUpSupport,
+  browser?: BrowserLoginDriver,
+  overrides: Partial<OidcAuthOptions> = {},
+): Partial<OidcAuthOptions> {
+  return {
+    clientId: support.client.clientId,
+    scopes: support.client.scopes,
+    ...overrides,
+    ...(browser ? { ports: { openUrl: (url: string) => browser.openUrl(url) } } : {}),
+  };
+}
