@@ -83,5 +83,6 @@ export async function readProfileFile(options: ProfileFileOptions = {}): Promise
 
 /** Every key a profile may hold (the CLI's flag names), with its kind and the setting it fills. */
 export async function profileOptions(): Promise<ReadonlyMap<string, ProfileOption>> {
-  return (await import('./profile-options.js')).PROFILE_OPTIONS;
+  // The parser's chunk holds the table too: a profile in use loads one file of core, not two.
+  return (await import('./profile-document.js')).PROFILE_OPTIONS;
 }
