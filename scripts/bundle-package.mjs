@@ -149,6 +149,22 @@ const sharedGroups = {
   },
 };
 
+// An exported entry that imports another exported entry (cache-keyring's `./lazy` takes its
+// code from `.`) keeps that import of the other entry's file instead of sharing a chunk with
+// it: each stays one file, and a process that imports one entry loads one module of the
+// package (a module costs its own resolution, compilation and ~30-100 KB of young-generation
+// allocation in a new process; bench/RESULTS.md "Keyring cache hit and the single executable").
+const entryFiles = new Set([...exportedEntries].map((file) => join(dist, file)));
+const entriesImportEntries = {
+  name: 'entries-import-entries',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.') || !entryFiles.has(importer)) return null;
+    const target = resolve(dirname(importer), source);
+    // The output mirrors dist/, so the import's text stays right.
+    return target !== importer && entryFiles.has(target) ? { id: source, external: true } : null;
+  },
+};
+
 // Bundle into memory first: the inputs are the files about to be replaced. The groups are named
 // once the module graph is known (buildEnd above), one place per possible group, in that order.
 const bundle = await build({
@@ -158,7 +174,7 @@ const bundle = await build({
   logLevel: 'warn',
   preserveEntrySignatures: 'strict',
   write: false,
-  plugins: [sharedGroups],
+  plugins: [entriesImportEntries, sharedGroups],
   output: {
     ...outputOptions,
     codeSplitting: {

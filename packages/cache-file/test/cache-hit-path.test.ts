@@ -1,5 +1,6 @@
 // The cache-hit path in a fresh process: one file read, no network, and exactly the modules
 // listed below: none that only a refresh or a login needs (openid-client, undici, any flow).
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheKeyFor } from '@oidcflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,5 +69,38 @@ describe('a process that finds a valid token in the cache', () => {
     // no writer, no chunk of core's slow path. A new import on this path fails here, not in a
     // benchmark.
     expect(loadedModules(result.loaded)).toEqual(CACHE_HIT_MODULES);
+  });
+
+  it('with the profile option: besides, only the profile chunks of core and the TOML parser', async () => {
+    const home = await directories.make('oidcflow-home-');
+    const cachePath = join(home, 'cache');
+    const identity = { issuer: 'https://idp.invalid', clientId: 'cache-hit-profile', scopes: ['openid'] };
+    const key = cacheKeyFor({ ...identity, family: 'user' });
+    const entry = contractEntry({ accessToken: 'fake-profile-access', expiresAt: Date.now() + 3_600_000 });
+    entry.savedAt = Date.now();
+    entry.metadata!.document.issuer = identity.issuer;
+    await createFileCache({ cachePath }).set(key, entry);
+    const config = join(home, 'config.toml');
+    await writeFile(
+      config,
+      `[profiles.hit]\nissuer = "${identity.issuer}"\nclient-id = "${identity.clientId}"\nscope = ["openid"]\ncache = "file"\ncache-path = ${JSON.stringify(cachePath)}\n`,
+    );
+
+    const child = startNode(fixture('cache-hit.mjs'), [JSON.stringify({ profile: 'hit' })], {
+      HOME: home,
+      OIDCFLOW_CONFIG: config,
+    });
+    const line = await child.waitForLine((text) => text.startsWith('{'), 30_000);
+    const result = JSON.parse(line) as { accessToken: string; loaded: string[] };
+    expect(result.accessToken).toBe('fake-profile-access');
+    const loaded = loadedModules(result.loaded);
+    const besides = loaded.filter((name) => !CACHE_HIT_MODULES.includes(name));
+    expect(besides.filter((name) => name.startsWith('core/'))).toEqual([
+      'core/dist/chunks/profile-document.js',
+      'core/dist/chunks/with-profile.js',
+    ]);
+    // Whatever else loaded is smol-toml's own files: no openid-client, undici, flow or lock.
+    expect(besides.filter((name) => !name.startsWith('core/') && !name.includes('/smol-toml/'))).toEqual([]);
+    expect(besides.some((name) => name.includes('/smol-toml/'))).toBe(true);
   });
 });

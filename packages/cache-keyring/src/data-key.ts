@@ -59,13 +59,21 @@ const notUsedOnLinux = () =>
   process.platform === 'linux' ? '; the kernel keyring is not used, it forgets keys at reboot' : '';
 
 /**
+ * Why the OS keyring cannot answer here, decided from the environment alone (no session bus on
+ * Linux), or undefined when the binding must be asked. Nothing is loaded to know it.
+ */
+export function keyringUnreachable(): string | undefined {
+  const noBus = sessionBusMissing();
+  return noBus && `${keyringStoreName()} cannot be reached: ${noBus}${notUsedOnLinux()}`;
+}
+
+/**
  * The binding, loaded on first use: a missing prebuilt binary is "no keyring", not a crash at
  * import. Where the environment already says no session bus exists, nothing is loaded.
  */
 function keyringBinding(): Binding {
-  const noBus = sessionBusMissing();
-  if (noBus)
-    throw new KeyringUnavailable(`${keyringStoreName()} cannot be reached: ${noBus}${notUsedOnLinux()}`);
+  const unreachable = keyringUnreachable();
+  if (unreachable) throw new KeyringUnavailable(unreachable);
   try {
     return loadKeyringBinding();
   } catch (error) {

@@ -21,10 +21,31 @@ export interface FallbackNotice {
   path: string | undefined;
 }
 
-/** Records the fallback in `directory` (created 0700 when missing) unless it is recorded already. */
+/**
+ * When the notice at `path` says the fallback was first said (its first line, when a date), or
+ * `'absent'`. An unreadable notice is there all the same: it was said, only the date is unknown.
+ */
+function readNotice(path: string): string | undefined | 'absent' {
+  let text: string;
+  try {
+    text = fs().readFileSync(path, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : undefined;
+  }
+  const recorded = text.split('\n', 1)[0] ?? '';
+  return Number.isNaN(Date.parse(recorded)) ? undefined : recorded;
+}
+
+/**
+ * Records the fallback in `directory` (created 0700 when missing) unless it is recorded already.
+ * The notice is read first: after the first call (every later one, on the machines that fall
+ * back) that is one read and no exception, no mkdir and no failed exclusive create.
+ */
 export function recordFallback(directory: string, reason: string): FallbackNotice {
   const path = join(directory, FALLBACK_NOTICE_FILE);
   const now = new Date().toISOString();
+  const existing = readNotice(path);
+  if (existing !== 'absent') return { sayNow: false, since: existing ?? now, path };
   try {
     fs().mkdirSync(directory, { recursive: true, mode: 0o700 });
     fs().writeFileSync(path, `${now}\n${reason}\n`, { mode: 0o600, flag: 'wx' });
@@ -33,13 +54,9 @@ export function recordFallback(directory: string, reason: string): FallbackNotic
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
       return { sayNow: true, since: now, path: undefined };
   }
-  let recorded = '';
-  try {
-    recorded = fs().readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
-  } catch {
-    // Unreadable: it is there, so it was said; only the date is unknown.
-  }
-  return { sayNow: false, since: Number.isNaN(Date.parse(recorded)) ? now : recorded, path };
+  // Another process created it in between: it says it.
+  const recorded = readNotice(path);
+  return { sayNow: false, since: recorded !== 'absent' && recorded !== undefined ? recorded : now, path };
 }
 
 /** The keyring answers at `directory`: a later fallback there is news again. */

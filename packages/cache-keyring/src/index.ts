@@ -9,7 +9,7 @@ export {
   type KeyringCache,
   SEALED_FILE_EXTENSION,
 } from './keyring-cache.js';
-export { createLazyKeyringCache } from './lazy.js';
+export { createLazyKeyringCache } from './lazy-cache.js';
 export type { CacheFallback, KeyringCacheOptions } from './options.js';
 export { selectKeyringCache } from './select.js';
 

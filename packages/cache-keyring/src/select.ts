@@ -1,6 +1,6 @@
 import { createFileCache, type FileCache } from '@oidcflow/cache-file';
 import { ErrorCode, OidcflowError } from '@oidcflow/core';
-import { KeyringUnavailable } from './data-key.js';
+import { KeyringUnavailable, keyringUnreachable } from './data-key.js';
 import { forgetFallback, recordFallback } from './fallback-notice.js';
 import { createKeyringCache, type KeyringCache } from './keyring-cache.js';
 import type { KeyringCacheOptions } from './options.js';
@@ -8,6 +8,22 @@ import type { KeyringCacheOptions } from './options.js';
 /** The plain file cache chosen as the fallback, saying so. */
 export interface FallbackFileCache extends FileCache {
   readonly selectionReason: string;
+}
+
+/**
+ * The keyring cache, or why no keyring answers. Where the environment already says so (SSH
+ * without D-Bus, CI, containers: the common fallback) that is known without building the
+ * keyring cache or throwing, on every call of a command such as kubectl's credential plugin.
+ */
+async function keyringOrWhyNot(options: KeyringCacheOptions): Promise<KeyringCache | string> {
+  const unreachable = keyringUnreachable();
+  if (unreachable) return unreachable;
+  try {
+    return await createKeyringCache(options);
+  } catch (error) {
+    if (!(error instanceof KeyringUnavailable)) throw error;
+    return error.message;
+  }
 }
 
 /**
@@ -27,31 +43,29 @@ export async function selectKeyringCache(
       `cacheFallback must be "file" or "error" (got ${JSON.stringify(fallback)}).`,
     );
   }
-  try {
-    const cache = await createKeyringCache(options);
-    forgetFallback(cache.directory);
-    return cache;
-  } catch (error) {
-    if (!(error instanceof KeyringUnavailable)) throw error;
-    const why = error.message;
-    if (fallback === 'error') {
-      throw new OidcflowError(
-        ErrorCode.CACHE_KEYRING_UNAVAILABLE,
-        `No OS keyring answers here: ${why}. On Linux the Secret Service needs a D-Bus session (gnome-keyring or KeePassXC); ` +
-          "over SSH or in a container there is usually none. To keep tokens in a 0600 file instead, set cacheFallback: 'file'.",
-      );
-    }
-    const file = createFileCache(options);
-    const reason = `no OS keyring answers (${why}); cacheFallback is 'file', so tokens are kept in clear in ${file.directory} (files only you can read)`;
-    const notice = recordFallback(file.directory, reason);
-    // Said once per cache location (kubectl and git run oidcflow for every command).
-    if (notice.sayNow) {
-      options.warn?.(
-        `${reason}. Set cacheFallback: 'error' to refuse this, or start a Secret Service (gnome-keyring) in this session.` +
-          (notice.path ? ` Said once for this cache directory (remembered in ${notice.path}).` : ''),
-      );
-    }
-    const remembered = notice.path ? `; said once, on ${notice.since} (remembered in ${notice.path})` : '';
-    return { ...file, selectionReason: `${reason}${remembered}` };
+  const keyring = await keyringOrWhyNot(options);
+  if (typeof keyring !== 'string') {
+    forgetFallback(keyring.directory);
+    return keyring;
   }
+  const why = keyring;
+  if (fallback === 'error') {
+    throw new OidcflowError(
+      ErrorCode.CACHE_KEYRING_UNAVAILABLE,
+      `No OS keyring answers here: ${why}. On Linux the Secret Service needs a D-Bus session (gnome-keyring or KeePassXC); ` +
+        "over SSH or in a container there is usually none. To keep tokens in a 0600 file instead, set cacheFallback: 'file'.",
+    );
+  }
+  const file = createFileCache(options);
+  const reason = `no OS keyring answers (${why}); cacheFallback is 'file', so tokens are kept in clear in ${file.directory} (files only you can read)`;
+  const notice = recordFallback(file.directory, reason);
+  // Said once per cache location (kubectl and git run oidcflow for every command).
+  if (notice.sayNow) {
+    options.warn?.(
+      `${reason}. Set cacheFallback: 'error' to refuse this, or start a Secret Service (gnome-keyring) in this session.` +
+        (notice.path ? ` Said once for this cache directory (remembered in ${notice.path}).` : ''),
+    );
+  }
+  const remembered = notice.path ? `; said once, on ${notice.since} (remembered in ${notice.path})` : '';
+  return { ...file, selectionReason: `${reason}${remembered}` };
 }

@@ -28,11 +28,11 @@ const CACHE_HIT_FIXTURE = fileURLToPath(
  * The ES modules a new process loads to answer from a fresh keyring-cache entry (Linux x64,
  * glibc): no `node:` module facade (built-ins come through process.getBuiltinModule) and not
  * the binding's CommonJS loader, whose import from an ES module cost 30–50 ms of cjs-module-lexer
- * start-up: the prebuilt `.node` file is opened with process.dlopen (src/binding.ts).
+ * start-up: the prebuilt `.node` file is opened with process.dlopen (src/binding.ts). This
+ * package is one file (its `./lazy` entry imports the main one, scripts/bundle-package.mjs).
  */
 const KEYRING_HIT_MODULES = [
   'cache-file/dist/index.js',
-  'cache-keyring/dist/chunks/lazy.js',
   'cache-keyring/dist/index.js',
   'core/dist/chunks/index-shared.js',
   'core/dist/index.js',

@@ -3,6 +3,8 @@ import { ErrorCode } from '../errors/codes.js';
 import { profileError, unknownProfileText } from './profile-errors.js';
 import { PROFILE_OPTIONS, type ProfileOption } from './profile-options.js';
 
+export { PROFILE_OPTIONS };
+
 /** The key of the file's top level that names the profile `oidcflow` uses when none is given. */
 const DEFAULT_PROFILE_KEY = 'default-profile';
 

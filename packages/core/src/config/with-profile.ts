@@ -1,9 +1,9 @@
 import { ErrorCode } from '../errors/codes.js';
 import type { FlowFamily } from '../spec/cache.js';
 import type { OidcAuthOptions, OidcCredentialsAuthOptions } from './options.js';
+import { PROFILE_OPTIONS } from './profile-document.js';
 import { profileError } from './profile-errors.js';
 import { readProfileFile } from './profile-file.js';
-import { PROFILE_OPTIONS } from './profile-options.js';
 
 /** What `explain()` says of the profile an instance uses. */
 export interface ProfileReport {
