@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { interruptionOf } from './interrupt.js';
 import type { CliIo, CommandContext, CommandRunner, OutputStream } from './io.js';
 import { AUTH, COMMAND_NAMES, type CommandName } from './options/option-table.js';
@@ -9,6 +8,10 @@ import { reportError } from './output/report-error.js';
 import { colourEnabled, createStyle } from './output/style.js';
 import type { ProfiledCommandLine } from './profiles/apply-profile.js';
 import { UsageError } from './usage-error.js';
+
+// Taken with process.getBuiltinModule, not `import`: an ES import of node:module builds a facade
+// over all of its exports, ≈ 0.2 ms of every command's start (Node 20 and 24, measured).
+const { createRequire } = process.getBuiltinModule('node:module');
 
 // Each command loads on demand: `oidcflow token` never parses the dev IdP's oidc-provider.
 const COMMANDS: Record<CommandName, () => Promise<CommandRunner>> = {

@@ -37,6 +37,22 @@ const WARM_TOKEN_MODULES = [
   'core/dist/index.js',
 ];
 
+/**
+ * What the full CLI's start loads (`oidcflow --version`; every command starts with these): the
+ * bin, `main` and the chunks it shares with the commands (the parser and option table, the
+ * error types). No core: the library entry's token formats import it, and a command that needs
+ * core loads it itself (scripts/bundle-package.mjs groups shared modules by the start entries
+ * that reach them).
+ */
+const CLI_START_MODULES = [
+  'cli/dist/bin.js',
+  'cli/dist/chunks/cli-error.js',
+  'cli/dist/chunks/main.js',
+  'cli/dist/chunks/options-option-table.js',
+  'cli/dist/interrupt.js',
+  'cli/dist/main.js',
+];
+
 /** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
 function moduleNames(urls: string[]): string[] {
   const names = urls.map((url) => {
@@ -156,4 +172,9 @@ it('the warm path prints what the full CLI prints, and leaves any line it does n
   expect(unknownVariable.code).toBe(2);
   expect(unknownVariable.stdout).toBe('');
   expect(unknownVariable.stderr).toContain('OIDCFLOW_HTTP_TIMEOUT_SECONDS');
+});
+
+it("the CLI's start loads no core: `oidcflow --version`", async () => {
+  const loaded = await modulesLoadedBy(['--version'], {});
+  expect(moduleNames(loaded)).toEqual(CLI_START_MODULES);
 });

@@ -77,9 +77,9 @@ export async function withProfile(
   family: FlowFamily,
 ): Promise<{ options: Options; report: ProfileReport }> {
   const name = options.profile as string;
-  const file = await readProfileFile({ env: options.env ?? process.env });
-  const profile = file.profile(name);
   const env = options.env ?? process.env;
+  const file = await readProfileFile({ env });
+  const profile = file.profile(name);
   const merged: Record<string, unknown> = { ...options };
   const report: ProfileReport = { name, path: file.path, applied: [], ignored: [] };
   const exchange: Record<string, unknown> = { ...options.tokenExchange };
@@ -98,7 +98,8 @@ export async function withProfile(
     const line = profile.lines[option.setting];
     const from = `profile ${name} (${file.path}${line ? `:${line}` : ''})`;
     if (option.setting === 'clientSecretFile') {
-      // The secret the file holds is the clientSecret option; the variable core reads wins, as a flag's would.
+      // The secret the file holds is the clientSecret option; OIDCFLOW_CLIENT_SECRET, which core
+      // reads for OidcCredentialsAuth, wins over it as any variable wins over the profile.
       if (isGiven(options.clientSecret)) skip('the clientSecret option is given');
       else if (family === 'client' && env.OIDCFLOW_CLIENT_SECRET) skip('OIDCFLOW_CLIENT_SECRET is set');
       else {
