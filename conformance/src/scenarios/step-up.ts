@@ -1,7 +1,12 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ErrorCode, type OidcAuthOptions } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import { startApiServer } from '../support/api-server.js';
+import { type ApiServer, startApiServer } from '../support/api-server.js';
 import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
+import { consumerPath, oidcflowCommand } from '../support/executables.js';
+import { outputTail, runTool } from '../support/run-tool.js';
+import { startUrlRelay } from '../support/url-relay.js';
 import type { StepUpSupport, TestUser } from '../targets/target.js';
 import { firstPartyFlowsOnly } from './consumer-tool.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
@@ -19,7 +24,10 @@ const UNKNOWN_ACR = 'oidcflow-unknown-level';
  *    insufficient_user_authentication, acr_values=…`): exactly one new login with those
  *    `acr_values` (the second factor only: the IdP's session has the password), exactly one
  *    retry, 200; the next call, and a new instance (`stepUp: 'error'`), use the kept stepped-up
- *    token without a login. The auth objects have no terminal, so this is `stepUp: 'login'`.
+ *    token without a login. The auth objects have no terminal, so this is `stepUp: 'login'`;
+ * 4. the same through the command: `oidcflow login`, `oidcflow fetch --step-up login` (one login
+ *    for the code, one retry), `oidcflow fetch` (the kept token), and `oidcflow login
+ *    --acr-values <stronger>`, whose `acr` `oidcflow whoami` shows.
  */
 export const stepUp: Scenario = {
   name: 'step-up',
@@ -115,12 +123,84 @@ export const stepUp: Scenario = {
         browser.opened.length === 2,
         `a later call opened a login page (${browser.opened.length} in all)`,
       );
-      return `acr_values=${strongerAcr}: password + one-time code → acr ${strongerAcr}; ${UNKNOWN_ACR} → the IdP logs in at ${defaultAcr}, LOGIN_REQUIREMENT_UNMET (nothing kept); auth.fetch: 401 insufficient_user_authentication → 1 login (acr_values=${strongerAcr}, the code only) + 1 retry → 200; the next call and a new instance: no login`;
+      await throughTheCommand(cell, support, api);
+      return `acr_values=${strongerAcr}: password + one-time code → acr ${strongerAcr}; ${UNKNOWN_ACR} → the IdP logs in at ${defaultAcr}, LOGIN_REQUIREMENT_UNMET (nothing kept); auth.fetch: 401 insufficient_user_authentication → 1 login (acr_values=${strongerAcr}, the code only) + 1 retry → 200; the next call and a new instance: no login; the same with oidcflow login, fetch --step-up login, fetch, login --acr-values ${strongerAcr} (whoami: acr ${strongerAcr})`;
     } finally {
       await api.close();
     }
   },
 };
+
+/** Step 4: the command, its browser reached through BROWSER (a relay), its own cache. */
+async function throughTheCommand(cell: CellHarness, support: StepUpSupport, api: ApiServer): Promise<void> {
+  const { strongerAcr } = support;
+  const directory = join(cell.workDir, 'step-up-command');
+  await mkdir(directory, { recursive: true });
+  const { driver: browser, asked } = await driver(cell, support);
+  const relay = await startUrlRelay(directory, (url) => void browser.openUrl(url));
+  try {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(cell.environment()))
+      if (value !== undefined) env[name] = value;
+    Object.assign(env, { BROWSER: relay.browserCommand, PATH: consumerPath() });
+    const [command, ...prefix] = oidcflowCommand() as [string, ...string[]];
+    const settings = [
+      `--issuer=${cell.target.issuer}`,
+      `--client-id=${support.client.clientId}`,
+      `--scope=${support.client.scopes.join(',')}`,
+      `--flow=${cell.subject.flowName}`,
+      `--cache-path=${join(directory, 'cache')}`,
+      '--callback-port=0',
+      ...(cell.target.caCertPath ? [`--ca-cert-path=${cell.target.caCertPath}`] : []),
+    ];
+    const oidcflow = async (args: string[]): Promise<string> => {
+      const run = await runTool({
+        command,
+        // The command, the settings, then its own arguments: fetch takes its URL last.
+        args: [...prefix, ...args.slice(0, 1), ...settings, ...args.slice(1)],
+        env,
+        timeoutMs: 120_000,
+        signal: cell.signal,
+      });
+      await browser.settled();
+      check(
+        run.code === 0,
+        `oidcflow ${args.join(' ')} failed (exit ${run.code}): ${outputTail(run.output)}`,
+      );
+      return run.stdout;
+    };
+    await oidcflow(['login']);
+    const before = api.seen.length;
+    await oidcflow(['fetch', '--step-up=login', `${api.origin}/payouts`]);
+    const seen = api.seen.slice(before);
+    check(
+      browser.opened.length === 2 && asked.password === 1 && asked.code === 1,
+      `oidcflow login and fetch --step-up login opened ${browser.opened.length} login pages, asked for the password ${asked.password} and the code ${asked.code} time(s); expected 2, 1, 1`,
+    );
+    check(
+      new URL(browser.opened[1] as string).searchParams.get('acr_values') === strongerAcr &&
+        seen.length === 2 &&
+        seen[1]?.acr === strongerAcr,
+      `oidcflow fetch --step-up login: the API saw ${seen.map((request) => request.refusal?.split(':')[0] ?? `ok (acr ${request.acr})`).join(', ')}`,
+    );
+    // No terminal, no flag: the kept stepped-up token, without a login.
+    await oidcflow(['fetch', `${api.origin}/payouts`]);
+    check(
+      browser.opened.length === 2,
+      'oidcflow fetch opened a login page although the stepped-up token is kept',
+    );
+    // The stronger level asked for by the command (level 2 holds for one login: the code again).
+    await oidcflow(['login', `--acr-values=${strongerAcr}`]);
+    const whoami = JSON.parse(await oidcflow(['whoami', '--output=json'])) as { claims?: { acr?: unknown } };
+    const codes: number = asked.code;
+    check(
+      codes === 2 && whoami.claims?.acr === strongerAcr,
+      `oidcflow login --acr-values ${strongerAcr}: the code was asked ${codes - 1} time(s), whoami shows acr ${String(whoami.claims?.acr)}`,
+    );
+  } finally {
+    await relay.stop();
+  }
+}
 
 /**
  * A browser of its own signing in the step-up user, who has the second factor, and how often

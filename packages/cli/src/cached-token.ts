@@ -91,7 +91,13 @@ export async function cachedTokenOutput(
       : new OidcAuth(options);
     const cached = await auth.getCachedTokens();
     if (!cached) return undefined;
-    const entry = { tokens: cached.tokens, flow: cached.flow, savedAt: cached.savedAt } as CacheEntry;
+    // An entry marked laterSignIn is not fresh (isFresh): its session is checked by the full CLI.
+    const entry = {
+      tokens: cached.tokens,
+      flow: cached.flow,
+      savedAt: cached.savedAt,
+      ...(cached.laterSignIn ? { laterSignIn: cached.laterSignIn } : {}),
+    } as CacheEntry;
     if (settings.output !== 'exec-credential') {
       if (!isFresh(entry, Date.now(), 'access')) return undefined;
       return `${cached.tokens.accessToken}\n`;

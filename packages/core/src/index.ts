@@ -52,6 +52,7 @@ export type {
   CacheLockOptions,
   CachePlugin,
   FlowFamily,
+  LaterSignIn,
 } from './spec/cache.js';
 export type {
   EnvironmentFacts,

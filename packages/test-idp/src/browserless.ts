@@ -7,6 +7,11 @@ export interface BrowserlessOptions {
   decision?: 'approve' | 'deny';
   /** At most this many page loads before giving up. @default 20 */
   maxSteps?: number;
+  /**
+   * The cookies of one browser, kept across walks (`new BrowserlessCookies()`): the IdP's
+   * session then answers the next walk as it would in a real browser. @default a jar per walk
+   */
+  cookies?: BrowserlessCookies;
 }
 
 interface HtmlForm {
@@ -17,7 +22,8 @@ interface HtmlForm {
   names: string[];
 }
 
-class CookieJar {
+/** A browser's cookie jar for the walker: one IdP session shared by the walks given it. */
+export class BrowserlessCookies {
   readonly #cookies = new Map<string, string>();
 
   store(response: Response): void {
@@ -86,7 +92,7 @@ async function walk(
   isDone: (html: string) => boolean,
 ): Promise<{ left?: string; lastPage: string }> {
   const origin = new URL(start).origin;
-  const jar = new CookieJar();
+  const jar = options.cookies ?? new BrowserlessCookies();
   const deny = options.decision === 'deny';
   let request: { url: string; init: RequestInit } = { url: start, init: { method: 'GET' } };
   for (let step = 0; step < (options.maxSteps ?? 20); step++) {

@@ -1,5 +1,6 @@
 export { CLAIMS_BY_SCOPE, TEST_USER, TEST_USERS, type TestUser } from './account.js';
 export {
+  BrowserlessCookies,
   type BrowserlessOptions,
   completeAuthorizationWithoutBrowser,
   completeDeviceVerificationWithoutBrowser,

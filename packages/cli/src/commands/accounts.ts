@@ -7,10 +7,19 @@ import { UsageError } from '../usage-error.js';
 
 const label = (account: AccountStatus) => terminalText(account.username ?? account.email ?? account.sub);
 
-function state(account: AccountStatus, now: number): string {
+function expiry(account: AccountStatus, now: number): string {
   if (account.expiresAt === undefined) return 'a login is needed';
   if (account.expiresAt > now) return `valid, expires ${describeExpiry(account.expiresAt, now)}`;
   return account.refreshable ? 'expired, refreshable' : 'expired, a login is needed';
+}
+
+function state(account: AccountStatus, now: number): string {
+  const later = account.laterSignIn?.account;
+  // Its IdP session may have ended: `accounts use` checks it with a refresh first.
+  const check = later
+    ? `; ${terminalText(later.username ?? later.email ?? later.sub)} signed in after it, which may have ended its IdP session: checked with a refresh before use`
+    : '';
+  return `${expiry(account, now)}${check}`;
 }
 
 function renderText(accounts: AccountStatus[], context: CommandContext, now: number): string {

@@ -67,7 +67,12 @@ async function collect(context: CommandContext, now: number): Promise<StatusRepo
     const cached = await auth.getCachedTokens();
     if (!cached) continue;
     const { tokens } = cached;
-    const valid = isFresh({ tokens, flow: cached.flow, savedAt: cached.savedAt }, now);
+    // Not valid while another user's browser sign-in may have ended its session (laterSignIn).
+    const { laterSignIn } = cached;
+    const valid = isFresh(
+      { tokens, flow: cached.flow, savedAt: cached.savedAt, ...(laterSignIn ? { laterSignIn } : {}) },
+      now,
+    );
     // As resolved (an option, or the server source), byte for byte: the same string explain prints.
     const clientId = cached.clientId;
     const entry: StatusEntry = {

@@ -89,7 +89,9 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     description:
       'Sends one request with the access token (Bearer, or DPoP with a fresh proof) to URL only,\n' +
       'refreshes and retries once on 401 invalid_token, follows redirects to other origins without\n' +
-      'the token. The response body goes to stdout; a 4xx or 5xx answer exits 9.',
+      'the token. An API that asks for a stronger login (401 insufficient_user_authentication,\n' +
+      'RFC 9470) gets one login with its acr_values/max_age and one retry: at a terminal, or with\n' +
+      '--step-up login. The response body goes to stdout; a 4xx or 5xx answer exits 9.',
     examples: [
       'oidcflow fetch https://api.example.com/things',
       'echo \'{"name":"x"}\' | oidcflow fetch --dpop --data-stdin --content-type application/json https://api.example.com/things',

@@ -114,8 +114,8 @@ export interface OptionSpec {
 export const AUTH: readonly CommandName[] = COMMAND_NAMES.filter(
   (name) => name !== 'dev-idp' && name !== 'profile' && name !== 'completion',
 );
-/** Commands that may run a login flow. */
-const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential'];
+/** Commands that may run a login flow (`fetch`: nothing cached yet, or an API's step-up challenge). */
+const LOGIN: readonly CommandName[] = ['login', 'token', 'git-credential', 'fetch'];
 /** The other commands with login settings, which accept and ignore the login-only options. */
 const NOT_LOGIN: readonly CommandName[] = ['logout', 'status', 'explain', 'accounts', 'whoami'];
 

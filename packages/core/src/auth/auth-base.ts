@@ -9,7 +9,7 @@ import { isFresh } from '../lifecycle/freshness.js';
 import { AuthRuntime } from '../lifecycle/runtime.js';
 import { singleFlight } from '../lifecycle/single-flight.js';
 import type { ExplainReport, LogoutResult, ObtainMode, ObtainRequest } from '../lifecycle/slow-path.js';
-import type { AccountRef, CacheEntry, FlowFamily } from '../spec/cache.js';
+import type { AccountRef, CacheEntry, FlowFamily, LaterSignIn } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 
 /** How `getTokens()` answers. */
@@ -195,6 +195,11 @@ export abstract class AuthBase {
         cache: { plugin: string; reason?: string };
         /** The user the tokens are for, when the ID token said. */
         account?: AccountRef;
+        /**
+         * Another user signed in through the browser after this account: its IdP session may
+         * have ended, so the tokens are checked with a refresh before any call hands them out.
+         */
+        laterSignIn?: LaterSignIn;
       }
     | undefined
   > {
@@ -215,6 +220,7 @@ export abstract class AuthBase {
         ...(runtime.cache.selectionReason ? { reason: runtime.cache.selectionReason } : {}),
       },
       ...(account ? { account } : {}),
+      ...(entry.laterSignIn ? { laterSignIn: entry.laterSignIn } : {}),
     };
   }
 
@@ -302,11 +308,14 @@ export abstract class AuthBase {
   /**
    * Makes the account `name` (user name, e-mail address or `sub`) the current one of these
    * settings: what calls without `account` — kubectl, git — get from then on. No request is
-   * made. `ACCOUNT_UNKNOWN`, listing the known ones, when no such account is logged in.
+   * made, except one refresh when another user signed in through the browser after that
+   * account (its IdP session may have ended): when the IdP refuses it, the account's tokens
+   * are removed, nothing switches, and `NOT_LOGGED_IN` says to log it in again.
+   * `ACCOUNT_UNKNOWN`, listing the known ones, when no such account is logged in.
    */
   async useAccount(name: string): Promise<AccountRef> {
-    const [{ switchAccount }, runtime] = await Promise.all([slowPath(), this.resolveRuntime()]);
-    return runtime.withCacheLock(() => switchAccount(runtime, name));
+    const [{ switchCheckedAccount }, runtime] = await Promise.all([slowPath(), this.resolveRuntime()]);
+    return runtime.withCacheLock(() => switchCheckedAccount(runtime, name));
   }
 
   /** The file that holds (or would hold) this instance's tokens; undefined for a memory cache. */

@@ -3,7 +3,7 @@ import { isUsableEntry } from '../cache/usable-entry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
-import type { AccountRef, CacheEntry, CacheKey, CachePlugin } from '../spec/cache.js';
+import type { AccountRef, CacheEntry, CacheKey, CachePlugin, LaterSignIn } from '../spec/cache.js';
 
 /**
  * Several accounts for one set of settings. The settings' own key holds the current account's
@@ -78,6 +78,17 @@ export function entryOfTarget(target: AccountTarget, stored: CacheEntry | undefi
   return stored;
 }
 
+/**
+ * The accounts cached for the settings other than the one a login is for: those whose IdP
+ * session a browser sign-in may end. Without a name the login is most likely the current
+ * account's own again.
+ */
+export function accountsBeside(base: CacheEntry | undefined, target: AccountTarget): AccountRef[] {
+  const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
+  const signingIn = target.expected?.sub ?? (target.requested === undefined ? current?.sub : undefined);
+  return knownAccounts(base).filter((account) => account.sub !== signingIn);
+}
+
 /** The account a login returned must be the one asked for: never stored under another name. */
 export function checkLoginAccount(target: AccountTarget, account: AccountRef | undefined): void {
   const { expected, requested } = target;
@@ -111,10 +122,20 @@ function withList(entry: CacheEntry, others: readonly AccountRef[]): CacheEntry 
 const except = (accounts: readonly AccountRef[], sub: string) =>
   accounts.filter((account) => account.sub !== sub);
 
+/** Marks the kept account `sub`'s entry with `signIn`, when it still holds that account's tokens. */
+async function markKept(book: AccountBook, sub: string, signIn: LaterSignIn): Promise<void> {
+  const keptKey = accountKey(book.key, sub);
+  const kept = await book.cache.get(keptKey);
+  if (isUsableEntry(kept) && accountOfEntry(kept)?.sub === sub)
+    await book.cache.set(keptKey, { ...kept, laterSignIn: signIn });
+}
+
 /**
  * Stores a login's entry. It becomes the current account unless an account other than the
  * current one was asked for by a call that only wants its token (`makeCurrent` false); the
- * account it replaces as current is kept under its own key, and stays listed.
+ * account it replaces as current is kept under its own key, and stays listed. After a browser
+ * login (`browser`), every other account's entry records it (`laterSignIn`): written here, with
+ * the login, so that a hit reads nothing more.
  */
 export async function storeLogin(
   book: AccountBook,
@@ -122,6 +143,7 @@ export async function storeLogin(
   target: AccountTarget,
   entry: CacheEntry,
   makeCurrent: boolean,
+  browser = false,
 ): Promise<void> {
   const { cache, key } = book;
   const account = entry.account;
@@ -132,15 +154,20 @@ export async function storeLogin(
     await cache.set(key, withList(entry, others));
     return;
   }
+  const signIn: LaterSignIn | undefined = browser ? { account, at: entry.savedAt } : undefined;
+  if (signIn) for (const other of except(others, account.sub)) await markKept(book, other.sub, signIn);
+  // The current account's entry, when another user signed in through the browser.
+  const marked = (replaced: CacheEntry): CacheEntry =>
+    signIn ? { ...replaced, laterSignIn: signIn } : replaced;
   const kept = others.some((other) => other.sub === account.sub);
   if (!makeCurrent && target.requested !== undefined && current && current.sub !== account.sub) {
     await cache.set(accountKey(key, account.sub), withoutList(entry));
-    await cache.set(key, withList(base!, [...except(others, account.sub), account]));
+    await cache.set(key, withList(marked(base!), [...except(others, account.sub), account]));
     return;
   }
   const rest = except(others, account.sub);
   if (current && current.sub !== account.sub) {
-    await cache.set(accountKey(key, current.sub), withoutList(base!));
+    await cache.set(accountKey(key, current.sub), withoutList(marked(base!)));
     rest.unshift(current);
   }
   await cache.set(key, withList(entry, rest));
@@ -164,21 +191,42 @@ export async function dropRejected(
   }
 }
 
-/** Makes the account `name` current: what kubectl, git and every call without `account` get. */
-export async function switchAccount(book: AccountBook, name: string): Promise<AccountRef> {
+/**
+ * Checks an entry marked `laterSignIn` before a switch hands it on: the entry, refreshed and
+ * unmarked, or an error (its tokens removed) when the IdP refused (lifecycle/session-check.ts).
+ */
+export type SessionCheck = (target: CheckedTarget, entry: CacheEntry) => Promise<CacheEntry>;
+
+/** The entry of a known account, checked before a switch. */
+export type CheckedTarget = AccountTarget & { expected: AccountRef };
+
+/**
+ * Makes the account `name` current: what kubectl, git and every call without `account` get.
+ * An account another user signed in after (`laterSignIn`) is checked by `check` first.
+ */
+export async function switchAccount(
+  book: AccountBook,
+  name: string,
+  check: SessionCheck,
+): Promise<AccountRef> {
   const { cache, key } = book;
   const base = await cache.get(key);
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
-  if (isAccountNamed(current, name)) return current!;
+  if (isAccountNamed(current, name)) {
+    if (base!.laterSignIn) await check({ key, current: true, expected: current! }, base!);
+    return current!;
+  }
   const other = base?.otherAccounts?.find((account) => isAccountNamed(account, name));
   if (!other) throw unknownAccount(name, base);
-  const entry = await cache.get(accountKey(key, other.sub));
+  const otherKey = accountKey(key, other.sub);
+  let entry = await cache.get(otherKey);
   if (!isUsableEntry(entry) || accountOfEntry(entry)?.sub !== other.sub) {
     throw new OidcflowError(
       ErrorCode.NOT_LOGGED_IN,
       `No tokens are kept for account ${label(other)} any more. Log it in again: oidcflow login --account ${label(other)}.`,
     );
   }
+  if (entry.laterSignIn) entry = await check({ key: otherKey, current: false, expected: other }, entry);
   const rest = except(base?.otherAccounts ?? [], other.sub);
   if (current) {
     await cache.set(accountKey(key, current.sub), withoutList(base!));
@@ -240,6 +288,11 @@ export interface AccountStatus extends AccountRef {
   expiresAt?: number;
   /** A refresh token is kept: no login is needed to renew. */
   refreshable: boolean;
+  /**
+   * Another user signed in through the browser after this account: its IdP session may have
+   * ended, and its tokens are checked with a refresh before they are used again.
+   */
+  laterSignIn?: LaterSignIn;
 }
 
 function statusOf(account: AccountRef, entry: CacheEntry | undefined, current: boolean): AccountStatus {
@@ -249,6 +302,7 @@ function statusOf(account: AccountRef, entry: CacheEntry | undefined, current: b
     current,
     ...(usable ? { expiresAt: entry.tokens.expiresAt } : {}),
     refreshable: usable && Boolean(entry.tokens.refreshToken),
+    ...(usable && entry.laterSignIn ? { laterSignIn: entry.laterSignIn } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export interface LoginOverrides {
   parameters?: Record<string, string>;
   /** What the ID token must show, instead of what the options ask. */
   requirements?: AuthenticationRequirements;
+  /** Called just before a flow that signs in through a browser (`needsBrowser`) runs. */
+  beforeBrowserSignIn?: () => void;
 }
 
 /** Runs the planned flow once and returns the entry to cache (tokens, flow, metadata, DPoP key, account). */
@@ -59,6 +61,7 @@ export async function login(
   if (workload) {
     context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.settings.signal);
   }
+  if (plugin.needsBrowser) overrides.beforeBrowserSignIn?.();
   const startedAt = now();
   let tokens: TokenSet;
   try {

@@ -1,3 +1,4 @@
+import { accountOfEntry } from '../cache/account-ref.js';
 import { isUsableEntry } from '../cache/usable-entry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
@@ -5,6 +6,7 @@ import type { CacheEntry } from '../spec/cache.js';
 import type { TokenKind, TokenSet } from '../spec/tokens.js';
 import {
   type AccountTarget,
+  accountsBeside,
   checkLoginAccount,
   dropRejected,
   entryOfTarget,
@@ -18,6 +20,7 @@ import { requestAdjustments } from './idp-context.js';
 import { type LoginOverrides, login } from './login.js';
 import { RefreshRejected, refreshTokens } from './refresh.js';
 import type { AuthRuntime } from './runtime.js';
+import { sessionEnded, sharedBrowserNotice } from './shared-browser.js';
 
 export type ObtainMode = 'normal' | 'force-login';
 
@@ -70,6 +73,51 @@ export function idTokenUnavailable(runtime: AuthRuntime): OidcflowError {
 }
 
 /**
+ * One refresh of `entry`'s tokens with its cached metadata (and its DPoP key): the entry to
+ * store, keeping the account, the list of the others and the key, and no longer marked
+ * `laterSignIn` (the IdP just showed the session is alive). `RefreshRejected` on `invalid_grant`.
+ */
+export async function refreshEntry(runtime: AuthRuntime, entry: CacheEntry): Promise<CacheEntry> {
+  const now = () => runtime.ports.clock.now();
+  const { metadata } = await runtime.metadata(entry.metadata, now());
+  const session = await runtime.openIdSession(metadata.document);
+  const adjustments = requestAdjustments(runtime, metadata.document, entry.flow);
+  // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
+  const dpop = entry.dpopKey ? await dpopHandle(session, entry.dpopKey) : undefined;
+  const protocol = await runtime.protocolPort(session, entry.flow, dpop);
+  const tokens = await refreshTokens(protocol, entry.tokens, adjustments.tokenParameters, now);
+  // Bound tokens stay bound: a Bearer answer is refused, and the bound entry is kept.
+  if (entry.dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: 'refresh' });
+  const { laterSignIn: _checked, ...kept } = entry;
+  return { ...kept, tokens, metadata, savedAt: now() };
+}
+
+/**
+ * The login's overrides for `target`, and the notice before a browser sign-in while other
+ * accounts are cached for the settings (their IdP session may end): `browser` tells afterwards
+ * whether the flow signed in through a browser.
+ */
+function loginOverrides(
+  runtime: AuthRuntime,
+  base: CacheEntry | undefined,
+  target: AccountTarget,
+): { overrides: LoginOverrides; browser: () => boolean } {
+  let browser = false;
+  const others = accountsBeside(base, target);
+  const overrides: LoginOverrides = {
+    ...accountParameters(runtime, target),
+    beforeBrowserSignIn: () => {
+      browser = true;
+      if (others.length > 0)
+        runtime.logger.warn(
+          sharedBrowserNotice(target.requested, others, runtime.settings.login.openBrowser),
+        );
+    },
+  };
+  return { overrides, browser: () => browser };
+}
+
+/**
  * Steps 3 and 4 of the token lifecycle, under the cache lock: re-read (another process may
  * have done the work), refresh with cached metadata in one round trip, else log in. Freshness
  * is judged on the token of `request.kind`; a refresh that leaves no fresh ID token (the IdP
@@ -91,20 +139,10 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
       if (usable && isFresh(usable, now(), kind)) return usable.tokens;
       if (usable?.tokens.refreshToken) {
         try {
-          const { metadata } = await runtime.metadata(usable.metadata, now());
-          const session = await runtime.openIdSession(metadata.document);
-          const adjustments = requestAdjustments(runtime, metadata.document, usable.flow);
-          // A refresh of DPoP-bound tokens proves possession of the same key (RFC 9449 §5).
-          const dpop = usable.dpopKey ? await dpopHandle(session, usable.dpopKey) : undefined;
-          const protocol = await runtime.protocolPort(session, usable.flow, dpop);
-          const tokens = await refreshTokens(protocol, usable.tokens, adjustments.tokenParameters, now);
-          // Bound tokens stay bound: a Bearer answer is refused, and the bound entry is kept.
-          if (usable.dpopKey) requireDpopBound(tokens, { ...runtime.identity, step: 'refresh' });
-          // The account, the list of the others and the DPoP key stay with the refreshed tokens.
-          const refreshed: CacheEntry = { ...usable, tokens, metadata, savedAt: now() };
+          const refreshed = await refreshEntry(runtime, usable);
           await cache.set(key, refreshed);
           runtime.logger.debug('refreshed the access token');
-          if (isFresh(refreshed, now(), kind)) return tokens;
+          if (isFresh(refreshed, now(), kind)) return refreshed.tokens;
           runtime.logger.debug(
             'the refresh response carried no ID token and the cached one is about to expire; a login is needed for a new one',
           );
@@ -119,15 +157,32 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           else if (isUsableEntry(current) && isFresh(current, now(), kind)) return current.tokens;
         }
       }
-      if (!request.allowLogin) throw notLoggedIn(runtime, kind);
+      // Another user's browser sign-in may have ended this account's session, and without a
+      // refresh token nothing short of a login can tell: its tokens are not handed out again.
+      const signIn = usable?.laterSignIn;
+      if (signIn && !usable.tokens.refreshToken) await dropRejected(runtime, target, usable);
+      if (!request.allowLogin) {
+        const account = accountOfEntry(usable);
+        throw signIn && account
+          ? sessionEnded(account, signIn, Boolean(usable.tokens.refreshToken))
+          : notLoggedIn(runtime, kind);
+      }
+      const { overrides, browser } = loginOverrides(runtime, await cache.get(runtime.key), target);
       const fresh = await login(
         runtime,
         entry?.metadata ?? base?.metadata,
         mode === 'force-login',
-        accountParameters(runtime, target),
+        overrides,
       );
       checkLoginAccount(target, fresh.account);
-      await storeLogin(runtime, await cache.get(runtime.key), target, fresh, request.makeCurrent ?? false);
+      await storeLogin(
+        runtime,
+        await cache.get(runtime.key),
+        target,
+        fresh,
+        request.makeCurrent ?? false,
+        browser(),
+      );
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;
     },

@@ -60,6 +60,20 @@ export interface CacheEntry {
    * same settings, each kept under the key with its `account`.
    */
   otherAccounts?: readonly AccountRef[];
+  /**
+   * Another user signed in through a browser flow with the same settings after these tokens
+   * were issued. In one browser the IdP keeps one session (oidc-provider and Keycloak end the
+   * first user's when another signs in there), so these tokens may be refused now: they are not
+   * handed out again before one refresh shows the session is alive (that clears this), and are
+   * removed when the IdP refuses it.
+   */
+  laterSignIn?: LaterSignIn;
+}
+
+/** Who signed in after an account's tokens were issued, and when (epoch ms). */
+export interface LaterSignIn {
+  account: AccountRef;
+  at: number;
 }
 
 export interface CacheLockOptions {

@@ -1,0 +1,58 @@
+import { accountLabel } from '../cache/account-ref.js';
+import { ErrorCode } from '../errors/codes.js';
+import { OidcflowError } from '../errors/oidcflow-error.js';
+import { terminalText } from '../errors/terminal-text.js';
+import type { AccountRef, LaterSignIn } from '../spec/cache.js';
+
+/**
+ * The words for several accounts in one browser. An IdP keeps one session per browser:
+ * oidc-provider and Keycloak end the first user's session when a second one signs in there,
+ * and with it the first user's access and refresh tokens (conformance scenario `two users, one
+ * browser`). A private window (or another browser profile) has a session of its own.
+ */
+
+const label = (account: AccountRef) => terminalText(accountLabel(account));
+const quoted = (name: string) => `"${terminalText(name)}"`;
+
+/** How to sign in elsewhere than the browser that holds the other accounts' IdP session. */
+function privateWindowAdvice(openBrowser: boolean): string {
+  return openBrowser
+    ? 'To keep them, stop this login (Ctrl-C), run it again with --no-browser (library: openBrowser: false) and open the URL it prints in a private browser window'
+    : 'To keep them, open the URL below in a private browser window';
+}
+
+/**
+ * The notice before a browser login while other accounts are cached for the same settings:
+ * who may lose their IdP session, what that does, and how to avoid it. Names no token.
+ */
+export function sharedBrowserNotice(
+  signingIn: string | undefined,
+  others: readonly AccountRef[],
+  openBrowser: boolean,
+): string {
+  const who = signingIn === undefined ? 'Signing in' : `Signing in as ${quoted(signingIn)}`;
+  const names = others.map(label).join(', ');
+  const them = others.length === 1 ? 'that account' : 'those accounts';
+  return `${who} in the browser where ${names} signed in at the IdP can end ${names}'s session there (IdPs such as Keycloak keep one user per browser session): ${them}' tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser)}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
+}
+
+/** The command that logs `account` in again, with the advice that keeps the other one. */
+function loginAgain(account: AccountRef, signIn: LaterSignIn): string {
+  return `Log ${label(account)} in again: oidcflow login --account ${label(account)} (library: login() with the account option); to keep ${label(signIn.account)} signed in too, run it with --no-browser and open the printed URL in a private browser window.`;
+}
+
+/**
+ * The IdP refused the refresh of an account another user signed in after (or it had no refresh
+ * token to check with): its tokens were removed. NOT_LOGGED_IN, as for any account whose
+ * tokens are gone: a login is what it needs.
+ */
+export function sessionEnded(account: AccountRef, signIn: LaterSignIn, refreshable: boolean): OidcflowError {
+  const after = `after ${label(signIn.account)} signed in with the same settings at ${new Date(signIn.at).toISOString()}`;
+  const what = refreshable
+    ? `The IdP session of account ${label(account)} has ended: the IdP refused its refresh token, most likely because ${label(signIn.account)} signed in in the same browser (${after}).`
+    : `Account ${label(account)} has no refresh token to check whether its IdP session survived the sign-in of ${label(signIn.account)} in the same browser (${after}).`;
+  return new OidcflowError(
+    ErrorCode.NOT_LOGGED_IN,
+    `${what} Its tokens were removed, not handed out. ${loginAgain(account, signIn)}`,
+  );
+}

@@ -1,0 +1,256 @@
+// Two accounts, one browser, against the embedded oidc-provider: its pages are walked with one
+// cookie jar per "browser", so the IdP's session behaves as in a real one — when bob signs in
+// where alice's session is, the IdP ends hers (her refresh token gets invalid_grant).
+import {
+  BrowserlessCookies,
+  completeAuthorizationWithoutBrowser,
+  startTestIdp,
+  type TestIdp,
+  type TestUser,
+} from '@oidcflow/test-idp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type CachePlugin,
+  cacheKeyFor,
+  createMemoryCache,
+  ErrorCode,
+  type FlowPlugin,
+  type Logger,
+  OidcAuth,
+  type OidcAuthOptions,
+  OidcflowError,
+} from '../src/index.js';
+import { loaderWith } from './fake-flows.js';
+import { headlessPortFlow } from './test-flows.js';
+
+let idp: TestIdp;
+beforeAll(async () => {
+  idp = await startTestIdp();
+});
+afterAll(async () => {
+  await idp?.stop();
+});
+
+/** Who signs in at the page, and in which browser (its cookies: the IdP's session). */
+const atThePage: { user: TestUser; browser: BrowserlessCookies } = {
+  user: undefined as unknown as TestUser,
+  browser: new BrowserlessCookies(),
+};
+let cache: CachePlugin;
+let warnings: string[];
+beforeEach(() => {
+  cache = createMemoryCache();
+  atThePage.user = idp.users.alice;
+  atThePage.browser = new BrowserlessCookies();
+  warnings = [];
+  idp.requests.reset();
+});
+
+const humanAtThePage = {
+  get login() {
+    return atThePage.user.login;
+  },
+  get password() {
+    return atThePage.user.password;
+  },
+};
+
+/** The real code flow, its pages walked in the browser of `atThePage`; a browser flow unless told. */
+function pageFlow(needsBrowser = true): FlowPlugin {
+  const complete = ((url: string, user: TestUser) =>
+    completeAuthorizationWithoutBrowser(url, user, {
+      cookies: atThePage.browser,
+    })) as typeof completeAuthorizationWithoutBrowser;
+  return { ...headlessPortFlow(complete, humanAtThePage), needsBrowser };
+}
+
+const logger: Logger = {
+  debug() {},
+  warn: (message) => warnings.push(message),
+};
+
+const auth = (extra: Partial<OidcAuthOptions> = {}, flow = pageFlow()) =>
+  new OidcAuth({
+    issuer: idp.issuer,
+    clientId: idp.clients.native.clientId,
+    scopes: ['openid', 'profile', 'email'],
+    flow: 'headless_port_code',
+    plugins: [cache, flow],
+    loadModule: loaderWith({}),
+    logger,
+    env: {},
+    ...extra,
+  });
+
+const settingsKey = () =>
+  cacheKeyFor({
+    issuer: idp.issuer,
+    clientId: idp.clients.native.clientId,
+    scopes: ['openid', 'profile', 'email'],
+    family: 'user',
+  });
+const keptKey = (sub: string) => cacheKeyFor({ ...settingsKey(), account: sub });
+
+async function errorOf(action: () => Promise<unknown>): Promise<OidcflowError> {
+  const error = await action().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
+  return error;
+}
+
+/** The status of the userinfo endpoint for `accessToken`: 200 while the IdP accepts it. */
+async function userinfo(accessToken: string): Promise<number> {
+  const response = await fetch(`${idp.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** alice logs in; then bob (login with account) in the same browser, or in `bobsBrowser`. */
+async function aliceThenBob(bobsBrowser = atThePage.browser) {
+  const alice = await auth().login();
+  const aliceBrowser = atThePage.browser;
+  atThePage.user = idp.users.bob;
+  atThePage.browser = bobsBrowser;
+  await auth({ account: 'bob' }).login();
+  atThePage.user = idp.users.alice;
+  atThePage.browser = aliceBrowser;
+  return alice;
+}
+
+const noToken = (text: string, ...tokens: (string | undefined)[]) =>
+  tokens.every((token) => !token || !text.includes(token));
+
+describe('two accounts, one browser', () => {
+  it("bob's sign-in where alice's session is: one notice, alice marked; accounts use alice finds her session ended, removes her tokens and says how to log her in; a login in a private window brings her back and bob stays", async () => {
+    const alice = await aliceThenBob();
+    // The notice came once, before bob's sign-in, naming alice and the private window; no token.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Signing in as "bob" in the browser where alice signed in at the IdP can end alice's session there/,
+    );
+    expect(warnings[0]).toMatch(/--no-browser .*private browser window/);
+    expect(noToken(warnings[0] ?? '', alice.accessToken, alice.refreshToken)).toBe(true);
+
+    // The IdP ended alice's session: her access token is refused now.
+    expect(await userinfo(alice.accessToken)).toBe(401);
+    const marked = await cache.get(keptKey('alice'));
+    expect(marked?.laterSignIn).toMatchObject({ account: { sub: 'bob', username: 'bob' } });
+    expect((await auth().accounts()).map((a) => [a.username, a.current, a.laterSignIn?.account.sub])).toEqual(
+      [
+        ['bob', true, undefined],
+        ['alice', false, 'bob'],
+      ],
+    );
+
+    // The switch checks alice with one refresh; the IdP refuses it.
+    idp.requests.reset();
+    const ended = await errorOf(() => auth().useAccount('alice'));
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    expect(idp.requests.tokenRequests()).toBe(1);
+    expect(ended.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(ended.message).toMatch(
+      /^The IdP session of account alice has ended: the IdP refused its refresh token, most likely because bob signed in in the same browser/,
+    );
+    expect(ended.message).toMatch(
+      /Its tokens were removed, not handed out\. Log alice in again: oidcflow login --account alice /,
+    );
+    expect(ended.message).toMatch(/private browser window/);
+    expect(noToken(ended.message, alice.accessToken, alice.refreshToken)).toBe(true);
+    // Nothing switched; alice stays listed, without tokens; a call for her cannot get the dead one.
+    expect(await cache.get(keptKey('alice'))).toBeUndefined();
+    const listed = await auth().accounts();
+    expect(listed.map((a) => [a.username, a.current, a.refreshable, a.expiresAt === undefined])).toEqual([
+      ['bob', true, true, false],
+      ['alice', false, false, true],
+    ]);
+    expect((await auth().getTokens()).idTokenClaims?.sub).toBe('bob');
+    const none = await errorOf(() => auth({ account: 'alice' }).getTokens({ allowLogin: false }));
+    expect(none.code).toBe(ErrorCode.NOT_LOGGED_IN);
+
+    // alice logs in again in a private window (a browser of her own): she is current, bob is
+    // marked (a browser sign-in came after him) and the notice names him.
+    warnings = [];
+    atThePage.browser = new BrowserlessCookies();
+    const back = await auth({ account: 'alice' }).login();
+    expect(back.idTokenClaims?.sub).toBe('alice');
+    expect(await userinfo(back.accessToken)).toBe(200);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Signing in as "alice" in the browser where bob signed in/);
+    // bob's session was in the other browser: his check refreshes, and he is current again.
+    idp.requests.reset();
+    expect((await auth().useAccount('bob')).sub).toBe('bob');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    expect((await cache.get(settingsKey()))?.laterSignIn).toBeUndefined();
+    const bob = await auth().getTokens();
+    expect(await userinfo(bob.accessToken)).toBe(200);
+    expect(idp.requests.tokenRequests()).toBe(1);
+  });
+
+  it('in browsers of their own: the switch checks alice with one refresh, which works; she is current and unmarked, and her tokens are the refreshed ones', async () => {
+    const alice = await aliceThenBob(new BrowserlessCookies());
+    expect(warnings).toHaveLength(1);
+    idp.requests.reset();
+    expect((await auth().useAccount('alice')).sub).toBe('alice');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    const current = await cache.get(settingsKey());
+    expect(current?.account?.sub).toBe('alice');
+    expect(current?.laterSignIn).toBeUndefined();
+    expect(current?.tokens.accessToken).not.toBe(alice.accessToken);
+    // The switch back and forth again: checked once, then a hit.
+    idp.requests.reset();
+    expect((await auth().getTokens()).accessToken).toBe(current?.tokens.accessToken);
+    expect(await userinfo(current?.tokens.accessToken ?? '')).toBe(200);
+    expect(idp.requests.tokenRequests()).toBe(0);
+  });
+
+  it('a token for the marked current account (bob logged in by a token call, no switch): never the cached token; without a login allowed, the session-ended error', async () => {
+    const alice = await auth().login();
+    atThePage.user = idp.users.bob;
+    await auth({ account: 'bob' }).getTokens();
+    atThePage.user = idp.users.alice;
+    expect((await cache.get(settingsKey()))?.laterSignIn?.account.sub).toBe('bob');
+    // A hit would hand out alice's access token, which the IdP refuses now.
+    expect(await userinfo(alice.accessToken)).toBe(401);
+    expect((await auth().getCachedTokens())?.laterSignIn?.account.sub).toBe('bob');
+    idp.requests.reset();
+    const ended = await errorOf(() => auth().getTokens({ allowLogin: false }));
+    expect(ended.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(ended.message).toMatch(/^The IdP session of account alice has ended/);
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    // bob's entry is unaffected.
+    expect((await auth({ account: 'bob' }).getTokens({ allowLogin: false })).idTokenClaims?.sub).toBe('bob');
+  });
+
+  it('without a refresh token a marked account cannot be checked: the switch removes its tokens with no request and says so', async () => {
+    await aliceThenBob(new BrowserlessCookies());
+    const kept = await cache.get(keptKey('alice'));
+    const { refreshToken: _dropped, ...tokens } = kept!.tokens;
+    await cache.set(keptKey('alice'), { ...kept!, tokens });
+    idp.requests.reset();
+    const error = await errorOf(() => auth().useAccount('alice'));
+    expect(error.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(error.message).toMatch(
+      /^Account alice has no refresh token to check whether its IdP session survived the sign-in of bob in the same browser/,
+    );
+    expect(idp.requests.count()).toBe(0);
+    expect(await cache.get(keptKey('alice'))).toBeUndefined();
+    expect((await auth().accounts()).map((a) => a.username)).toEqual(['bob', 'alice']);
+  });
+
+  it('one account, or a flow without a browser: no notice, nothing marked, and a hit still reads one entry', async () => {
+    await auth().login();
+    await auth().login();
+    expect(warnings).toEqual([]);
+    expect((await cache.get(settingsKey()))?.laterSignIn).toBeUndefined();
+    // The device-like flow (no browser here): bob's login marks nobody and says nothing.
+    atThePage.user = idp.users.bob;
+    await auth({ account: 'bob' }, pageFlow(false)).login();
+    expect(warnings).toEqual([]);
+    expect((await cache.get(keptKey('alice')))?.laterSignIn).toBeUndefined();
+    idp.requests.reset();
+    expect((await auth().useAccount('alice')).sub).toBe('alice');
+    expect(idp.requests.count()).toBe(0);
+  });
+});
