@@ -15,7 +15,8 @@ import { check, expectErrorCode, type Scenario } from './scenario.js';
 const UNKNOWN_ACR = 'oidcflow-unknown-level';
 
 /**
- * Login levels at a real IdP (OIDC `acr_values`, RFC 9470 step-up), through the library:
+ * Login levels at a real IdP (OIDC `acr_values`, RFC 9470 step-up), through the library (1-3)
+ * and the command (4), each login in a browser of its own:
  * 1. `acrValues: [stronger]` — the browser passes the password and then the second factor, and
  *    the ID token's `acr` is the stronger level;
  * 2. `acrValues: [a value the IdP does not know]` — the IdP logs in at its default level, and
