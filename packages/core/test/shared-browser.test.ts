@@ -244,6 +244,14 @@ describe('two accounts, one browser', () => {
     await auth().login();
     expect(warnings).toEqual([]);
     expect((await cache.get(settingsKey()))?.laterSignIn).toBeUndefined();
+    // The hit: one read of the cache, no request.
+    const reads: string[] = [];
+    const counted: CachePlugin = { ...cache, get: (key) => (reads.push(key.id), cache.get(key)) };
+    idp.requests.reset();
+    const hit = auth({ plugins: [counted, pageFlow()] });
+    expect((await hit.getTokens()).idTokenClaims?.sub).toBe('alice');
+    expect(reads).toEqual([settingsKey().id]);
+    expect(idp.requests.count()).toBe(0);
     // The device-like flow (no browser here): bob's login marks nobody and says nothing.
     atThePage.user = idp.users.bob;
     await auth({ account: 'bob' }, pageFlow(false)).login();
