@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode, type OidcAuthOptions } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
-import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
+import type { BrowserLoginDriver } from '../support/browser-login.js';
 import { consumerPath, oidcflowCommand } from '../support/executables.js';
 import { outputTail, runTool } from '../support/run-tool.js';
 import { startUrlRelay } from '../support/url-relay.js';
@@ -224,17 +224,7 @@ async function driver(
       return user.oneTimeCode?.() ?? '';
     },
   };
-  const session = await cell.browserSession();
-  const driver = browserLoginDriver({
-    session,
-    pages: cell.target.pages,
-    user: counted,
-    flowKind: cell.subject.flowKind,
-    consent: 'approve',
-    promptText: () => cell.prompt.join(''),
-    onFailure: (error) => cell.fail(error),
-  });
-  return { driver, asked };
+  return { driver: await cell.loginDriver('approve', { user: counted }), asked };
 }
 
 /** The step-up client's options; with `browser`, logins go to it. */
