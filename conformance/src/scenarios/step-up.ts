@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, type OidcAuthOptions } from '@oidcflow/core';
+import type { ResourceRequest } from '@oidcflow/test-idp';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import type { BrowserLoginDriver } from '../support/browser-login.js';
@@ -89,8 +90,7 @@ export const stepUp: Scenario = {
       );
       const response = await auth.fetch(`${api.origin}/payouts`, { method: 'POST', body: 'amount=1' });
       await browser.settled();
-      const seen = () =>
-        api.seen.map((request) => request.refusal?.split(':')[0] ?? `ok (acr ${request.acr})`).join(', ');
+      const seen = () => describeRequests(api.seen);
       check(response.status === 200, `after the step-up the API answered ${response.status} (${seen()})`);
       check(
         browser.opened.length === 2,
@@ -182,7 +182,7 @@ async function throughTheCommand(cell: CellHarness, support: StepUpSupport, api:
       new URL(browser.opened[1] as string).searchParams.get('acr_values') === strongerAcr &&
         seen.length === 2 &&
         seen[1]?.acr === strongerAcr,
-      `oidcflow fetch --step-up login: the API saw ${seen.map((request) => request.refusal?.split(':')[0] ?? `ok (acr ${request.acr})`).join(', ')}`,
+      `oidcflow fetch --step-up login: the API saw ${describeRequests(seen)}`,
     );
     // No terminal, no flag: the kept stepped-up token, without a login.
     await oidcflow(['fetch', `${api.origin}/payouts`]);
@@ -225,6 +225,11 @@ async function driver(
     },
   };
   return { driver: await cell.loginDriver('approve', { user: counted }), asked };
+}
+
+/** What the API made of each request, in order: `insufficient_user_authentication`, `ok (acr gold)`. */
+function describeRequests(requests: readonly ResourceRequest[]): string {
+  return requests.map((request) => request.refusal?.split(':')[0] ?? `ok (acr ${request.acr})`).join(', ');
 }
 
 /** The step-up client's options; with `browser`, logins go to it. */
