@@ -302,6 +302,14 @@ describe('a bad configuration file or name', () => {
         `${config}:4: unknown option "isuer" in profile "dev". A profile holds the options' flag names without "--": issuer, client-id,`,
       ],
       [
+        '[profiles.dev]\nissuer = "https://x.example"\n"client(id" = "x"\n',
+        `${config}:3: unknown option "client(id" in profile "dev".`,
+      ],
+      [
+        '"default(profile" = "dev"\n[profiles.dev]\n',
+        `${config}:1: unknown key "default(profile": the file holds default-profile`,
+      ],
+      [
         '[profiles.dev]\ncallback-port = "8000"\n',
         `${config}:2: option "callback-port" in profile "dev" must be a whole number.`,
       ],

@@ -39,8 +39,18 @@ const invalid = (path: string, line: number | undefined, message: string) =>
 
 const HEADER = /^\s*\[\s*profiles\s*\.\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]/;
 
+/**
+ * `key` as a regular expression's text. The keys are the file's own, read before they are
+ * checked: `"a(b" = 1` must be an unknown option on its line, not a broken expression.
+ */
+const regExpText = (key: string) => key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+/** A line that sets `key`: `key = …`, `"key" = …`. */
+const keyLine = (key: string) => new RegExp(`^\\s*["']?${regExpText(key)}["']?\\s*=`);
+
 /** The line of `key` in profile `name` (1-based), or of the profile's header; undefined when neither is found. */
 function lineOf(lines: readonly string[], name: string, key?: string): number | undefined {
+  const setting = key === undefined ? undefined : keyLine(key);
   let header: number | undefined;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string;
@@ -51,24 +61,20 @@ function lineOf(lines: readonly string[], name: string, key?: string): number | 
       continue;
     }
     if (header !== undefined && /^\s*\[/.test(line)) break;
-    if (
-      header !== undefined &&
-      key &&
-      new RegExp(`^\\s*["']?${key.replace(/-/g, '\\-')}["']?\\s*=`).test(line)
-    ) {
-      return index + 1;
-    }
+    if (header !== undefined && setting?.test(line)) return index + 1;
   }
   return header === undefined ? undefined : header + 1;
 }
 
 function topLineOf(lines: readonly string[], key: string): number | undefined {
-  const index = lines.findIndex((line) => new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(line));
+  const pattern = keyLine(key);
+  const index = lines.findIndex((line) => pattern.test(line));
   return index === -1 ? undefined : index + 1;
 }
 
 function headerLineOf(lines: readonly string[], key: string): number | undefined {
-  const index = lines.findIndex((line) => new RegExp(`^\\s*\\[\\s*${key}\\b`).test(line));
+  const pattern = new RegExp(`^\\s*\\[\\s*${regExpText(key)}\\b`);
+  const index = lines.findIndex((line) => pattern.test(line));
   return index === -1 ? undefined : index + 1;
 }
 
