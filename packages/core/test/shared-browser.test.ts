@@ -15,6 +15,7 @@ import {
   createMemoryCache,
   ErrorCode,
   type FlowPlugin,
+  type LaterSignIn,
   type Logger,
   OidcAuth,
   type OidcAuthOptions,
@@ -237,6 +238,25 @@ describe('two accounts, one browser', () => {
     expect(idp.requests.count()).toBe(0);
     expect(await cache.get(keptKey('alice'))).toBeUndefined();
     expect((await auth().accounts()).map((a) => a.username)).toEqual(['bob', 'alice']);
+  });
+
+  it('a planted or damaged mark still stops the token from being handed out, and its words do not break', async () => {
+    await aliceThenBob(new BrowserlessCookies());
+    const kept = await cache.get(keptKey('alice'));
+    const { refreshToken: _dropped, ...tokens } = kept!.tokens;
+    const damaged = { account: null, at: 'yesterday' } as unknown as LaterSignIn;
+    await cache.set(keptKey('alice'), { ...kept!, tokens, laterSignIn: damaged });
+    const listed = await auth().accounts();
+    expect(listed.map((a) => [a.username, a.laterSignIn])).toEqual([
+      ['bob', undefined],
+      ['alice', undefined],
+    ]);
+    const error = await errorOf(() => auth({ account: 'alice' }).getTokens({ allowLogin: false }));
+    expect(error.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(error.message).toMatch(
+      /^Account alice has no refresh token to check whether its IdP session survived the sign-in of another user in the same browser\. Its tokens were removed/,
+    );
+    expect(await cache.get(keptKey('alice'))).toBeUndefined();
   });
 
   it('one account, or a flow without a browser: no notice, nothing marked, and a hit still reads one entry', async () => {
