@@ -4,6 +4,7 @@
 //     against a bare `node` reading the file cache's JSON; and the single executable's
 //     `oidcflow token` from a warm cache against `node -e ""`.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { median, round } from './lib/stats.mjs';
@@ -11,7 +12,7 @@ import { importPackage, makeAppDirectory, root, temporaryDirectories } from './l
 
 export const title = 'Keyring cache hit and single executable';
 export const notes =
-  'All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. "keyring hit" is `new OidcAuth({...}).getAccessToken()` with the default `cache: \'auto\'`, the D-Bus address set: the data key comes from its kernel keyring copy (made in the warm-up rounds); "copy off" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (every hit asks the Secret Service). "no D-Bus" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache\'s JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e ""` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The CPU-time rows are the same runs in user + system time of each subject\'s process (the driver\'s waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.';
+  "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy (made in the warm-up rounds); \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (every hit asks the Secret Service). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit cannot skip (loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
 
 const ROUNDS = 30;
 const WARMUP = 3;
@@ -50,6 +51,21 @@ function addKeyringCache(app) {
   cpSync(binding, join(napi, 'keyring'), { recursive: true });
   const triple = `linux-${process.arch}-gnu`;
   cpSync(join(dirname(binding), `keyring-${triple}`), join(napi, `keyring-${triple}`), { recursive: true });
+}
+
+/** An entry-sized AES-256-GCM envelope for file-hit-then-decrypt.mjs, sealed as cache-keyring seals (base64 JSON). */
+function sealedSample() {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const aad = Buffer.from('oidcflow-keyring-cache/v1\0bench\0', 'utf8');
+  const keyId = createHash('sha256').update('oidcflow data key id\0').update(key).digest('hex');
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+  cipher.setAAD(Buffer.concat([aad, Buffer.from(keyId.slice(0, 16))]));
+  const ciphertext = Buffer.concat([cipher.update('x'.repeat(2048), 'utf8'), cipher.final()]);
+  const fields = { key, iv, tag: cipher.getAuthTag(), ciphertext, aad };
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value.toString('base64')])),
+  );
 }
 
 /** Why the session cannot be made here (Linux with gnome-keyring, dbus and keyutils), or undefined. */
@@ -113,6 +129,7 @@ export default async function keyringBinaryBenchmarks({ log }) {
     const { app, scripts } = await makeAppDirectory(directories, [
       'oidcflow-cached-token.mjs',
       'bare-read-json.mjs',
+      'file-hit-then-decrypt.mjs',
     ]);
     addKeyringCache(app);
     const seal = join(app, 'seal-entry.mjs');
@@ -123,6 +140,7 @@ export default async function keyringBinaryBenchmarks({ log }) {
     const plain = { PATH: process.env.PATH ?? '', HOME: home };
     const node = process.execPath;
     const withOptions = (cachePath) => JSON.stringify({ ...options, cachePath });
+    const withFileCache = (cachePath) => JSON.stringify({ ...options, cachePath, cache: 'file' });
     const subjects = {
       bare: { argv: [node, scripts['bare-read-json.mjs'], file], env: plain },
       keyringHit: {
@@ -140,6 +158,15 @@ export default async function keyringBinaryBenchmarks({ log }) {
         env: plain,
       },
       nodeEmpty: { argv: [node, '-e', ''], env: plain },
+      // The breakdown: the file cache's hit alone, and with what a keyring hit cannot skip.
+      fileHit: {
+        argv: [node, scripts['oidcflow-cached-token.mjs'], withFileCache(fileCachePath)],
+        env: plain,
+      },
+      fileHitDecrypt: {
+        argv: [node, scripts['file-hit-then-decrypt.mjs'], withFileCache(fileCachePath), sealedSample()],
+        env: plain,
+      },
     };
     const binaryArgs = (cachePath, ...extra) => [
       'token',
@@ -239,6 +266,18 @@ export default async function keyringBinaryBenchmarks({ log }) {
       ),
     ];
     rows.push(
+      row(
+        "(k) breakdown: the file cache's hit (`cache: 'file'`) vs bare node reading the JSON",
+        'fileHit',
+        'bare',
+        '—',
+      ),
+      row(
+        "(k) breakdown: the file cache's hit, then loading node:crypto and opening one AES-256-GCM envelope (the floor of a keyring hit) vs bare node reading the JSON",
+        'fileHitDecrypt',
+        'bare',
+        '—',
+      ),
       cpuRow('keyring hit (kernel keyring copy) vs bare node reading the JSON', 'keyringHit', 'bare'),
       cpuRow('the same with OIDCFLOW_KEYRING_KERNEL_COPY=off', 'keyringCopyOff', 'bare'),
       cpuRow('`auto`, keyring cache installed, no D-Bus vs bare node reading the JSON', 'autoNoDbus', 'bare'),

@@ -1,8 +1,13 @@
 import { rawRequest } from '../support/raw-http.js';
 import type { TestUser } from '../targets/test-user.js';
-import { loginThrough, ownBrowserFlowOnly, signInPagesUnread } from './login-request.js';
+import { startAccountsBench } from './accounts-bench.js';
+import { firstPartyFlowsOnly } from './consumer-tool.js';
+import { signInPagesUnread } from './login-request.js';
 import { refreshError } from './logout.js';
 import { check, type Scenario } from './scenario.js';
+
+/** `oidcflow`'s exit code when a login is needed and may not run (packages/cli/src/exit-codes.ts). */
+const EXIT_NOT_LOGGED_IN = 3;
 
 /** What the IdP's userinfo endpoint answers to `accessToken` (the harness's own request). */
 async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken: string): Promise<number> {
@@ -15,54 +20,172 @@ async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken:
 }
 
 /**
- * A second account logged in where the first one's IdP session is: alice signs in, then bob
- * logs in with `account` (oidcflow sends login_hint=bob and prompt=login) in the same browser,
- * as `oidcflow login --account bob` on a user's machine does. Bob must get his own login page
- * (pre-filled) and his own tokens; what his sign-in did to alice's tokens (userinfo, refresh)
- * is what the detail reports.
+ * A second account signed in where the first one's IdP session is, all through the built CLI
+ * as a user runs it: alice logs in; `oidcflow login --account bob` in the same browser must warn
+ * first (alice's session may end; a private window keeps both), bob gets his own pre-filled
+ * page (login_hint) and tokens, and the IdP ends alice's session. `accounts use alice` must then
+ * check her with a refresh, and end with exit 3 and the words that say her session ended and
+ * how to log her in again, switching nothing; kubectl and git (a host that checks tokens at
+ * userinfo) keep coming as bob and are never handed a dead token. `login --account alice` in a
+ * browser of her own brings her back, and bob, whose session that sign-in left alone, passes
+ * his check at `accounts use bob`.
  */
 export const sharedBrowser: Scenario = {
   name: 'two users, one browser',
   summary:
-    "login --account bob in the browser where alice has the IdP's session: bob's sign-in page (login_hint) and tokens; alice's tokens afterwards (userinfo, refresh) reported",
+    'login --account bob where alice has the IdP session: a notice first; the IdP ends her session; accounts use alice checks it (one refresh), exit 3 with how to log her in; kubectl and git get no dead token; alice back from a private window, bob still usable',
   flowKinds: ['browser'],
   notApplicable: (target, subject) =>
+    firstPartyFlowsOnly(target, subject) ??
     (target.otherUser ? undefined : `${target.name} names no second user to log in`) ??
-    signInPagesUnread(target) ??
-    ownBrowserFlowOnly(subject),
+    signInPagesUnread(target),
   async run(cell) {
     const alice = cell.target.user;
     const bob = cell.target.otherUser as TestUser;
-    const session = await cell.browserSession();
-    const aliceDriver = await cell.loginDriver('approve', { session, user: alice });
-    const bobDriver = await cell.loginDriver('approve', { session, user: bob });
+    const bench = await startAccountsBench(cell, 'shared-browser');
+    const oneBrowser = await cell.browserSession();
+    const aliceDriver = bench.driver(alice, oneBrowser);
+    const bobDriver = bench.driver(bob, oneBrowser);
+    try {
+      // 1. alice logs in; her tokens, as the harness sees them (never printed).
+      bench.signInWith(aliceDriver);
+      await bench.oidcflow(['login']);
+      await aliceDriver.settled();
+      const aliceTokens = JSON.parse(
+        await bench.oidcflow(['token', '-o', 'json', '--include-refresh-token']),
+      ) as { access_token: string; refresh_token?: string };
+      const before = await userinfoStatus(cell, aliceTokens.access_token);
+      check(before === 200, `userinfo refused ${alice.username}'s new access token (HTTP ${before})`);
 
-    const { accessToken, refreshToken } = (await loginThrough(cell, aliceDriver)).tokens;
-    const before = await userinfoStatus(cell, accessToken);
-    check(before === 200, `userinfo refused ${alice.username}'s new access token (HTTP ${before})`);
+      // 2. bob in the same browser: the notice comes first, once, and carries no token.
+      bench.signInWith(bobDriver);
+      const bobLogin = await bench.run(['login', `--account=${bob.username}`]);
+      await bobDriver.settled();
+      check(bobLogin.code === 0, `oidcflow login --account ${bob.username} failed (exit ${bobLogin.code})`);
+      const notice = `Signing in as "${bob.username}" in the browser where ${alice.username} signed in at the IdP can end ${alice.username}'s session there`;
+      const at = bobLogin.output.indexOf(notice);
+      check(
+        at >= 0,
+        `login --account ${bob.username} gave no notice that ${alice.username}'s session may end`,
+      );
+      check(
+        bobLogin.output.indexOf(notice, at + 1) === -1,
+        `login --account ${bob.username} gave the notice more than once`,
+      );
+      check(
+        /private browser window/.test(bobLogin.output) && /--no-browser/.test(bobLogin.output),
+        'the notice does not say how to keep both accounts (a private window, --no-browser)',
+      );
+      const opening = bobLogin.output.indexOf('Opening the browser');
+      check(opening === -1 || at < opening, 'the notice came after the browser was opened');
+      check(
+        [aliceTokens.access_token, aliceTokens.refresh_token].every(
+          (token) => !token || !bobLogin.output.includes(token),
+        ),
+        "a token of alice's reached bob's login output",
+      );
+      const page = bobDriver.signIns.at(-1);
+      check(
+        page !== undefined,
+        `the IdP asked ${bob.username} nothing: ${alice.username}'s session answered`,
+      );
+      check(
+        page.usernameEditable && page.username === bob.username,
+        `${bob.username}'s sign-in page showed "${page.username}"${page.usernameEditable ? '' : ' (no user name field)'}, not the login_hint ${bob.username}`,
+      );
+      // A page before it that named another user: the IdP re-authenticated alice, and the page
+      // script restarted the login (Keycloak's "restart login") as a person has to.
+      const first = bobDriver.signIns[0];
+      const restartedFrom =
+        bobDriver.signIns.length > 1 && first && !first.usernameEditable ? first.username : undefined;
+      const listed = await bench.accounts();
+      const aliceListed = listed.find((account) => account.username === alice.username);
+      const bobSub = listed.find((account) => account.username === bob.username)?.sub;
+      check(
+        aliceListed?.laterSignIn?.account.username === bob.username,
+        `oidcflow accounts does not show that ${bob.username} signed in after ${alice.username}: ${JSON.stringify(listed)}`,
+      );
+      const after = await userinfoStatus(cell, aliceTokens.access_token);
 
-    const bobLogin = await cell
-      .auth({ account: bob.username, ports: { openUrl: (url) => bobDriver.openUrl(url) } })
-      .getTokens();
-    await bobDriver.settled();
-    const page = bobDriver.signIns.at(-1);
-    check(page !== undefined, `the IdP asked ${bob.username} nothing: ${alice.username}'s session answered`);
-    check(
-      page.usernameEditable && page.username === bob.username,
-      `${bob.username}'s sign-in page showed "${page.username}"${page.usernameEditable ? '' : ' (no user name field)'}, not the login_hint ${bob.username}`,
-    );
-    check(bobLogin.idTokenClaims?.sub !== undefined, `${bob.username}'s login returned no ID token`);
-    // A page before it that named another user: the IdP re-authenticated alice, and the page
-    // script restarted the login (Keycloak's "restart login") as a person has to.
-    const first = bobDriver.signIns[0];
-    const restartedFrom =
-      bobDriver.signIns.length > 1 && first && !first.usernameEditable ? first.username : undefined;
+      // 3. accounts use alice: checked by one refresh, refused; exit 3, the words, nothing switched.
+      const use = await bench.run(['accounts', 'use', alice.username]);
+      check(
+        use.code === EXIT_NOT_LOGGED_IN,
+        `accounts use ${alice.username} ended with exit ${use.code}, not ${EXIT_NOT_LOGGED_IN}: ${use.output.trim().slice(-400)}`,
+      );
+      for (const words of [
+        `The IdP session of account ${alice.username} has ended`,
+        `most likely because ${bob.username} signed in in the same browser`,
+        `oidcflow login --account ${alice.username}`,
+        'private browser window',
+      ]) {
+        check(
+          use.output.includes(words),
+          `accounts use ${alice.username} did not say "${words}": ${use.output.trim()}`,
+        );
+      }
+      // The IdP indeed refuses what oidcflow removed: her old refresh token and access token.
+      const refused = aliceTokens.refresh_token
+        ? await refreshError(cell, aliceTokens.refresh_token)
+        : 'no refresh token';
+      check(
+        refused !== undefined,
+        `${alice.username}'s old refresh token still refreshes: the error was wrong`,
+      );
+      const kept = await bench.accounts();
+      check(
+        kept.find((account) => account.current)?.username === bob.username,
+        `after the refused switch ${bob.username} is not current: ${JSON.stringify(kept)}`,
+      );
+      check(
+        kept.find((account) => account.username === alice.username)?.expiresAt === undefined,
+        `${alice.username}'s dead tokens are still cached: ${JSON.stringify(kept)}`,
+      );
 
-    const after = await userinfoStatus(cell, accessToken);
-    const refused = refreshToken ? await refreshError(cell, refreshToken) : 'no refresh token';
-    const how = restartedFrom
-      ? `the IdP first asked the password of "${restartedFrom}" (its session's user, login_hint ignored); after "restart login" ${bob.username} signed in on a pre-filled page`
-      : `${bob.username} signed in on a pre-filled page`;
-    return `in the browser of ${alice.username}'s session, ${how}; then ${alice.username}'s access token at userinfo: HTTP ${after} (200 before), her refresh token: ${refused ? `refused (${refused})` : 'still refreshes'}`;
+      // 4. The tools keep coming as bob, and no dead token reaches them.
+      const tools = await bench.toolsUser();
+      check(
+        tools.kube === bobSub && tools.git === bobSub,
+        `after the refused switch kubectl came as ${tools.kube} and git as ${tools.git}, not ${bob.username}`,
+      );
+
+      // 5. alice logs in again in a browser of her own (a private window): current, the tools are alice.
+      const ownDriver = bench.driver(alice, await cell.browserSession());
+      bench.signInWith(ownDriver);
+      await bench.oidcflow(['login', `--account=${alice.username}`]);
+      await ownDriver.settled();
+      const back = await bench.accounts();
+      const aliceSub = back.find((account) => account.username === alice.username)?.sub;
+      check(
+        back.find((account) => account.current)?.username === alice.username,
+        `login --account ${alice.username} did not make her current: ${JSON.stringify(back)}`,
+      );
+      const aliceTools = await bench.toolsUser();
+      check(
+        aliceTools.kube === aliceSub && aliceTools.git === aliceSub,
+        `after ${alice.username}'s new login kubectl came as ${aliceTools.kube} and git as ${aliceTools.git}`,
+      );
+
+      // 6. bob's session was in the other browser: his check refreshes, and the tools are bob.
+      const useBob = await bench.run(['accounts', 'use', bob.username]);
+      check(
+        useBob.code === 0,
+        `accounts use ${bob.username} after ${alice.username}'s login in her own browser failed (exit ${useBob.code}): ${useBob.output.trim().slice(-400)}`,
+      );
+      const bobTools = await bench.toolsUser();
+      check(
+        bobTools.kube === bobSub && bobTools.git === bobSub,
+        `after accounts use ${bob.username} kubectl came as ${bobTools.kube} and git as ${bobTools.git}`,
+      );
+      const dead = bench.refusedTokens();
+      check(dead.length === 0, `kubectl or git were handed a token their server refused: ${dead.join('; ')}`);
+
+      const how = restartedFrom
+        ? `the IdP first asked the password of "${restartedFrom}" (its session's user, login_hint ignored); after "restart login" ${bob.username} signed in on a pre-filled page`
+        : `${bob.username} signed in on a pre-filled page`;
+      return `notice before ${bob.username}'s login; ${how}; ${alice.username}'s access token at userinfo then HTTP ${after} (200 before), her refresh token refused (${refused}); accounts use ${alice.username}: exit 3, "session has ended", tokens removed, ${bob.username} kept; kubectl and git came as ${bob.username}; ${alice.username} back from a browser of her own; accounts use ${bob.username} passed its check; no dead token reached the tools`;
+    } finally {
+      await bench.stop();
+    }
   },
 };

@@ -15,6 +15,7 @@ import {
   createMemoryCache,
   ErrorCode,
   type FlowPlugin,
+  type LaterSignIn,
   type Logger,
   OidcAuth,
   type OidcAuthOptions,
@@ -239,11 +240,38 @@ describe('two accounts, one browser', () => {
     expect((await auth().accounts()).map((a) => a.username)).toEqual(['bob', 'alice']);
   });
 
+  it('a planted or damaged mark still stops the token from being handed out, and its words do not break', async () => {
+    await aliceThenBob(new BrowserlessCookies());
+    const kept = await cache.get(keptKey('alice'));
+    const { refreshToken: _dropped, ...tokens } = kept!.tokens;
+    const damaged = { account: null, at: 'yesterday' } as unknown as LaterSignIn;
+    await cache.set(keptKey('alice'), { ...kept!, tokens, laterSignIn: damaged });
+    const listed = await auth().accounts();
+    expect(listed.map((a) => [a.username, a.laterSignIn])).toEqual([
+      ['bob', undefined],
+      ['alice', undefined],
+    ]);
+    const error = await errorOf(() => auth({ account: 'alice' }).getTokens({ allowLogin: false }));
+    expect(error.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(error.message).toMatch(
+      /^Account alice has no refresh token to check whether its IdP session survived the sign-in of another user in the same browser\. Its tokens were removed/,
+    );
+    expect(await cache.get(keptKey('alice'))).toBeUndefined();
+  });
+
   it('one account, or a flow without a browser: no notice, nothing marked, and a hit still reads one entry', async () => {
     await auth().login();
     await auth().login();
     expect(warnings).toEqual([]);
     expect((await cache.get(settingsKey()))?.laterSignIn).toBeUndefined();
+    // The hit: one read of the cache, no request.
+    const reads: string[] = [];
+    const counted: CachePlugin = { ...cache, get: (key) => (reads.push(key.id), cache.get(key)) };
+    idp.requests.reset();
+    const hit = auth({ plugins: [counted, pageFlow()] });
+    expect((await hit.getTokens()).idTokenClaims?.sub).toBe('alice');
+    expect(reads).toEqual([settingsKey().id]);
+    expect(idp.requests.count()).toBe(0);
     // The device-like flow (no browser here): bob's login marks nobody and says nothing.
     atThePage.user = idp.users.bob;
     await auth({ account: 'bob' }, pageFlow(false)).login();

@@ -11,7 +11,7 @@ const COMMAND_LINE_HINTS: Readonly<Record<string, string>> = {
   NO_FLOW_AVAILABLE: 'Run `oidcflow explain` with the same options to see each flow and why it cannot run.',
   FLOW_NOT_INSTALLED: 'Run `oidcflow explain` with the same options to see which flows are installed.',
   NOT_LOGGED_IN:
-    "Run `oidcflow login` in a terminal with the same options (for kubectl: the args and env of the kubeconfig's exec entry), then try again.",
+    "Run `oidcflow login` in a terminal with the same options (with the --account the message names, if it names one; for kubectl: the args and env of the kubeconfig's exec entry), then try again.",
   ID_TOKEN_UNAVAILABLE: 'On the command line: --token-type access (OIDCFLOW_TOKEN_TYPE=access).',
   CA_CERT_NOT_FOUND: 'On the command line, caCertPath is OIDCFLOW_CA_CERT_PATH / --ca-cert-path.',
   CA_CERT_INVALID: 'On the command line, caCertPath is OIDCFLOW_CA_CERT_PATH / --ca-cert-path.',

@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
 import type { AccountRef, CacheEntry, CacheKey, CachePlugin, LaterSignIn } from '../spec/cache.js';
+import { laterSignInOf } from './shared-browser.js';
 
 /**
  * Several accounts for one set of settings. The settings' own key holds the current account's
@@ -297,12 +298,13 @@ export interface AccountStatus extends AccountRef {
 
 function statusOf(account: AccountRef, entry: CacheEntry | undefined, current: boolean): AccountStatus {
   const usable = isUsableEntry(entry) && accountOfEntry(entry)?.sub === account.sub;
+  const later = usable ? laterSignInOf(entry) : undefined;
   return {
     ...account,
     current,
     ...(usable ? { expiresAt: entry.tokens.expiresAt } : {}),
     refreshable: usable && Boolean(entry.tokens.refreshToken),
-    ...(usable && entry.laterSignIn ? { laterSignIn: entry.laterSignIn } : {}),
+    ...(later ? { laterSignIn: later } : {}),
   };
 }
 

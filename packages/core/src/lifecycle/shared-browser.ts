@@ -1,4 +1,5 @@
 import { accountLabel } from '../cache/account-ref.js';
+import { isTime } from '../cache/usable-entry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
@@ -36,9 +37,26 @@ export function sharedBrowserNotice(
   return `${who} in the browser where ${names} signed in at the IdP can end ${names}'s session there (IdPs such as Keycloak keep one user per browser session): ${them}' tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser)}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
 }
 
+/**
+ * A `laterSignIn` as a cache file holds it: well formed, or undefined for a planted or damaged
+ * one (which still marks the entry, and is shown as "another user").
+ */
+export function laterSignInOf(entry: { laterSignIn?: unknown } | undefined): LaterSignIn | undefined {
+  const signIn = entry?.laterSignIn as Partial<LaterSignIn> | undefined;
+  const account = signIn?.account as Partial<AccountRef> | undefined;
+  return typeof signIn === 'object' &&
+    signIn !== null &&
+    typeof account === 'object' &&
+    account !== null &&
+    typeof account.sub === 'string' &&
+    isTime(signIn.at)
+    ? (signIn as LaterSignIn)
+    : undefined;
+}
+
 /** The command that logs `account` in again, with the advice that keeps the other one. */
-function loginAgain(account: AccountRef, signIn: LaterSignIn): string {
-  return `Log ${label(account)} in again: oidcflow login --account ${label(account)} (library: login() with the account option); to keep ${label(signIn.account)} signed in too, run it with --no-browser and open the printed URL in a private browser window.`;
+function loginAgain(account: AccountRef, other: string): string {
+  return `Log ${label(account)} in again: oidcflow login --account ${label(account)} (library: login() with the account option); to keep ${other} signed in too, run it with --no-browser and open the printed URL in a private browser window.`;
 }
 
 /**
@@ -46,13 +64,21 @@ function loginAgain(account: AccountRef, signIn: LaterSignIn): string {
  * token to check with): its tokens were removed. NOT_LOGGED_IN, as for any account whose
  * tokens are gone: a login is what it needs.
  */
-export function sessionEnded(account: AccountRef, signIn: LaterSignIn, refreshable: boolean): OidcflowError {
-  const after = `after ${label(signIn.account)} signed in with the same settings at ${new Date(signIn.at).toISOString()}`;
+export function sessionEnded(
+  account: AccountRef,
+  mark: LaterSignIn | undefined,
+  refreshable: boolean,
+): OidcflowError {
+  const signIn = laterSignInOf({ laterSignIn: mark });
+  const other = signIn ? label(signIn.account) : 'another user';
+  const after = signIn
+    ? ` (after ${other} signed in with the same settings at ${new Date(signIn.at).toISOString()})`
+    : '';
   const what = refreshable
-    ? `The IdP session of account ${label(account)} has ended: the IdP refused its refresh token, most likely because ${label(signIn.account)} signed in in the same browser (${after}).`
-    : `Account ${label(account)} has no refresh token to check whether its IdP session survived the sign-in of ${label(signIn.account)} in the same browser (${after}).`;
+    ? `The IdP session of account ${label(account)} has ended: the IdP refused its refresh token, most likely because ${other} signed in in the same browser${after}.`
+    : `Account ${label(account)} has no refresh token to check whether its IdP session survived the sign-in of ${other} in the same browser${after}.`;
   return new OidcflowError(
     ErrorCode.NOT_LOGGED_IN,
-    `${what} Its tokens were removed, not handed out. ${loginAgain(account, signIn)}`,
+    `${what} Its tokens were removed, not handed out. ${loginAgain(account, other)}`,
   );
 }
