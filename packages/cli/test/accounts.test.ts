@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  BrowserlessCookies,
   completeAuthorizationWithoutBrowser,
   startTestIdp,
   type TestIdp,
@@ -45,6 +46,7 @@ const AUTHORIZATION_URL = /^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m;
 async function login(
   user: TestUser,
   extra: string[] = [],
+  browser?: BrowserlessCookies,
 ): Promise<{ hint: string | null; stderr: string; code: number | null }> {
   const cli = sandbox.start([
     'login',
@@ -57,7 +59,9 @@ async function login(
     ...extra,
   ]);
   const [, url] = await cli.waitForStderr(AUTHORIZATION_URL);
-  const page = await fetch(await completeAuthorizationWithoutBrowser(url!, user));
+  const page = await fetch(
+    await completeAuthorizationWithoutBrowser(url!, user, browser ? { cookies: browser } : {}),
+  );
   await page.text();
   const result = await cli.done;
   return { hint: new URL(url!).searchParams.get('login_hint'), stderr: result.stderr, code: result.code };
@@ -161,6 +165,38 @@ describe('oidcflow accounts', () => {
     expect(await idTokenSub()).toBe('bob');
     expect(await gitPasswordSub()).toBe('bob');
     expect((await sandbox.run(['accounts', ...settings()])).stdout).not.toMatch(/alice/);
+  });
+
+  it("two users in one browser: a notice before bob's sign-in; accounts use alice then fails with exit 3 and how to log her in, and git keeps getting bob", async () => {
+    const browser = new BrowserlessCookies();
+    expect((await login(idp.users.alice, [], browser)).code).toBe(0);
+    const bob = await login(idp.users.bob, ['--account', 'bob'], browser);
+    expect(bob.code).toBe(0);
+    const notice = bob.stderr.indexOf(
+      'oidcflow: warning: Signing in as "bob" in the browser where alice signed in at the IdP can end alice\'s session there',
+    );
+    expect(notice, bob.stderr).toBeGreaterThanOrEqual(0);
+    // Printed before the URL, with the advice for a login that prints it (--no-browser).
+    expect(notice).toBeLessThan(bob.stderr.indexOf('Open this URL to log in'));
+    expect(bob.stderr).toMatch(/To keep both, open the URL below in a private browser window\./);
+    expect((await sandbox.run(['accounts', ...settings()])).stdout).toMatch(
+      /^ {2}alice <alice@example\.test> {2}sub alice {2}valid, expires .*; bob signed in after it, which may have ended its IdP session: checked with a refresh before use$/m,
+    );
+
+    const use = await sandbox.run(['accounts', 'use', 'alice', ...settings()]);
+    expect(use.code).toBe(3);
+    expect(use.stderr).toMatch(
+      /^oidcflow: The IdP session of account alice has ended: the IdP refused its refresh token, most likely because bob signed in in the same browser \(after bob signed in with the same settings at \d{4}-.*\)\. Its tokens were removed, not handed out\. Log alice in again: oidcflow login --account alice .* \(NOT_LOGGED_IN\)$/m,
+    );
+    expect(await gitPasswordSub()).toBe('bob');
+    expect((await sandbox.run(['accounts', ...settings()])).stdout).toMatch(
+      /^ {2}alice <alice@example\.test> {2}sub alice {2}a login is needed$/m,
+    );
+    // Logged in again from a browser of her own: current, and bob's session is still there.
+    expect((await login(idp.users.alice, ['--account', 'alice'], new BrowserlessCookies())).code).toBe(0);
+    expect(await gitPasswordSub()).toBe('alice');
+    expect((await sandbox.run(['accounts', 'use', 'bob', ...settings()])).code).toBe(0);
+    expect(await gitPasswordSub()).toBe('bob');
   });
 
   it('an unknown account lists the known ones; a login as another user than asked is refused', async () => {

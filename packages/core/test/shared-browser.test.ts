@@ -204,6 +204,14 @@ describe('two accounts, one browser', () => {
     expect((await auth().getTokens()).accessToken).toBe(current?.tokens.accessToken);
     expect(await userinfo(current?.tokens.accessToken ?? '')).toBe(200);
     expect(idp.requests.tokenRequests()).toBe(0);
+    // A login without an account (most likely alice's own again) names the other one, bob.
+    warnings = [];
+    await auth().login();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Signing in in the browser where bob signed in at the IdP can end bob's session there .* To keep both, /,
+      ),
+    ]);
   });
 
   it('a token for the marked current account (bob logged in by a token call, no switch): never the cached token; without a login allowed, the session-ended error', async () => {

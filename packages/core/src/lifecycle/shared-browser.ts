@@ -16,10 +16,10 @@ const label = (account: AccountRef) => terminalText(accountLabel(account));
 const quoted = (name: string) => `"${terminalText(name)}"`;
 
 /** How to sign in elsewhere than the browser that holds the other accounts' IdP session. */
-function privateWindowAdvice(openBrowser: boolean): string {
+function privateWindowAdvice(openBrowser: boolean, keep: string): string {
   return openBrowser
-    ? 'To keep them, stop this login (Ctrl-C), run it again with --no-browser (library: openBrowser: false) and open the URL it prints in a private browser window'
-    : 'To keep them, open the URL below in a private browser window';
+    ? `To keep ${keep}, stop this login (Ctrl-C), run it again with --no-browser (library: openBrowser: false) and open the URL it prints in a private browser window`
+    : `To keep ${keep}, open the URL below in a private browser window`;
 }
 
 /**
@@ -33,8 +33,10 @@ export function sharedBrowserNotice(
 ): string {
   const who = signingIn === undefined ? 'Signing in' : `Signing in as ${quoted(signingIn)}`;
   const names = others.map(label).join(', ');
-  const them = others.length === 1 ? 'that account' : 'those accounts';
-  return `${who} in the browser where ${names} signed in at the IdP can end ${names}'s session there (IdPs such as Keycloak keep one user per browser session): ${them}' tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser)}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
+  const one = others.length === 1;
+  const ended = one ? `${names}'s session` : `the sessions of ${names}`;
+  const theirs = one ? "that account's" : "those accounts'";
+  return `${who} in the browser where ${names} signed in at the IdP can end ${ended} there (IdPs such as Keycloak keep one user per browser session): ${theirs} tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser, one ? 'both' : 'all of them')}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
 }
 
 /**
