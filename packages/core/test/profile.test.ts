@@ -192,18 +192,47 @@ describe('the profile option', () => {
     );
     expect(report.ignored).toEqual([]);
     expect(report.applied).toHaveLength(lines.length);
-    expect(filled).toMatchObject({
+    // Every key, in the option of its name: typed, so a setting that names no option fails to compile.
+    const expected: OidcAuthOptions = {
       issuer: 'x',
       clientId: 'x',
       scopes: ['a'],
+      audience: 'x',
+      useServerAudience: true,
       server: { resourceUrl: 'x' },
-      openBrowser: false,
-      pkce: false,
-      callbackPort: 7,
-      authParams: { k: 'v' },
-      cache: 'auto',
+      flow: 'x',
+      account: 'x',
       clientSecret: 'from-the-file',
-    });
+      privateKeyPath: 'x',
+      privateKeyId: 'x',
+      caCertPath: 'x',
+      cachePath: 'x',
+      cache: 'auto',
+      cacheFallback: 'file',
+      tokenEndpoint: 'x',
+      deviceAuthorizationEndpoint: 'x',
+      authorizationEndpoint: 'x',
+      allowInsecureHttp: true,
+      dpop: true,
+      fetchTimeoutSeconds: 7,
+      allowedOrigins: ['a'],
+      stepUp: 'auto',
+      httpTimeoutSeconds: 7,
+      forceLogin: true,
+      openBrowser: false,
+      redirectUri: 'x',
+      callbackHost: 'x',
+      callbackPort: 7,
+      callbackTimeoutSeconds: 7,
+      pkce: false,
+      loginHint: 'x',
+      prompt: 'x',
+      acrValues: ['a'],
+      maxAge: 7,
+      uiLocales: ['a'],
+      authParams: { k: 'v' },
+    };
+    expect(filled).toEqual({ profile: 'every', env: { OIDCFLOW_CONFIG: config }, ...expected });
   });
 
   it('client-secret-file: the secret of the file the profile names, never shown; the option and OIDCFLOW_CLIENT_SECRET win', async () => {
