@@ -66,6 +66,11 @@ export interface Subject {
   workload?: boolean;
 }
 
+/** The subject's flow is a plugin of someone else's: not one of the `@oidcflow/` packages. */
+export function runsThirdPartyFlow(subject: Subject): boolean {
+  return Boolean(subject.flowPlugin) && !subject.modules.flow?.specifier.startsWith('@oidcflow/');
+}
+
 /**
  * An IdP plugin is written for its IdP's issuer; the scenarios run it against the test
  * targets, so its `matches` is replaced. Everything else (parameters, metadata fixes) stays.

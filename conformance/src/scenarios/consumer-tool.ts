@@ -1,5 +1,5 @@
 import type { CellHarness } from '../matrix/cell-harness.js';
-import type { Subject } from '../matrix/subject.js';
+import { runsThirdPartyFlow, type Subject } from '../matrix/subject.js';
 import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
 import { startUrlRelay, type UrlRelay } from '../support/url-relay.js';
 import type { RunningTarget } from '../targets/target.js';
@@ -9,9 +9,7 @@ import type { RunningTarget } from '../targets/target.js';
 
 /** `notApplicable` of a consumer-tool scenario: the command loads no third-party flow. */
 export function firstPartyFlowsOnly(_target: RunningTarget, subject: Subject): string | undefined {
-  return subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/')
-    ? 'the oidcflow command runs first-party flows only'
-    : undefined;
+  return runsThirdPartyFlow(subject) ? 'the oidcflow command runs first-party flows only' : undefined;
 }
 
 /** The options of `oidcflow <command>` that carry this cell's settings, as a tool's configuration would. */

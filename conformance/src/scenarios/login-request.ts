@@ -1,6 +1,6 @@
 import type { OidcAuthOptions, TokenSet } from '@oidcflow/core';
 import type { CellHarness } from '../matrix/cell-harness.js';
-import type { Subject } from '../matrix/subject.js';
+import { runsThirdPartyFlow, type Subject } from '../matrix/subject.js';
 import type { BrowserLoginDriver } from '../support/browser-login.js';
 import { jwtClaims } from '../support/jwt.js';
 import type { RunningTarget } from '../targets/target.js';
@@ -20,7 +20,7 @@ export function signInPagesUnread(target: RunningTarget): string | undefined {
 
 /** Why a scenario that decides the login request itself does not run a third party's flow. */
 export function ownBrowserFlowOnly(subject: Subject): string | undefined {
-  return subject.flowPlugin && !subject.modules.flow?.specifier.startsWith('@oidcflow/')
+  return runsThirdPartyFlow(subject)
     ? "a third-party flow decides the prompt it sends; the IdP is checked with oidcflow's own auth_code flow"
     : undefined;
 }

@@ -22,18 +22,19 @@ export interface FallbackNotice {
 }
 
 /**
- * When the notice at `path` says the fallback was first said (its first line, when a date), or
- * `'absent'`. An unreadable notice is there all the same: it was said, only the date is unknown.
+ * The notice at `path`, or undefined when there is none: `since` is when the fallback was first
+ * said (its first line, when a date). An unreadable notice is there all the same: it was said,
+ * only the date is unknown.
  */
-function readNotice(path: string): string | undefined | 'absent' {
+function readNotice(path: string): { since: string | undefined } | undefined {
   let text: string;
   try {
     text = fs().readFileSync(path, 'utf8');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : undefined;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : { since: undefined };
   }
   const recorded = text.split('\n', 1)[0] ?? '';
-  return Number.isNaN(Date.parse(recorded)) ? undefined : recorded;
+  return { since: Number.isNaN(Date.parse(recorded)) ? undefined : recorded };
 }
 
 /**
@@ -45,7 +46,7 @@ export function recordFallback(directory: string, reason: string): FallbackNotic
   const path = join(directory, FALLBACK_NOTICE_FILE);
   const now = new Date().toISOString();
   const existing = readNotice(path);
-  if (existing !== 'absent') return { sayNow: false, since: existing ?? now, path };
+  if (existing) return { sayNow: false, since: existing.since ?? now, path };
   try {
     fs().mkdirSync(directory, { recursive: true, mode: 0o700 });
     fs().writeFileSync(path, `${now}\n${reason}\n`, { mode: 0o600, flag: 'wx' });
@@ -55,8 +56,7 @@ export function recordFallback(directory: string, reason: string): FallbackNotic
       return { sayNow: true, since: now, path: undefined };
   }
   // Another process created it in between: it says it.
-  const recorded = readNotice(path);
-  return { sayNow: false, since: recorded !== 'absent' && recorded !== undefined ? recorded : now, path };
+  return { sayNow: false, since: readNotice(path)?.since ?? now, path };
 }
 
 /** The keyring answers at `directory`: a later fallback there is news again. */
