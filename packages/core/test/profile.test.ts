@@ -13,12 +13,12 @@ import {
   OidcAuth,
   type OidcAuthOptions,
   OidcCredentialsAuth,
-  OidcflowError,
   profileFilePath,
   profileOptions,
   readProfileFile,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { loaderWith } from './fake-flows.js';
 import { headlessPortFlow } from './test-flows.js';
 
@@ -68,15 +68,6 @@ const program = (extra: Partial<OidcAuthOptions> = {}): OidcAuthOptions => ({
   env: { OIDCFLOW_CONFIG: config },
   ...extra,
 });
-
-async function errorOf(action: () => unknown): Promise<OidcflowError> {
-  const error = await (async () => action())().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
-}
 
 describe('the profile option', () => {
   it('a profile drives a login at the embedded oidc-provider; explain() says what came from it', async () => {
