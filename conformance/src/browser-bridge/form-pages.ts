@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { PageScript } from './page-script.js';
 import {
+  FormRefused,
   fillSignIn,
   type PageBounds,
   type PageInput,
@@ -34,7 +35,10 @@ export interface FormSelectors {
   oneTimeCodeSubmit?: string;
   /** The IdP's error page; its text goes into the error. */
   error: string;
-  /** Where the IdP says why it refused a form that then comes back. */
+  /**
+   * Where the IdP says why it refused a sign-in, one-time code or device code form that it
+   * shows again (its error texts): the wait after the submit ends there at once, with these words.
+   */
   feedback: string;
 }
 
@@ -98,10 +102,18 @@ function walkFormPages(
     'dead-end': idp.deadEnd?.selector,
   };
   const pathname = () => new URL(page.url()).pathname;
-  /** A form that comes back was refused: the IdP says why in its feedback text. */
-  const firstTime = async (kind: FormPage, refused: string) => {
+  const refusedMessage: Partial<Record<FormPage, string>> = {
+    login: `${idp.idp} refused the test user's sign-in`,
+    'one-time-code': `${idp.idp} refused the test user's one-time code`,
+    'device-code': `${idp.idp} refused the device user code`,
+  };
+  /**
+   * A form that comes back was refused. The wait after its submit reports that when the IdP
+   * shows its feedback; this is for a form back without one ("no message shown").
+   */
+  const firstTime = async (kind: FormPage) => {
     if (answered.has(kind))
-      throw new Error(`${idp.idp} ${refused}: ${await textOf(page.locator(selectors.feedback))}`);
+      throw new FormRefused(refusedMessage[kind] ?? idp.idp, await textOf(page.locator(selectors.feedback)));
     answered.add(kind);
   };
   return walkPages(page, bounds, {
@@ -113,8 +125,16 @@ function walkFormPages(
       return selector ? [[kind, selector] as const] : [];
     }),
     answer: async (current, stepTimeoutMs) => {
-      const submit = (button: string, form: string) =>
-        submitAndWait(page, page.locator(button), form, stepTimeoutMs);
+      /** Submits `kind`'s form; a refusal (the form back with feedback) throws with the IdP's words. */
+      const submit = (button: string, form: string, kind?: FormPage) => {
+        const refused = kind && refusedMessage[kind];
+        return submitAndWait(
+          page,
+          page.locator(button),
+          refused ? { form, refusal: selectors.feedback, refused } : form,
+          stepTimeoutMs,
+        );
+      };
       switch (current) {
         case 'login': {
           // A re-authentication of another user than the test user (the IdP's session is
@@ -136,30 +156,30 @@ function walkFormPages(
             );
             return 'next';
           }
-          await firstTime('login', "refused the test user's sign-in");
+          await firstTime('login');
           await fillSignIn(page, selectors, input.user, input.onSignIn);
-          await submit(selectors.loginSubmit, selectors.loginForm);
+          await submit(selectors.loginSubmit, selectors.loginForm, 'login');
           return 'next';
         }
         case 'one-time-code': {
-          await firstTime('one-time-code', "refused the test user's one-time code");
+          await firstTime('one-time-code');
           if (!input.user.oneTimeCode || !selectors.oneTimeCode || !selectors.oneTimeCodeSubmit) {
             throw new Error(
               `${idp.idp} asks for a one-time code (a second factor), and the test user ${input.user.username} has no authenticator`,
             );
           }
           await page.locator(selectors.oneTimeCode).fill(input.user.oneTimeCode());
-          await submit(selectors.oneTimeCodeSubmit, selectors.oneTimeCodeForm as string);
+          await submit(selectors.oneTimeCodeSubmit, selectors.oneTimeCodeForm as string, 'one-time-code');
           return 'next';
         }
         case 'device-code': {
-          await firstTime('device-code', 'refused the device user code');
+          await firstTime('device-code');
           if (!input.userCode)
             throw new Error(`${idp.idp} asks for the device user code, but the script was given none`);
           // verification_uri_complete may have filled it in already.
           const field = page.locator(selectors.deviceCode);
           if ((await field.inputValue()) !== input.userCode) await field.fill(input.userCode);
-          await submit(selectors.deviceSubmit, selectors.deviceForm);
+          await submit(selectors.deviceSubmit, selectors.deviceForm, 'device-code');
           return 'next';
         }
         case 'consent':

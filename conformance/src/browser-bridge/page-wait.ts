@@ -1,3 +1,4 @@
+import { terminalText } from '@oidcflow/core';
 import type { Locator, Page } from 'playwright-core';
 import type { TestUser } from '../targets/test-user.js';
 import type { LoginPageInput, SignInPage } from './page-script.js';
@@ -151,22 +152,85 @@ export async function isVisible(locator: Locator): Promise<boolean> {
     .catch(() => false);
 }
 
-/** Clicks a submit button and waits until its form has gone (the next page loaded). */
+/** A form a page script submits, and how the IdP's refusal of it shows. */
+export interface SubmittedForm {
+  /** The form (CSS selector): when no document shows it any more, the next page is there. */
+  form: string;
+  /**
+   * Where the IdP says why it refused the form when it shows it again (CSS selector, e.g.
+   * Keycloak's `#input-error-username`). Without it, a form shown again is left to the walk.
+   */
+  refusal?: string;
+  /** What the error says before the IdP's words, e.g. "Keycloak refused the test user's sign-in". */
+  refused?: string;
+}
+
+/** The IdP refused a submitted form, and said why (`reason`: its words, by the rule for outside text). */
+export class FormRefused extends Error {
+  override readonly name = 'FormRefused';
+  readonly reason: string;
+
+  constructor(refused: string, reason: string) {
+    super(`${refused}: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** How often the wait after a submit looks at the page. */
+const SUBMIT_POLL_MS = 100;
+
+/**
+ * Clicks a submit button and waits for whichever comes first: the form gone (the next page, or
+ * the browser left the IdP for the callback), or the IdP's refusal — the same form shown again
+ * with an error at `submitted.refusal` (in a new document, or appearing in this one), which
+ * throws `FormRefused` with the IdP's words at once. A new document with the form and no error
+ * ends the wait too: the walk then sees the page again. Bounded by `timeoutMs`.
+ */
 export async function submitAndWait(
   page: Page,
   button: Locator,
-  formSelector: string,
+  submitted: SubmittedForm | string,
   timeoutMs: number,
 ): Promise<void> {
-  await button.first().click({ timeout: timeoutMs });
-  await page.locator(formSelector).first().waitFor({ state: 'detached', timeout: timeoutMs });
-  await page.waitForLoadState('load', { timeout: timeoutMs }).catch(() => {});
+  const { form, refusal, refused } = typeof submitted === 'string' ? { form: submitted } : submitted;
+  const deadline = Date.now() + timeoutMs;
+  // The main frame's DOMContentLoaded after the click: a new document was parsed (a POST
+  // answered with a page). A same-document navigation (history.pushState) fires none.
+  let newDocumentLoaded = false;
+  const onLoaded = () => {
+    newDocumentLoaded = true;
+  };
+  // An error shown before the click is the old one: only a new document's counts.
+  const shownBefore = refusal ? await isVisible(page.locator(refusal)) : false;
+  page.on('domcontentloaded', onLoaded);
+  try {
+    await button.first().click({ timeout: timeoutMs });
+    for (;;) {
+      const newDocument = newDocumentLoaded;
+      if (!(await isVisible(page.locator(form)))) break;
+      if (refusal && (newDocument || !shownBefore) && (await isVisible(page.locator(refusal))))
+        throw new FormRefused(refused ?? 'the IdP refused the form', await textOf(page.locator(refusal)));
+      if (newDocument) break;
+      if (Date.now() >= deadline)
+        throw new Error(
+          `the form ${form} was still shown ${timeoutMs} ms after it was submitted (at ${page.url()})`,
+        );
+      await page.waitForTimeout(SUBMIT_POLL_MS);
+    }
+  } finally {
+    page.off('domcontentloaded', onLoaded);
+  }
+  await page.waitForLoadState('load', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
 }
 
-/** The text of the first element of `locator`, white space folded, for an error message. */
+/**
+ * The text of the first element of `locator` for an error message: the IdP's words, white space
+ * folded and passed through `terminalText` (one line, escaped, bounded), as all outside text.
+ */
 export async function textOf(locator: Locator): Promise<string> {
   const first = locator.first();
   const text =
     (await first.count()) > 0 ? await first.textContent({ timeout: 2_000 }).catch(() => null) : null;
-  return text?.replace(/\s+/g, ' ').trim().slice(0, 200) || 'no message shown';
+  const folded = text?.replace(/\s+/g, ' ').trim();
+  return folded ? terminalText(folded) : 'no message shown';
 }

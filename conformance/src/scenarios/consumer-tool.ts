@@ -1,8 +1,9 @@
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { runsThirdPartyFlow, type Subject } from '../matrix/subject.js';
 import { type BrowserLoginDriver, browserLoginDriver } from '../support/browser-login.js';
+import { consumerPath } from '../support/executables.js';
 import { startUrlRelay, type UrlRelay } from '../support/url-relay.js';
-import type { RunningTarget } from '../targets/target.js';
+import type { RunningTarget, TargetClient } from '../targets/target.js';
 
 // What the scenarios that run oidcflow under a real consumer tool (kubectl, git) share:
 // the command's settings for the cell, and the browser reached through BROWSER.
@@ -12,16 +13,23 @@ export function firstPartyFlowsOnly(_target: RunningTarget, subject: Subject): s
   return runsThirdPartyFlow(subject) ? 'the oidcflow command runs first-party flows only' : undefined;
 }
 
-/** The options of `oidcflow <command>` that carry this cell's settings, as a tool's configuration would. */
-export function cellSettingsArgs(cell: CellHarness, cachePath: string): string[] {
+/**
+ * The options of `oidcflow <command>` that carry this cell's settings, as a tool's configuration
+ * would; with `client`, that client of the target's instead of the cell's.
+ */
+export function cellSettingsArgs(
+  cell: CellHarness,
+  cachePath: string,
+  client: TargetClient = cell.client,
+): string[] {
   const args = [
     `--issuer=${cell.target.issuer}`,
-    `--client-id=${cell.client.clientId}`,
+    `--client-id=${client.clientId}`,
     `--flow=${cell.subject.flowName}`,
     `--cache-path=${cachePath}`,
     '--callback-port=0',
   ];
-  if (cell.client.scopes.length > 0) args.push(`--scope=${cell.client.scopes.join(',')}`);
+  if (client.scopes.length > 0) args.push(`--scope=${client.scopes.join(',')}`);
   if (cell.target.caCertPath) args.push(`--ca-cert-path=${cell.target.caCertPath}`);
   return args;
 }
@@ -29,8 +37,19 @@ export function cellSettingsArgs(cell: CellHarness, cachePath: string): string[]
 export interface ConsumerLogin {
   driver: BrowserLoginDriver;
   relay: UrlRelay;
-  /** The environment oidcflow runs with under the tool: the cell's, and BROWSER set to the relay. */
+  /** The environment oidcflow runs with under the tool: `commandEnvironment`. */
   env: Record<string, string>;
+}
+
+/**
+ * The environment the `oidcflow` command runs with in a cell: the cell's variables, BROWSER set
+ * to `relay`, and the consumers' PATH (the single executable under test gets no node on it
+ * either).
+ */
+export function commandEnvironment(cell: CellHarness, relay: UrlRelay): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(cell.environment())) if (value !== undefined) env[name] = value;
+  return Object.assign(env, { BROWSER: relay.browserCommand, PATH: consumerPath() });
 }
 
 /**
@@ -54,8 +73,5 @@ export async function startConsumerLogin(
     onFailure: (error) => cell.fail(error),
   });
   const relay = await startUrlRelay(directory, (url) => void driver.openUrl(url));
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(cell.environment())) if (value !== undefined) env[name] = value;
-  Object.assign(env, { BROWSER: relay.browserCommand });
-  return { driver, relay, env };
+  return { driver, relay, env: commandEnvironment(cell, relay) };
 }

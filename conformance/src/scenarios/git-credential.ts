@@ -123,8 +123,6 @@ export const gitCredential: Scenario = {
     const projectRoot = await makeRepository(directory, gitEnv, cell.signal);
     let output = '';
     const { driver, relay, env: helperEnv } = await startConsumerLogin(cell, directory, () => output);
-    // The single executable under test gets no node on its PATH either.
-    helperEnv.PATH = consumerPath();
     const server = await startGitServer(directory, projectRoot, {
       issuer: cell.target.issuer,
       clientId: cell.client.clientId,

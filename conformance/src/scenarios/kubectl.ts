@@ -56,8 +56,6 @@ export const kubectl: Scenario = {
     });
     try {
       if (cell.client.clientSecret) pluginEnv.OIDCFLOW_CLIENT_SECRET = cell.client.clientSecret;
-      // The single executable under test gets no node on its PATH either.
-      pluginEnv.PATH = consumerPath();
       const user = (
         name: string,
         apiVersion: ExecUser['apiVersion'],

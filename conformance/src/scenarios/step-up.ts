@@ -5,11 +5,11 @@ import type { ResourceRequest } from '@oidcflow/test-idp';
 import type { CellHarness } from '../matrix/cell-harness.js';
 import { type ApiServer, startApiServer } from '../support/api-server.js';
 import type { BrowserLoginDriver } from '../support/browser-login.js';
-import { consumerPath, oidcflowCommand } from '../support/executables.js';
+import { oidcflowCommand } from '../support/executables.js';
 import { outputTail, runTool } from '../support/run-tool.js';
 import { startUrlRelay } from '../support/url-relay.js';
 import type { StepUpSupport, TestUser } from '../targets/target.js';
-import { firstPartyFlowsOnly } from './consumer-tool.js';
+import { cellSettingsArgs, commandEnvironment, firstPartyFlowsOnly } from './consumer-tool.js';
 import { check, expectErrorCode, type Scenario } from './scenario.js';
 
 /** An `acr` no realm maps to a level: what an IdP does with a value it does not know. */
@@ -140,20 +140,9 @@ async function throughTheCommand(cell: CellHarness, support: StepUpSupport, api:
   const { driver: browser, asked } = await driver(cell, support);
   const relay = await startUrlRelay(directory, (url) => void browser.openUrl(url));
   try {
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(cell.environment()))
-      if (value !== undefined) env[name] = value;
-    Object.assign(env, { BROWSER: relay.browserCommand, PATH: consumerPath() });
+    const env = commandEnvironment(cell, relay);
     const [command, ...prefix] = oidcflowCommand() as [string, ...string[]];
-    const settings = [
-      `--issuer=${cell.target.issuer}`,
-      `--client-id=${support.client.clientId}`,
-      `--scope=${support.client.scopes.join(',')}`,
-      `--flow=${cell.subject.flowName}`,
-      `--cache-path=${join(directory, 'cache')}`,
-      '--callback-port=0',
-      ...(cell.target.caCertPath ? [`--ca-cert-path=${cell.target.caCertPath}`] : []),
-    ];
+    const settings = cellSettingsArgs(cell, join(directory, 'cache'), support.client);
     const oidcflow = async (args: string[]): Promise<string> => {
       const run = await runTool({
         command,

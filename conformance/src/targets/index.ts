@@ -4,11 +4,14 @@
 export { type FormIdp, type FormSelectors, formPageScript } from '../browser-bridge/form-pages.js';
 export type { ConsentAnswer, LoginPageInput, PageScript, SignInPage } from '../browser-bridge/page-script.js';
 export {
+  FormRefused,
   fillSignIn,
   type KnownPages,
   type PageBounds,
   readSignInPage,
   type SignInFields,
+  type SubmittedForm,
+  submitAndWait,
   textOf,
   walkPages,
 } from '../browser-bridge/page-wait.js';

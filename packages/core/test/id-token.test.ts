@@ -11,9 +11,9 @@ import {
   OidcAuth,
   type OidcAuthOptions,
   OidcCredentialsAuth,
-  OidcflowError,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { loaderWith } from './fake-flows.js';
 import { headlessAuthCodeFlow } from './test-flows.js';
 
@@ -70,15 +70,6 @@ async function moveExpiry(change: { accessInSeconds?: number; idInSeconds?: numb
 async function idTokenSecondsLeft(): Promise<number> {
   const exp = (await cache.get(key()))?.tokens.idTokenClaims?.exp as number;
   return exp - Date.now() / 1000;
-}
-
-async function errorOf(action: () => Promise<unknown>): Promise<OidcflowError> {
-  const error = await action().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
 }
 
 describe('getIdToken()', () => {

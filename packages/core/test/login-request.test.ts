@@ -9,9 +9,9 @@ import {
   ErrorCode,
   OidcAuth,
   type OidcAuthOptions,
-  OidcflowError,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { fakeFlow, fakeTokens, loaderWith } from './fake-flows.js';
 import { headlessPortFlow } from './test-flows.js';
 
@@ -40,15 +40,6 @@ const options = (extra: Partial<OidcAuthOptions> = {}): OidcAuthOptions => ({
   env: {},
   ...extra,
 });
-
-async function errorOf(action: () => unknown): Promise<OidcflowError> {
-  const error = await (async () => action())().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
-}
 
 const authorizationRequests = () => idp.requests.list({ path: '/auth', method: 'GET' });
 

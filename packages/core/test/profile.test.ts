@@ -13,12 +13,12 @@ import {
   OidcAuth,
   type OidcAuthOptions,
   OidcCredentialsAuth,
-  OidcflowError,
   profileFilePath,
   profileOptions,
   readProfileFile,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { loaderWith } from './fake-flows.js';
 import { headlessPortFlow } from './test-flows.js';
 
@@ -68,15 +68,6 @@ const program = (extra: Partial<OidcAuthOptions> = {}): OidcAuthOptions => ({
   env: { OIDCFLOW_CONFIG: config },
   ...extra,
 });
-
-async function errorOf(action: () => unknown): Promise<OidcflowError> {
-  const error = await (async () => action())().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
-}
 
 describe('the profile option', () => {
   it('a profile drives a login at the embedded oidc-provider; explain() says what came from it', async () => {
@@ -192,18 +183,47 @@ describe('the profile option', () => {
     );
     expect(report.ignored).toEqual([]);
     expect(report.applied).toHaveLength(lines.length);
-    expect(filled).toMatchObject({
+    // Every key, in the option of its name: typed, so a setting that names no option fails to compile.
+    const expected: OidcAuthOptions = {
       issuer: 'x',
       clientId: 'x',
       scopes: ['a'],
+      audience: 'x',
+      useServerAudience: true,
       server: { resourceUrl: 'x' },
-      openBrowser: false,
-      pkce: false,
-      callbackPort: 7,
-      authParams: { k: 'v' },
-      cache: 'auto',
+      flow: 'x',
+      account: 'x',
       clientSecret: 'from-the-file',
-    });
+      privateKeyPath: 'x',
+      privateKeyId: 'x',
+      caCertPath: 'x',
+      cachePath: 'x',
+      cache: 'auto',
+      cacheFallback: 'file',
+      tokenEndpoint: 'x',
+      deviceAuthorizationEndpoint: 'x',
+      authorizationEndpoint: 'x',
+      allowInsecureHttp: true,
+      dpop: true,
+      fetchTimeoutSeconds: 7,
+      allowedOrigins: ['a'],
+      stepUp: 'auto',
+      httpTimeoutSeconds: 7,
+      forceLogin: true,
+      openBrowser: false,
+      redirectUri: 'x',
+      callbackHost: 'x',
+      callbackPort: 7,
+      callbackTimeoutSeconds: 7,
+      pkce: false,
+      loginHint: 'x',
+      prompt: 'x',
+      acrValues: ['a'],
+      maxAge: 7,
+      uiLocales: ['a'],
+      authParams: { k: 'v' },
+    };
+    expect(filled).toEqual({ profile: 'every', env: { OIDCFLOW_CONFIG: config }, ...expected });
   });
 
   it('client-secret-file: the secret of the file the profile names, never shown; the option and OIDCFLOW_CLIENT_SECRET win', async () => {

@@ -1,12 +1,14 @@
 import type { LoginPageInput, PageScript } from '@oidcflow/conformance/targets';
 import {
+  FormRefused,
   fillSignIn,
   type KnownPages,
   type PageBounds,
+  submitAndWait,
   textOf,
   walkPages,
 } from '@oidcflow/conformance/targets';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { APP_SELECTORS } from './login-consent-app.js';
 
 /**
@@ -30,6 +32,7 @@ const PAGES: KnownPages<HydraPage> = [
 ];
 /** Login, consent, and one login page that came back. */
 const MAX_STEPS = 4;
+const LOGIN_REFUSED = 'the Hydra login app refused the test user';
 
 export function hydraPageScript(options: HydraPageOptions): PageScript {
   const origins = new Set(options.origins);
@@ -44,17 +47,21 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
       answer: async (current, stepTimeoutMs) => {
         switch (current) {
           case 'login':
+            // A login form back without feedback (one with feedback ends the submit's wait).
             if (signedIn)
-              throw new Error(
-                `the Hydra login app refused the test user: ${await textOf(page.locator(APP_SELECTORS.feedback))}`,
-              );
+              throw new FormRefused(LOGIN_REFUSED, await textOf(page.locator(APP_SELECTORS.feedback)));
             signedIn = true;
             await fillSignIn(page, APP_SELECTORS, input.user, input.onSignIn);
-            await submitAndWaitForDocument(page, page.locator(APP_SELECTORS.signIn), stepTimeoutMs);
+            await submitAndWait(
+              page,
+              page.locator(APP_SELECTORS.signIn),
+              { form: APP_SELECTORS.loginForm, refusal: APP_SELECTORS.feedback, refused: LOGIN_REFUSED },
+              stepTimeoutMs,
+            );
             return 'next';
           case 'consent': {
             const button = input.consent === 'approve' ? APP_SELECTORS.allow : APP_SELECTORS.deny;
-            await submitAndWaitForDocument(page, page.locator(button), stepTimeoutMs);
+            await submitAndWait(page, page.locator(button), APP_SELECTORS.consentForm, stepTimeoutMs);
             return 'done';
           }
           case 'error':
@@ -78,19 +85,4 @@ export function hydraPageScript(options: HydraPageOptions): PageScript {
       throw new Error('Hydra v2.3.0 has no device authorization endpoint, so there is no device page');
     },
   };
-}
-
-/**
- * Clicks a submit button and waits for the next document. Not "until the form is detached":
- * a refused sign-in answers with the same form again, which a locator would take for the old one.
- */
-async function submitAndWaitForDocument(page: Page, button: Locator, timeoutMs: number) {
-  const navigated = page.waitForEvent('framenavigated', {
-    predicate: (frame) => frame === page.mainFrame(),
-    timeout: timeoutMs,
-  });
-  navigated.catch(() => {});
-  await button.click({ timeout: timeoutMs });
-  await navigated;
-  await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs }).catch(() => {});
 }

@@ -26,7 +26,20 @@ const KEYCLOAK_FORMS: FormIdp = {
     oneTimeCode: 'input#otp',
     oneTimeCodeSubmit: '#kc-login',
     error: '#kc-error-message',
-    feedback: '.kc-feedback-text, #input-error, #input-error-username, #input-error-password',
+    // Why a form came back (keycloak.v2, Keycloak 26): the sign-in's error under the user name
+    // field (under the password on a re-authentication), the one-time code's (login-otp.ftl:
+    // field `otp`; `otp-code` on the authenticator set-up page), else the page's error alert
+    // (the device code's). Not `.kc-feedback-text` alone: the re-authentication page's "Please
+    // re-authenticate to continue" is an info alert in it. `#input-error` is the older theme's.
+    feedback: [
+      '#input-error-username',
+      '#input-error-password',
+      '#input-error-otp',
+      '#input-error-otp-code',
+      '.pf-m-danger .kc-feedback-text',
+      '.alert-error .kc-feedback-text',
+      '#input-error',
+    ].join(', '),
   },
   // The OTP form of the step-up level before the dead ends, which name it for users without one.
   order: ['error', 'one-time-code', 'dead-end', 'consent', 'device-code', 'login'],
