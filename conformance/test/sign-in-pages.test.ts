@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import type { BrowserProvider } from '../src/browser-bridge/browser-provider.js';
 import { launchChromium } from '../src/browser-bridge/chromium.js';
 import { type FormIdp, formPageScript } from '../src/browser-bridge/form-pages.js';
+import { PageScriptFailure } from '../src/browser-bridge/page-evidence.js';
 import type { SignInPage } from '../src/browser-bridge/page-script.js';
 import { FormRefused } from '../src/browser-bridge/page-wait.js';
+import { browserLoginDriver } from '../src/support/browser-login.js';
 
 const browserRequired = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('browser');
 const PASSWORD = 'fake-password-sign-in-pages';
@@ -295,6 +297,45 @@ describe('a sign-in the site refuses', () => {
     const right = await signIn(context, { otp: '1' }, 'bob');
     expect(right.signedIn).toEqual(['bob']);
     expect(right.at).toBe('/callback');
+  });
+
+  it("fails the login as a cell sees it: the site's words and the refused page's screenshot", async (context) => {
+    if (browser.unavailableReason) {
+      if (browserRequired) throw new Error(`required by OIDCFLOW_REQUIRE: ${browser.unavailableReason}`);
+      context.skip(browser.unavailableReason);
+    }
+    const session = await browser.newSession();
+    const failures: Error[] = [];
+    try {
+      const driver = browserLoginDriver({
+        session,
+        pages: formPageScript(site(true), { timeoutMs: 20_000, stepTimeoutMs: 8_000 }),
+        user: { username: 'bob', password: 'not-the-password' },
+        flowKind: 'browser',
+        consent: 'approve',
+        onFailure: (failure) => failures.push(failure),
+      });
+      await driver.openUrl(`${idpUrl}/auth?${new URLSearchParams({ redirect: `${callbackUrl}/callback` })}`);
+      const failure = await driver.settled().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failures).toEqual([failure]);
+      expect((failure as Error).message).toBe(
+        `the sign-in-site page script failed: the sign-in site refused the test user's sign-in: ${WRONG_PASSWORD}`,
+      );
+      const evidence = PageScriptFailure.evidenceOf(failure);
+      expect(evidence?.url).toBe(`${idpUrl}/login`);
+      expect(evidence?.visibleText).toContain(WRONG_PASSWORD);
+      expect(evidence?.screenshot?.length).toBeGreaterThan(1_000);
+      expect(
+        Buffer.from(evidence?.screenshot ?? [])
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+    } finally {
+      await session.close();
+    }
   });
 
   it('passes the refusal text through the rule for outside text: one line, escaped, bounded', async (context) => {

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { audienceOf, jwtClaims, TargetUnavailable } from '@oidcflow/conformance/targets';
+import {
+  audienceOf,
+  FormRefused,
+  jwtClaims,
+  TargetUnavailable,
+  type TestUser,
+} from '@oidcflow/conformance/targets';
 import { testBrowserLaunchOptions } from '@oidcflow/test-browser';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
@@ -245,6 +251,63 @@ describe('the Keycloak conformance target', () => {
     expect(callbacks[0]?.searchParams.get('code')).toBeTruthy();
     expect(callbacks[0]?.searchParams.get('iss')).toBe(keycloak.issuer);
     expect(callbacks[1]?.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it("reports a refused password and a refused one-time code with Keycloak's words, at once", async (context) => {
+    const keycloak = target(context);
+    const stepUp = keycloak.stepUp!;
+    // The browser never reaches the callback: Keycloak refuses first.
+    const listener: Server = createServer((_request, response) => response.end('done'));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as { port: number }).port;
+    /** The page script's error on the login page of `clientId` (with `extra` parameters) for `user`. */
+    const refusal = async (clientId: string, user: TestUser, extra: Record<string, string> = {}) => {
+      const url = new URL(`${keycloak.issuer}/protocol/openid-connect/auth`);
+      url.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        redirect_uri: `http://127.0.0.1:${port}/callback`,
+        scope: 'openid',
+        code_challenge: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+        code_challenge_method: 'S256',
+        ...extra,
+      }).toString();
+      const page = await (await (await launchBrowser()).newContext()).newPage();
+      const started = Date.now();
+      try {
+        await page.goto(url.href);
+        await keycloak.pages.completeLogin(page, { user, consent: 'approve' });
+        return { error: undefined, ms: Date.now() - started };
+      } catch (error) {
+        return { error: error as Error, ms: Date.now() - started };
+      } finally {
+        await page.context().close();
+      }
+    };
+    try {
+      const password = await refusal(keycloak.clients.auth_code!.clientId, {
+        ...keycloak.user,
+        password: 'not-the-password',
+      });
+      expect(password.error).toBeInstanceOf(FormRefused);
+      expect(password.error?.message).toBe(
+        "Keycloak refused the test user's sign-in: Invalid username or password.",
+      );
+      // The right password, then a code one digit short (never valid): the code is refused.
+      const code = await refusal(
+        stepUp.client.clientId,
+        { ...stepUp.user, oneTimeCode: () => (stepUp.user.oneTimeCode?.() ?? '000000').slice(0, -1) },
+        { acr_values: stepUp.strongerAcr },
+      );
+      expect(code.error?.message).toBe(
+        "Keycloak refused the test user's one-time code: Invalid authenticator code.",
+      );
+      console.info(
+        `keycloak refusals: the page script failed ${password.ms} ms (password) and ${code.ms} ms (one-time code) after opening the page`,
+      );
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('is the run’s one shared Keycloak, started once', async (context) => {
