@@ -4,7 +4,7 @@ export { OidcCredentialsAuth } from './auth/oidc-credentials-auth.js';
 export { cacheKeyFor } from './cache/cache-key.js';
 export { frozenCopy } from './cache/frozen-copy.js';
 export { createMemoryCache } from './cache/memory-cache.js';
-export { isTime } from './cache/usable-entry.js';
+export { accountPartProblem, isTime } from './cache/usable-entry.js';
 export { expandHome, homeDirectory } from './config/home.js';
 export {
   type CommonAuthOptions,

@@ -10,6 +10,7 @@ import {
 } from '@oidcflow/test-idp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  type CacheEntry,
   type CachePlugin,
   cacheKeyFor,
   createMemoryCache,
@@ -248,23 +249,29 @@ describe('two accounts, one browser', () => {
     expect((await auth().accounts()).map((a) => a.username)).toEqual(['bob', 'alice']);
   });
 
-  it('a planted or damaged mark still stops the token from being handed out, and its words do not break', async () => {
+  it('a planted or damaged mark, or account, is a damaged entry: a miss (never handed out), and the account words do not break', async () => {
     await aliceThenBob(new BrowserlessCookies());
     const kept = await cache.get(keptKey('alice'));
-    const { refreshToken: _dropped, ...tokens } = kept!.tokens;
     const damaged = { account: null, at: 'yesterday' } as unknown as LaterSignIn;
-    await cache.set(keptKey('alice'), { ...kept!, tokens, laterSignIn: damaged });
+    await cache.set(keptKey('alice'), { ...kept!, laterSignIn: damaged });
     const listed = await auth().accounts();
-    expect(listed.map((a) => [a.username, a.laterSignIn])).toEqual([
-      ['bob', undefined],
-      ['alice', undefined],
+    expect(listed.map((a) => [a.username, a.refreshable, a.expiresAt, a.laterSignIn])).toEqual([
+      ['bob', true, expect.any(Number), undefined],
+      ['alice', false, undefined, undefined],
     ]);
     const error = await errorOf(() => auth({ account: 'alice' }).getTokens({ allowLogin: false }));
     expect(error.code).toBe(ErrorCode.NOT_LOGGED_IN);
-    expect(error.message).toMatch(
-      /^Account alice has no refresh token to check whether its IdP session survived the sign-in of another user in the same browser\. Its tokens were removed/,
-    );
-    expect(await cache.get(keptKey('alice'))).toBeUndefined();
+    expect(error.message).toMatch(/^No usable access token is cached/);
+    expect(noToken(error.message, kept?.tokens.accessToken, kept?.tokens.refreshToken)).toBe(true);
+    // The current entry with a planted account: a miss too, and the list of it is not read.
+    const current = await cache.get(settingsKey());
+    await cache.set(settingsKey(), { ...current!, account: null } as unknown as CacheEntry);
+    idp.requests.reset();
+    expect(await auth().getCachedTokens()).toBeUndefined();
+    expect(await auth().accounts()).toEqual([]);
+    const none = await errorOf(() => auth().getTokens({ allowLogin: false }));
+    expect(none.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(idp.requests.count()).toBe(0);
   });
 
   it('one account, or a flow without a browser: no notice, nothing marked, and a hit still reads one entry', async () => {

@@ -39,6 +39,15 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
       signal: AbortSignal.timeout(10_000),
     });
 
+  /** The body of an answer, or an error naming `what` failed when Keycloak refused it, with its reason. */
+  const accepted = async (response: Response, what: string): Promise<string> => {
+    const text = await response.text();
+    // Keycloak's error bodies name the field at fault, never a secret of ours.
+    if (!response.ok)
+      throw new Error(`the admin API ${what} (HTTP ${response.status}: ${text.slice(0, 300)})`);
+    return text;
+  };
+
   return {
     /**
      * One admin token for a series of calls under the realm's admin API. Each call throws on an
@@ -49,13 +58,7 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
       const token = await adminToken();
       return async (method, path, body) => {
         const response = await call(token, method, path, body);
-        const text = await response.text();
-        if (!response.ok) {
-          // Keycloak's error bodies name the field at fault, never a secret of ours.
-          throw new Error(
-            `the admin API refused ${method} ${path} (HTTP ${response.status}: ${text.slice(0, 300)})`,
-          );
-        }
+        const text = await accepted(response, `refused ${method} ${path}`);
         const location = response.headers.get('location');
         return {
           ...(location ? { location } : {}),
@@ -75,14 +78,7 @@ export function keycloakAdmin(baseUrl: string, credentials: AdminCredentials) {
       const saved = existing.ok
         ? await call(token, 'PUT', path, provider)
         : await call(token, 'POST', '/identity-provider/instances', provider);
-      if (!saved.ok) {
-        // Keycloak's error bodies name the field at fault, never a secret of ours.
-        const detail = (await saved.text()).slice(0, 300);
-        throw new Error(
-          `the admin API did not save the identity provider ${provider.alias} (HTTP ${saved.status}: ${detail})`,
-        );
-      }
-      await saved.body?.cancel();
+      await accepted(saved, `did not save the identity provider ${provider.alias}`);
     },
     /**
      * Forgets the consents `username` gave, so the next login shows the consent page again

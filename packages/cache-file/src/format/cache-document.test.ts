@@ -79,4 +79,34 @@ describe('the cache file format', () => {
       problem: expect.stringContaining(field),
     });
   });
+
+  it.each([
+    ['an account that is null', { account: null }, 'entry.account'],
+    ['an account without a sub', { account: { username: 'alice' } }, 'entry.account'],
+    ['an account whose name is not a string', { account: { sub: 'a', email: 7 } }, 'entry.account'],
+    ['other accounts that are not a list', { otherAccounts: { sub: 'b' } }, 'entry.otherAccounts'],
+    ['other accounts with a null', { otherAccounts: [{ sub: 'b' }, null] }, 'entry.otherAccounts'],
+    ['a later sign-in without an account', { laterSignIn: { at: 1 } }, 'entry.laterSignIn'],
+    [
+      'a later sign-in at no time',
+      { laterSignIn: { account: { sub: 'b' }, at: 'yesterday' } },
+      'entry.laterSignIn',
+    ],
+  ])('refuses an account part with %s (the account words read it as typed)', (_, change, field) => {
+    const document = JSON.parse(serializeCacheDocument(key, contractEntry()));
+    Object.assign(document.entry, change);
+    expect(parseCacheDocument(JSON.stringify(document), key)).toEqual({
+      problem: expect.stringContaining(field),
+    });
+  });
+
+  it('reads a well-formed account part as written', () => {
+    const entry = {
+      ...contractEntry(),
+      account: { sub: 'a', username: 'alice' },
+      otherAccounts: [{ sub: 'b', email: 'bob@example.test' }],
+      laterSignIn: { account: { sub: 'b' }, at: 1_700_000_000_000 },
+    };
+    expect(parseCacheDocument(serializeCacheDocument(key, entry), key)).toEqual({ entry });
+  });
 });

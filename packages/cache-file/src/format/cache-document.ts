@@ -1,5 +1,5 @@
 import type { CacheEntry, CacheKey } from '@oidcflow/core';
-import { isTime } from '@oidcflow/core';
+import { accountPartProblem, isTime } from '@oidcflow/core';
 
 /** The version of the file format. A file with another version is a cache miss, then replaced. */
 export const CACHE_FORMAT_VERSION = 1;
@@ -153,7 +153,8 @@ export function parseCacheDocument(text: string, key: CacheKey): ParseResult {
     tokensProblem(entry.tokens) ??
     metadataProblem(entry.metadata) ??
     (!isString(entry.flow) ? 'entry.flow is not a string' : undefined) ??
-    (!isTime(entry.savedAt) ? 'entry.savedAt is not a time' : undefined);
+    (!isTime(entry.savedAt) ? 'entry.savedAt is not a time' : undefined) ??
+    accountPartProblem(entry);
   if (problem) return { problem };
   return { entry: entry as unknown as CacheEntry };
 }

@@ -4,7 +4,6 @@ import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
 import type { AccountRef, CacheEntry, CacheKey, CachePlugin, LaterSignIn } from '../spec/cache.js';
-import { laterSignInOf } from './shared-browser.js';
 
 /**
  * Several accounts for one set of settings. The settings' own key holds the current account's
@@ -35,10 +34,15 @@ export interface AccountTarget {
 
 const label = (account: AccountRef) => terminalText(accountLabel(account));
 
+/** The other accounts the settings' entry lists; none when it is damaged (a miss, as its tokens). */
+function othersOf(base: CacheEntry | undefined): readonly AccountRef[] {
+  return (isUsableEntry(base) && base.otherAccounts) || [];
+}
+
 /** Every account kept for the settings: the current one first. */
 function knownAccounts(base: CacheEntry | undefined): AccountRef[] {
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
-  return [...(current ? [current] : []), ...(base?.otherAccounts ?? [])];
+  return [...(current ? [current] : []), ...othersOf(base)];
 }
 
 /** ACCOUNT_UNKNOWN, listing the accounts there are. */
@@ -64,7 +68,7 @@ export function targetFor(
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
   if (isAccountNamed(current, name))
     return { key: book.key, current: true, expected: current!, requested: name };
-  const other = base?.otherAccounts?.find((account) => isAccountNamed(account, name));
+  const other = othersOf(base).find((account) => isAccountNamed(account, name));
   if (other)
     return { key: accountKey(book.key, other.sub), current: false, expected: other, requested: name };
   // Not known yet: where it goes depends on the `sub` the login returns.
@@ -148,7 +152,7 @@ export async function storeLogin(
 ): Promise<void> {
   const { cache, key } = book;
   const account = entry.account;
-  const others = base?.otherAccounts ?? [];
+  const others = othersOf(base);
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
   if (!account) {
     // No ID token, no account to tell apart: the settings' entry, as before accounts existed.
@@ -217,7 +221,7 @@ export async function switchAccount(
     if (base!.laterSignIn) await check({ key, current: true, expected: current! }, base!);
     return current!;
   }
-  const other = base?.otherAccounts?.find((account) => isAccountNamed(account, name));
+  const other = othersOf(base).find((account) => isAccountNamed(account, name));
   if (!other) throw unknownAccount(name, base);
   const otherKey = accountKey(key, other.sub);
   let entry = await cache.get(otherKey);
@@ -228,7 +232,7 @@ export async function switchAccount(
     );
   }
   if (entry.laterSignIn) entry = await check({ key: otherKey, current: false, expected: other }, entry);
-  const rest = except(base?.otherAccounts ?? [], other.sub);
+  const rest = except(othersOf(base), other.sub);
   if (current) {
     await cache.set(accountKey(key, current.sub), withoutList(base!));
     rest.unshift(current);
@@ -254,7 +258,7 @@ export async function removeAccount(book: AccountBook, name: string | undefined)
   const { cache, key } = book;
   const base = await cache.get(key);
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
-  const others = base?.otherAccounts ?? [];
+  const others = othersOf(base);
   if (name !== undefined && !isAccountNamed(current, name)) {
     const other = others.find((account) => isAccountNamed(account, name));
     if (!other) throw unknownAccount(name, base);
@@ -298,7 +302,7 @@ export interface AccountStatus extends AccountRef {
 
 function statusOf(account: AccountRef, entry: CacheEntry | undefined, current: boolean): AccountStatus {
   const usable = isUsableEntry(entry) && accountOfEntry(entry)?.sub === account.sub;
-  const later = usable ? laterSignInOf(entry) : undefined;
+  const later = usable ? entry.laterSignIn : undefined;
   return {
     ...account,
     current,
@@ -313,7 +317,7 @@ export async function listAccounts(book: AccountBook): Promise<AccountStatus[]> 
   const base = await book.cache.get(book.key);
   const current = isUsableEntry(base) ? accountOfEntry(base) : undefined;
   const statuses = current ? [statusOf(current, base, true)] : [];
-  for (const other of base?.otherAccounts ?? []) {
+  for (const other of othersOf(base)) {
     statuses.push(statusOf(other, await book.cache.get(accountKey(book.key, other.sub)), false));
   }
   return statuses;

@@ -1,4 +1,5 @@
 import { keyOfAccount } from '../cache/account-ref.js';
+import { isUsableEntry } from '../cache/usable-entry.js';
 import type { CacheEntry } from '../spec/cache.js';
 import type { AuthRuntime } from './runtime.js';
 
@@ -13,10 +14,10 @@ export async function rejectToken(runtime: AuthRuntime, token: string): Promise<
   const { cache } = runtime;
   return runtime.withCacheLock(async () => {
     const base = await cache.get(runtime.key);
-    const key = keyOfAccount(runtime.key, base, runtime.settings.account);
+    const key = keyOfAccount(runtime.key, isUsableEntry(base) ? base : undefined, runtime.settings.account);
     if (!key) return false;
     const entry = key === runtime.key ? base : await cache.get(key);
-    if (!entry || !token) return false;
+    if (!isUsableEntry(entry) || !token) return false;
     const { tokens } = entry;
     if (token !== tokens.accessToken && token !== tokens.idToken) return false;
     if (!tokens.refreshToken && !entry.otherAccounts?.length) {

@@ -1,5 +1,4 @@
 import { accountLabel } from '../cache/account-ref.js';
-import { isTime } from '../cache/usable-entry.js';
 import { ErrorCode } from '../errors/codes.js';
 import { OidcflowError } from '../errors/oidcflow-error.js';
 import { terminalText } from '../errors/terminal-text.js';
@@ -39,23 +38,6 @@ export function sharedBrowserNotice(
   return `${who} in the browser where ${names} signed in at the IdP can end ${ended} there (IdPs such as Keycloak keep one user per browser session): ${theirs} tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser, one ? 'both' : 'all of them')}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
 }
 
-/**
- * A `laterSignIn` as a cache file holds it: well formed, or undefined for a planted or damaged
- * one (which still marks the entry, and is shown as "another user").
- */
-export function laterSignInOf(entry: { laterSignIn?: unknown } | undefined): LaterSignIn | undefined {
-  const signIn = entry?.laterSignIn as Partial<LaterSignIn> | undefined;
-  const account = signIn?.account as Partial<AccountRef> | undefined;
-  return typeof signIn === 'object' &&
-    signIn !== null &&
-    typeof account === 'object' &&
-    account !== null &&
-    typeof account.sub === 'string' &&
-    isTime(signIn.at)
-    ? (signIn as LaterSignIn)
-    : undefined;
-}
-
 /** The command that logs `account` in again, with the advice that keeps the other one. */
 function loginAgain(account: AccountRef, other: string): string {
   return `Log ${label(account)} in again: oidcflow login --account ${label(account)} (library: login() with the account option); to keep ${other} signed in too, run it with --no-browser and open the printed URL in a private browser window.`;
@@ -71,10 +53,9 @@ export function sessionEnded(
   mark: LaterSignIn | undefined,
   refreshable: boolean,
 ): OidcflowError {
-  const signIn = laterSignInOf({ laterSignIn: mark });
-  const other = signIn ? label(signIn.account) : 'another user';
-  const after = signIn
-    ? ` (after ${other} signed in with the same settings at ${new Date(signIn.at).toISOString()})`
+  const other = mark ? label(mark.account) : 'another user';
+  const after = mark
+    ? ` (after ${other} signed in with the same settings at ${new Date(mark.at).toISOString()})`
     : '';
   const what = refreshable
     ? `The IdP session of account ${label(account)} has ended: the IdP refused its refresh token, most likely because ${other} signed in in the same browser${after}.`
