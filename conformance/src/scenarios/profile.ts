@@ -8,6 +8,9 @@ const PROFILE = 'conformance';
 /** A TOML basic string: JSON's escapes are TOML's. */
 const tomlString = (value: string) => JSON.stringify(value);
 
+/** One line of the profile: its key, the option it fills, its TOML value. */
+type ProfileLine = readonly [key: string, option: string, value: string];
+
 /**
  * The configuration file the CLI uses, in the platform's place under the cell's HOME, names
  * the target: the program passes only `profile` (and its flow, cache and ports), and the login
@@ -22,15 +25,14 @@ export const profile: Scenario = {
   async run(cell) {
     const env = cell.environment();
     const path = profileFilePath(env);
-    const lines = [
-      '# written by the conformance scenario "profile"',
-      `[profiles.${PROFILE}]`,
-      `issuer = ${tomlString(cell.target.issuer)}`,
-      `client-id = ${tomlString(cell.client.clientId)}`,
-      ...(cell.client.scopes.length > 0
-        ? [`scope = [${cell.client.scopes.map(tomlString).join(', ')}]`]
-        : []),
+    const header = ['# written by the conformance scenario "profile"', `[profiles.${PROFILE}]`];
+    const settings: ProfileLine[] = [
+      ['issuer', 'issuer', tomlString(cell.target.issuer)],
+      ['client-id', 'clientId', tomlString(cell.client.clientId)],
     ];
+    if (cell.client.scopes.length > 0)
+      settings.push(['scope', 'scopes', `[${cell.client.scopes.map(tomlString).join(', ')}]`]);
+    const lines = [...header, ...settings.map(([key, , value]) => `${key} = ${value}`)];
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, `${lines.join('\n')}\n`);
     // The cell's identity left out: the profile is the only place it can come from.
@@ -48,10 +50,10 @@ export const profile: Scenario = {
       "the tokens were not cached under the cell's settings: the profile's values were not the ones used",
     );
     const report = (await auth.explain()).profile;
-    const expected = ['issuer', 'clientId', ...(cell.client.scopes.length > 0 ? ['scopes'] : [])];
+    const expected = settings.map(([, option]) => option);
     for (const [index, option] of expected.entries()) {
       const row = report?.applied.find((applied) => applied.option === option);
-      const from = `profile ${PROFILE} (${path}:${index + 3})`;
+      const from = `profile ${PROFILE} (${path}:${header.length + index + 1})`;
       check(row?.from === from, `explain() says ${option} came from ${row?.from ?? 'nowhere'}, not ${from}`);
     }
     return `${expected.join(', ')} from ${path} (profile ${PROFILE}); logged in, cached under the cell's key`;

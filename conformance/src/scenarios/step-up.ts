@@ -115,6 +115,7 @@ export const stepUp: Scenario = {
 
       // The next call goes with the stepped-up token at once; a new instance finds it kept.
       const again = await auth.fetch(`${api.origin}/payouts`);
+      // `number`: the check above narrowed `api.seen.length` to 2, though fetch() sent another since.
       const requests: number = api.seen.length;
       check(again.status === 200 && requests === 3, `the next call: ${again.status} (${seen()})`);
       const later = cell.auth({ ...stepUpOptions(support), allowedOrigins: [api.origin], stepUp: 'error' });
@@ -182,6 +183,7 @@ async function throughTheCommand(cell: CellHarness, support: StepUpSupport, api:
     // The stronger level asked for by the command (level 2 holds for one login: the code again).
     await oidcflow(['login', `--acr-values=${strongerAcr}`]);
     const whoami = JSON.parse(await oidcflow(['whoami', '--output=json'])) as { claims?: { acr?: unknown } };
+    // `number`: the check after the first login narrowed `asked.code` to 1; this login asked again.
     const codes: number = asked.code;
     check(
       codes === 2 && whoami.claims?.acr === strongerAcr,

@@ -1,7 +1,7 @@
 import type { CacheEntry } from '@oidcflow/core';
 
 import type { CliSettings } from './options/option-table.js';
-import { OPTION_TABLE } from './options/option-table.js';
+import { acceptedOptionsFor } from './options/option-table.js';
 import { parseCommandLine } from './options/parse.js';
 import { loadPluginModule } from './plugin-modules.js';
 import { applyProfile } from './profiles/apply-profile.js';
@@ -32,10 +32,13 @@ const HIT_OUTPUTS = new Set(['token', 'exec-credential']);
 const CLIENT_SECRET_ENV = 'OIDCFLOW_CLIENT_SECRET';
 /** Read by @oidcflow/cache-keyring itself (its kernel keyring copy); not an option of the table. */
 const KEYRING_ENV = 'OIDCFLOW_KEYRING_KERNEL_COPY';
+/**
+ * The options of the table that fill the hit settings: the warm path parses with these only, so
+ * any other flag is an unknown option to it and the full CLI runs (and parses with them all).
+ */
+const HIT_OPTIONS = acceptedOptionsFor('token').filter((option) => HIT_SETTINGS.has(option.key));
 /** The variables of the hit settings, from the table: any other OIDCFLOW_* one runs the full CLI. */
-const HIT_VARIABLES = new Set(
-  OPTION_TABLE.filter((option) => option.env && HIT_SETTINGS.has(option.key)).map((option) => option.env),
-);
+const HIT_VARIABLES = new Set(HIT_OPTIONS.filter((option) => option.env).map((option) => option.env));
 
 /** The parsed settings when they are all ones the warm path can answer with. */
 async function hitSettings(
@@ -51,8 +54,10 @@ async function hitSettings(
     )
       return undefined;
   }
-  // A usage error, or a profile's, is the full CLI's to report.
-  const { settings } = await applyProfile('token', parseCommandLine('token', args, env), env);
+  // A usage error (an option outside HIT_OPTIONS too), or a profile's, is the full CLI's to
+  // report. The profile is applied with all of the command's options, so that one of its
+  // settings the warm path cannot answer with shows below.
+  const { settings } = await applyProfile('token', parseCommandLine('token', args, env, HIT_OPTIONS), env);
   for (const key of Object.keys(settings) as (keyof CliSettings)[]) {
     if (!HIT_SETTINGS.has(key)) return undefined;
   }

@@ -13,10 +13,10 @@ import {
   ErrorCode,
   type FlowRunContext,
   OidcAuth,
-  OidcflowError,
   type StepUpMode,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { fakeFlow, fakeTokens, loaderWith } from './fake-flows.js';
 
 /** An API that wants `gold` for /admin: any other token gets the RFC 9470 challenge. */
@@ -110,17 +110,10 @@ describe('auth.fetch step-up (RFC 9470)', () => {
 
   it('not interactive: STEP_UP_REQUIRED naming what the API asked for; no login', async () => {
     await auth(true).getAccessToken();
-    const error = await auth(false)
-      .fetch(`${api.url}/admin`)
-      .then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.STEP_UP_REQUIRED);
-    expect((error as Error).message).toMatch(
-      /asks for a stronger login \(acr_values "gold", max_age=300; RFC 9470/,
-    );
-    expect((error as Error).message).toMatch(/oidcflow login --acr-values gold --max-age 300/);
+    const error = await errorOf(() => auth(false).fetch(`${api.url}/admin`));
+    expect(error.code).toBe(ErrorCode.STEP_UP_REQUIRED);
+    expect(error.message).toMatch(/asks for a stronger login \(acr_values "gold", max_age=300; RFC 9470/);
+    expect(error.message).toMatch(/oidcflow login --acr-values gold --max-age 300/);
     expect(logins).toHaveLength(1);
   });
 
@@ -135,14 +128,9 @@ describe('auth.fetch step-up (RFC 9470)', () => {
 
   it("stepUp: 'error' at a terminal: STEP_UP_REQUIRED, no login", async () => {
     await auth(true).getAccessToken();
-    const error = await auth(true, 'error')
-      .fetch(`${api.url}/admin`)
-      .then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-    expect(OidcflowError.isInstance(error) && error.code).toBe(ErrorCode.STEP_UP_REQUIRED);
-    expect((error as Error).message).toMatch(/stepUp: 'login'/);
+    const error = await errorOf(() => auth(true, 'error').fetch(`${api.url}/admin`));
+    expect(error.code).toBe(ErrorCode.STEP_UP_REQUIRED);
+    expect(error.message).toMatch(/stepUp: 'login'/);
     expect(logins).toHaveLength(1);
   });
 

@@ -90,17 +90,19 @@ export async function startJwtResourceServer(options: JwtResourceServerOptions):
       return { refusal: 'invalid_token: not a valid access token for this API' };
     }
     const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
-    const why = await refusal(request, scheme, token, claims);
-    if (why || !options.requiredAcr || (acr && options.requiredAcr.includes(acr)))
-      return { ...(why ? { refusal: why } : {}), ...(acr ? { acr } : {}) };
-    return {
-      refusal: `insufficient_user_authentication: acr ${acr ?? '(none)'}, not ${options.requiredAcr.join(' or ')}`,
-      ...(acr ? { acr } : {}),
-    };
+    const refusal = (await bindingRefusal(request, scheme, token, claims)) ?? acrRefusal(acr);
+    return { ...(refusal ? { refusal } : {}), ...(acr ? { acr } : {}) };
+  }
+
+  /** With `requiredAcr`, why a token of that `acr` is not strong enough (RFC 9470); else undefined. */
+  function acrRefusal(acr: string | undefined): string | undefined {
+    const required = options.requiredAcr;
+    if (!required || (acr && required.includes(acr))) return undefined;
+    return `insufficient_user_authentication: acr ${acr ?? '(none)'}, not ${required.join(' or ')}`;
   }
 
   /** Bearer or DPoP as `scheme` demands, for a token whose signature, issuer and audience are good. */
-  async function refusal(
+  async function bindingRefusal(
     request: IncomingMessage,
     scheme: string | undefined,
     token: string,

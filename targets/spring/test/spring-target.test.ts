@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   audienceOf,
+  FormRefused,
   groupAlive,
   jwtClaims,
   killGroup,
@@ -341,6 +342,44 @@ describe('the Spring Authorization Server conformance target', () => {
     const wider = await exchange('https://elsewhere.oidcflow.test');
     expect(wider.status).toBe(400);
     expect(wider.body.error).toBe('invalid_target');
+  });
+
+  it("reports a refused password with Spring Security's words, at once", async (context) => {
+    const spring = target(context);
+    const document = await metadata(spring);
+    // The browser never reaches the callback: Spring refuses first.
+    const listener: Server = createServer((_request, response) => response.end('done'));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as { port: number }).port;
+    const url = new URL(document.authorization_endpoint!);
+    url.search = new URLSearchParams({
+      client_id: spring.clients.auth_code!.clientId,
+      response_type: 'code',
+      redirect_uri: `http://127.0.0.1:${port}/callback`,
+      scope: spring.clients.auth_code!.scopes.join(' '),
+      code_challenge: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    const session = await (await launchBrowser()).newContext();
+    try {
+      const page = await session.newPage();
+      await page.goto(url.href);
+      const started = Date.now();
+      const refused = await spring.pages
+        .completeLogin(page, { user: { ...spring.user, password: 'not-the-password' }, consent: 'approve' })
+        .then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        );
+      expect(refused).toBeInstanceOf(FormRefused);
+      expect(refused?.message).toBe("Spring refused the test user's sign-in: Invalid credentials");
+      console.info(
+        `spring refusal: the page script failed ${Date.now() - started} ms after the sign-in page`,
+      );
+    } finally {
+      await session.close();
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it("exchanges a workload's platform token of each shape at the public workload client, and refuses a wrong audience, an expired token, an untrusted subject", async (context) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../usage-error.js';
-import { COMMAND_NAMES, OPTION_TABLE } from './option-table.js';
+import { acceptedOptionsFor, COMMAND_NAMES, OPTION_TABLE } from './option-table.js';
 import { parseCommandLine, splitList } from './parse.js';
 
 describe('parseCommandLine', () => {
@@ -11,6 +11,23 @@ describe('parseCommandLine', () => {
     expect(settings.clientId).toBe('env-client');
     expect(settings.audience).toBeUndefined();
     expect(origins).toEqual({ issuer: '--issuer', clientId: 'OIDCFLOW_CLIENT_ID' });
+  });
+
+  it('with some of the options (the warm path), any other flag is an unknown option', () => {
+    const some = acceptedOptionsFor('token').filter(
+      (option) => option.flag === 'issuer' || option.flag === 'output',
+    );
+    expect(
+      parseCommandLine('token', ['--issuer', 'https://x.example', '-o', 'token'], {}, some).settings,
+    ).toEqual({
+      issuer: 'https://x.example',
+      output: 'token',
+    });
+    expect(() =>
+      parseCommandLine('token', ['--issuer', 'https://x.example', '--no-browser'], {}, some),
+    ).toThrow(/Unknown option '--no-browser'/);
+    // Only their variables are read.
+    expect(parseCommandLine('token', [], { OIDCFLOW_AUDIENCE: 'api' }, some).settings).toEqual({});
   });
 
   it('scopes: repeated flags, commas or spaces', () => {

@@ -8,10 +8,10 @@ type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 // this module, and an ES import of node:util builds a facade over all of its exports.
 const { parseArgs } = process.getBuiltinModule('node:util');
 
-/** The `node:util` parseArgs configuration for a command, generated from the option table. */
-function parserOptionsFor(command: CommandName): ParseOptions {
+/** The `node:util` parseArgs configuration for some options of the table. */
+function parserOptionsFor(options: readonly OptionSpec[]): ParseOptions {
   const config: ParseOptions = {};
-  for (const option of acceptedOptionsFor(command)) {
+  for (const option of options) {
     config[option.flag] = {
       type: option.kind === 'boolean' ? 'boolean' : 'string',
       ...(option.kind === 'list' || option.kind === 'pairs' ? { multiple: true } : {}),
@@ -109,11 +109,17 @@ const SECRET_FLAG = /^--client-secret(=|$)/;
 /**
  * Parses a command's arguments: flag, else environment variable, else absent (core applies
  * the reference API's default). Throws `UsageError` for anything malformed.
+ *
+ * `options` narrows the table to some of the command's options (`oidcflow token`'s warm path:
+ * those it can answer with); a flag outside them is then an unknown option. parseArgs checks
+ * every option of its configuration on each call, so the 10 options of the warm path instead
+ * of the command's 47 save ≈ 0.3 ms per call (measured in new processes, Node 20 and 24).
  */
 export function parseCommandLine(
   command: CommandName,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  options: readonly OptionSpec[] = acceptedOptionsFor(command),
 ): ParsedCommandLine {
   // Refused before parsing, so the value is never echoed in an "unknown option" message.
   if (args.some((arg) => SECRET_FLAG.test(arg))) {
@@ -127,7 +133,7 @@ export function parseCommandLine(
   try {
     ({ values } = parseArgs({
       args: [...args],
-      options: parserOptionsFor(command),
+      options: parserOptionsFor(options),
       strict: true,
       allowPositionals: false,
     }));
@@ -136,7 +142,7 @@ export function parseCommandLine(
   }
   const settings: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
-  for (const option of acceptedOptionsFor(command)) {
+  for (const option of options) {
     const raw = values[option.flag];
     if (raw !== undefined) {
       settings[option.key] = fromFlag(option, raw);

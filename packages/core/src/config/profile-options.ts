@@ -20,8 +20,8 @@ export interface ProfileOption {
   /**
    * Who takes it: both classes (`all`), `OidcAuth` only (`user`), `OidcCredentialsAuth` only
    * (`client`), or only the CLI (`cli`: which class to use, what a command prints). The
-   * library reads `client-secret-file` into `clientSecret`. The library accepts every key, so one file serves both, and ignores the
-   * ones its class does not take (`explain()` lists them).
+   * library reads `client-secret-file` into `clientSecret`. The library accepts every key, so
+   * one file serves both, and ignores the ones its class does not take (`explain()` lists them).
    */
   readonly usedBy: 'all' | 'user' | 'client' | 'cli';
 }

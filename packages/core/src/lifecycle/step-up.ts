@@ -36,9 +36,10 @@ function meets(entry: CacheEntry, requirement: StepUpRequirement, now: number): 
 
 /**
  * Tokens of a login that meets `requirement` (RFC 9470 step-up): a kept stepped-up login while
- * fresh and still meeting it, else — only when `allowLogin` (a terminal, or `stepUp: 'login'`) — one login with `acr_values` and
- * `max_age`, its ID token checked against them and its user against the current account's,
- * kept under the settings' key with the requirement (the ordinary tokens stay as they were).
+ * fresh and still meeting it, else — only when `allowLogin` (a terminal, or `stepUp: 'login'`)
+ * — one login with `acr_values` and `max_age`, its ID token checked against them and its user
+ * against the current account's, kept under the settings' key with the requirement (the
+ * ordinary tokens stay as they were).
  * Not allowed to log in: `STEP_UP_REQUIRED`, naming what the API asked for.
  */
 export async function stepUp(
