@@ -1,3 +1,4 @@
+import { terminalText } from '@oidcflow/core';
 import type { Page } from 'playwright-core';
 import { blankSecretsInPage, visibleTextInPage } from './in-page.js';
 
@@ -65,13 +66,16 @@ function hideSecrets(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-/** The page's visible error text, else the start of what it shows; bounded. */
+/**
+ * The page's visible error text, else the start of what it shows; bounded, and, as all text from
+ * outside, through `terminalText` (one line, control characters spelled out).
+ */
 export async function visiblePageText(page: Page, secrets: readonly string[] = []): Promise<string> {
   const text = await page
     .evaluate(visibleTextInPage, ERROR_SELECTORS)
     .catch((error: unknown) => `could not be read (${String((error as Error).message).split('\n')[0]})`);
   const clean = hideSecrets(text, secrets);
-  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
+  return terminalText(clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean);
 }
 
 /**

@@ -94,19 +94,31 @@ describe('accounts', () => {
     expect(await names()).toEqual(['bob*', 'alice']);
     idp.requests.reset();
     expect(await subOf()).toBe('bob');
+    // bob signed in after alice (each walk here is a browser of its own, so her session lives):
+    // her first use is checked with one refresh, then she comes from the cache like bob.
+    expect(await subOf({ account: 'alice' })).toBe('alice');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    idp.requests.reset();
     expect(await subOf({ account: 'alice' })).toBe('alice');
     expect(await subOf({ account: 'alice@example.test' })).toBe('alice');
     expect(await subOf({ account: 'bob' })).toBe('bob');
     expect(idp.requests.count()).toBe(0);
   });
 
-  it('useAccount switches what calls without account get; no request', async () => {
+  it('useAccount switches what calls without account get: no request between accounts no later sign-in marked; one refresh for the one that was', async () => {
     await aliceThenBob();
     idp.requests.reset();
+    // alice is marked by bob's later sign-in: the switch checks her session with one refresh.
     expect((await auth().useAccount('ALICE')).sub).toBe('alice');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    idp.requests.reset();
     expect(await names()).toEqual(['alice*', 'bob']);
     expect(await subOf()).toBe('alice');
     expect(await subOf({ account: 'bob' })).toBe('bob');
+    // Nobody signed in since: switching back and forth makes no request.
+    expect((await auth().useAccount('bob')).sub).toBe('bob');
+    expect((await auth().useAccount('alice')).sub).toBe('alice');
+    expect(await subOf()).toBe('alice');
     expect(idp.requests.count()).toBe(0);
   });
 
@@ -122,6 +134,10 @@ describe('accounts', () => {
     expect(await names()).toEqual(['alice*', 'bob']);
     const current = await auth().logout();
     expect(current).toMatchObject({ account: { sub: 'alice' }, nowCurrent: { sub: 'bob' } });
+    idp.requests.reset();
+    // alice signed in after bob: his first use is checked with one refresh, then a hit.
+    expect(await subOf()).toBe('bob');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
     idp.requests.reset();
     expect(await subOf()).toBe('bob');
     expect(idp.requests.count()).toBe(0);

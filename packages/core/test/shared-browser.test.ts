@@ -4,6 +4,8 @@
 import {
   BrowserlessCookies,
   completeAuthorizationWithoutBrowser,
+  completeDeviceVerificationWithoutBrowser,
+  signOutWithoutBrowser,
   startTestIdp,
   type TestIdp,
   type TestUser,
@@ -23,7 +25,7 @@ import {
   OidcflowError,
 } from '../src/index.js';
 import { loaderWith } from './fake-flows.js';
-import { headlessPortFlow } from './test-flows.js';
+import { headlessDeviceFlow, headlessPortFlow } from './test-flows.js';
 
 let idp: TestIdp;
 beforeAll(async () => {
@@ -274,7 +276,7 @@ describe('two accounts, one browser', () => {
     expect(idp.requests.count()).toBe(0);
   });
 
-  it('one account, or a flow without a browser: no notice, nothing marked, and a hit still reads one entry', async () => {
+  it('one account: no notice, nothing marked, and a hit still reads one entry', async () => {
     await auth().login();
     await auth().login();
     expect(warnings).toEqual([]);
@@ -287,13 +289,133 @@ describe('two accounts, one browser', () => {
     expect((await hit.getTokens()).idTokenClaims?.sub).toBe('alice');
     expect(reads).toEqual([settingsKey().id]);
     expect(idp.requests.count()).toBe(0);
-    // The device-like flow (no browser here): bob's login marks nobody and says nothing.
+  });
+});
+
+/** How many notices had come when each device login showed its code. */
+let noticesWhenShown: number[] = [];
+beforeEach(() => {
+  noticesWhenShown = [];
+});
+
+/** The device flow, its code approved by `atThePage.user` in the browser of `atThePage`. */
+const deviceFlow = () =>
+  headlessDeviceFlow(
+    (verificationUri, userCode) =>
+      completeDeviceVerificationWithoutBrowser(verificationUri, atThePage.user, {
+        userCode,
+        cookies: atThePage.browser,
+      }),
+    () => noticesWhenShown.push(warnings.length),
+  );
+
+const deviceAuth = (extra: Partial<OidcAuthOptions> = {}) =>
+  auth({ clientId: idp.clients.device.clientId, flow: 'headless_device', ...extra }, deviceFlow());
+
+const deviceKey = () =>
+  cacheKeyFor({
+    issuer: idp.issuer,
+    clientId: idp.clients.device.clientId,
+    scopes: ['openid', 'profile', 'email'],
+    family: 'user',
+  });
+
+/** alice approves her device code; then bob (login with account) in a browser of his own. */
+async function aliceThenBobByDevice(bobsBrowser: BrowserlessCookies) {
+  const alice = await deviceAuth().login();
+  const aliceBrowser = atThePage.browser;
+  atThePage.user = idp.users.bob;
+  atThePage.browser = bobsBrowser;
+  await deviceAuth({ account: 'bob' }).login();
+  atThePage.user = idp.users.alice;
+  atThePage.browser = aliceBrowser;
+  return alice;
+}
+
+describe('two accounts, one browser, by the device flow', () => {
+  it("bob approves his code in the browser where alice's session is: a notice before each code; the page approves it as alice (ACCOUNT_MISMATCH, nothing stored); signed out there, bob's approval marks alice, whose session is over: accounts use alice removes her tokens; her code approved in a private window brings her back and bob stays", async () => {
+    const alice = await deviceAuth().login();
+    expect(noticesWhenShown).toEqual([0]);
     atThePage.user = idp.users.bob;
-    await auth({ account: 'bob' }, pageFlow(false)).login();
-    expect(warnings).toEqual([]);
-    expect((await cache.get(keptKey('alice')))?.laterSignIn).toBeUndefined();
+    // oidc-provider approves the code as the browser's user (alice) without asking.
+    const mismatch = await errorOf(() => deviceAuth({ account: 'bob' }).login());
+    expect(mismatch.code).toBe(ErrorCode.ACCOUNT_MISMATCH);
+    expect(noticesWhenShown).toEqual([0, 1]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^Signing in as "bob" by approving the code in the browser where alice signed in at the IdP can end alice's session there \(IdPs keep one user per browser session: the page may approve the code as that user, and signing out there to approve it as another ends that session\): /,
+    );
+    expect(warnings[0]).toMatch(
+      /To keep both, open the verification URL in a private browser window \(or another browser profile\), not in a browser this login opens, and approve the code there\./,
+    );
+    expect(warnings[0]).toMatch(/"Restart login"/);
+    expect(noToken(warnings[0] ?? '', alice.accessToken, alice.refreshToken)).toBe(true);
+    expect(await userinfo(alice.accessToken)).toBe(200);
+    expect((await cache.get(deviceKey()))?.laterSignIn).toBeUndefined();
+
+    // bob does what the mismatch says (signs out at the IdP's page), then approves a new code.
+    await signOutWithoutBrowser(idp.issuer, atThePage.browser);
+    expect((await deviceAuth({ account: 'bob' }).login()).idTokenClaims?.sub).toBe('bob');
+    expect(noticesWhenShown).toEqual([0, 1, 2]);
+    atThePage.user = idp.users.alice;
+    // alice's session is over: her access token is refused now; her entry is marked.
+    expect(await userinfo(alice.accessToken)).toBe(401);
+    const keptAlice = cacheKeyFor({ ...deviceKey(), account: 'alice' });
+    expect((await cache.get(keptAlice))?.laterSignIn).toMatchObject({
+      account: { sub: 'bob', username: 'bob' },
+    });
+
+    // The switch checks alice with one refresh; the IdP refuses it; nothing switches.
     idp.requests.reset();
-    expect((await auth().useAccount('alice')).sub).toBe('alice');
+    const ended = await errorOf(() => deviceAuth().useAccount('alice'));
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    expect(idp.requests.tokenRequests()).toBe(1);
+    expect(ended.code).toBe(ErrorCode.NOT_LOGGED_IN);
+    expect(ended.message).toMatch(
+      /^The IdP session of account alice has ended: the IdP refused its refresh token, most likely because bob signed in in the same browser/,
+    );
+    expect(noToken(ended.message, alice.accessToken, alice.refreshToken)).toBe(true);
+    expect(await cache.get(keptAlice)).toBeUndefined();
+    expect((await deviceAuth().getTokens()).idTokenClaims?.sub).toBe('bob');
+
+    // alice approves a new code in a private window: she is back, the notice named bob.
+    warnings = [];
+    atThePage.browser = new BrowserlessCookies();
+    const back = await deviceAuth({ account: 'alice' }).login();
+    expect(back.idTokenClaims?.sub).toBe('alice');
+    expect(await userinfo(back.accessToken)).toBe(200);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Signing in as "alice" by approving the code in the browser where bob signed in/,
+      ),
+    ]);
+    // bob's session was in the other browser: his check refreshes, and he is current again.
+    idp.requests.reset();
+    expect((await deviceAuth().useAccount('bob')).sub).toBe('bob');
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    expect(await userinfo((await deviceAuth().getTokens()).accessToken)).toBe(200);
+    expect(idp.requests.tokenRequests()).toBe(1);
+  });
+
+  it('approved in browsers of their own: the first token request for alice checks her with one refresh, which works; with openBrowser false the notice says to open the URL below', async () => {
+    const alice = await aliceThenBobByDevice(new BrowserlessCookies());
+    expect(await userinfo(alice.accessToken)).toBe(200);
+    idp.requests.reset();
+    const checked = await deviceAuth({ account: 'alice' }).getTokens({ allowLogin: false });
+    expect(checked.idTokenClaims?.sub).toBe('alice');
+    expect(checked.accessToken).not.toBe(alice.accessToken);
+    expect(idp.requests.tokenRequests('refresh_token')).toBe(1);
+    idp.requests.reset();
+    expect((await deviceAuth({ account: 'alice' }).getTokens()).accessToken).toBe(checked.accessToken);
     expect(idp.requests.count()).toBe(0);
+    // A login of the current account again (bob), with the URL printed rather than opened.
+    warnings = [];
+    atThePage.user = idp.users.bob;
+    await deviceAuth({ openBrowser: false, forceLogin: true }).login();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Signing in by approving the code in the browser where alice signed in at the IdP .* To keep both, open the verification URL below in a private browser window \(or another browser profile\) and approve the code there\./,
+      ),
+    ]);
   });
 });

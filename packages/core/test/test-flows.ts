@@ -96,3 +96,40 @@ export function headlessPortFlow(
     },
   };
 }
+
+/**
+ * A real device flow (RFC 8628) without a terminal: the device authorization goes through
+ * `context.protocol`, `approve` walks the IdP's verification page (with the cookies of the
+ * browser it is approved in), then the token endpoint is polled once the approval is done.
+ * `shown` is called where the device flow shows the code (after core's notice, if any).
+ */
+export function headlessDeviceFlow(
+  approve: (verificationUri: string, userCode: string) => Promise<void>,
+  shown: () => void = () => {},
+): FlowPlugin {
+  return {
+    kind: 'flow',
+    specificationVersion: SPECIFICATION_VERSION,
+    name: 'headless_device',
+    needsBrowser: false,
+    family: 'user',
+    priority: 1,
+    supports: (context) =>
+      context.metadata.device_authorization_endpoint
+        ? { supported: true, reason: 'device authorization endpoint present' }
+        : { supported: false, reason: 'no device_authorization_endpoint' },
+    async run(context) {
+      const authorization = await context.protocol.startDeviceAuthorization(
+        context.adjustments.authorizationParameters,
+      );
+      shown();
+      await approve(authorization.verificationUri, authorization.userCode);
+      const outcome = await context.protocol.pollDeviceAuthorization(
+        authorization.deviceCode,
+        context.adjustments.tokenParameters,
+      );
+      if (outcome.kind !== 'tokens') throw new Error(`the approved device code polled as ${outcome.kind}`);
+      return outcome.tokens;
+    },
+  };
+}

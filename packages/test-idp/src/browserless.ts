@@ -130,6 +130,8 @@ async function walk(
     if (form.names.includes('login')) fields.login = user.login;
     if (form.names.includes('password')) fields.password = user.password;
     if (deny && isDeviceConfirm) fields.abort = 'yes';
+    // The sign-out page's "Yes, sign me out" is a button outside its form.
+    if (form.id === 'op.logoutForm') fields.logout = 'yes';
     request = {
       url: form.action,
       init: {
@@ -182,4 +184,21 @@ export async function completeDeviceVerificationWithoutBrowser(
       throw new Error(`The device verification did not succeed: ${result.lastPage.slice(0, 300)}`);
     }
   }
+}
+
+/**
+ * Signs the browser of `cookies` out at the test IdP, as a user does on its end-session page
+ * ("Yes, sign me out"): its session ends, and with it the grants given in it.
+ */
+export async function signOutWithoutBrowser(
+  issuer: string,
+  cookies: BrowserlessCookies,
+  options: Omit<BrowserlessOptions, 'cookies'> = {},
+): Promise<void> {
+  const nobody = { login: '', password: '' } as TestUser;
+  const result = await walk(`${issuer}/session/end`, nobody, { ...options, cookies }, (html) =>
+    /<title>Sign-out Success<\/title>/.test(html),
+  );
+  if (result.left || !/<title>Sign-out Success<\/title>/.test(result.lastPage))
+    throw new Error(`The sign-out did not succeed: ${result.left ?? result.lastPage.slice(0, 300)}`);
 }

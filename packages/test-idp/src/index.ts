@@ -4,6 +4,7 @@ export {
   type BrowserlessOptions,
   completeAuthorizationWithoutBrowser,
   completeDeviceVerificationWithoutBrowser,
+  signOutWithoutBrowser,
 } from './browserless.js';
 export {
   type CiIdentityAlgorithm,

@@ -253,7 +253,7 @@ describe('the Keycloak conformance target', () => {
     expect(callbacks[1]?.searchParams.get('error')).toBe('access_denied');
   });
 
-  it("reports a refused password and a refused one-time code with Keycloak's words, at once", async (context) => {
+  it("reports a refused password, one-time code and device user code with Keycloak's words, at once", async (context) => {
     const keycloak = target(context);
     const stepUp = keycloak.stepUp!;
     // The browser never reaches the callback: Keycloak refuses first.
@@ -302,6 +302,26 @@ describe('the Keycloak conformance target', () => {
       expect(code.error?.message).toBe(
         "Keycloak refused the test user's one-time code: Invalid authenticator code.",
       );
+      // A device user code Keycloak never issued, typed on its verification page.
+      const page = await (await (await launchBrowser()).newContext()).newPage();
+      try {
+        await page.goto(`${keycloak.issuer}/device`);
+        const device = await keycloak.pages
+          .completeDeviceVerification(page, {
+            user: keycloak.user,
+            userCode: 'WXYZ-WXYZ',
+            consent: 'approve',
+          })
+          .then(
+            () => undefined,
+            (error: unknown) => error as Error,
+          );
+        expect(device?.message).toBe(
+          'Keycloak refused the device user code: Invalid code, please try again.',
+        );
+      } finally {
+        await page.context().close();
+      }
       console.info(
         `keycloak refusals: the page script failed ${password.ms} ms (password) and ${code.ms} ms (one-time code) after opening the page`,
       );

@@ -196,8 +196,8 @@ export abstract class AuthBase {
         /** The user the tokens are for, when the ID token said. */
         account?: AccountRef;
         /**
-         * Another user signed in through the browser after this account: its IdP session may
-         * have ended, so the tokens are checked with a refresh before any call hands them out.
+         * Another user signed in after this account (browser or device code): its IdP session
+         * may have ended, so the tokens are checked with a refresh before any call hands them out.
          */
         laterSignIn?: LaterSignIn;
       }
@@ -308,7 +308,7 @@ export abstract class AuthBase {
   /**
    * Makes the account `name` (user name, e-mail address or `sub`) the current one of these
    * settings: what calls without `account` — kubectl, git — get from then on. No request is
-   * made, except one refresh when another user signed in through the browser after that
+   * made, except one refresh when another user signed in (browser or device code) after that
    * account (its IdP session may have ended): when the IdP refuses it, the account's tokens
    * are removed, nothing switches, and `NOT_LOGGED_IN` says to log it in again.
    * `ACCOUNT_UNKNOWN`, listing the known ones, when no such account is logged in.

@@ -85,7 +85,7 @@ export function entryOfTarget(target: AccountTarget, stored: CacheEntry | undefi
 
 /**
  * The accounts cached for the settings other than the one a login is for: those whose IdP
- * session a browser sign-in may end. Without a name the login is most likely the current
+ * session a sign-in (browser or device code) may end. Without a name the login is most likely the current
  * account's own again.
  */
 export function accountsBeside(base: CacheEntry | undefined, target: AccountTarget): AccountRef[] {
@@ -138,9 +138,10 @@ async function markKept(book: AccountBook, sub: string, signIn: LaterSignIn): Pr
 /**
  * Stores a login's entry. It becomes the current account unless an account other than the
  * current one was asked for by a call that only wants its token (`makeCurrent` false); the
- * account it replaces as current is kept under its own key, and stays listed. After a browser
- * login (`browser`), every other account's entry records it (`laterSignIn`): written here, with
- * the login, so that a hit reads nothing more.
+ * account it replaces as current is kept under its own key, and stays listed. After a user
+ * signed in at the IdP (`userSignIn`: in the browser, or by approving a device code, which may
+ * have been in the browser of another account's IdP session), every other account's entry
+ * records it (`laterSignIn`): written here, with the login, so that a hit reads nothing more.
  */
 export async function storeLogin(
   book: AccountBook,
@@ -148,7 +149,7 @@ export async function storeLogin(
   target: AccountTarget,
   entry: CacheEntry,
   makeCurrent: boolean,
-  browser = false,
+  userSignIn = false,
 ): Promise<void> {
   const { cache, key } = book;
   const account = entry.account;
@@ -159,9 +160,9 @@ export async function storeLogin(
     await cache.set(key, withList(entry, others));
     return;
   }
-  const signIn: LaterSignIn | undefined = browser ? { account, at: entry.savedAt } : undefined;
+  const signIn: LaterSignIn | undefined = userSignIn ? { account, at: entry.savedAt } : undefined;
   if (signIn) for (const other of except(others, account.sub)) await markKept(book, other.sub, signIn);
-  // The current account's entry, when another user signed in through the browser.
+  // The current account's entry, when another user signed in at the IdP.
   const marked = (replaced: CacheEntry): CacheEntry =>
     signIn ? { ...replaced, laterSignIn: signIn } : replaced;
   const kept = others.some((other) => other.sub === account.sub);
@@ -294,8 +295,9 @@ export interface AccountStatus extends AccountRef {
   /** A refresh token is kept: no login is needed to renew. */
   refreshable: boolean;
   /**
-   * Another user signed in through the browser after this account: its IdP session may have
-   * ended, and its tokens are checked with a refresh before they are used again.
+   * Another user signed in after this account (through the browser, or by a device code): if
+   * that was in the same browser its IdP session has ended, so its tokens are checked with a
+   * refresh before they are used again.
    */
   laterSignIn?: LaterSignIn;
 }

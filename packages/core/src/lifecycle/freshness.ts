@@ -24,8 +24,8 @@ function expiresAtOf(tokens: TokenSet, kind: TokenKind): number | undefined {
  * Whether the token of `kind` is usable: it has more than the skew left, 60 s, or half of its
  * lifetime for tokens that live less than two minutes (else they would never be reused).
  * Each kind is judged on its own expiry: an ID token about to expire is not fresh although
- * the access token beside it has an hour left. An entry another user's browser sign-in may
- * have ended the session of (`laterSignIn`) is not fresh: a refresh checks it first.
+ * the access token beside it has an hour left. An entry another user's sign-in may have
+ * ended the session of (`laterSignIn`) is not fresh: a refresh checks it first.
  */
 export function isFresh(entry: CacheEntry, now: number, kind: TokenKind = 'access'): boolean {
   if (entry.laterSignIn) return false;

@@ -17,8 +17,13 @@ export interface LoginOverrides {
   parameters?: Record<string, string>;
   /** What the ID token must show, instead of what the options ask. */
   requirements?: AuthenticationRequirements;
-  /** Called just before a flow that signs in through a browser (`needsBrowser`) runs. */
-  beforeBrowserSignIn?: () => void;
+  /**
+   * Called just before a flow that signs a user in (`family: 'user'`) runs: before the browser
+   * opens or the device code is shown. `inBrowser` tells a flow that opens the browser here
+   * (`needsBrowser`) from one whose sign-in is approved elsewhere (the device flow's code),
+   * which ends another account's IdP session alike when approved in that account's browser.
+   */
+  beforeUserSignIn?: (inBrowser: boolean) => void;
 }
 
 /** Runs the planned flow once and returns the entry to cache (tokens, flow, metadata, DPoP key, account). */
@@ -61,7 +66,7 @@ export async function login(
   if (workload) {
     context.workloadIdentity = workload.port((await runtime.http()).fetch, runtime.settings.signal);
   }
-  if (plugin.needsBrowser) overrides.beforeBrowserSignIn?.();
+  if (plugin.family === 'user') overrides.beforeUserSignIn?.(plugin.needsBrowser);
   const startedAt = now();
   let tokens: TokenSet;
   try {

@@ -93,28 +93,31 @@ export async function refreshEntry(runtime: AuthRuntime, entry: CacheEntry): Pro
 }
 
 /**
- * The login's overrides for `target`, and the notice before a browser sign-in while other
- * accounts are cached for the settings (their IdP session may end): `browser` tells afterwards
- * whether the flow signed in through a browser.
+ * The login's overrides for `target`, and the notice before a user's sign-in (in the browser,
+ * or by a device code) while other accounts are cached for the settings (their IdP session may
+ * end): `signedIn` tells afterwards whether a user signed in at the IdP.
  */
 function loginOverrides(
   runtime: AuthRuntime,
   base: CacheEntry | undefined,
   target: AccountTarget,
-): { overrides: LoginOverrides; browser: () => boolean } {
-  let browser = false;
+): { overrides: LoginOverrides; signedIn: () => boolean } {
+  let signedIn = false;
   const others = accountsBeside(base, target);
   const overrides: LoginOverrides = {
     ...accountParameters(runtime, target),
-    beforeBrowserSignIn: () => {
-      browser = true;
+    beforeUserSignIn: (inBrowser) => {
+      signedIn = true;
       if (others.length > 0)
         runtime.logger.warn(
-          sharedBrowserNotice(target.requested, others, runtime.settings.login.openBrowser),
+          sharedBrowserNotice(target.requested, others, {
+            inBrowser,
+            openBrowser: runtime.settings.login.openBrowser,
+          }),
         );
     },
   };
-  return { overrides, browser: () => browser };
+  return { overrides, signedIn: () => signedIn };
 }
 
 /**
@@ -157,7 +160,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           else if (isUsableEntry(current) && isFresh(current, now(), kind)) return current.tokens;
         }
       }
-      // Another user's browser sign-in may have ended this account's session, and without a
+      // Another user's sign-in in the same browser may have ended this account's session, and without a
       // refresh token nothing short of a login can tell: its tokens are not handed out again.
       const signIn = usable?.laterSignIn;
       if (signIn && !usable.tokens.refreshToken) await dropRejected(runtime, target, usable);
@@ -167,7 +170,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
           ? sessionEnded(account, signIn, Boolean(usable.tokens.refreshToken))
           : notLoggedIn(runtime, kind);
       }
-      const { overrides, browser } = loginOverrides(runtime, await cache.get(runtime.key), target);
+      const { overrides, signedIn } = loginOverrides(runtime, await cache.get(runtime.key), target);
       const fresh = await login(
         runtime,
         entry?.metadata ?? base?.metadata,
@@ -181,7 +184,7 @@ export async function obtainTokens(runtime: AuthRuntime, request: ObtainRequest)
         target,
         fresh,
         request.makeCurrent ?? false,
-        browser(),
+        signedIn(),
       );
       if (kind === 'id' && !fresh.tokens.idToken) throw idTokenUnavailable(runtime);
       return fresh.tokens;

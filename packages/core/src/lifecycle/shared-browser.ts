@@ -6,36 +6,58 @@ import type { AccountRef, LaterSignIn } from '../spec/cache.js';
 
 /**
  * The words for several accounts in one browser. An IdP keeps one session per browser:
- * oidc-provider and Keycloak end the first user's session when a second one signs in there,
- * and with it the first user's access and refresh tokens (conformance scenario `two users, one
- * browser`). A private window (or another browser profile) has a session of its own.
+ * oidc-provider and Keycloak end the first user's session when a second one signs in there
+ * (by the browser flow, or by approving a device code there), and with it the first user's
+ * access and refresh tokens (conformance scenario `two users, one browser`). A private window
+ * (or another browser profile) has a session of its own.
  */
 
 const label = (account: AccountRef) => terminalText(accountLabel(account));
 const quoted = (name: string) => `"${terminalText(name)}"`;
 
+/** How the sign-in the notice is about happens. */
+export interface SignInWay {
+  /** The flow opens the browser here (auth_code); false: a code approved at the IdP (device). */
+  inBrowser: boolean;
+  /** The `openBrowser` setting: false prints the URL instead of opening it. */
+  openBrowser: boolean;
+}
+
 /** How to sign in elsewhere than the browser that holds the other accounts' IdP session. */
-function privateWindowAdvice(openBrowser: boolean, keep: string): string {
-  return openBrowser
+function privateWindowAdvice(way: SignInWay, keep: string): string {
+  if (!way.inBrowser) {
+    const page = way.openBrowser
+      ? 'the verification URL in a private browser window (or another browser profile), not in a browser this login opens,'
+      : 'the verification URL below in a private browser window (or another browser profile)';
+    return `To keep ${keep}, open ${page} and approve the code there`;
+  }
+  return way.openBrowser
     ? `To keep ${keep}, stop this login (Ctrl-C), run it again with --no-browser (library: openBrowser: false) and open the URL it prints in a private browser window`
     : `To keep ${keep}, open the URL below in a private browser window`;
 }
 
 /**
- * The notice before a browser login while other accounts are cached for the same settings:
- * who may lose their IdP session, what that does, and how to avoid it. Names no token.
+ * The notice before a user's sign-in while other accounts are cached for the same settings:
+ * who may lose their IdP session, what that does, and how to avoid it. A device code approved
+ * in the browser of another account's session ends it alike. Names no token.
  */
 export function sharedBrowserNotice(
   signingIn: string | undefined,
   others: readonly AccountRef[],
-  openBrowser: boolean,
+  way: SignInWay,
 ): string {
   const who = signingIn === undefined ? 'Signing in' : `Signing in as ${quoted(signingIn)}`;
+  const how = way.inBrowser ? '' : ' by approving the code';
   const names = others.map(label).join(', ');
   const one = others.length === 1;
   const ended = one ? `${names}'s session` : `the sessions of ${names}`;
   const theirs = one ? "that account's" : "those accounts'";
-  return `${who} in the browser where ${names} signed in at the IdP can end ${ended} there (IdPs such as Keycloak keep one user per browser session): ${theirs} tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(openBrowser, one ? 'both' : 'all of them')}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
+  // oidc-provider approves a device code as the browser's user without asking (it drops
+  // prompt and max_age there): signing out to approve it as another ends that session too.
+  const why = way.inBrowser
+    ? 'IdPs such as Keycloak keep one user per browser session'
+    : 'IdPs keep one user per browser session: the page may approve the code as that user, and signing out there to approve it as another ends that session';
+  return `${who}${how} in the browser where ${names} signed in at the IdP can end ${ended} there (${why}): ${theirs} tokens then stop working, and oidcflow checks them with a refresh before it uses them again. ${privateWindowAdvice(way, one ? 'both' : 'all of them')}. Where the IdP's page names another user (Keycloak asks that user's password), choose its "Restart login" or switch-user link.`;
 }
 
 /** The command that logs `account` in again, with the advice that keeps the other one. */

@@ -61,9 +61,10 @@ export interface CacheEntry {
    */
   otherAccounts?: readonly AccountRef[];
   /**
-   * Another user signed in through a browser flow with the same settings after these tokens
-   * were issued. In one browser the IdP keeps one session (oidc-provider and Keycloak end the
-   * first user's when another signs in there), so these tokens may be refused now: they are not
+   * Another user signed in with the same settings after these tokens were issued (through a
+   * browser flow, or by approving a device code). In one browser the IdP keeps one session
+   * (oidc-provider and Keycloak end the first user's when another signs in there, the device
+   * flow's approval included), so these tokens may be refused now: they are not
    * handed out again before one refresh shows the session is alive (that clears this), and are
    * removed when the IdP refuses it.
    */
