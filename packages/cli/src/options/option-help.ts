@@ -10,9 +10,10 @@ export interface OptionHelp {
 }
 
 /**
- * The words of each option of OPTION_TABLE, keyed by its flag; a flag two options share
- * (`--output`, `--token-type`: worded for each command) by the flag and the option's first command.
- * Kept out of the table so the warm `oidcflow token` (the bin entry) does not compile them.
+ * The words of each option of OPTION_TABLE, keyed by its flag. A flag two options share
+ * (`--output`, `--token-type`, worded for each command) is keyed by the flag and the option's
+ * first command. Kept out of the table so the warm `oidcflow token` (the bin entry) does not
+ * compile them.
  */
 export const OPTION_HELP: Readonly<Record<string, OptionHelp>> = {
   profile: {
