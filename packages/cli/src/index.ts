@@ -10,6 +10,7 @@ export {
   renderOptionsMarkdown,
   renderTopHelp,
 } from './options/help.js';
+export { helpOf, OPTION_HELP, type OptionHelp } from './options/option-help.js';
 export {
   type CliSettings,
   COMMAND_NAMES,

@@ -1,5 +1,6 @@
 import type { CommandContext } from '../io.js';
 import { COMMAND_TABLE } from '../options/command-table.js';
+import { helpOf } from '../options/option-help.js';
 import { acceptedOptionsFor, type CommandName, type OptionSpec } from '../options/option-table.js';
 import { UsageError } from '../usage-error.js';
 
@@ -114,7 +115,7 @@ function fish(): string {
       const value =
         option.kind === 'boolean' ? '' : option.choices ? ` -x -a ${quote(option.choices.join(' '))}` : ' -r';
       lines.push(
-        `complete -c oidcflow -n ${when} -l ${option.flag}${short}${value} -d ${quote(option.description)}`,
+        `complete -c oidcflow -n ${when} -l ${option.flag}${short}${value} -d ${quote(helpOf(option).description)}`,
       );
     }
   }

@@ -1,21 +1,23 @@
 import { EXIT_CODE_DESCRIPTIONS } from '../exit-codes.js';
 import { COMMAND_TABLE, type CommandSpec } from './command-table.js';
+import { helpOf } from './option-help.js';
 import { ENVIRONMENT_ONLY, OPTION_TABLE, type OptionSpec, optionsFor } from './option-table.js';
 
 function flagText(option: OptionSpec): string {
   const short = option.short ? `-${option.short}, ` : '';
-  const value = option.kind === 'boolean' ? '' : ` ${option.placeholder ?? 'VALUE'}`;
+  const value = option.kind === 'boolean' ? '' : ` ${helpOf(option).placeholder ?? 'VALUE'}`;
   return `${short}--${option.flag}${value}`;
 }
 
 function optionLine(option: OptionSpec, width: number): string {
+  const help = helpOf(option);
   const notes = [
     // An inverted flag's description already shows its variable with the value that matches.
     option.env && !option.inverted ? `env ${option.env}` : '',
-    option.defaultText ? `default: ${option.defaultText}` : '',
+    help.defaultText ? `default: ${help.defaultText}` : '',
   ].filter(Boolean);
   const suffix = notes.length > 0 ? ` [${notes.join('; ')}]` : '';
-  return `  ${flagText(option).padEnd(width)}  ${option.description}${suffix}`;
+  return `  ${flagText(option).padEnd(width)}  ${help.description}${suffix}`;
 }
 
 export function renderCommandHelp(command: CommandSpec): string {
@@ -80,10 +82,11 @@ export function renderOptionsMarkdown(): string {
     if (seen.has(id) || option.flag === 'help') continue;
     seen.add(id);
     const choices = option.choices ? `: ${option.choices.map((choice) => `\`${choice}\``).join(', ')}` : '';
-    const fallback = option.defaultText ? `; default ${markdownCode(option.defaultText)}` : '';
+    const { defaultText, description } = helpOf(option);
+    const fallback = defaultText ? `; default ${markdownCode(defaultText)}` : '';
     const commands = option.commands.length >= 5 ? 'all but dev-idp' : option.commands.join(', ');
     rows.push(
-      `| \`${flagText(option)}\` | ${option.env ? `\`${option.env}\`` : ''} | ${commands} | ${option.description}${choices}${fallback} |`,
+      `| \`${flagText(option)}\` | ${option.env ? `\`${option.env}\`` : ''} | ${commands} | ${description}${choices}${fallback} |`,
     );
   }
   rows.push('', '| environment variable (no flag) | meaning |', '| --- | --- |');

@@ -2,6 +2,12 @@
  * Every option of `oidcflow`, as data. The argument parser's configuration, the environment
  * variable lookup, `--help` and the README's option table are all generated from this one
  * list, so a flag cannot exist in one and be missing from another.
+ *
+ * What help says about each option (description, placeholder, default) is in option-help.ts,
+ * keyed by flag: `oidcflow token`'s warm path parses with this table in the bin entry, and the
+ * help words would make that file a third bigger (≈ 7 KB that every new process compiles;
+ * ≈ 0.15–0.2 ms CPU per warm `oidcflow token`, Node 20 and 24). A test checks that each option
+ * has its words and each entry of words an option.
  */
 
 export const COMMAND_NAMES = [
@@ -94,14 +100,9 @@ export interface OptionSpec {
   inverted?: boolean;
   /** The environment variable read when the flag is absent. Booleans take 1/0, true/false, yes/no. */
   env?: string;
-  /** Name of the value in help text. */
-  placeholder?: string;
   /** Allowed values; anything else is a usage error. */
   choices?: readonly string[];
-  /** Shown in help as "(default: …)"; the default itself is core's (the reference API's). */
-  defaultText?: string;
-  description: string;
-  /** The commands whose help lists the option. */
+  /** The commands whose help lists the option (its words: option-help.ts). */
   commands: readonly CommandName[];
   /**
    * Commands that accept the option without using it, so one set of flags (a shell alias, a
@@ -125,7 +126,6 @@ const TOKEN_TYPE = {
   kind: 'string',
   key: 'tokenType',
   env: 'OIDCFLOW_TOKEN_TYPE',
-  placeholder: 'TYPE',
   choices: ['access', 'id'],
 } as const satisfies Partial<OptionSpec>;
 
@@ -135,10 +135,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'profile',
     env: 'OIDCFLOW_PROFILE',
-    placeholder: 'NAME',
-    defaultText: 'the default-profile of the configuration file',
-    description:
-      'the named settings to use from the configuration file (oidcflow profile list); flags and variables win over it',
     commands: [...AUTH, 'profile'],
   },
   // --- who to log in to, and as what (the cache key) ---
@@ -147,8 +143,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'issuer',
     env: 'OIDCFLOW_ISSUER',
-    placeholder: 'URL',
-    description: 'OIDC issuer URL',
     commands: AUTH,
   },
   {
@@ -156,8 +150,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'clientId',
     env: 'OIDCFLOW_CLIENT_ID',
-    placeholder: 'ID',
-    description: 'OAuth client id registered with the IdP',
     commands: AUTH,
   },
   {
@@ -165,9 +157,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'scopes',
     env: 'OIDCFLOW_SCOPES',
-    placeholder: 'SCOPE',
-    defaultText: 'the server\'s, else "openid" (none for client credentials)',
-    description: 'scope to request; repeat the flag or separate with commas or spaces',
     commands: AUTH,
   },
   {
@@ -175,8 +164,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'audience',
     env: 'OIDCFLOW_AUDIENCE',
-    placeholder: 'AUDIENCE',
-    description: 'audience for the token request (Auth0 and others require one)',
     commands: AUTH,
   },
   {
@@ -184,7 +171,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'useServerAudience',
     env: 'OIDCFLOW_USE_SERVER_AUDIENCE',
-    description: 'without --audience, use the audience the server advertises (with --resource-url)',
     commands: AUTH,
   },
   {
@@ -192,8 +178,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'resourceUrl',
     env: 'OIDCFLOW_RESOURCE_URL',
-    placeholder: 'URL',
-    description: 'protected resource whose RFC 9728 metadata supplies issuer, scopes and audience',
     commands: AUTH,
   },
   {
@@ -201,16 +185,12 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'flow',
     env: 'OIDCFLOW_FLOW',
-    placeholder: 'FLOW',
-    defaultText: 'auto',
-    description: 'auto, auth_code, device, client_credentials, or a plugin flow',
     commands: AUTH,
   },
   {
     flag: 'client-credentials',
     kind: 'boolean',
     key: 'clientCredentials',
-    description: 'same as --flow client_credentials (a client secret is needed)',
     commands: AUTH,
   },
   {
@@ -218,10 +198,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'account',
     env: 'OIDCFLOW_ACCOUNT',
-    placeholder: 'NAME',
-    defaultText: 'the current account (oidcflow accounts use NAME)',
-    description:
-      'which logged-in user to use: user name, e-mail or sub; one not logged in yet is logged in with it as login_hint',
     commands: AUTH,
   },
   // --- the client secret: never from argv (see README "in CI with client credentials") ---
@@ -230,15 +206,12 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'clientSecretFile',
     env: 'OIDCFLOW_CLIENT_SECRET_FILE',
-    placeholder: 'PATH',
-    description: 'read the client secret from this file (OIDCFLOW_CLIENT_SECRET works too)',
     commands: AUTH,
   },
   {
     flag: 'client-secret-stdin',
     kind: 'boolean',
     key: 'clientSecretStdin',
-    description: 'read the client secret from standard input',
     commands: AUTH,
   },
   {
@@ -246,9 +219,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'privateKeyPath',
     env: 'OIDCFLOW_PRIVATE_KEY_PATH',
-    placeholder: 'PATH',
-    description:
-      'private key (PKCS#8 PEM or JWK) for private_key_jwt client authentication, instead of a secret',
     commands: AUTH,
   },
   {
@@ -256,8 +226,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'privateKeyId',
     env: 'OIDCFLOW_PRIVATE_KEY_ID',
-    placeholder: 'KID',
-    description: 'kid put in client assertions signed with --private-key-path',
     commands: AUTH,
   },
   // --- workload identity: the platform's own token instead of a stored secret ---
@@ -266,9 +234,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'identitySource',
     env: 'OIDCFLOW_IDENTITY_SOURCE',
-    placeholder: 'SOURCE',
-    description:
-      "the platform's token instead of a secret (workload identity): auto, github, gitlab[:VARIABLE], kubernetes[:PATH], azure, aws, spiffe:PATH, file:PATH, env:NAME, command:COMMAND",
     commands: AUTH,
   },
   {
@@ -276,11 +241,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'identityUse',
     env: 'OIDCFLOW_IDENTITY_USE',
-    placeholder: 'WAY',
     choices: ['auto', 'client_assertion', 'jwt_bearer', 'token_exchange'],
-    defaultText: 'auto: from the IdP metadata',
-    description:
-      'how the platform token is spent: client_assertion (client authentication, RFC 7523), jwt_bearer (RFC 7523 grant), token_exchange (RFC 8693)',
     commands: AUTH,
   },
   {
@@ -288,10 +249,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'identityAudience',
     env: 'OIDCFLOW_IDENTITY_AUDIENCE',
-    placeholder: 'AUDIENCE',
-    defaultText: 'the issuer',
-    description:
-      "the audience the platform token is asked for (GitHub Actions): what the IdP's trust expects",
     commands: AUTH,
   },
   {
@@ -299,9 +256,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'subjectTokenType',
     env: 'OIDCFLOW_SUBJECT_TOKEN_TYPE',
-    placeholder: 'URN',
-    defaultText: 'urn:ietf:params:oauth:token-type:jwt',
-    description: 'token exchange: the subject_token_type of the token from --identity-source',
     commands: AUTH,
   },
   {
@@ -309,8 +263,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'requestedTokenType',
     env: 'OIDCFLOW_REQUESTED_TOKEN_TYPE',
-    placeholder: 'URN',
-    description: "token exchange: the requested_token_type (default: the IdP's, an access token)",
     commands: AUTH,
   },
   {
@@ -318,8 +270,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'resources',
     env: 'OIDCFLOW_RESOURCE',
-    placeholder: 'URI',
-    description: 'token exchange: the resource (API URI) the token is for; repeat for several',
     commands: AUTH,
   },
   // --- where and how to reach the IdP ---
@@ -328,8 +278,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'caCertPath',
     env: 'OIDCFLOW_CA_CERT_PATH',
-    placeholder: 'PATH',
-    description: 'PEM bundle trusted for IdP HTTPS calls, in addition to the system roots',
     commands: AUTH,
   },
   {
@@ -337,9 +285,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'cachePath',
     env: 'OIDCFLOW_CACHE_PATH',
-    placeholder: 'DIR',
-    defaultText: 'per OS, e.g. ~/.cache/oidcflow',
-    description: 'where tokens are cached',
     commands: AUTH,
   },
   {
@@ -347,11 +292,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'cache',
     env: 'OIDCFLOW_CACHE',
-    placeholder: 'STORE',
     choices: ['auto', 'keyring', 'file'],
-    defaultText: 'auto',
-    description:
-      'where tokens are kept: keyring (encrypted, key in the OS keyring), file (clear, 0600), auto (keyring if one answers)',
     commands: AUTH,
   },
   {
@@ -359,10 +300,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'cacheFallback',
     env: 'OIDCFLOW_CACHE_FALLBACK',
-    placeholder: 'WHAT',
     choices: ['file', 'error'],
-    defaultText: 'file; error with --cache keyring',
-    description: 'where no OS keyring answers: clear files (said once per cache directory), or fail',
     commands: AUTH,
   },
   {
@@ -370,8 +308,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'tokenEndpoint',
     env: 'OIDCFLOW_TOKEN_ENDPOINT',
-    placeholder: 'URL',
-    description: 'token endpoint, instead of the discovered one',
     commands: AUTH,
   },
   {
@@ -379,8 +315,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'deviceAuthorizationEndpoint',
     env: 'OIDCFLOW_DEVICE_AUTHORIZATION_ENDPOINT',
-    placeholder: 'URL',
-    description: 'device authorization endpoint, instead of the discovered one',
     commands: AUTH,
   },
   {
@@ -388,8 +322,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'authorizationEndpoint',
     env: 'OIDCFLOW_AUTHORIZATION_ENDPOINT',
-    placeholder: 'URL',
-    description: 'authorization endpoint, instead of the discovered one',
     commands: AUTH,
   },
   {
@@ -397,7 +329,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'allowInsecureHttp',
     env: 'OIDCFLOW_ALLOW_INSECURE_HTTP',
-    description: 'accept http: URLs on hosts other than loopback (never in production)',
     commands: AUTH,
   },
   {
@@ -405,31 +336,24 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'dpop',
     env: 'OIDCFLOW_DPOP',
-    description: 'bind tokens to a key kept in the cache (DPoP, RFC 9449); the token type becomes DPoP',
     commands: AUTH,
   },
   {
     flag: 'method',
     kind: 'string',
     key: 'method',
-    placeholder: 'METHOD',
-    defaultText: 'GET, or POST with --data-stdin',
-    description: 'HTTP method of the request',
     commands: ['fetch'],
   },
   {
     flag: 'content-type',
     kind: 'string',
     key: 'contentType',
-    placeholder: 'TYPE',
-    description: 'Content-Type of the request body',
     commands: ['fetch'],
   },
   {
     flag: 'data-stdin',
     kind: 'boolean',
     key: 'dataStdin',
-    description: 'send stdin as the request body',
     commands: ['fetch'],
   },
   {
@@ -437,9 +361,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'fetchTimeoutSeconds',
     env: 'OIDCFLOW_FETCH_TIMEOUT_SECONDS',
-    placeholder: 'SECONDS',
-    defaultText: 'the --http-timeout-seconds',
-    description: 'seconds the request may take, to the last byte of the answer (exit 6 after)',
     commands: ['fetch'],
   },
   {
@@ -447,10 +368,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'allowedOrigins',
     env: 'OIDCFLOW_ALLOWED_ORIGINS',
-    placeholder: 'ORIGIN',
-    defaultText: "the URL's origin",
-    description:
-      'origin the token may go to (repeat, or separate with commas); another URL or redirect gets no token',
     commands: ['fetch'],
   },
   {
@@ -458,11 +375,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'stepUp',
     env: 'OIDCFLOW_STEP_UP',
-    placeholder: 'WHEN',
     choices: ['auto', 'login', 'error'],
-    defaultText: 'auto',
-    description:
-      "an API's RFC 9470 step-up challenge (401 insufficient_user_authentication): log in once with the acr_values/max_age it asks for and retry — auto at a terminal, login always, error never (exit 3)",
     commands: ['fetch'],
   },
   {
@@ -470,9 +383,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'httpTimeoutSeconds',
     env: 'OIDCFLOW_HTTP_TIMEOUT_SECONDS',
-    placeholder: 'SECONDS',
-    defaultText: '30',
-    description: 'seconds each IdP request may take',
     commands: AUTH,
   },
   // --- how to log in ---
@@ -481,7 +391,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'boolean',
     key: 'forceLogin',
     env: 'OIDCFLOW_FORCE_LOGIN',
-    description: 'ignore cached tokens and log in again (login always does)',
     commands: ['token'],
     ignoredBy: ['login', 'git-credential', ...NOT_LOGIN],
   },
@@ -491,7 +400,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'openBrowser',
     inverted: true,
     env: 'OIDCFLOW_OPEN_BROWSER',
-    description: 'do not open a browser; print the URL instead (OIDCFLOW_OPEN_BROWSER=false)',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -500,9 +408,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'redirectUri',
     env: 'OIDCFLOW_REDIRECT_URI',
-    placeholder: 'URL',
-    defaultText: 'http://127.0.0.1:<callback-port>/callback',
-    description: 'redirect URI registered with the IdP',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -511,9 +416,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'callbackHost',
     env: 'OIDCFLOW_CALLBACK_HOST',
-    placeholder: 'HOST',
-    defaultText: '127.0.0.1',
-    description: 'interface of the loopback listener',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -522,9 +424,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'callbackPort',
     env: 'OIDCFLOW_CALLBACK_PORT',
-    placeholder: 'PORT',
-    defaultText: '8765',
-    description: 'port of the loopback listener (0: chosen by the OS)',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -533,9 +432,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'callbackTimeoutSeconds',
     env: 'OIDCFLOW_CALLBACK_TIMEOUT_SECONDS',
-    placeholder: 'SECONDS',
-    defaultText: '300',
-    description: 'how long to wait for the browser to come back',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -545,7 +441,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     key: 'pkce',
     inverted: true,
     env: 'OIDCFLOW_PKCE',
-    description: 'leave PKCE out, for IdPs that reject it (OIDCFLOW_PKCE=false)',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -555,8 +450,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'loginHint',
     env: 'OIDCFLOW_LOGIN_HINT',
-    placeholder: 'USER',
-    description: 'who should log in (login_hint): the IdP pre-fills its login page',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -565,8 +458,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'prompt',
     env: 'OIDCFLOW_PROMPT',
-    placeholder: 'PROMPT',
-    description: 'login, consent, select_account or none (space-separated for several)',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -575,8 +466,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'acrValues',
     env: 'OIDCFLOW_ACR_VALUES',
-    placeholder: 'ACR',
-    description: "authentication level(s) to ask for; the ID token's acr must be one of them",
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -585,8 +474,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'maxAge',
     env: 'OIDCFLOW_MAX_AGE',
-    placeholder: 'SECONDS',
-    description: 'authenticate again when the last authentication is older (0: always); checked in auth_time',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -595,8 +482,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'uiLocales',
     env: 'OIDCFLOW_UI_LOCALES',
-    placeholder: 'LANG',
-    description: "languages for the IdP's pages, most preferred first",
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -604,9 +489,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     flag: 'auth-param',
     kind: 'pairs',
     key: 'authParams',
-    placeholder: 'KEY=VALUE',
-    description:
-      'another authorization request parameter (repeatable); state, redirect_uri, PKCE and client_id are refused',
     commands: LOGIN,
     ignoredBy: NOT_LOGIN,
   },
@@ -616,24 +498,15 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     short: 'o',
     kind: 'string',
     key: 'output',
-    placeholder: 'FORMAT',
     choices: ['token', 'json', 'header', 'exec-credential'],
-    defaultText: 'token',
-    description:
-      'what to print: the access token alone, json (with expiry and scope), an Authorization header, or a kubectl ExecCredential',
     commands: ['token'],
   },
   {
     ...TOKEN_TYPE,
-    defaultText: 'access; id for --output exec-credential of a user login',
-    description:
-      'which token to print (and whose expiry decides whether the cached one is used): the access token or the ID token',
     commands: ['token'],
   },
   {
     ...TOKEN_TYPE,
-    defaultText: 'access',
-    description: 'which token git gets as the password: the access token or the ID token',
     commands: ['git-credential'],
   },
   {
@@ -641,10 +514,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'list',
     key: 'gitHosts',
     env: 'OIDCFLOW_GIT_HOSTS',
-    placeholder: 'HOST',
-    defaultText: 'none: no host gets a token',
-    description:
-      'git host (host, or host:port as git sends it) that gets the token; repeat or separate with commas; git asking about any other host gets no answer',
     commands: ['git-credential'],
   },
   {
@@ -652,16 +521,12 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'string',
     key: 'username',
     env: 'OIDCFLOW_GIT_USERNAME',
-    placeholder: 'NAME',
-    defaultText: 'oauth2',
-    description: 'the username git sends beside the token',
     commands: ['git-credential'],
   },
   {
     flag: 'include-refresh-token',
     kind: 'boolean',
     key: 'includeRefreshToken',
-    description: 'with --output json, include the refresh token',
     commands: ['token'],
   },
   {
@@ -669,10 +534,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     short: 'o',
     kind: 'string',
     key: 'output',
-    placeholder: 'FORMAT',
     choices: ['text', 'json'],
-    defaultText: 'text',
-    description: 'text for people, json for programs',
     commands: ['status', 'explain', 'accounts', 'whoami'],
   },
   {
@@ -680,9 +542,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     kind: 'integer',
     key: 'port',
     env: 'OIDCFLOW_DEV_IDP_PORT',
-    placeholder: 'PORT',
-    defaultText: '9400',
-    description: 'port of the test IdP on 127.0.0.1 (0: chosen by the OS)',
     commands: ['dev-idp'],
   },
   // --- everywhere ---
@@ -691,7 +550,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
     short: 'h',
     kind: 'boolean',
     key: 'help',
-    description: 'show help for the command',
     commands: COMMAND_NAMES,
   },
 ];
