@@ -8,6 +8,8 @@ import { check, type Scenario } from './scenario.js';
 
 /** `oidcflow`'s exit code when a login is needed and may not run (packages/cli/src/exit-codes.ts). */
 const EXIT_NOT_LOGGED_IN = 3;
+/** `oidcflow`'s exit code for a refused login, ACCOUNT_MISMATCH included. */
+const EXIT_LOGIN_DENIED = 4;
 
 /** What the IdP's userinfo endpoint answers to `accessToken` (the harness's own request). */
 async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken: string): Promise<number> {
@@ -28,13 +30,16 @@ async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken:
  * how to log her in again, switching nothing; kubectl and git (a host that checks tokens at
  * userinfo) keep coming as bob and are never handed a dead token. `login --account alice` in a
  * browser of her own brings her back, and bob, whose session that sign-in left alone, passes
- * his check at `accounts use bob`.
+ * his check at `accounts use bob`. With the device flow the notice comes before the code and
+ * tells to approve it in a private window; where the IdP's page approves the code as the
+ * browser's user without asking (oidc-provider), bob's login fails with ACCOUNT_MISMATCH,
+ * nothing is stored and alice's session lives on; where it asks bob, the rest goes as above.
  */
 export const sharedBrowser: Scenario = {
   name: 'two users, one browser',
   summary:
     'login --account bob where alice has the IdP session: a notice first; the IdP ends her session; accounts use alice checks it (one refresh), exit 3 with how to log her in; kubectl and git get no dead token; alice back from a private window, bob still usable',
-  flowKinds: ['browser'],
+  flowKinds: ['browser', 'device'],
   notApplicable: (target, subject) =>
     firstPartyFlowsOnly(target, subject) ??
     (target.otherUser ? undefined : `${target.name} names no second user to log in`) ??
@@ -42,6 +47,7 @@ export const sharedBrowser: Scenario = {
   async run(cell) {
     const alice = cell.target.user;
     const bob = cell.target.otherUser as TestUser;
+    const device = cell.subject.flowKind === 'device';
     const bench = await startAccountsBench(cell, 'shared-browser');
     const oneBrowser = await cell.browserSession();
     const aliceDriver = bench.driver(alice, oneBrowser);
@@ -61,8 +67,8 @@ export const sharedBrowser: Scenario = {
       bench.signInWith(bobDriver);
       const bobLogin = await bench.run(['login', `--account=${bob.username}`]);
       await bobDriver.settled();
-      check(bobLogin.code === 0, `oidcflow login --account ${bob.username} failed (exit ${bobLogin.code})`);
-      const notice = `Signing in as "${bob.username}" in the browser where ${alice.username} signed in at the IdP can end ${alice.username}'s session there`;
+      const how = device ? ' by approving the code' : '';
+      const notice = `Signing in as "${bob.username}"${how} in the browser where ${alice.username} signed in at the IdP can end ${alice.username}'s session there`;
       const at = bobLogin.output.indexOf(notice);
       check(
         at >= 0,
@@ -72,12 +78,23 @@ export const sharedBrowser: Scenario = {
         bobLogin.output.indexOf(notice, at + 1) === -1,
         `login --account ${bob.username} gave the notice more than once`,
       );
-      check(
-        /private browser window/.test(bobLogin.output) && /--no-browser/.test(bobLogin.output),
-        'the notice does not say how to keep both accounts (a private window, --no-browser)',
-      );
-      const opening = bobLogin.output.indexOf('Opening the browser');
-      check(opening === -1 || at < opening, 'the notice came after the browser was opened');
+      if (device) {
+        check(
+          /private browser window \(or another browser profile\).* and approve the code there/.test(
+            bobLogin.output,
+          ),
+          'the notice does not say to approve the code in a private window',
+        );
+        const code = bobLogin.output.indexOf('enter the code');
+        check(code === -1 || at < code, 'the notice came after the code was shown');
+      } else {
+        check(
+          /private browser window/.test(bobLogin.output) && /--no-browser/.test(bobLogin.output),
+          'the notice does not say how to keep both accounts (a private window, --no-browser)',
+        );
+        const opening = bobLogin.output.indexOf('Opening the browser');
+        check(opening === -1 || at < opening, 'the notice came after the browser was opened');
+      }
       check(
         [aliceTokens.access_token, aliceTokens.refresh_token].every(
           (token) => !token || !bobLogin.output.includes(token),
@@ -85,12 +102,44 @@ export const sharedBrowser: Scenario = {
         "a token of alice's reached bob's login output",
       );
       const page = bobDriver.signIns.at(-1);
+      if (device && page === undefined) {
+        // The page approved the code as the browser's user: refused, nothing stored, alice lives.
+        check(
+          bobLogin.code === EXIT_LOGIN_DENIED &&
+            bobLogin.output.includes(`was asked for, and the IdP logged in ${alice.username}`) &&
+            bobLogin.output.includes('private browser window'),
+          `login --account ${bob.username} by a code approved as ${alice.username} ended with exit ${bobLogin.code}, not ACCOUNT_MISMATCH: ${bobLogin.output.trim().slice(-400)}`,
+        );
+        const still = await userinfoStatus(cell, aliceTokens.access_token);
+        check(
+          still === 200,
+          `${alice.username}'s access token is refused after the refused approval (HTTP ${still})`,
+        );
+        const listed = await bench.accounts();
+        check(
+          listed.length === 1 && listed[0]?.username === alice.username && !listed[0].laterSignIn,
+          `after the refused approval the accounts are not alice alone, unmarked: ${JSON.stringify(listed)}`,
+        );
+        const tools = await bench.toolsUser();
+        const aliceSub = listed[0]?.sub;
+        check(
+          tools.kube === aliceSub && tools.git === aliceSub,
+          `after the refused approval kubectl came as ${tools.kube} and git as ${tools.git}, not ${alice.username}`,
+        );
+        const dead = bench.refusedTokens();
+        check(
+          dead.length === 0,
+          `kubectl or git were handed a token their server refused: ${dead.join('; ')}`,
+        );
+        return `notice before ${bob.username}'s code (approve it in a private window); the IdP's page approved the code as ${alice.username} without asking (the browser's session answered, though login_hint and prompt=login were sent): exit 4 ACCOUNT_MISMATCH, nothing stored, ${alice.username} unmarked, her access token still HTTP ${still} at userinfo, kubectl and git came as ${alice.username}; no dead token reached the tools`;
+      }
+      check(bobLogin.code === 0, `oidcflow login --account ${bob.username} failed (exit ${bobLogin.code})`);
       check(
         page !== undefined,
         `the IdP asked ${bob.username} nothing: ${alice.username}'s session answered`,
       );
       check(
-        page.usernameEditable && page.username === bob.username,
+        device || (page.usernameEditable && page.username === bob.username),
         `${bob.username}'s sign-in page showed "${page.username}"${page.usernameEditable ? '' : ' (no user name field)'}, not the login_hint ${bob.username}`,
       );
       // A page before it that named another user: the IdP re-authenticated alice, and the page
@@ -180,10 +229,10 @@ export const sharedBrowser: Scenario = {
       const dead = bench.refusedTokens();
       check(dead.length === 0, `kubectl or git were handed a token their server refused: ${dead.join('; ')}`);
 
-      const how = restartedFrom
+      const asked = restartedFrom
         ? `the IdP first asked the password of "${restartedFrom}" (its session's user, login_hint ignored); after "restart login" ${bob.username} signed in on a pre-filled page`
         : `${bob.username} signed in on a pre-filled page`;
-      return `notice before ${bob.username}'s login; ${how}; ${alice.username}'s access token at userinfo then HTTP ${after} (200 before), her refresh token refused (${refused}); accounts use ${alice.username}: exit 3, "session has ended", tokens removed, ${bob.username} kept; kubectl and git came as ${bob.username}; ${alice.username} back from a browser of her own; accounts use ${bob.username} passed its check; no dead token reached the tools`;
+      return `notice before ${bob.username}'s ${device ? 'code' : 'login'}; ${asked}; ${alice.username}'s access token at userinfo then HTTP ${after} (200 before), her refresh token refused (${refused}); accounts use ${alice.username}: exit 3, "session has ended", tokens removed, ${bob.username} kept; kubectl and git came as ${bob.username}; ${alice.username} back from a browser of her own; accounts use ${bob.username} passed its check; no dead token reached the tools`;
     } finally {
       await bench.stop();
     }

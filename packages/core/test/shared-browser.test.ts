@@ -333,13 +333,16 @@ async function aliceThenBobByDevice(bobsBrowser: BrowserlessCookies) {
 }
 
 describe('two accounts, one browser, by the device flow', () => {
-  it("bob approves his code in the browser where alice's session is: a notice before each code; the page approves it as alice (ACCOUNT_MISMATCH, nothing stored); signed out there, bob's approval marks alice, whose session is over: accounts use alice removes her tokens; her code approved in a private window brings her back and bob stays", async () => {
+  it("bob approves his code in the browser where alice's session is: a notice before each code; the page approves it as alice (ACCOUNT_MISMATCH, nothing stored, a private window advised); signed out there, bob's approval marks alice, whose session is over: accounts use alice removes her tokens; her code approved in a private window brings her back and bob stays", async () => {
     const alice = await deviceAuth().login();
     expect(noticesWhenShown).toEqual([0]);
     atThePage.user = idp.users.bob;
     // oidc-provider approves the code as the browser's user (alice) without asking.
     const mismatch = await errorOf(() => deviceAuth({ account: 'bob' }).login());
     expect(mismatch.code).toBe(ErrorCode.ACCOUNT_MISMATCH);
+    expect(mismatch.message).toMatch(
+      /log in as "bob" from a private browser window \(or another browser profile\), which keeps alice's IdP session \(signing out of the IdP's page ends it\)/,
+    );
     expect(noticesWhenShown).toEqual([0, 1]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
@@ -353,7 +356,7 @@ describe('two accounts, one browser, by the device flow', () => {
     expect(await userinfo(alice.accessToken)).toBe(200);
     expect((await cache.get(deviceKey()))?.laterSignIn).toBeUndefined();
 
-    // bob does what the mismatch says (signs out at the IdP's page), then approves a new code.
+    // bob signs out at the IdP's page instead (the other way to approve as himself there).
     await signOutWithoutBrowser(idp.issuer, atThePage.browser);
     expect((await deviceAuth({ account: 'bob' }).login()).idTokenClaims?.sub).toBe('bob');
     expect(noticesWhenShown).toEqual([0, 1, 2]);

@@ -109,7 +109,7 @@ export function checkLoginAccount(target: AccountTarget, account: AccountRef | u
   if (!matches) {
     throw new OidcflowError(
       ErrorCode.ACCOUNT_MISMATCH,
-      `Account ${asked} was asked for, and the IdP logged in ${label(account)} (sub ${terminalText(account.sub)}). Nothing was stored. Log in as ${asked} at the IdP (sign out of its page first if it remembered the other user), or ask for --account ${label(account)}.`,
+      `Account ${asked} was asked for, and the IdP logged in ${label(account)} (sub ${terminalText(account.sub)}). Nothing was stored. The IdP most likely signed in the user its browser session remembers: log in as ${asked} from a private browser window (or another browser profile), which keeps ${label(account)}'s IdP session (signing out of the IdP's page ends it), or ask for --account ${label(account)}.`,
     );
   }
 }
