@@ -1,3 +1,4 @@
+import type { BrowserSession } from '../browser-bridge/browser-provider.js';
 import { rawRequest } from '../support/raw-http.js';
 import type { TestUser } from '../targets/test-user.js';
 import { startAccountsBench } from './accounts-bench.js';
@@ -10,6 +11,7 @@ import { check, type Scenario } from './scenario.js';
 const EXIT_NOT_LOGGED_IN = 3;
 /** `oidcflow`'s exit code for a refused login, ACCOUNT_MISMATCH included. */
 const EXIT_LOGIN_DENIED = 4;
+const SIGN_OUT_TIMEOUT_MS = 15_000;
 
 /** What the IdP's userinfo endpoint answers to `accessToken` (the harness's own request). */
 async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken: string): Promise<number> {
@@ -19,6 +21,31 @@ async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken:
     ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
   });
   return response.status;
+}
+
+/**
+ * Signs the browser `session` out at the IdP's end-session page, as a user does there
+ * (oidc-provider's "Yes, sign me out", Keycloak's "Logout"): its session ends.
+ */
+async function signOutAtIdp(cell: Parameters<Scenario['run']>[0], session: BrowserSession): Promise<void> {
+  const endSession = (await cell.metadata()).end_session_endpoint;
+  check(typeof endSession === 'string', `${cell.target.name} advertises no end_session_endpoint`);
+  const page = await session.newPage();
+  try {
+    await page.goto(String(endSession));
+    await page
+      .locator('button[name="logout"][value="yes"], #kc-logout')
+      .first()
+      .click({ timeout: SIGN_OUT_TIMEOUT_MS });
+    await page.waitForLoadState('load');
+    const text = (await page.locator('body').textContent()) ?? '';
+    check(
+      /Sign-out Success|logged out/i.test(text),
+      `the IdP's sign-out page did not confirm it: ${text.trim().slice(0, 200)}`,
+    );
+  } finally {
+    await page.close();
+  }
 }
 
 /**
@@ -32,8 +59,9 @@ async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken:
  * browser of her own brings her back, and bob, whose session that sign-in left alone, passes
  * his check at `accounts use bob`. With the device flow the notice comes before the code and
  * tells to approve it in a private window; where the IdP's page approves the code as the
- * browser's user without asking (oidc-provider), bob's login fails with ACCOUNT_MISMATCH,
- * nothing is stored and alice's session lives on; where it asks bob, the rest goes as above.
+ * browser's user without asking (oidc-provider, Keycloak), bob's login fails with
+ * ACCOUNT_MISMATCH, nothing is stored and alice's session lives on; signed out at the IdP's
+ * page there, bob's next code is his, alice's session is over, and the rest goes as above.
  */
 export const sharedBrowser: Scenario = {
   name: 'two users, one browser',
@@ -65,7 +93,7 @@ export const sharedBrowser: Scenario = {
 
       // 2. bob in the same browser: the notice comes first, once, and carries no token.
       bench.signInWith(bobDriver);
-      const bobLogin = await bench.run(['login', `--account=${bob.username}`]);
+      let bobLogin = await bench.run(['login', `--account=${bob.username}`]);
       await bobDriver.settled();
       const how = device ? ' by approving the code' : '';
       const notice = `Signing in as "${bob.username}"${how} in the browser where ${alice.username} signed in at the IdP can end ${alice.username}'s session there`;
@@ -101,7 +129,8 @@ export const sharedBrowser: Scenario = {
         ),
         "a token of alice's reached bob's login output",
       );
-      const page = bobDriver.signIns.at(-1);
+      let page = bobDriver.signIns.at(-1);
+      let approvedAsAlice = '';
       if (device && page === undefined) {
         // The page approved the code as the browser's user: refused, nothing stored, alice lives.
         check(
@@ -131,7 +160,16 @@ export const sharedBrowser: Scenario = {
           dead.length === 0,
           `kubectl or git were handed a token their server refused: ${dead.join('; ')}`,
         );
-        return `notice before ${bob.username}'s code (approve it in a private window); the IdP's page approved the code as ${alice.username} without asking (the browser's session answered, though login_hint and prompt=login were sent): exit 4 ACCOUNT_MISMATCH, nothing stored, ${alice.username} unmarked, her access token still HTTP ${still} at userinfo, kubectl and git came as ${alice.username}; no dead token reached the tools`;
+        approvedAsAlice = `the IdP's page approved ${bob.username}'s first code as ${alice.username} without asking (the browser's session answered, though login_hint and prompt=login were sent): exit 4 ACCOUNT_MISMATCH, nothing stored, ${alice.username} unmarked, her access token still HTTP ${still} at userinfo, the tools still ${alice.username}; signed out at the IdP's page in that browser, ${bob.username} approved a new code there: `;
+        // A user who signs out there instead of using a private window: bob's approval now asks him.
+        await signOutAtIdp(cell, oneBrowser);
+        bobLogin = await bench.run(['login', `--account=${bob.username}`]);
+        await bobDriver.settled();
+        check(
+          bobLogin.output.includes(notice),
+          `the second login --account ${bob.username} gave no notice: ${bobLogin.output.trim().slice(-400)}`,
+        );
+        page = bobDriver.signIns.at(-1);
       }
       check(bobLogin.code === 0, `oidcflow login --account ${bob.username} failed (exit ${bobLogin.code})`);
       check(
@@ -231,8 +269,8 @@ export const sharedBrowser: Scenario = {
 
       const asked = restartedFrom
         ? `the IdP first asked the password of "${restartedFrom}" (its session's user, login_hint ignored); after "restart login" ${bob.username} signed in on a pre-filled page`
-        : `${bob.username} signed in on a pre-filled page`;
-      return `notice before ${bob.username}'s ${device ? 'code' : 'login'}; ${asked}; ${alice.username}'s access token at userinfo then HTTP ${after} (200 before), her refresh token refused (${refused}); accounts use ${alice.username}: exit 3, "session has ended", tokens removed, ${bob.username} kept; kubectl and git came as ${bob.username}; ${alice.username} back from a browser of her own; accounts use ${bob.username} passed its check; no dead token reached the tools`;
+        : `${bob.username} signed in on a ${page.usernameEditable && page.username === bob.username ? 'pre-filled page' : `page that showed "${page.username}"`}`;
+      return `notice before ${bob.username}'s ${device ? 'code' : 'login'}; ${approvedAsAlice}${asked}; ${alice.username}'s access token at userinfo then HTTP ${after} (200 before), her refresh token refused (${refused}); accounts use ${alice.username}: exit 3, "session has ended", tokens removed, ${bob.username} kept; kubectl and git came as ${bob.username}; ${alice.username} back from a browser of her own; accounts use ${bob.username} passed its check; no dead token reached the tools`;
     } finally {
       await bench.stop();
     }
