@@ -1,12 +1,10 @@
+import type { CellHarness } from '../matrix/cell-harness.js';
 import { FLOW_KINDS } from '../matrix/subject.js';
 import { rawRequest } from '../support/raw-http.js';
 import { check, type Scenario } from './scenario.js';
 
 /** Asks the token endpoint for a refresh with `refreshToken`, outside oidcflow; returns the OAuth error. */
-export async function refreshError(
-  cell: Parameters<Scenario['run']>[0],
-  refreshToken: string,
-): Promise<string | undefined> {
+export async function refreshError(cell: CellHarness, refreshToken: string): Promise<string | undefined> {
   const metadata = await cell.metadata();
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,4 +1,5 @@
 import type { BrowserSession } from '../browser-bridge/browser-provider.js';
+import type { CellHarness } from '../matrix/cell-harness.js';
 import { rawRequest } from '../support/raw-http.js';
 import type { TestUser } from '../targets/test-user.js';
 import { startAccountsBench } from './accounts-bench.js';
@@ -14,7 +15,7 @@ const EXIT_LOGIN_DENIED = 4;
 const SIGN_OUT_TIMEOUT_MS = 15_000;
 
 /** What the IdP's userinfo endpoint answers to `accessToken` (the harness's own request). */
-async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken: string): Promise<number> {
+async function userinfoStatus(cell: CellHarness, accessToken: string): Promise<number> {
   const metadata = await cell.metadata();
   const response = await rawRequest(String(metadata.userinfo_endpoint), {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
@@ -27,7 +28,7 @@ async function userinfoStatus(cell: Parameters<Scenario['run']>[0], accessToken:
  * Signs the browser `session` out at the IdP's end-session page, as a user does there
  * (oidc-provider's "Yes, sign me out", Keycloak's "Logout"): its session ends.
  */
-async function signOutAtIdp(cell: Parameters<Scenario['run']>[0], session: BrowserSession): Promise<void> {
+async function signOutAtIdp(cell: CellHarness, session: BrowserSession): Promise<void> {
   const endSession = (await cell.metadata()).end_session_endpoint;
   check(typeof endSession === 'string', `${cell.target.name} advertises no end_session_endpoint`);
   const page = await session.newPage();
