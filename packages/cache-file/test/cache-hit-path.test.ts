@@ -61,10 +61,11 @@ describe('a process that finds a valid token in the cache', () => {
     expect(result.accessToken).toBe('fake-cached-access');
     expect(result.cachePath).toBe(join(cachePath, `${key.id}.json`));
 
-    // Exactly these modules, node: built-ins included: core's one bundled entry and the file
-    // cache's entry. The built-ins they use (fs, path: loaded inside Node already) are taken
-    // with process.getBuiltinModule, which builds no ES module facade, so none is listed; the
-    // file cache does not import @oidcflow/core either (one resolution less). No node:crypto
+    // Exactly these modules, node: built-ins included: core's entry and the chunk it shares with
+    // its lazy parts, and the file cache's entry (which imports core as a declared dependency:
+    // the same module instance, no second copy). The built-ins they use (fs, path: loaded inside
+    // Node already) are taken with process.getBuiltinModule, which builds no ES module facade, so
+    // none is listed. No node:crypto
     // (the key's SHA-256 is plain JavaScript), no node:os (HOME is set), no node:net, no lock,
     // no writer, no chunk of core's slow path. A new import on this path fails here, not in a
     // benchmark.
