@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startMsalAuthority } from './lib/msal-authority.mjs';
 import { interleave, median, round } from './lib/stats.mjs';
+import { warmEntry } from './lib/warm-entry.mjs';
 import { importPackage, makeAppDirectory, root, temporaryDirectories } from './lib/workspace.mjs';
 
 export const title = 'Cache hits';
@@ -27,22 +28,7 @@ export default async function cacheHitBenchmarks({ log }) {
     const options = { issuer: 'https://idp.invalid', clientId: 'bench-cli', scopes: ['openid'], cachePath };
     const key = core.cacheKeyFor({ ...options, family: 'user' });
     const now = Date.now();
-    await createFileCache({ cachePath }).set(key, {
-      tokens: {
-        accessToken: `fake-access-${'a'.repeat(900)}`,
-        tokenType: 'Bearer',
-        expiresAt: now + 24 * 3_600_000,
-        refreshToken: 'fake-refresh',
-        idToken: `fake.id.${'b'.repeat(600)}`,
-        scope: 'openid',
-      },
-      flow: 'auth_code',
-      metadata: {
-        document: { issuer: options.issuer, token_endpoint: `${options.issuer}/token` },
-        fetchedAt: now,
-      },
-      savedAt: now,
-    });
+    await createFileCache({ cachePath }).set(key, warmEntry(options.issuer, now));
     const file = createFileCache({ cachePath }).resolvedCachePath(key);
 
     const { scripts } = await makeAppDirectory(directories, [

@@ -8,6 +8,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { median, round } from './lib/stats.mjs';
+import { warmEntry } from './lib/warm-entry.mjs';
 import { importPackage, makeAppDirectory, root, temporaryDirectories } from './lib/workspace.mjs';
 
 export const title = 'Keyring cache hit and single executable';
@@ -99,22 +100,7 @@ export default async function keyringBinaryBenchmarks({ log }) {
     const { createFileCache } = await importPackage('cache-file');
     const options = { issuer: 'https://idp.invalid', clientId: 'bench-cli', scopes: ['openid'] };
     const now = Date.now();
-    const entry = {
-      tokens: {
-        accessToken: `fake-access-${'a'.repeat(900)}`,
-        tokenType: 'Bearer',
-        expiresAt: now + 24 * 3_600_000,
-        refreshToken: 'fake-refresh',
-        idToken: `fake.id.${'b'.repeat(600)}`,
-        scope: 'openid',
-      },
-      flow: 'auth_code',
-      metadata: {
-        document: { issuer: options.issuer, token_endpoint: `${options.issuer}/token` },
-        fetchedAt: now,
-      },
-      savedAt: now,
-    };
+    const entry = warmEntry(options.issuer, now);
     const key = core.cacheKeyFor({ ...options, family: 'user' });
     // The bare baseline's file, and the no-D-Bus subject's file cache (the same entry).
     const fileCachePath = join(await directories.make(), 'oidcflow');

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './lib/stats.mjs';
+import { warmEntry } from './lib/warm-entry.mjs';
 import { root } from './lib/workspace.mjs';
 
 const { values } = parseArgs({
@@ -50,22 +51,7 @@ try {
   const settings = { issuer: 'https://idp.invalid', clientId: 'bench-cli', scopes: ['openid'] };
   const key = core.cacheKeyFor({ ...settings, family: 'user' });
   const now = Date.now();
-  await createFileCache({ cachePath }).set(key, {
-    tokens: {
-      accessToken: `fake-access-${'a'.repeat(900)}`,
-      tokenType: 'Bearer',
-      expiresAt: now + 24 * 3_600_000,
-      refreshToken: 'fake-refresh',
-      idToken: `fake.id.${'b'.repeat(600)}`,
-      scope: 'openid',
-    },
-    flow: 'auth_code',
-    metadata: {
-      document: { issuer: settings.issuer, token_endpoint: `${settings.issuer}/token` },
-      fetchedAt: now,
-    },
-    savedAt: now,
-  });
+  await createFileCache({ cachePath }).set(key, warmEntry(settings.issuer, now));
   const cacheFile = createFileCache({ cachePath }).resolvedCachePath(key);
 
   /** A directory where `import '@oidcflow/core'` finds copies of the build's core and file cache. */
