@@ -11,7 +11,7 @@ import { outputTail, runTool, type ToolRun } from '../support/run-tool.js';
 import { startUrlRelay } from '../support/url-relay.js';
 import type { TestUser } from '../targets/test-user.js';
 import { cellSettingsArgs } from './consumer-tool.js';
-import { gitLsRemote, makeRepository } from './git-credential.js';
+import { consumerToolEnvironment, gitLsRemote, makeRepository } from './git-credential.js';
 import { check, ScenarioSkip } from './scenario.js';
 
 // What the scenarios of several accounts share: the built `oidcflow` with the cell's settings
@@ -93,12 +93,7 @@ export async function startAccountsBench(cell: CellHarness, name: string): Promi
     clientId: cell.client.clientId,
     ...(cell.target.caCertPath ? { caCertPath: cell.target.caCertPath } : {}),
   });
-  const toolEnv: NodeJS.ProcessEnv = {
-    PATH: consumerPath(),
-    HOME: join(cell.workDir, 'home'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-  };
+  const toolEnv = consumerToolEnvironment(cell);
   const projectRoot = await makeRepository(directory, toolEnv, cell.signal);
   // A host that checks the token at the IdP (userinfo): a token whose session ended is refused.
   const git = await startGitServer(join(directory, 'git'), projectRoot, {

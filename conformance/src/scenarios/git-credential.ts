@@ -63,6 +63,20 @@ export function gitLsRemote(
   });
 }
 
+/**
+ * The environment the real git (and kubectl beside it) runs in for a cell: the consumer's PATH
+ * (no `node` when the plugin is the single executable), the cell's own HOME, no system
+ * configuration, and never a prompt of git's own.
+ */
+export function consumerToolEnvironment(cell: CellHarness): NodeJS.ProcessEnv {
+  return {
+    PATH: consumerPath(),
+    HOME: join(cell.workDir, 'home'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
 export async function makeRepository(
   root: string,
   env: NodeJS.ProcessEnv,
@@ -113,13 +127,7 @@ export const gitCredential: Scenario = {
     if (!findExecutable('git')) throw new ScenarioSkip('git is not on PATH', 'git');
     const directory = join(cell.workDir, 'git');
     await mkdir(directory, { recursive: true });
-    // git's own environment: no user or system configuration, never a prompt of its own.
-    const gitEnv: NodeJS.ProcessEnv = {
-      PATH: consumerPath(),
-      HOME: join(cell.workDir, 'home'),
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_TERMINAL_PROMPT: '0',
-    };
+    const gitEnv = consumerToolEnvironment(cell);
     const projectRoot = await makeRepository(directory, gitEnv, cell.signal);
     let output = '';
     const { driver, relay, env: helperEnv } = await startConsumerLogin(cell, directory, () => output);
