@@ -15,9 +15,9 @@ import {
   ErrorCode,
   OidcAuth,
   type OidcAuthOptions,
-  OidcflowError,
   silentLogger,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { loaderWith } from './fake-flows.js';
 import { headlessPortFlow } from './test-flows.js';
 
@@ -66,15 +66,6 @@ const settingsKey = () =>
     scopes: ['openid', 'profile', 'email'],
     family: 'user',
   });
-
-async function errorOf(action: () => Promise<unknown>): Promise<OidcflowError> {
-  const error = await action().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
-}
 
 const names = async () => (await auth().accounts()).map((a) => `${a.username}${a.current ? '*' : ''}`);
 const subOf = async (options: Partial<OidcAuthOptions> = {}) =>

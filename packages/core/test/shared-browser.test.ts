@@ -22,8 +22,8 @@ import {
   type Logger,
   OidcAuth,
   type OidcAuthOptions,
-  OidcflowError,
 } from '../src/index.js';
+import { errorOf } from './error-of.js';
 import { loaderWith } from './fake-flows.js';
 import { headlessDeviceFlow, headlessPortFlow } from './test-flows.js';
 
@@ -94,15 +94,6 @@ const settingsKey = () =>
     family: 'user',
   });
 const keptKey = (sub: string) => cacheKeyFor({ ...settingsKey(), account: sub });
-
-async function errorOf(action: () => Promise<unknown>): Promise<OidcflowError> {
-  const error = await action().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!OidcflowError.isInstance(error)) throw new Error(`expected an OidcflowError, got ${String(error)}`);
-  return error;
-}
 
 /** The status of the userinfo endpoint for `accessToken`: 200 while the IdP accepts it. */
 async function userinfo(accessToken: string): Promise<number> {
