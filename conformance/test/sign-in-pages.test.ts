@@ -12,7 +12,7 @@ import { launchChromium } from '../src/browser-bridge/chromium.js';
 import { type FormIdp, formPageScript } from '../src/browser-bridge/form-pages.js';
 import { PageScriptFailure } from '../src/browser-bridge/page-evidence.js';
 import type { SignInPage } from '../src/browser-bridge/page-script.js';
-import { FormRefused } from '../src/browser-bridge/page-wait.js';
+import { FormRefused, walkPages } from '../src/browser-bridge/page-wait.js';
 import { browserLoginDriver } from '../src/support/browser-login.js';
 
 const browserRequired = (process.env.OIDCFLOW_REQUIRE ?? '').split(',').includes('browser');
@@ -177,6 +177,8 @@ beforeAll(async () => {
       });
       return;
     }
+    if (url.pathname === '/login-actions/authenticate')
+      return html(response, '<p id="still-here">A page that never moves on</p>');
     response.writeHead(404).end();
   });
   callback = createServer((_request, response) => html(response, '<p>Login succeeded</p>'));
@@ -348,5 +350,41 @@ describe('a sign-in the site refuses', () => {
     expect(message).not.toMatch(/[\u0000-\u001f]/);
     expect(message).toMatch(/… \(\d+ more characters\)$/);
     expect(message.length).toBeLessThan(1_200);
+  });
+});
+
+describe('a page walk that runs out of time', () => {
+  it("names the page by origin and path only: a login session's code in its query stays out of the error", async (context) => {
+    if (browser.unavailableReason) {
+      if (browserRequired) throw new Error(`required by OIDCFLOW_REQUIRE: ${browser.unavailableReason}`);
+      context.skip(browser.unavailableReason);
+    }
+    const session = await browser.newSession();
+    try {
+      const page = await session.newPage();
+      const sessionCode = 'fake-session-code-4f2a';
+      await page.goto(`${idpUrl}/login-actions/authenticate?session_code=${sessionCode}&tab_id=t1#state`);
+      const idpOrigin = new URL(idpUrl).origin;
+      const error = await walkPages(
+        page,
+        { timeoutMs: 600, stepTimeoutMs: 200 },
+        {
+          idp: 'sign-in site',
+          maxSteps: 1_000,
+          isIdpOrigin: (origin) => origin === idpOrigin,
+          pages: [['stuck', '#still-here']],
+          answer: async () => 'next',
+        },
+      ).then(
+        () => undefined,
+        (failure: unknown) => failure as Error,
+      );
+      expect(error?.message).toBe(
+        `the sign-in site pages did not finish within 600 ms (last at ${idpUrl}/login-actions/authenticate)`,
+      );
+      expect(error?.message).not.toContain(sessionCode);
+    } finally {
+      await session.close();
+    }
   });
 });

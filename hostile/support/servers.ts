@@ -114,6 +114,28 @@ export function deviceAuthorizationFor(
   };
 }
 
+/**
+ * The real IdP of a test that attacks something else: discovery, a device login approved
+ * before the first poll, and working refresh tokens (`honest-access-N`, `honest-refresh-N`).
+ */
+export async function honestDeviceIdp(): Promise<HostileServer> {
+  let issued = 0;
+  return startServer((request, response, base) => {
+    if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
+    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
+    if (request.path === '/token') {
+      issued += 1;
+      return json(response, 200, {
+        access_token: `honest-access-${issued}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: `honest-refresh-${issued}`,
+      });
+    }
+    json(response, 404, {});
+  });
+}
+
 /** Writes `total` bytes in `chunk`-sized pieces, waiting for the socket to drain; stops when it closes. */
 export async function writeMany(response: ServerResponse, total: number, chunk: Buffer): Promise<number> {
   let sent = 0;

@@ -15,8 +15,8 @@ import { cacheKeyFor, OidcAuth } from '@oidcflow/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killChildren, removeDirectories, runCli, temporaryDirectory } from '../support/processes.js';
 import {
-  deviceAuthorizationFor,
   type HostileServer,
+  honestDeviceIdp,
   json,
   metadataFor,
   startServer,
@@ -26,25 +26,6 @@ import {
 const CLIENT_SECRET = 'client-secret-that-only-the-real-idp-may-see';
 const SCOPES = ['openid', 'offline_access'];
 const missing = secretServiceMissing();
-
-/** The real IdP: a device login approved at once, refresh tokens that work. */
-async function honestIdp() {
-  let issued = 0;
-  return startServer((request, response, base) => {
-    if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
-    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
-    if (request.path === '/token') {
-      issued += 1;
-      return json(response, 200, {
-        access_token: `honest-access-${issued}`,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: `honest-refresh-${issued}`,
-      });
-    }
-    json(response, 404, {});
-  });
-}
 
 /** Takes whatever is sent to its token endpoint. */
 const attackerTokenEndpoint = () =>
@@ -130,7 +111,7 @@ if (missing && keyringRequired()) {
       });
 
       it('control: the plain file cache uses the planted entry (write access to its directory is a compromise)', async () => {
-        const [idp, attacker] = await Promise.all([honestIdp(), attackerTokenEndpoint()]);
+        const [idp, attacker] = await Promise.all([honestDeviceIdp(), attackerTokenEndpoint()]);
         const cachePath = await temporaryDirectory();
         const auth = authFor(idp, cachePath, 'file', []);
         const path = (await auth.resolvedCachePath()) as string;
@@ -141,7 +122,7 @@ if (missing && keyringRequired()) {
 
       for (const damage of ['deleted', 'damaged'] as const) {
         it(`a ${damage} .sealed file plus a planted <id>.json is a miss with a warning naming the file: never migrated, its token_endpoint never called`, async () => {
-          const [idp, attacker] = await Promise.all([honestIdp(), attackerTokenEndpoint()]);
+          const [idp, attacker] = await Promise.all([honestDeviceIdp(), attackerTokenEndpoint()]);
           const cachePath = await temporaryDirectory();
           const first = authFor(idp, cachePath, 'keyring', []);
           expect(await first.getAccessToken()).toBe('honest-access-1');
@@ -169,7 +150,7 @@ if (missing && keyringRequired()) {
       }
 
       it('through the built CLI (--cache keyring): the planted entry is one warning line naming the file, and a new login at the real IdP', async () => {
-        const [idp, attacker] = await Promise.all([honestIdp(), attackerTokenEndpoint()]);
+        const [idp, attacker] = await Promise.all([honestDeviceIdp(), attackerTokenEndpoint()]);
         const cachePath = await temporaryDirectory();
         const args = [
           '--issuer',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { cacheKeyFor } from '@oidcflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killChildren, removeDirectories, runCli, temporaryDirectory } from '../support/processes.js';
-import { deviceAuthorizationFor, json, metadataFor, startServer, stopServers } from '../support/servers.js';
+import { honestDeviceIdp, stopServers } from '../support/servers.js';
 
 afterEach(async () => {
   killChildren();
@@ -17,25 +17,6 @@ afterEach(async () => {
 });
 
 const SCOPES = ['offline_access'];
-
-/** The real IdP: a device login approved before the first poll. */
-async function honestIdp() {
-  let issued = 0;
-  return startServer((request, response, base) => {
-    if (request.path === '/.well-known/openid-configuration') return json(response, 200, metadataFor(base));
-    if (request.path === '/device') return json(response, 200, deviceAuthorizationFor(base));
-    if (request.path === '/token') {
-      issued += 1;
-      return json(response, 200, {
-        access_token: `honest-access-${issued}`,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: `honest-refresh-${issued}`,
-      });
-    }
-    json(response, 404, {});
-  });
-}
 
 /** A fresh, otherwise well-formed entry for the settings, with `damage` in its account part. */
 function plantedDocument(issuer: string, damage: Record<string, unknown>) {
@@ -63,7 +44,7 @@ const DAMAGES: [string, Record<string, unknown>, string][] = [
 describe('a cache file planted with a malformed account part', () => {
   for (const [what, damage, field] of DAMAGES) {
     it(`${what}: accounts and token each warn once naming the file and ${field}; a miss, a new login at the real IdP`, async () => {
-      const idp = await honestIdp();
+      const idp = await honestDeviceIdp();
       const cachePath = await temporaryDirectory();
       // The file cache by name: `auto` may pick the keyring, which never reads a clear-text file.
       const args = [

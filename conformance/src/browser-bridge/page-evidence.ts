@@ -49,7 +49,11 @@ const ERROR_SELECTORS = [
   '[class*=warning i]',
 ];
 
-function pageUrlForReport(url: string): string {
+/**
+ * A page's address as a report may show it: origin and path, no query or fragment (an IdP's
+ * page may carry a login session's code or state there).
+ */
+export function pageUrlForReport(url: string): string {
   try {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:'

@@ -1,6 +1,7 @@
 import { terminalText } from '@oidcflow/core';
 import type { Locator, Page } from 'playwright-core';
 import type { TestUser } from '../targets/test-user.js';
+import { pageUrlForReport } from './page-evidence.js';
 import type { LoginPageInput, SignInPage } from './page-script.js';
 
 /**
@@ -56,7 +57,9 @@ export async function walkPages<Kind extends string>(
     const current = await nextPage(page, walk, Math.min(stepTimeoutMs, remaining));
     if ((await walk.answer(current, stepTimeoutMs)) === 'done') return;
   }
-  throw new Error(`the ${walk.idp} pages did not finish within ${timeoutMs} ms (last at ${page.url()})`);
+  throw new Error(
+    `the ${walk.idp} pages did not finish within ${timeoutMs} ms (last at ${pageUrlForReport(page.url())})`,
+  );
 }
 
 /** What a page script call is given: the user, the device's user code, the consent answer. */
