@@ -2,13 +2,15 @@
 // the bin entry answers it straight-line (src/cached-token.ts) with core and the file cache,
 // and exactly the modules below load: no parser, option table, help, command module, flow,
 // openid-client, undici or test IdP. A new import on that path fails here, not in a benchmark.
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { assertBuilt, CliSandbox } from './support/cli-process.js';
 
 const RECORDER = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
+const BUILTINS_RECORDER = fileURLToPath(new URL('./support/record-builtins.cjs', import.meta.url));
 const HEAVY = [
   '@oidcflow/flow-authcode',
   '@oidcflow/flow-device',
@@ -120,6 +122,43 @@ it('a cache hit loads core and the file cache, and nothing heavy', async () => {
   expect(full.some((url) => url.includes('/core/dist/'))).toBe(true);
   expect(full.filter((url) => HEAVY.some((name) => url.includes(name)))).toEqual([]);
   expect(moduleNames(full).length).toBeGreaterThan(WARM_TOKEN_MODULES.length);
+});
+
+it('a cache hit compiles no node:fs/promises beyond what Node itself loads (only writes and cleanup need it: 1.3 ms of a start)', async () => {
+  const args = [
+    'token',
+    '--issuer',
+    idp.issuer,
+    '--client-id',
+    idp.clients.ci.clientId,
+    '--client-credentials',
+    '--cache-path',
+    sandbox.cachePath,
+  ];
+  const secret = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+  const builtinsLoadedBy = async () => {
+    const logFile = `${sandbox.home}/builtins-${Math.random().toString(36).slice(2)}.log`;
+    const result = await sandbox.start(args, { ...secret, RECORD_BUILTINS_TO: logFile }, 30_000, [
+      '--require',
+      BUILTINS_RECORDER,
+    ]).done;
+    expect(result.code, result.stderr).toBe(0);
+    return (await readFile(logFile, 'utf8')).split('\n');
+  };
+  // Node 20's ES module loader loads it for any module entry point (Node 24's does not): only
+  // what the hit adds to an empty ES module counts.
+  const emptyModule = `${sandbox.home}/empty.mjs`;
+  await writeFile(emptyModule, '');
+  const nodeItself = `${sandbox.home}/builtins-node.log`;
+  execFileSync(process.execPath, ['--require', BUILTINS_RECORDER, emptyModule], {
+    env: { ...process.env, RECORD_BUILTINS_TO: nodeItself },
+  });
+  const byNode = new Set((await readFile(nodeItself, 'utf8')).split('\n'));
+  const added = (loaded: string[]) => loaded.filter((name) => !byNode.has(name));
+  // The miss writes the cache: proof that the recorder sees the module where Node did not load it.
+  const miss = await builtinsLoadedBy();
+  expect(miss).toContain('NativeModule internal/fs/promises');
+  expect(added(await builtinsLoadedBy())).not.toContain('NativeModule internal/fs/promises');
 });
 
 it('the warm path prints what the full CLI prints, and leaves any line it does not know to it', async () => {
