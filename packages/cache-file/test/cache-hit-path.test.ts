@@ -10,12 +10,8 @@ import { fixture, killAll, startNode } from './processes.js';
 import { temporaryDirectories } from './temporary-directory.js';
 
 /** What a new process loads to answer from a fresh cache entry (bench/cache-hit.bench.mjs). */
-/** Core's entry and the chunk of what it shares with its lazily loaded parts (scripts/bundle-package.mjs). */
-const CACHE_HIT_MODULES = [
-  'cache-file/dist/index.js',
-  'core/dist/chunks/index-shared.js',
-  'core/dist/index.js',
-];
+/** Core's entry is one file: its lazily loaded chunks take what they share with it from it (scripts/bundle-package.mjs). */
+const CACHE_HIT_MODULES = ['cache-file/dist/index.js', 'core/dist/index.js'];
 
 /** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
 function loadedModules(urls: string[]): string[] {

@@ -31,12 +31,7 @@ const CACHE_HIT_FIXTURE = fileURLToPath(
  * start-up: the prebuilt `.node` file is opened with process.dlopen (src/binding.ts). This
  * package is one file (its `./lazy` entry imports the main one, scripts/bundle-package.mjs).
  */
-const KEYRING_HIT_MODULES = [
-  'cache-file/dist/index.js',
-  'cache-keyring/dist/index.js',
-  'core/dist/chunks/index-shared.js',
-  'core/dist/index.js',
-];
+const KEYRING_HIT_MODULES = ['cache-file/dist/index.js', 'cache-keyring/dist/index.js', 'core/dist/index.js'];
 
 /** Module URLs as `node:x`, or the path below the last packages/ or node_modules/: independent of the checkout. */
 function loadedModules(urls: string[]): string[] {

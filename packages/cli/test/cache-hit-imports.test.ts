@@ -32,12 +32,7 @@ const HEAVY = [
  * files. The built-ins used (fs, module for the compile cache, path) are taken with
  * process.getBuiltinModule, which builds no ES module facade, so none is listed.
  */
-const WARM_TOKEN_MODULES = [
-  'cache-file/dist/index.js',
-  'cli/dist/bin.js',
-  'core/dist/chunks/index-shared.js',
-  'core/dist/index.js',
-];
+const WARM_TOKEN_MODULES = ['cache-file/dist/index.js', 'cli/dist/bin.js', 'core/dist/index.js'];
 
 /**
  * What the full CLI's start loads (`oidcflow --version`; every command starts with these): the

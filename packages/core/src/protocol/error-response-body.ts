@@ -11,15 +11,26 @@ export interface OAuthErrorDetails {
 }
 
 /**
- * OAuth errors read from responses openid-client does not read them from: a 5xx (or a 4xx
- * without an `application/json` content type) whose body is `{"error": …}`. Keyed by the
- * response openid-client attaches to its "unexpected HTTP response" error.
+ * Where an OAuth error read from a response openid-client does not read it from (a 5xx, or a
+ * 4xx without an `application/json` content type, whose body is `{"error": …}`) is kept: on
+ * that response itself, which openid-client attaches to its "unexpected HTTP response" error.
+ * A registered symbol, not module state: the lazily loaded session that writes it and the
+ * entry's error conversion that reads it may each hold a copy of this module
+ * (scripts/bundle-package.mjs copies stateless helpers into the lazy side), and both must meet.
  */
-const unreadErrorBodies = new WeakMap<object, OAuthErrorDetails>();
+const UNREAD_OAUTH_ERROR = Symbol.for('oidcflow.unreadOAuthError');
 
 /** The OAuth error `keepOAuthErrorBody` read from this response, if it read one. */
 export function unreadOAuthError(response: unknown): OAuthErrorDetails | undefined {
-  return typeof response === 'object' && response !== null ? unreadErrorBodies.get(response) : undefined;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const details = (response as { [UNREAD_OAUTH_ERROR]?: unknown })[UNREAD_OAUTH_ERROR];
+  return isOAuthErrorDetails(details) ? details : undefined;
+}
+
+function isOAuthErrorDetails(value: unknown): value is OAuthErrorDetails {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as OAuthErrorDetails).error === 'string'
+  );
 }
 
 /** The statuses and content types for which oauth4webapi reads the OAuth error itself. */
@@ -46,7 +57,12 @@ export async function keepOAuthErrorBody(response: Response): Promise<Response> 
     headers: response.headers,
   });
   const details = parseOAuthErrorBody(text);
-  if (details) unreadErrorBodies.set(copy, { ...details, status: response.status });
+  if (details) {
+    // Not enumerable, not writable: invisible to code that walks or copies the response.
+    Object.defineProperty(copy, UNREAD_OAUTH_ERROR, {
+      value: Object.freeze({ ...details, status: response.status }),
+    });
+  }
   return copy;
 }
 
