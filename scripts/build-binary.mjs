@@ -219,26 +219,32 @@ for (const chunk of chunks) {
 // version and set of flags) after running the main script on warm-cache hits
 // (scripts/sea-train-code-cache.cjs): a cache made without running holds only each chunk's top
 // level, and a hit then compiles every function it calls from source.
-const training = await trainingRuns();
+const keyringChunk = chunks.filter((chunk) => chunk.code.includes('exports.createKeyringCache='));
+if (keyringChunk.length !== 1) fail('no single chunk of the bundle exports createKeyringCache');
+const training = await trainingRuns(keyringChunk[0].fileName);
 process.on('exit', () => rmSync(training.directory, { recursive: true, force: true }));
-execFileSync(
-  node,
-  [
-    join(root, 'scripts', 'sea-train-code-cache.cjs'),
-    mainScript,
-    chunkDirectory,
-    JSON.stringify(training.runs),
-  ],
-  { stdio: ['ignore', 'ignore', 'inherit'], env: training.env, timeout: 120_000 },
-);
+const train = (spec) =>
+  execFileSync(
+    node,
+    [
+      join(root, 'scripts', 'sea-train-code-cache.cjs'),
+      JSON.stringify({ mainScript, chunkDirectory, keyringStore: training.keyringStore, ...spec }),
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: training.env, timeout: 120_000 },
+  );
+train({ runs: [], setup: training.setup });
+train({ runs: training.runs });
 
 /**
  * What the code caches are trained on: `oidcflow token` from a warm file cache, printing the
- * token and kubectl's ExecCredential (the bench's entry, bench/lib/warm-entry.mjs, with ID token
+ * token and kubectl's ExecCredential, and from a warm keyring cache (the CLI's default cache;
+ * its native binding is a stand-in there, scripts/sea-train-keyring-binding.cjs, so a build
+ * needs no Secret Service). The entry is the bench's (bench/lib/warm-entry.mjs), with ID token
  * claims, for an issuer that cannot resolve: a run that misses fails instead of training on a
- * login).
+ * login. `checks` are what the built executable runs to show its caches are accepted: the file
+ * runs, and `auto` with no D-Bus (the keyring cache's chunk loads, the file cache answers).
  */
-async function trainingRuns() {
+async function trainingRuns(keyringChunkName) {
   const directory = mkdtempSync(join(tmpdir(), 'oidcflow-sea-train-'));
   const options = { issuer: 'https://idp.invalid', clientId: 'oidcflow-build', scopes: ['openid'] };
   const importBuilt = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
@@ -247,30 +253,45 @@ async function trainingRuns() {
     importBuilt('cache-file'),
     import(pathToFileURL(join(root, 'bench', 'lib', 'warm-entry.mjs')).href),
   ]);
-  const cachePath = join(directory, 'cache');
   const now = Date.now();
   const entry = warmEntry(options.issuer, now);
   // kubectl's answer is the ID token, judged by the claims kept beside it.
   const seconds = Math.floor(now / 1000);
   entry.tokens.idTokenClaims = { iss: options.issuer, sub: 'build', iat: seconds, exp: seconds + 86_400 };
-  await createFileCache({ cachePath }).set(cacheKeyFor({ ...options, family: 'user' }), entry);
+  const key = cacheKeyFor({ ...options, family: 'user' });
+  const fileCachePath = join(directory, 'file-cache');
+  await createFileCache({ cachePath: fileCachePath }).set(key, entry);
+  const keyringCachePath = join(directory, 'keyring-cache');
+  // The session bus is asked for only through the stand-in binding: a file where its socket would be.
+  const bus = join(directory, 'bus');
+  writeFileSync(bus, '');
   const token = ['token', '--issuer', options.issuer, '--client-id', options.clientId, '--scope', 'openid'];
-  const fileCache = ['--cache-path', cachePath, '--cache', 'file'];
+  const fileRuns = [
+    [...token, '--cache-path', fileCachePath, '--cache', 'file'],
+    [...token, '--cache-path', fileCachePath, '--cache', 'file', '--output', 'exec-credential'],
+  ];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: directory,
+    KUBERNETES_EXEC_INFO: JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: { interactive: false },
+    }),
+  };
   return {
     directory,
-    runs: [
-      [...token, ...fileCache],
-      [...token, ...fileCache, '--output', 'exec-credential'],
+    env: { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus}` },
+    keyringStore: join(directory, 'keyring-store.json'),
+    setup: { chunk: keyringChunkName, cachePath: keyringCachePath, key, entry },
+    runs: [...fileRuns, [...token, '--cache-path', keyringCachePath]],
+    checks: [
+      ...fileRuns.map((args) => ({ args, env })),
+      {
+        args: [...token, '--cache-path', fileCachePath, '--cache', 'auto'],
+        env: { ...env, XDG_RUNTIME_DIR: join(directory, 'no-runtime-directory') },
+      },
     ],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: directory,
-      KUBERNETES_EXEC_INFO: JSON.stringify({
-        apiVersion: 'client.authentication.k8s.io/v1',
-        kind: 'ExecCredential',
-        spec: { interactive: false },
-      }),
-    },
   };
 }
 
@@ -353,10 +374,10 @@ if (check.status !== 0 || !check.stdout.includes('oidcflow'))
   fail(`the executable does not run: ${check.stderr}`);
 // And a trained run answers from the cache with every chunk's code cache accepted (V8 compiles
 // without a cache that does not fit, silently: NODE_DEBUG=oidcflow-sea names it).
-for (const args of training.runs) {
+for (const { args, env } of training.checks) {
   const hit = spawnSync(executable, args, {
     encoding: 'utf8',
-    env: { ...training.env, PATH: '', NODE_DEBUG: 'oidcflow-sea' },
+    env: { ...env, PATH: '', NODE_DEBUG: 'oidcflow-sea' },
   });
   if (hit.status !== 0 || !/fake-access|fake\.id/.test(hit.stdout) || hit.stderr.includes('OIDCFLOW-SEA'))
     fail(`the executable's ${args.join(' ')} does not answer from its code caches: ${hit.stderr}`);
