@@ -242,7 +242,8 @@ train({ runs: training.runs });
  * needs no Secret Service). The entry is the bench's (bench/lib/warm-entry.mjs), with ID token
  * claims, for an issuer that cannot resolve: a run that misses fails instead of training on a
  * login. `checks` are what the built executable runs to show its caches are accepted: the file
- * runs, and `auto` with no D-Bus (the keyring cache's chunk loads, the file cache answers).
+ * runs, and on Linux `auto` with no D-Bus (the keyring cache's chunk loads, the file cache
+ * answers).
  */
 async function trainingRuns(keyringChunkName) {
   const directory = mkdtempSync(join(tmpdir(), 'oidcflow-sea-train-'));
@@ -287,10 +288,16 @@ async function trainingRuns(keyringChunkName) {
     runs: [...fileRuns, [...token, '--cache-path', keyringCachePath]],
     checks: [
       ...fileRuns.map((args) => ({ args, env })),
-      {
-        args: [...token, '--cache-path', fileCachePath, '--cache', 'auto'],
-        env: { ...env, XDG_RUNTIME_DIR: join(directory, 'no-runtime-directory') },
-      },
+      // Linux only: elsewhere `auto` would ask the real OS keyring (the Keychain, Windows
+      // Credential Manager) and create a data key there.
+      ...(os === 'linux'
+        ? [
+            {
+              args: [...token, '--cache-path', fileCachePath, '--cache', 'auto'],
+              env: { ...env, XDG_RUNTIME_DIR: join(directory, 'no-runtime-directory') },
+            },
+          ]
+        : []),
     ],
   };
 }
