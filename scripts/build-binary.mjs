@@ -181,6 +181,9 @@ const bundle = await build({
     // a chunk. Each is stored as an asset with its own V8 code cache and compiled only when a
     // run reaches it (scripts/sea-main.cjs). A start costs what it compiles: the whole bundle in
     // one script made a warm `token` 2.4× `node -e ""`.
+    // The sources are ES modules, strict everywhere; rolldown's CommonJS output keeps only the
+    // directives it finds (none in an ES module), and a chunk would run sloppy without this.
+    strict: true,
     codeSplitting: true,
     entryFileNames: 'oidcflow.cjs',
     chunkFileNames: '[name]-[hash].cjs',
@@ -210,8 +213,15 @@ for (const chunk of chunks) {
   // bin.ts's `#!/usr/bin/env node`: a chunk is compiled inside a function, where it cannot stand.
   const code = chunk.code.replace(/^#!.*\n/, '');
   // import.meta.url stands for the script's own URL, defined only in the chunks that use it
-  // (pathToFileURL on every chunk's start was about 0.2 ms of a hit).
-  writeFileSync(file, code.includes(SCRIPT_URL) ? `var ${SCRIPT_URL} = ${SCRIPT_URL_VALUE};${code}` : code);
+  // (pathToFileURL on every chunk's start was about 0.2 ms of a hit), after the chunk's
+  // "use strict" (a directive counts only first).
+  const strict = '"use strict";';
+  if (!code.startsWith(strict)) fail(`chunk ${chunk.fileName} does not start with ${strict}`);
+  const body = code.slice(strict.length);
+  writeFileSync(
+    file,
+    strict + (body.includes(SCRIPT_URL) ? `var ${SCRIPT_URL} = ${SCRIPT_URL_VALUE};${body}` : body),
+  );
   chunkAssets[`chunk:${chunk.fileName}`] = file;
   chunkAssets[`chunk-cache:${chunk.fileName}`] = `${file}.cache`;
 }
