@@ -3,9 +3,10 @@
 //                   [--codesign-identity ID (macOS)] [--signtool-args ARGS (Windows)]
 //
 // Builds `oidcflow` as one executable file with Node's single executable applications (SEA):
-// the CLI and the packages it loads (core, the flows, both caches) bundled into one CommonJS
-// script (rolldown, from the CLI's TypeScript), a V8 code cache of it, and the keyring cache's
-// native binding as an asset (unpacked once into the user's cache directory, checked by its
+// the CLI and the packages it loads (core, the flows, both caches) bundled into CommonJS chunks
+// (rolldown, from the CLI's TypeScript), each an asset with a V8 code cache trained on a warm
+// `oidcflow token` (scripts/sea-train-code-cache.cjs), loaded by a small main script
+// (scripts/sea-main.cjs), and the keyring cache's native binding as an asset (unpacked once into the user's cache directory, checked by its
 // SHA-256: packages/cache-keyring/src/sea-binding.ts), injected into a copy of a Node 24+
 // binary with postject. Then the release layout:
 //
@@ -23,10 +24,20 @@
 // (signtool) are written but not run here (docs/binary.md).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'rolldown';
 
@@ -71,37 +82,9 @@ const work = join(values.out, '.work', name);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-/** The text around a chunk, as Node wraps a CommonJS module; the code cache is made of the same text. */
-const CHUNK_WRAPPER = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
-/**
- * The main script's require: `./<chunk>` is compiled from the chunk's asset, with the code
- * cache made at build time (V8 checks that it fits and compiles without it when not), run once
- * and kept; anything else is a built-in, as a single executable's own require gives.
- */
-const CHUNK_LOADER = `var require = (function (builtin) {
-  var loaded = Object.create(null);
-  function load(id) {
-    var name = id.slice(2);
-    // Shared code the main script holds: chunks reach it by its name.
-    if (name === 'oidcflow.cjs') return module.exports;
-    if (loaded[name]) return loaded[name].exports;
-    var sea = builtin('node:sea');
-    var chunk = { exports: {} };
-    loaded[name] = chunk;
-    var vm = builtin('node:vm');
-    var script = new vm.Script(${JSON.stringify(CHUNK_WRAPPER[0])} + sea.getAsset('chunk:' + name, 'utf8') + ${JSON.stringify(CHUNK_WRAPPER[1])}, {
-      filename: name,
-      cachedData: Buffer.from(sea.getRawAsset('chunk-cache:' + name)),
-    });
-    script.runInThisContext().call(chunk.exports, chunk.exports, chunkRequire, chunk, __filename, __dirname);
-    return chunk.exports;
-  }
-  function chunkRequire(id) {
-    return id.startsWith('./') ? load(id) : builtin(id);
-  }
-  return chunkRequire;
-})(require);
-`;
+/** What `import.meta.url` becomes in the bundle, and its value (the executable's file URL). */
+const SCRIPT_URL = '__oidcflow_script_url';
+const SCRIPT_URL_VALUE = "require('node:url').pathToFileURL(__filename).href";
 
 // 1. One CommonJS script (a SEA's main script is CommonJS on Node 24), from the CLI's sources,
 //    with the built packages it imports. plugin-modules.ts gives way to sea-plugin-modules.ts.
@@ -125,6 +108,21 @@ const bundle = await build({
       load(id) {
         if (id !== '\0oidcflow-no-test-idp') return null;
         return `throw Object.assign(new Error("Cannot find package '@oidcflow/test-idp': the oidcflow executable does not contain it"), { code: 'ERR_MODULE_NOT_FOUND' });`;
+      },
+    },
+    {
+      // bin.ts turns on Node's module compile cache (node:module's enableCompileCache), which
+      // keeps what Node's loaders compile from files: the executable's chunks come from assets
+      // with code caches of their own, so it only costs node:module, node:os and a mkdir in
+      // the temporary directory on every start (about 0.5 ms, --cpu-prof and strace).
+      name: 'oidcflow-sea-no-compile-cache',
+      transform(code, id) {
+        if (id !== join(cli, 'src', 'bin.ts')) return null;
+        const load = "const nodeModule = process.getBuiltinModule('node:module');";
+        const enable = '(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();';
+        if (!code.includes(load) || !code.includes(enable))
+          fail('packages/cli/src/bin.ts no longer enables the compile cache as this script expects');
+        return code.replace(load, '').replace(enable, '');
       },
     },
     {
@@ -178,64 +176,141 @@ const bundle = await build({
   write: false,
   output: {
     format: 'cjs',
-    // Split where the sources load lazily: the main script holds what `oidcflow token` runs on
-    // a warm cache (bin, the warm path, core's hit path); every lazily loaded part (the full
-    // CLI, the flows, openid-client, the keyring cache) is a chunk, stored as an asset with its
-    // own V8 code cache and compiled only when a run reaches it (the loader below). A start
-    // costs what it compiles: the whole bundle in the main script made a warm `token` 2.4×
-    // `node -e ""`.
+    // Split where the sources load lazily: the entry (oidcflow.cjs) holds bin and the warm path;
+    // every lazily loaded part (core, the full CLI, the flows, openid-client, both caches) is
+    // a chunk. Each is stored as an asset with its own V8 code cache and compiled only when a
+    // run reaches it (scripts/sea-main.cjs). A start costs what it compiles: the whole bundle in
+    // one script made a warm `token` 2.4× `node -e ""`.
+    // The sources are ES modules, strict everywhere; rolldown's CommonJS output keeps only the
+    // directives it finds (none in an ES module), and a chunk would run sloppy without this.
+    strict: true,
     codeSplitting: true,
     entryFileNames: 'oidcflow.cjs',
     chunkFileNames: '[name]-[hash].cjs',
     // Whitespace and comments out; names kept (error classes are told apart by name, and stack
     // traces stay readable).
     minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
-    // import.meta.url stands for the script's own URL in the bundled ES modules.
-    // The main script also gets the chunk loader: its require reaches only built-ins.
-    intro: (chunk) =>
-      (chunk.isEntry ? CHUNK_LOADER : '') +
-      "var __oidcflow_script_url = require('node:url').pathToFileURL(__filename).href;",
   },
-  transform: { define: { 'import.meta.url': '__oidcflow_script_url' } },
+  transform: { define: { 'import.meta.url': SCRIPT_URL } },
 });
 const chunks = bundle.output.filter((item) => item.type === 'chunk');
-const script = chunks.find((chunk) => chunk.isEntry);
-if (!script) fail('rolldown produced no script');
-const lazyChunks = chunks.filter((chunk) => chunk !== script);
+if (!chunks.some((chunk) => chunk.isEntry && chunk.fileName === 'oidcflow.cjs'))
+  fail('rolldown produced no oidcflow.cjs');
 if (chunks.some((chunk) => /\bimport\.meta\b/.test(chunk.code)))
   fail('the bundle still uses import.meta, which a CommonJS script cannot');
 if (chunks.some((chunk) => /\bimport\(\s*["'`]\.\//.test(chunk.code)))
   fail('a chunk is loaded with import(), which the executable cannot answer');
 if (!chunks.some((chunk) => chunk.code.includes('the oidcflow executable does not contain it')))
   fail('packages/cli/src/sea-plugin-modules.ts did not replace plugin-modules.ts');
-const mainScript = join(work, 'oidcflow.cjs');
-writeFileSync(mainScript, script.code);
-// Each lazy chunk and its V8 code cache, made by the Node that becomes the executable (a cache
-// is valid for one V8 version and set of flags) from the wrapped text the loader compiles.
+// Every chunk, the entry (`oidcflow.cjs`) included, is an asset with its V8 code cache; the main
+// script of the executable is scripts/sea-main.cjs, which loads them.
+const mainScript = join(root, 'scripts', 'sea-main.cjs');
 const chunkDirectory = join(work, 'chunks');
 mkdirSync(chunkDirectory, { recursive: true });
 const chunkAssets = {};
-for (const chunk of lazyChunks) {
+for (const chunk of chunks) {
   const file = join(chunkDirectory, chunk.fileName);
-  writeFileSync(file, chunk.code);
+  // bin.ts's `#!/usr/bin/env node`: a chunk is compiled inside a function, where it cannot stand.
+  const code = chunk.code.replace(/^#!.*\n/, '');
+  // import.meta.url stands for the script's own URL, defined only in the chunks that use it
+  // (pathToFileURL on every chunk's start was about 0.2 ms of a hit), after the chunk's
+  // "use strict" (a directive counts only first).
+  const strict = '"use strict";';
+  if (!code.startsWith(strict)) fail(`chunk ${chunk.fileName} does not start with ${strict}`);
+  const body = code.slice(strict.length);
+  writeFileSync(
+    file,
+    strict + (body.includes(SCRIPT_URL) ? `var ${SCRIPT_URL} = ${SCRIPT_URL_VALUE};${body}` : body),
+  );
   chunkAssets[`chunk:${chunk.fileName}`] = file;
   chunkAssets[`chunk-cache:${chunk.fileName}`] = `${file}.cache`;
 }
-execFileSync(
-  node,
-  [
-    '-e',
-    `const { readFileSync, writeFileSync } = require('node:fs'); const vm = require('node:vm');
-     const [head, tail] = ${JSON.stringify(CHUNK_WRAPPER)};
-     for (const file of process.argv.slice(1)) {
-       const name = require('node:path').basename(file);
-       const script = new vm.Script(head + readFileSync(file, 'utf8') + tail, { filename: name });
-       writeFileSync(file + '.cache', script.createCachedData());
-     }`,
-    ...lazyChunks.map((chunk) => join(chunkDirectory, chunk.fileName)),
-  ],
-  { stdio: 'inherit' },
-);
+// The code caches, made by the Node that becomes the executable (a cache is valid for one V8
+// version and set of flags) after running the main script on warm-cache hits
+// (scripts/sea-train-code-cache.cjs): a cache made without running holds only each chunk's top
+// level, and a hit then compiles every function it calls from source.
+const keyringChunk = chunks.filter((chunk) => chunk.code.includes('exports.createKeyringCache='));
+if (keyringChunk.length !== 1) fail('no single chunk of the bundle exports createKeyringCache');
+const training = await trainingRuns(keyringChunk[0].fileName);
+process.on('exit', () => rmSync(training.directory, { recursive: true, force: true }));
+const train = (spec) =>
+  execFileSync(
+    node,
+    [
+      join(root, 'scripts', 'sea-train-code-cache.cjs'),
+      JSON.stringify({ mainScript, chunkDirectory, keyringStore: training.keyringStore, ...spec }),
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: training.env, timeout: 120_000 },
+  );
+train({ runs: [], setup: training.setup });
+train({ runs: training.runs });
+
+/**
+ * What the code caches are trained on: `oidcflow token` from a warm file cache, printing the
+ * token and kubectl's ExecCredential, and from a warm keyring cache (the CLI's default cache;
+ * its native binding is a stand-in there, scripts/sea-train-keyring-binding.cjs, so a build
+ * needs no Secret Service). The entry is the bench's (bench/lib/warm-entry.mjs), with ID token
+ * claims, for an issuer that cannot resolve: a run that misses fails instead of training on a
+ * login. `checks` are what the built executable runs to show its caches are accepted: the file
+ * runs, and on Linux `auto` with no D-Bus (the keyring cache's chunk loads, the file cache
+ * answers).
+ */
+async function trainingRuns(keyringChunkName) {
+  const directory = mkdtempSync(join(tmpdir(), 'oidcflow-sea-train-'));
+  const options = { issuer: 'https://idp.invalid', clientId: 'oidcflow-build', scopes: ['openid'] };
+  const importBuilt = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+  const [{ cacheKeyFor }, { createFileCache }, { warmEntry }] = await Promise.all([
+    importBuilt('core'),
+    importBuilt('cache-file'),
+    import(pathToFileURL(join(root, 'bench', 'lib', 'warm-entry.mjs')).href),
+  ]);
+  const now = Date.now();
+  const entry = warmEntry(options.issuer, now);
+  // kubectl's answer is the ID token, judged by the claims kept beside it.
+  const seconds = Math.floor(now / 1000);
+  entry.tokens.idTokenClaims = { iss: options.issuer, sub: 'build', iat: seconds, exp: seconds + 86_400 };
+  const key = cacheKeyFor({ ...options, family: 'user' });
+  const fileCachePath = join(directory, 'file-cache');
+  await createFileCache({ cachePath: fileCachePath }).set(key, entry);
+  const keyringCachePath = join(directory, 'keyring-cache');
+  // The session bus is asked for only through the stand-in binding: a file where its socket would be.
+  const bus = join(directory, 'bus');
+  writeFileSync(bus, '');
+  const token = ['token', '--issuer', options.issuer, '--client-id', options.clientId, '--scope', 'openid'];
+  const fileRuns = [
+    [...token, '--cache-path', fileCachePath, '--cache', 'file'],
+    [...token, '--cache-path', fileCachePath, '--cache', 'file', '--output', 'exec-credential'],
+  ];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: directory,
+    KUBERNETES_EXEC_INFO: JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: { interactive: false },
+    }),
+  };
+  return {
+    directory,
+    env: { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus}` },
+    keyringStore: join(directory, 'keyring-store.json'),
+    setup: { chunk: keyringChunkName, cachePath: keyringCachePath, key, entry },
+    runs: [...fileRuns, [...token, '--cache-path', keyringCachePath]],
+    checks: [
+      ...fileRuns.map((args) => ({ args, env })),
+      // Linux only: elsewhere `auto` would ask the real OS keyring (the Keychain, Windows
+      // Credential Manager) and create a data key there.
+      ...(os === 'linux'
+        ? [
+            {
+              args: [...token, '--cache-path', fileCachePath, '--cache', 'auto'],
+              env: { ...env, XDG_RUNTIME_DIR: join(directory, 'no-runtime-directory') },
+            },
+          ]
+        : []),
+    ],
+  };
+}
 
 // 2. The keyring binding for this platform, and its SHA-256, as assets.
 const keyringPackage = dirname(
@@ -314,6 +389,16 @@ if (os === 'darwin') {
 const check = spawnSync(executable, ['--help'], { encoding: 'utf8', env: { PATH: '' } });
 if (check.status !== 0 || !check.stdout.includes('oidcflow'))
   fail(`the executable does not run: ${check.stderr}`);
+// And a trained run answers from the cache with every chunk's code cache accepted (V8 compiles
+// without a cache that does not fit, silently: NODE_DEBUG=oidcflow-sea names it).
+for (const { args, env } of training.checks) {
+  const hit = spawnSync(executable, args, {
+    encoding: 'utf8',
+    env: { ...env, PATH: '', NODE_DEBUG: 'oidcflow-sea' },
+  });
+  if (hit.status !== 0 || !/fake-access|fake\.id/.test(hit.stdout) || hit.stderr.includes('OIDCFLOW-SEA'))
+    fail(`the executable's ${args.join(' ')} does not answer from its code caches: ${hit.stderr}`);
+}
 
 // 6. The archive and the sums.
 const archive = os === 'windows' ? `${name}.zip` : `${name}.tar.gz`;

@@ -35,6 +35,11 @@ export interface DataKeyStore {
    * entry was replaced), so writes confirm with `readOrCreate`. Throws KeyringUnavailable.
    */
   readQuickly(adopt?: (created: Buffer) => Promise<void>): Promise<{ key: Buffer; copy: boolean }>;
+  /**
+   * Linux: the kernel keyring gave this process the data key's copy back (the copy is on, and
+   * what is written there can be read by later processes): where decode memos may be kept.
+   */
+  kernelKeyringReadable(): boolean;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -153,5 +158,6 @@ export function createDataKeyStore(options: DataKeyStoreOptions): DataKeyStore {
       if (fromCopy) return { key: fromCopy, copy: true };
       return { key: await readOrCreate(adopt), copy: false };
     },
+    kernelKeyringReadable: () => copy?.readable() ?? false,
   };
 }

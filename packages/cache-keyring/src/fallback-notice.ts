@@ -61,8 +61,11 @@ export function recordFallback(directory: string, reason: string): FallbackNotic
 
 /** The keyring answers at `directory`: a later fallback there is news again. */
 export function forgetFallback(directory: string): void {
+  const path = join(directory, FALLBACK_NOTICE_FILE);
+  // Every keyring hit comes here: one access(2), not a failed unlink and the exception it throws.
+  if (!fs().existsSync(path)) return;
   try {
-    fs().unlinkSync(join(directory, FALLBACK_NOTICE_FILE));
+    fs().unlinkSync(path);
   } catch {
     // Usually absent; a notice that cannot be removed only keeps a later fallback quiet.
   }

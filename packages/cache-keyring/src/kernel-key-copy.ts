@@ -16,8 +16,13 @@ export const KERNEL_COPY_ENV = 'OIDCFLOW_KEYRING_KERNEL_COPY';
 export interface KernelKeyCopy {
   /** The copied key's text, or undefined (none, or the kernel keyring refused). Never throws. */
   read(): string | undefined;
-  /** Replaces the copy; a kernel keyring that refuses is no error (the copy is an optimisation). */
+  /** Replaces the copy, and reads it back; a kernel keyring that refuses is no error (the copy is an optimisation). */
   write(text: string): void;
+  /**
+   * This process read a copy back from the kernel keyring: keys it writes there can be read
+   * by the processes after it (the decode memos rely on it, entry-memo.ts).
+   */
+  readable(): boolean;
 }
 
 /** The copy for `account`, or undefined off Linux or when turned off. */
@@ -37,27 +42,35 @@ export function kernelKeyCopy(
    * later process can read back (AccessDenied): once a read fails, no more copies are made.
    */
   let unreadable = false;
+  let readBack = false;
   const open = () => {
     // Synchronous on purpose: one keyctl call on this thread, no thread-pool round trip.
     entry ??= new binding.Entry(KERNEL_COPY_SERVICE, account, { linux: { store: 'keyutils' } });
     return entry;
   };
+  const read = () => {
+    try {
+      const text = open().getPassword() ?? undefined;
+      readBack ||= text !== undefined;
+      return text;
+    } catch {
+      unreadable = true;
+      return undefined;
+    }
+  };
   return {
-    read() {
-      try {
-        return open().getPassword() ?? undefined;
-      } catch {
-        unreadable = true;
-        return undefined;
-      }
-    },
+    read,
     write(text) {
       if (unreadable) return;
       try {
         open().setPassword(text);
       } catch {
         // No kernel keyring reachable: every hit asks the Secret Service, as without the copy.
+        return;
       }
+      // Only on this slow path (the Secret Service was just asked): one more system call.
+      read();
     },
+    readable: () => readBack && !unreadable,
   };
 }

@@ -17,7 +17,8 @@ export interface KeyringCacheOptions extends Omit<FileCacheOptions, 'codec'> {
   keyringTimeoutSeconds?: number;
   /**
    * Linux: keep a copy of the data key in the kernel keyring, so a hit needs no Secret Service
-   * round trip (see the README's threat model for who can read it and how long it lives).
+   * round trip, and beside it each entry's decode memo (its plaintext), so a hit needs no
+   * decryption (see the README's threat model for who can read them and how long they live).
    * @default true, unless the environment variable OIDCFLOW_KEYRING_KERNEL_COPY is `off`
    */
   keyringKernelCopy?: boolean;
