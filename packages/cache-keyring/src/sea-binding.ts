@@ -20,7 +20,8 @@ interface SeaModule {
 function cacheRoot(): string {
   const { env } = process;
   const { join } = process.getBuiltinModule('node:path');
-  // POSIX: $HOME, which os.homedir() itself reads first: node:os is not loaded on a hit otherwise.
+  // POSIX: $HOME, which os.homedir() itself reads first: node:os is not loaded on a hit otherwise
+  // (its first load is 0.15 ms inside the executable).
   const home = () =>
     (process.platform !== 'win32' && env.HOME) || process.getBuiltinModule('node:os').homedir();
   if (process.platform === 'win32')
