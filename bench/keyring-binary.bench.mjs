@@ -13,7 +13,7 @@ import { importPackage, makeAppDirectory, root, temporaryDirectories } from './l
 
 export const title = 'Keyring cache hit and single executable';
 export const notes =
-  "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy (made in the warm-up rounds); \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (every hit asks the Secret Service). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit cannot skip (loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
+  "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy and the entry from its decode memo (both made when the entry is sealed in the session), so the hit loads no node:crypto; \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (no copy, no memo: every hit asks the Secret Service and decrypts). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit adds when it decrypts (no decode memo: loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
 
 const ROUNDS = 30;
 const WARMUP = 3;
@@ -233,7 +233,7 @@ export default async function keyringBinaryBenchmarks({ log }) {
       row(`(k) CPU time, mean of the runs: ${what}`, subject, baseline, '—', cpu);
     const rows = [
       row(
-        '(k) keyring hit with a Secret Service (kernel keyring copy) vs bare node reading the JSON',
+        '(k) keyring hit with a Secret Service (kernel keyring copy, decode memo) vs bare node reading the JSON',
         'keyringHit',
         'bare',
         '≤ 1.30',
@@ -259,12 +259,16 @@ export default async function keyringBinaryBenchmarks({ log }) {
         '—',
       ),
       row(
-        "(k) breakdown: the file cache's hit, then loading node:crypto and opening one AES-256-GCM envelope (the floor of a keyring hit) vs bare node reading the JSON",
+        "(k) breakdown: the file cache's hit, then loading node:crypto and opening one AES-256-GCM envelope (the floor of a keyring hit that decrypts, without its decode memo) vs bare node reading the JSON",
         'fileHitDecrypt',
         'bare',
         '—',
       ),
-      cpuRow('keyring hit (kernel keyring copy) vs bare node reading the JSON', 'keyringHit', 'bare'),
+      cpuRow(
+        'keyring hit (kernel keyring copy, decode memo) vs bare node reading the JSON',
+        'keyringHit',
+        'bare',
+      ),
       cpuRow('the same with OIDCFLOW_KEYRING_KERNEL_COPY=off', 'keyringCopyOff', 'bare'),
       cpuRow('`auto`, keyring cache installed, no D-Bus vs bare node reading the JSON', 'autoNoDbus', 'bare'),
     );
