@@ -7,7 +7,8 @@
 // its own (`keyctl session -`, as a desktop or SSH login has: pam_keyinit). The quota scenario
 // runs as the unprivileged user `nobody` when the tests run as root (root's quota is 25 MB).
 import { execFile } from 'node:child_process';
-import { chmod } from 'node:fs/promises';
+import { chmod, cp, mkdir, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,11 +21,35 @@ import {
 } from './secret-service.js';
 import { temporaryDirectories } from './temporary-directory.js';
 
-const SCENARIOS = fileURLToPath(new URL('./fixtures/entry-memo-scenarios.mjs', import.meta.url));
+const FIXTURES = ['entry-memo-scenarios.mjs', 'memo-hit.mjs'];
 const WITH_SECRET_SERVICE = fileURLToPath(new URL('../scripts/with-secret-service.sh', import.meta.url));
 const missing = secretServiceMissing() ?? keyutilsMissing();
 const skipped = process.platform !== 'linux' || (missing !== undefined && !keyringRequired());
 const directories = temporaryDirectories();
+const packages = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A directory laid out as npm installs core, cache-file, cache-keyring and @napi-rs/keyring with
+ * its Linux binary (copies of the built packages), with the fixtures beside: readable by the
+ * unprivileged user of the quota scenario wherever the checkout is. Returns the scenarios' path.
+ */
+async function appDirectory(): Promise<string> {
+  const app = await directories.make('oidcflow-memo-app-');
+  await chmod(app, 0o755);
+  for (const name of ['core', 'cache-file', 'cache-keyring']) {
+    const to = join(app, 'node_modules', '@oidcflow', name);
+    await mkdir(to, { recursive: true });
+    await cp(join(packages, name, 'package.json'), join(to, 'package.json'));
+    await cp(join(packages, name, 'dist'), join(to, 'dist'), { recursive: true });
+  }
+  const binding = await realpath(join(packages, 'cache-keyring', 'node_modules', '@napi-rs', 'keyring'));
+  const triple = `linux-${process.arch}-gnu`;
+  for (const name of ['keyring', `keyring-${triple}`])
+    await cp(join(dirname(binding), name), join(app, 'node_modules', '@napi-rs', name), { recursive: true });
+  for (const fixture of FIXTURES)
+    await cp(fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url)), join(app, fixture));
+  return join(app, FIXTURES[0] as string);
+}
 
 type Hit = { token: string | null; crypto: boolean; warnings: string[] };
 type Results = Record<string, Record<string, unknown>>;
@@ -43,6 +68,7 @@ describe.skipIf(skipped)(
     beforeAll(async () => {
       if (missing) throw new Error(`OIDCFLOW_REQUIRE names keyring, but ${missing}`);
       service = await startSecretService();
+      const SCENARIOS = await appDirectory();
       const { stdout } = await promisify(execFile)(
         'keyctl',
         ['session', '-', process.execPath, SCENARIOS, 'main', await directories.make()],
