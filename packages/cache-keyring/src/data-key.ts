@@ -1,11 +1,12 @@
 import { type Binding, loadKeyringBinding } from './binding.js';
-import { DATA_KEY_BYTES } from './envelope.js';
 import { type KernelKeyCopy, kernelKeyCopy } from './kernel-key-copy.js';
 import { sessionBusMissing } from './session-bus.js';
 
 /** Where the data key of one cache directory lives in the OS keyring. */
 export const KEYRING_SERVICE = 'oidcflow';
 export const keyringAccountFor = (directory: string) => `token-cache-key:${directory}`;
+/** An AES-256 data key's length. */
+export const DATA_KEY_BYTES = 32;
 
 /** The keyring does not answer (no D-Bus session, locked, refused): carries its words. */
 export class KeyringUnavailable extends Error {}

@@ -7,7 +7,6 @@ const FORMAT = 'oidcflow-keyring-cache';
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const DATA_KEY_BYTES = 32;
 
 interface SealedFile {
   format: typeof FORMAT;

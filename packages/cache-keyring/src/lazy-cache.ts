@@ -1,5 +1,5 @@
 import { createFileCache } from '@oidcflow/cache-file';
-import { type CachePlugin, defineCache, ErrorCode, OidcflowError } from '@oidcflow/core';
+import type { CachePlugin } from '@oidcflow/core';
 import { KeyringUnavailable } from './data-key.js';
 import {
   createKeyringCache,
@@ -20,9 +20,11 @@ export function createLazyKeyringCache(
 ): CachePlugin & Required<Pick<CachePlugin, 'withLock' | 'resolvedCachePath'>> {
   let ready: Promise<KeyringCache> | undefined;
   const cache = () => {
-    ready ??= createKeyringCache(options).catch((error: unknown) => {
+    ready ??= createKeyringCache(options).catch(async (error: unknown) => {
       ready = undefined; // asked again next time: the keyring may be unlocked by then
       if (!(error instanceof KeyringUnavailable)) throw error;
+      // Core only where it throws (select.ts, "core off the hit").
+      const { ErrorCode, OidcflowError } = await import('@oidcflow/core');
       throw new OidcflowError(
         ErrorCode.CACHE_KEYRING_UNAVAILABLE,
         `No OS keyring answers here: ${error.message}. Start a Secret Service (gnome-keyring) in this session, or use the file cache.`,
@@ -40,12 +42,16 @@ export function createLazyKeyringCache(
     },
   });
   // Written for specification v2 (not the installed core's constant: that check could not fail).
-  return defineCache('v2', {
+  // What core's defineCache returns, written out: this package imports nothing of core on a hit
+  // (select.ts, "core off the hit").
+  return {
+    kind: 'cache',
+    specificationVersion: 'v2',
     name: KEYRING_CACHE_NAME,
     get: async (key) => (await cache()).get(key),
     set: async (key, entry) => (await cache()).set(key, entry),
     delete: async (key) => (await cache()).delete(key),
     withLock: async (key, critical, lockOptions) => (await cache()).withLock(key, critical, lockOptions),
     resolvedCachePath: (key) => paths.resolvedCachePath(key),
-  });
+  };
 }
