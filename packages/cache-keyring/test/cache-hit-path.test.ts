@@ -29,9 +29,16 @@ const CACHE_HIT_FIXTURE = fileURLToPath(
  * glibc): no `node:` module facade (built-ins come through process.getBuiltinModule) and not
  * the binding's CommonJS loader, whose import from an ES module cost 30–50 ms of cjs-module-lexer
  * start-up: the prebuilt `.node` file is opened with process.dlopen (src/binding.ts). This
- * package is one file (its `./lazy` entry imports the main one, scripts/bundle-package.mjs).
+ * package is one file (its `./lazy` entry imports the main one, scripts/bundle-package.mjs), and
+ * a hit that decrypts loads the chunk that opens sealed files besides (a hit answered from its
+ * decode memo does not: entry-memo.test.ts checks it loads no node:crypto).
  */
-const KEYRING_HIT_MODULES = ['cache-file/dist/index.js', 'cache-keyring/dist/index.js', 'core/dist/index.js'];
+const KEYRING_HIT_MODULES = [
+  'cache-file/dist/index.js',
+  'cache-keyring/dist/chunks/envelope.js',
+  'cache-keyring/dist/index.js',
+  'core/dist/index.js',
+];
 
 /** Module URLs as `node:x`, or the path below the last packages/ or node_modules/: independent of the checkout. */
 function loadedModules(urls: string[]): string[] {
@@ -65,7 +72,7 @@ describe.skipIf(skipped)(
       await directories.removeAll();
     });
 
-    it('reads it without any request, loading only core and the two caches as ES modules', async () => {
+    it('reads it without any request, loading only core, the two caches and the chunk that decrypts as ES modules', async () => {
       const cachePath = join(await directories.make(), 'oidcflow');
       // An issuer that does not resolve: any request would fail the call.
       const options = {
@@ -78,7 +85,8 @@ describe.skipIf(skipped)(
       const entry = contractEntry({ accessToken: 'fake-cached-access', expiresAt: Date.now() + 3_600_000 });
       entry.savedAt = Date.now();
       entry.metadata!.document.issuer = options.issuer;
-      await (await createKeyringCache({ cachePath })).set(key, entry);
+      // No kernel copy, so no decode memo: this hit decrypts, wherever the test runs.
+      await (await createKeyringCache({ cachePath, keyringKernelCopy: false })).set(key, entry);
 
       const { stdout } = await promisify(execFile)(
         process.execPath,
@@ -88,6 +96,7 @@ describe.skipIf(skipped)(
             PATH: process.env.PATH ?? '',
             HOME: await directories.make('oidcflow-home-'),
             DBUS_SESSION_BUS_ADDRESS: service!.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+            OIDCFLOW_KEYRING_KERNEL_COPY: 'off',
           },
           timeout: 30_000,
         },
