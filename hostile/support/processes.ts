@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetKernelKeysUnder } from '@oidcflow/cache-keyring/testing';
 
 const require = createRequire(import.meta.url);
 
@@ -72,9 +73,13 @@ export async function temporaryDirectory(): Promise<string> {
   return directory;
 }
 
+/** Removes the test's directories, and what keyring caches in them left in the kernel keyring. */
 export async function removeDirectories(): Promise<void> {
   await Promise.all(
-    directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })),
+    directories.splice(0).map(async (directory) => {
+      await rm(directory, { recursive: true, force: true });
+      forgetKernelKeysUnder(directory);
+    }),
   );
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forgetKernelKeysUnder } from '@oidcflow/cache-keyring/testing';
 import type { BrowserProvider } from '../browser-bridge/browser-provider.js';
 import { launchChromium } from '../browser-bridge/chromium.js';
 import { SCENARIOS } from '../scenarios/index.js';
@@ -154,5 +155,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
     if (ownBrowser)
       await bounded(browser.close(), 15_000, () => progress('the browser did not close in time'));
     await rm(runDirectory, { recursive: true, force: true }).catch(() => {});
+    // The cells' caches (the CLI's default is the keyring cache) leave data key copies and
+    // decode memos in the kernel keyring, which outlive the directory.
+    forgetKernelKeysUnder(runDirectory);
   }
 }

@@ -1,3 +1,4 @@
+export { forgetKernelKeysUnder } from './kernel-keys.js';
 export {
   keyringRequired,
   keyutilsMissing,
