@@ -16,6 +16,7 @@ import type { Binding } from './binding.js';
 
 /** Distinct from the data key's copy (`oidcflow-session-copy`) and from the Secret Service's entry. */
 export const ENTRY_MEMO_SERVICE = 'oidcflow-session-memo';
+/** The kernel keyring account (Linux) of the decode memo of entry `keyId` of the cache in `directory`. */
 export const entryMemoAccountFor = (directory: string, keyId: string) =>
   `token-cache-entry:${directory}/${keyId}`;
 

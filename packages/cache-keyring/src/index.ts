@@ -3,6 +3,7 @@ import type { KeyringCacheOptions } from './options.js';
 import { selectKeyringCache } from './select.js';
 
 export { KEYRING_SERVICE, KeyringUnavailable, keyringAccountFor } from './data-key.js';
+export { entryMemoAccountFor } from './entry-memo.js';
 export {
   createKeyringCache,
   KEYRING_CACHE_NAME,

@@ -1,20 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { keyringAccountFor } from '../data-key.js';
-import { entryMemoAccountFor } from '../entry-memo.js';
 
 /**
- * Removes from the kernel keyring (Linux) what keyring caches in `directory` or below it left
- * there: data key copies and decode memos, which outlive the directory (up to the persistent
- * keyring's expiry, 3 days). A test that made keyring caches in a temporary directory calls it
- * when it removes the directory: under a non-root user's key quota (200 keys, 20000 bytes by
- * default) leftovers of earlier runs would turn later copies and memos away. Only keys naming a
- * path inside `directory` go: a run next to this one keeps its own. Answers how many were
- * removed; 0 off Linux or without `keyctl` (the keyutils package). Keys linked only into another
- * process's session keyring are out of its reach; they go when that session ends. A removed key may
- * still be listed in /proc/keys for a moment, until the kernel's garbage collector frees it.
+ * forgetKernelKeysUnder (testing/index.ts) for the keys whose descriptions name one of `accounts`
+ * (the data key copy's and the memos' accounts of a directory, the memos' without their key id).
  */
-export function forgetKernelKeysUnder(directory: string): number {
+export function forgetKernelKeysNamed(accounts: readonly string[]): number {
   if (process.platform !== 'linux') return 0;
   let listing: string;
   try {
@@ -22,9 +13,7 @@ export function forgetKernelKeysUnder(directory: string): number {
   } catch {
     return 0;
   }
-  // The accounts of the copy and the memos for `directory` (the memo's without its key id);
-  // a key names the directory itself (`…<account>@<service>`) or a path below it (`…<account>/…`).
-  const accounts = [keyringAccountFor(directory), entryMemoAccountFor(directory, '').slice(0, -1)];
+  // A key names the directory itself (`…<account>@<service>`) or a path below it (`…<account>/…`).
   const isUnder = (description: string) =>
     accounts.some((account) => description.includes(`${account}/`) || description.includes(`${account}@`));
   const descriptions: string[] = [];
