@@ -40,11 +40,11 @@ describe('hostile sizes and speeds', () => {
       const written = await writeMany(response, size, Buffer.alloc(MB, 'a'));
       if (size > 2 * MB) sent.push(written);
     });
-    // Five fresh processes: V8 and the allocator add up to ~20 MB of noise now and then on a
-    // busy machine (undici alone reading 1 MB shows it too), so the median is the figure; none
-    // may read it all.
+    // Seven fresh processes: V8 and the allocator add up to ~20 MB of noise now and then on a
+    // busy machine (undici alone reading 1 MB shows it too; on Node 24 two of five processes
+    // grew 16 MB once), so the median is the figure; none may read it all.
     const growths: number[] = [];
-    for (let run = 0; run < 5; run++) {
+    for (let run = 0; run < 7; run++) {
       const result = await runNode(
         script('client-token-memory.mjs'),
         [idp.url, `${idp.url}/token-64mb`, await temporaryDirectory()],
@@ -60,8 +60,8 @@ describe('hostile sizes and speeds', () => {
       `64 MB token response, peak RSS growth per process: ${growths.map((g) => (g / MB).toFixed(1)).join(', ')} MB; ` +
         `the server got to send ${sent.map((s) => (s / MB).toFixed(0)).join(', ')} MB`,
     );
-    expect(sorted[2]).toBeLessThan(16 * MB);
-    expect(sorted[4]).toBeLessThan(48 * MB);
+    expect(sorted[3]).toBeLessThan(16 * MB);
+    expect(sorted[6]).toBeLessThan(48 * MB);
     // The server was stopped long before it could send it all.
     for (const written of sent) expect(written).toBeLessThan(32 * MB);
   });
