@@ -5,7 +5,16 @@
 //     `oidcflow token` from a warm cache against `node -e ""`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { median, round } from './lib/stats.mjs';
 import { warmEntry } from './lib/warm-entry.mjs';
@@ -13,16 +22,36 @@ import { importPackage, makeAppDirectory, root, temporaryDirectories } from './l
 
 export const title = 'Keyring cache hit and single executable';
 export const notes =
-  "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy and the entry from its decode memo (both made when the entry is sealed in the session), so the hit loads no node:crypto; \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (no copy, no memo: every hit asks the Secret Service and decrypts). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit adds when it decrypts (no decode memo: loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
+  "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy and the entry from its decode memo (both made when the entry is sealed in the session), so the hit loads no node:crypto; \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (no copy, no memo: every hit asks the Secret Service and decrypts). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing or older than the packages' builds) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit adds when it decrypts (no decode memo: loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
 
 const ROUNDS = 30;
 const WARMUP = 3;
 
-/** The single executable, built with Node 24 when it is missing; undefined (with why) when it cannot be. */
+/** The newest modification time of what the executable is built from: the packages' builds and the build scripts. */
+function newestInputTime() {
+  let newest = 0;
+  const consider = (path) => {
+    newest = Math.max(newest, statSync(path).mtimeMs);
+  };
+  for (const name of readdirSync(join(root, 'packages'))) {
+    const dist = join(root, 'packages', name, 'dist');
+    if (!existsSync(dist)) continue;
+    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
+      if (entry.isFile() && entry.name.endsWith('.js')) consider(join(entry.parentPath, entry.name));
+  }
+  for (const name of readdirSync(join(root, 'scripts')))
+    if (name === 'build-binary.mjs' || name.startsWith('sea-')) consider(join(root, 'scripts', name));
+  return newest;
+}
+
+/**
+ * The single executable, built with Node 24 when it is missing or older than what it is built
+ * from (a stale one would time yesterday's code); undefined (with why) when it cannot be.
+ */
 function singleExecutable(log) {
   const version = JSON.parse(readFileSync(join(root, 'packages', 'cli', 'package.json'), 'utf8')).version;
   const executable = join(root, 'release', `oidcflow-${version}-linux-${process.arch}`, 'oidcflow');
-  if (existsSync(executable)) return { executable };
+  if (existsSync(executable) && statSync(executable).mtimeMs >= newestInputTime()) return { executable };
   const candidates = [process.execPath, '/opt/node24/node_modules/node/bin/node'];
   const node24 = candidates.find((node) => {
     try {
@@ -32,7 +61,7 @@ function singleExecutable(log) {
     }
   });
   if (!node24) return { missing: 'no Node 24 to build it with (npm i --prefix /opt/node24 node@24)' };
-  log(`building the single executable with ${node24}`);
+  log(`building the single executable with ${node24} (missing, or older than the packages' builds)`);
   execFileSync(node24, [join(root, 'scripts', 'build-binary.mjs')], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
