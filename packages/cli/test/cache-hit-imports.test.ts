@@ -79,6 +79,23 @@ afterEach(async () => {
   await sandbox.dispose();
 });
 
+/** `oidcflow token` for the test IdP's client-credentials client, cached in the sandbox. */
+function clientCredentialsToken() {
+  return {
+    args: [
+      'token',
+      '--issuer',
+      idp.issuer,
+      '--client-id',
+      idp.clients.ci.clientId,
+      '--client-credentials',
+      '--cache-path',
+      sandbox.cachePath,
+    ],
+    secret: { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret },
+  };
+}
+
 async function modulesLoadedBy(args: string[], env: Record<string, string>): Promise<string[]> {
   const logFile = `${sandbox.home}/imports-${Math.random().toString(36).slice(2)}.log`;
   const result = await sandbox.start(args, { ...env, RECORD_IMPORTS_TO: logFile }, 30_000, [
@@ -90,17 +107,7 @@ async function modulesLoadedBy(args: string[], env: Record<string, string>): Pro
 }
 
 it('a cache hit loads core and the file cache, and nothing heavy', async () => {
-  const args = [
-    'token',
-    '--issuer',
-    idp.issuer,
-    '--client-id',
-    idp.clients.ci.clientId,
-    '--client-credentials',
-    '--cache-path',
-    sandbox.cachePath,
-  ];
-  const secret = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+  const { args, secret } = clientCredentialsToken();
   // The miss loads the flow and openid-client: proof that the recorder sees them.
   const miss = await modulesLoadedBy(args, secret);
   expect(miss.some((url) => url.includes('openid-client'))).toBe(true);
@@ -120,17 +127,7 @@ it('a cache hit loads core and the file cache, and nothing heavy', async () => {
 });
 
 it('a cache hit compiles no node:fs/promises beyond what Node itself loads (only writes and cleanup need it: 1.3 ms of a start)', async () => {
-  const args = [
-    'token',
-    '--issuer',
-    idp.issuer,
-    '--client-id',
-    idp.clients.ci.clientId,
-    '--client-credentials',
-    '--cache-path',
-    sandbox.cachePath,
-  ];
-  const secret = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+  const { args, secret } = clientCredentialsToken();
   const builtinsLoadedBy = async () => {
     const logFile = `${sandbox.home}/builtins-${Math.random().toString(36).slice(2)}.log`;
     const result = await sandbox.start(args, { ...secret, RECORD_BUILTINS_TO: logFile }, 30_000, [
@@ -157,17 +154,7 @@ it('a cache hit compiles no node:fs/promises beyond what Node itself loads (only
 });
 
 it('the warm path prints what the full CLI prints, and leaves any line it does not know to it', async () => {
-  const args = [
-    'token',
-    '--issuer',
-    idp.issuer,
-    '--client-id',
-    idp.clients.ci.clientId,
-    '--client-credentials',
-    '--cache-path',
-    sandbox.cachePath,
-  ];
-  const secret = { OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+  const { args, secret } = clientCredentialsToken();
   const first = await sandbox.start(args, secret, 30_000).done;
   expect(first.code, first.stderr).toBe(0);
   const warm = await sandbox.start(args, secret, 30_000).done;
