@@ -77,6 +77,8 @@ export async function selectKeyringCache(
         (notice.path ? ` Said once for this cache directory (remembered in ${notice.path}).` : ''),
     );
   }
-  const remembered = notice.path ? `; said once, on ${notice.since} (remembered in ${notice.path})` : '';
+  const remembered = notice.path
+    ? `; said once${notice.since ? `, on ${notice.since}` : ''} (remembered in ${notice.path})`
+    : '';
   return { ...file, selectionReason: `${reason}${remembered}` };
 }
