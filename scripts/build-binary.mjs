@@ -191,13 +191,17 @@ const bundle = await build({
     // traces stay readable).
     minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
   },
-  transform: { define: { 'import.meta.url': SCRIPT_URL } },
+  // OIDCFLOW_EXECUTABLE_BUILD: the keyring cache opens its binding from the executable's asset
+  // (packages/cache-keyring/src/sea-binding.ts).
+  transform: { define: { 'import.meta.url': SCRIPT_URL, OIDCFLOW_EXECUTABLE_BUILD: 'true' } },
 });
 const chunks = bundle.output.filter((item) => item.type === 'chunk');
 if (!chunks.some((chunk) => chunk.isEntry && chunk.fileName === 'oidcflow.cjs'))
   fail('rolldown produced no oidcflow.cjs');
 if (chunks.some((chunk) => /\bimport\.meta\b/.test(chunk.code)))
   fail('the bundle still uses import.meta, which a CommonJS script cannot');
+if (chunks.some((chunk) => chunk.code.includes('OIDCFLOW_EXECUTABLE_BUILD')))
+  fail('OIDCFLOW_EXECUTABLE_BUILD was not defined: the keyring cache would not open the binding asset');
 if (chunks.some((chunk) => /\bimport\(\s*["'`]\.\//.test(chunk.code)))
   fail('a chunk is loaded with import(), which the executable cannot answer');
 if (!chunks.some((chunk) => chunk.code.includes('the oidcflow executable does not contain it')))

@@ -3,11 +3,22 @@
 // plugin and git's credential helper, with no `node` on the PATH kubectl, git and oidcflow get:
 // the real tools, the embedded IdP, the browser and device rows. .ci/run builds the executable;
 // without it the test skips, unless OIDCFLOW_REQUIRE names `binary` (CI), where it fails.
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+// And its keyring cache, in a real Secret Service session: the binding opened from the
+// executable's own asset, unpacked once, and no token in clear.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  forgetKernelKeysUnder,
+  keyringRequired,
+  type SecretService,
+  secretServiceMissing,
+  startSecretService,
+} from '@oidcflow/cache-keyring/testing';
+import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserProvider } from '../src/browser-bridge/browser-provider.js';
 import { launchChromium } from '../src/browser-bridge/chromium.js';
@@ -87,5 +98,88 @@ describe.skipIf(missing !== undefined && !required.has('binary'))(
         }, 300_000);
       }
     }
+  },
+);
+
+/** `oidcflow <args>` of the executable, with no node on PATH; its exit code and output. */
+function runExecutable(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      executable,
+      [...args],
+      { env: { PATH: consumerPath(), ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const noSecretService = secretServiceMissing();
+describe.skipIf(
+  (missing !== undefined && !required.has('binary')) || (noSecretService !== undefined && !keyringRequired()),
+)(
+  `the executable's keyring cache in a Secret Service session ${(missing ?? noSecretService) ? `(skipped: ${missing ?? noSecretService})` : ''}`,
+  () => {
+    let idp: TestIdp;
+    let service: SecretService;
+    let home: string;
+    beforeAll(async () => {
+      if (missing) throw new Error(`OIDCFLOW_REQUIRE names binary, but ${missing}`);
+      if (noSecretService) throw new Error(`OIDCFLOW_REQUIRE names keyring, but ${noSecretService}`);
+      idp = await startTestIdp();
+      service = await startSecretService();
+      home = await mkdtemp(join(tmpdir(), 'oidcflow-executable-keyring-'));
+    }, 60_000);
+    afterAll(async () => {
+      if (home) {
+        forgetKernelKeysUnder(home);
+        await rm(home, { recursive: true, force: true });
+      }
+      await service?.stop();
+      await idp?.stop();
+    });
+
+    it('stores tokens sealed, answers the next call from the keyring, opens the binding it unpacked once', async () => {
+      const cachePath = join(home, 'token-cache');
+      const env = {
+        HOME: home,
+        DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS,
+        OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret,
+      };
+      const args = ['--issuer', idp.issuer, '--client-id', idp.clients.ci.clientId, '--client-credentials'];
+      const first = await runExecutable(['token', ...args, '--cache-path', cachePath], env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toBe('');
+      const token = first.stdout.trim();
+      expect(token.length).toBeGreaterThan(20);
+
+      // The binding, from the executable's asset: one file named by its SHA-256, the user's only.
+      const native = join(home, '.cache', 'oidcflow', 'native');
+      const bindings = await readdir(native);
+      expect(bindings).toEqual([expect.stringMatching(/^keyring-[0-9a-f]{32}-linux-x64\.node$/)]);
+      const unpacked = statSync(join(native, bindings[0]!));
+      expect(unpacked.mode & 0o077).toBe(0);
+
+      // A hit in a new process: the same token, nothing said, the same binding file.
+      const hit = await runExecutable(['token', ...args, '--cache-path', cachePath], env);
+      expect(hit.code, hit.stderr).toBe(0);
+      expect(hit.stdout.trim()).toBe(token);
+      expect(hit.stderr).toBe('');
+      expect(statSync(join(native, bindings[0]!)).mtimeMs).toBe(unpacked.mtimeMs);
+      const status = await runExecutable(['status', ...args, '--cache-path', cachePath], env);
+      expect(status.stdout).toMatch(/cache store:\s+keyring: the OS keyring answered/);
+
+      const names = await readdir(home, { recursive: true });
+      expect(names.some((name) => name.endsWith('.sealed'))).toBe(true);
+      for (const name of names) {
+        const text = await readFile(join(home, name), 'latin1').catch(() => '');
+        expect(text.includes(token), name).toBe(false);
+      }
+    }, 120_000);
   },
 );

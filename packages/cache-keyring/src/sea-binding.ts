@@ -51,8 +51,17 @@ function unpack(sea: SeaModule, hash: string, directory: string, file: string): 
   fs.renameSync(temporary, file);
 }
 
-/** The binding from the executable's asset, or undefined outside a single executable. */
+/**
+ * True where this package is bundled into the oidcflow executable: its build defines the name
+ * (scripts/build-binary.mjs). Elsewhere it is not defined, and node:sea is not asked (loading it
+ * costs each hit outside the executable 0.14–0.19 ms, Node 20 and 24); another program's single
+ * executable, which has no binding asset, opens the binding as an npm install does.
+ */
+declare const OIDCFLOW_EXECUTABLE_BUILD: boolean;
+
+/** The binding from the executable's asset, or undefined outside oidcflow's single executable. */
 export function seaKeyringBinding(): Binding | undefined {
+  if (typeof OIDCFLOW_EXECUTABLE_BUILD === 'undefined' || !OIDCFLOW_EXECUTABLE_BUILD) return undefined;
   // node:sea exists from Node 20.12; getBuiltinModule answers undefined where it does not.
   const sea = process.getBuiltinModule('node:sea') as SeaModule | undefined;
   if (!sea?.isSea()) return undefined;
