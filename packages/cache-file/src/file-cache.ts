@@ -94,12 +94,13 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   const memory = new Map<string, CacheEntry>();
   /**
    * The last entry read per key (frozen), with the key object asked for, the file and the
-   * bytes it was parsed from. Reused only for the same key object and byte-identical file
-   * contents. Not kept with a codec: decoding may depend on more than the bytes (a keyring's key).
+   * text it was parsed from (its bytes made on the second `get`, for the comparison). Reused
+   * only for the same key object and byte-identical file contents. Not kept with a codec:
+   * decoding may depend on more than the bytes (a keyring's key).
    */
   const lastRead = new Map<
     string,
-    { key: CacheKey; path: string; bytes: Buffer; answer: Promise<CacheEntry | undefined> }
+    { key: CacheKey; path: string; text: string; bytes?: Buffer; answer: Promise<CacheEntry | undefined> }
   >();
   const sameBytes = createSameBytesCheck();
   let directoryChecked = false;
@@ -186,12 +187,12 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
   }
 
   /**
-   * The cache file's bytes, or undefined (with a warning when it exists but cannot be used).
+   * The cache file's text, or undefined (with a warning when it exists but cannot be used).
    * Synchronous on purpose: the file is small (MAX_CACHE_FILE_BYTES) and local, and this is
    * the whole cache hit. Five thread-pool round trips (open, stat, the directory's lstat, read,
    * close) cost more than the reads themselves, most of all in a new process on a busy machine.
    */
-  function readFileBytes(path: string): Buffer | undefined {
+  function readFileText(path: string): string | undefined {
     let descriptor: number;
     try {
       descriptor = openSync(path, 'r');
@@ -220,7 +221,10 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
         );
         return undefined;
       }
-      return readFileSync(descriptor);
+      // As text in one call: Node 20 reads and decodes UTF-8 natively that way, where reading a
+      // Buffer first runs its JavaScript read loop (first call of a new process, a cache file:
+      // 0.09 against 0.33 ms on Node 20; 0.02 against 0.03 on Node 24).
+      return readFileSync(descriptor, 'utf8');
     } catch (error) {
       if (!isErrno(error)) throw error;
       warn(`the token cache file ${path} cannot be read (${errnoOf(error)}); logging in again instead.`);
@@ -239,12 +243,11 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
     const remembered = memory.get(key.id);
     if (remembered) return remembered;
     const path = filePath(key);
-    const bytes = readFileBytes(path);
-    if (bytes === undefined) {
+    const stored = readFileText(path);
+    if (stored === undefined) {
       lastRead.delete(key.id);
       return undefined;
     }
-    const stored = bytes.toString('utf8');
     const decoded = options.codec ? await options.codec.decode(stored, key) : { text: stored };
     if ('problem' in decoded) {
       warn(
@@ -261,7 +264,7 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       return undefined;
     }
     const entry = frozenCopy(result.entry);
-    if (!options.codec) lastRead.set(key.id, { key, path, bytes, answer: Promise.resolve(entry) });
+    if (!options.codec) lastRead.set(key.id, { key, path, text: stored, answer: Promise.resolve(entry) });
     return entry;
   }
 
@@ -273,8 +276,12 @@ export function createFileCache(options: FileCacheOptions = {}): FileCache {
       const last = lastRead.get(key.id);
       // The common hit, allocating nothing: the same key object, the same bytes on disk, and
       // the promise made when they were parsed handed out again.
-      if (last && last.key === key && !memory.has(key.id) && sameBytes(last.path, last.bytes))
-        return last.answer;
+      if (last && last.key === key && !memory.has(key.id)) {
+        // The bytes to compare with are made once, on the first repeated `get` (a program that
+        // asks once per process, the common case, never needs them).
+        last.bytes ??= Buffer.from(last.text, 'utf8');
+        if (sameBytes(last.path, last.bytes)) return last.answer;
+      }
       return readEntry(key);
     },
 
