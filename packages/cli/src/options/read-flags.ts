@@ -20,8 +20,9 @@ const repeatable = (option: OptionSpec) => option.kind === 'list' || option.kind
  *
  * The speed device of the CLI's parsing, in this one module: `oidcflow token`'s warm path parses
  * on every call (kubectl and git start it for each request), and parseArgs costs a new process
- * 0.55–0.75 ms CPU (Node 20) and 0.6–1.0 ms (Node 24) for its module and its first call with the
- * warm path's ten options; this, 0.05–0.1 ms (bench/RESULTS.md, "One parser, by hand").
+ * 0.6–1.1 ms for its module and its first call with the warm path's ten options (Node 20 and
+ * 24). With this instead, a warm `oidcflow token` spends 0.6 ms less CPU (A/B of the two builds:
+ * both runs on Node 20, three of five on Node 24; bench/RESULTS.md, "Fourth session").
  */
 export function readFlags(args: readonly string[], options: readonly OptionSpec[]): FlagValues {
   const byFlag = new Map(options.map((option) => [option.flag, option]));
