@@ -5,7 +5,6 @@
 // without it the test skips, unless OIDCFLOW_REQUIRE names `binary` (CI), where it fails.
 // And its keyring cache, in a real Secret Service session: the binding opened from the
 // executable's own asset, unpacked once, and no token in clear.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import { firstPartySubjects } from '../src/matrix/subjects.js';
 import { gitCredential, kubectl } from '../src/scenarios/index.js';
 import type { Scenario } from '../src/scenarios/scenario.js';
 import { consumerPath, findExecutable } from '../src/support/executables.js';
+import { runTool } from '../src/support/run-tool.js';
 import { createTrafficMeter } from '../src/support/traffic.js';
 import { embeddedOidcProviderTarget } from '../src/targets/oidc-provider/embedded-target.js';
 import type { RunningTarget } from '../src/targets/target.js';
@@ -101,23 +101,9 @@ describe.skipIf(missing !== undefined && !required.has('binary'))(
   },
 );
 
-/** `oidcflow <args>` of the executable, with no node on PATH; its exit code and output. */
-function runExecutable(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      executable,
-      [...args],
-      { env: { PATH: consumerPath(), ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** `oidcflow <args>` of the executable, with no node on PATH (its process group killed after 60 s). */
+const runExecutable = (args: readonly string[], env: NodeJS.ProcessEnv) =>
+  runTool({ command: executable, args, env: { PATH: consumerPath(), ...env }, timeoutMs: 60_000 });
 
 const noSecretService = secretServiceMissing();
 describe.skipIf(
@@ -153,8 +139,9 @@ describe.skipIf(
       };
       const args = ['--issuer', idp.issuer, '--client-id', idp.clients.ci.clientId, '--client-credentials'];
       const first = await runExecutable(['token', ...args, '--cache-path', cachePath], env);
-      expect(first.code, first.stderr).toBe(0);
-      expect(first.stderr).toBe('');
+      expect(first.code, first.output).toBe(0);
+      // Nothing on stderr: no fallback notice, no warning.
+      expect(first.output).toBe(first.stdout);
       const token = first.stdout.trim();
       expect(token.length).toBeGreaterThan(20);
 
@@ -167,9 +154,9 @@ describe.skipIf(
 
       // A hit in a new process: the same token, nothing said, the same binding file.
       const hit = await runExecutable(['token', ...args, '--cache-path', cachePath], env);
-      expect(hit.code, hit.stderr).toBe(0);
+      expect(hit.code, hit.output).toBe(0);
       expect(hit.stdout.trim()).toBe(token);
-      expect(hit.stderr).toBe('');
+      expect(hit.output).toBe(hit.stdout);
       expect(statSync(join(native, bindings[0]!)).mtimeMs).toBe(unpacked.mtimeMs);
       const status = await runExecutable(['status', ...args, '--cache-path', cachePath], env);
       expect(status.stdout).toMatch(/cache store:\s+keyring: the OS keyring answered/);

@@ -72,6 +72,7 @@ export function readFlags(args: readonly string[], options: readonly OptionSpec[
 
   for (let arg = remaining.shift(); arg !== undefined; arg = remaining.shift()) {
     if (arg === '--') {
+      // After `--` every word is a positional, and no command takes one: the first is refused below.
       arg = remaining.shift();
       if (arg === undefined) break;
     } else if (arg.startsWith('--')) {
