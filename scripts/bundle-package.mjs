@@ -5,10 +5,11 @@
 // grows with the number of module files. Other packages and Node built-ins stay external;
 // tsc's .d.ts files stay as they are. Usage: node ../../scripts/bundle-package.mjs (in a package).
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
-import { planLazySide } from './lazy-side.mjs';
+import { moduleStateOf, planLazySide } from './lazy-side.mjs';
 
 const packageDirectory = process.cwd();
 const manifest = JSON.parse(await readFile(join(packageDirectory, 'package.json'), 'utf8'));
@@ -44,8 +45,31 @@ const outputOptions = {
   // and the JSDoc is most of them.
   minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
 };
-// Only this package's own files go in; every package (and node:*) is imported at run time.
-const external = (id) => !id.startsWith('.') && !id.startsWith('/');
+/**
+ * The seam "inlined imports": the entries of other packages a package's build takes into its
+ * bundle instead of importing them at run time, each a module of stateless functions (checked
+ * below). The keyring cache takes core's keyring-fallback helpers: the session-bus rule and the
+ * fallback notice, which core's `cache: 'auto'` uses before loading the keyring cache. Imported
+ * at run time, they cost a keyring hit a second resolution of core (its package.json, `exports`)
+ * and a second module: wall medians of 80 interleaved new processes (Node 20, 2026-12-07), a
+ * keyring hit 0.5–1.1 ms slower (Node 24: 1.7).
+ */
+const INLINED_IMPORTS = { '@oidcflow/cache-keyring': ['@oidcflow/core/keyring-fallback'] };
+const inlined = new Set(INLINED_IMPORTS[manifest.name] ?? []);
+// A copy of module state would be a second instance of it (a second memory, a second class):
+// an inlined entry holds none, or the build fails naming it.
+for (const specifier of inlined) {
+  const file = createRequire(join(packageDirectory, 'package.json')).resolve(specifier);
+  const source = await readFile(file, 'utf8');
+  const state = moduleStateOf({ source, program: parseAst(source, null, file) });
+  if (state.length > 0)
+    throw new Error(
+      `${specifier} (${file}) holds module state, so it cannot be inlined:\n${state.join('\n')}`,
+    );
+}
+// Only this package's own files go in (and its inlined imports); every other package (and node:*)
+// is imported at run time.
+const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !inlined.has(id);
 
 // A command's bin is bundled on its own: everything it imports statically goes into its one
 // file (the CLI's warm `oidcflow token` loads that file and no chunk, though the option table
@@ -91,6 +115,17 @@ const binBundle =
 // index reaches through its token formats), and kubectl's warm `exec-credential` loads the token
 // formats but not the parser.
 const exportedEntries = distTargets(manifest.exports);
+/**
+ * This package's entries that another package inlines (INLINED_IMPORTS): each bundled on its own,
+ * so that it shares no chunk with the other entries (a chunk both imported would be one more
+ * module for every process that loads the main entry).
+ */
+const standaloneEntries = new Set(
+  Object.values(INLINED_IMPORTS)
+    .flat()
+    .filter((specifier) => specifier.startsWith(`${manifest.name}/`))
+    .flatMap((specifier) => [...distTargets(manifest.exports[`.${specifier.slice(manifest.name.length)}`])]),
+);
 const packageEntries = [...new Set([...exportedEntries, ...loadedByBins])];
 const startEntries = [...loadedByBins].filter((file) => !exportedEntries.has(file));
 /** Module id → the chunk it goes to, when an entry shares it with a chunk loaded later. */
@@ -180,7 +215,8 @@ const entriesImportEntries = {
  * core 30.6 → 29.4 / 27.0 → 26.6, `oidcflow token --cache file` 38.0 → 37.1 / 35.3 → 34.2.
  */
 async function entriesWithTheirLazySide() {
-  const entries = [...exportedEntries].map((file) => join(dist, file));
+  const sharing = [...exportedEntries].filter((file) => !standaloneEntries.has(file));
+  const entries = sharing.map((file) => join(dist, file));
   const { lazyRoots, fromEntry, copiesApart } = planLazySide(entries);
   // Each lazily loaded module is a chunk's entry, named after its file (and folder, when two
   // files share a name).
@@ -255,8 +291,24 @@ async function entriesWithTheirLazySide() {
       .filter((item) => item.type === 'chunk' && item.isEntry)
       .map((item) => [item.facadeModuleId, join(dist, item.fileName)]),
   );
+  const standalone = await Promise.all(
+    [...standaloneEntries].map((file) =>
+      build({
+        input: inputOf([file]),
+        platform: 'node',
+        external,
+        logLevel: 'warn',
+        preserveEntrySignatures: 'strict',
+        write: false,
+        output: outputOptions,
+      }),
+    ),
+  );
+  for (const { output } of standalone)
+    if (output.filter((item) => item.type === 'chunk').length > 1)
+      throw new Error(`${output[0].fileName}, inlined by another package, loads chunks of its own`);
   const entryBundle = await build({
-    input: inputOf(exportedEntries),
+    input: inputOf(sharing),
     platform: 'node',
     external,
     logLevel: 'warn',
@@ -275,7 +327,9 @@ async function entriesWithTheirLazySide() {
     ],
     output: outputOptions,
   });
-  return { output: [...entryBundle.output, ...lazyBundle.output] };
+  return {
+    output: [...entryBundle.output, ...lazyBundle.output, ...standalone.flatMap(({ output }) => output)],
+  };
 }
 
 // Bundle into memory first: the inputs are the files about to be replaced. The groups are named

@@ -1,6 +1,6 @@
+import { sessionBusMissing } from '@oidcflow/core/keyring-fallback';
 import { type Binding, loadKeyringBinding } from './binding.js';
 import { type KernelKeyCopy, kernelKeyCopy } from './kernel-key-copy.js';
-import { sessionBusMissing } from './session-bus.js';
 
 /** Where the data key of one cache directory lives in the OS keyring. */
 export const KEYRING_SERVICE = 'oidcflow';

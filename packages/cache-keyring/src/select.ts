@@ -1,16 +1,21 @@
 import { createFileCache, type FileCache } from '@oidcflow/cache-file';
+import {
+  forgetKeyringFallback,
+  recordKeyringFallback,
+  rememberedFallback,
+} from '@oidcflow/core/keyring-fallback';
 import { KeyringUnavailable, keyringUnreachable } from './data-key.js';
-import { forgetFallback, recordFallback } from './fallback-notice.js';
 import { createKeyringCache, type KeyringCache } from './keyring-cache.js';
 import type { KeyringCacheOptions } from './options.js';
 
 /**
  * The seam "core off the hit": core's errors are loaded where one is thrown (and lazy-cache.ts
- * writes out what defineCache returns), so this package imports no package but the file cache.
- * Each static package import costs a new process its resolution on every hit (core is loaded
- * already; finding it again from here is what costs). Measured (importing the package after core
- * and the file cache, new processes, CPU, medians of 31–41, three runs, interleaved,
- * 2026-12-07): 0.11–0.14 ms less on Node 20, 0.03–0.19 ms less on Node 24.
+ * writes out what defineCache returns), and core's keyring-fallback helpers are part of this
+ * package's build (scripts/bundle-package.mjs, INLINED_IMPORTS), so a hit loads no package but
+ * the file cache. Each package a module imports costs a new process its resolution on every hit
+ * (core is loaded already; finding it again from here is what costs). Measured (importing the
+ * package after core and the file cache, new processes, CPU, medians of 31–41, three runs,
+ * interleaved, 2026-12-07): 0.11–0.14 ms less on Node 20, 0.03–0.19 ms less on Node 24.
  */
 const core = () => import('@oidcflow/core');
 
@@ -38,7 +43,7 @@ async function keyringOrWhyNot(options: KeyringCacheOptions): Promise<KeyringCac
 /**
  * The keyring cache where the OS keyring answers. Where it does not: the clear-text file
  * cache when `cacheFallback` is `file` (the default under `auto`), with one warning per cache
- * directory (fallback-notice.ts), else
+ * directory (@oidcflow/core/keyring-fallback), else
  * CACHE_KEYRING_UNAVAILABLE (the default when the keyring was asked for by name).
  */
 export async function selectKeyringCache(
@@ -55,7 +60,7 @@ export async function selectKeyringCache(
   }
   const keyring = await keyringOrWhyNot(options);
   if (typeof keyring !== 'string') {
-    forgetFallback(keyring.directory);
+    forgetKeyringFallback(keyring.directory);
     return keyring;
   }
   const why = keyring;
@@ -69,7 +74,7 @@ export async function selectKeyringCache(
   }
   const file = createFileCache(options);
   const reason = `no OS keyring answers (${why}); cacheFallback is 'file', so tokens are kept in clear in ${file.directory} (files only you can read)`;
-  const notice = recordFallback(file.directory, reason);
+  const notice = recordKeyringFallback(file.directory, reason);
   // Said once per cache location (kubectl and git run oidcflow for every command).
   if (notice.sayNow) {
     options.warn?.(
@@ -77,8 +82,6 @@ export async function selectKeyringCache(
         (notice.path ? ` Said once for this cache directory (remembered in ${notice.path}).` : ''),
     );
   }
-  const remembered = notice.path
-    ? `; said once${notice.since ? `, on ${notice.since}` : ''} (remembered in ${notice.path})`
-    : '';
+  const remembered = notice.path ? rememberedFallback(notice.since, notice.path) : '';
   return { ...file, selectionReason: `${reason}${remembered}` };
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { OidcCredentialsAuth, silentLogger } from '@oidcflow/core';
+import { KEYRING_FALLBACK_NOTICE_FILE } from '@oidcflow/core/keyring-fallback';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FALLBACK_NOTICE_FILE } from '../src/fallback-notice.js';
 import { getTokensInProcesses, killAll } from './processes.js';
 import {
   keyringRequired,
@@ -86,7 +86,10 @@ describe.skipIf(process.platform !== 'linux')(
       );
       expect(stderr).toContain('no OS keyring answers');
       expect(stderr).toContain("cacheFallback: 'error'");
-      expect(files.sort()).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/), FALLBACK_NOTICE_FILE]);
+      expect(files.sort()).toEqual([
+        expect.stringMatching(/^[0-9a-f]{32}\.json$/),
+        KEYRING_FALLBACK_NOTICE_FILE,
+      ]);
     });
 
     it("cache: 'auto' (the default) falls back to the file cache and says so", async () => {
@@ -94,14 +97,17 @@ describe.skipIf(process.platform !== 'linux')(
       expect(result.ok, result.message).toBe(true);
       expect(result.cache?.plugin).toBe('file');
       expect(result.cache?.reason).toContain("cacheFallback is 'file'");
-      expect(files.sort()).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/), FALLBACK_NOTICE_FILE]);
+      expect(files.sort()).toEqual([
+        expect.stringMatching(/^[0-9a-f]{32}\.json$/),
+        KEYRING_FALLBACK_NOTICE_FILE,
+      ]);
     });
 
     it('says the fallback once per cache directory: two calls, one warning; explain() keeps saying it', async () => {
       const first = await oneProcess({});
       const second = await oneProcess({}, {}, [], first.cachePath);
       expect(first.stderr.match(/no OS keyring answers/g)).toHaveLength(1);
-      expect(first.stderr).toContain(`remembered in ${join(first.cachePath, FALLBACK_NOTICE_FILE)}`);
+      expect(first.stderr).toContain(`remembered in ${join(first.cachePath, KEYRING_FALLBACK_NOTICE_FILE)}`);
       expect(second.stderr).toBe('');
       expect(second.result.cache?.plugin).toBe('file');
       expect(second.result.cache?.reason).toMatch(
@@ -184,7 +190,10 @@ describe.skipIf(keyutilsSkipped)(
       expect(result.cache?.reason).toMatch(
         /^no OS keyring answers \(the Secret Service \(D-Bus\) cannot be reached: .+; the kernel keyring is not used, it forgets keys at reboot\); cacheFallback is 'file'/,
       );
-      expect(files.sort()).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/), FALLBACK_NOTICE_FILE]);
+      expect(files.sort()).toEqual([
+        expect.stringMatching(/^[0-9a-f]{32}\.json$/),
+        KEYRING_FALLBACK_NOTICE_FILE,
+      ]);
       // No data key of this cache directory went to the kernel keyring either.
       expect(await readFile('/proc/keys', 'utf8')).not.toContain(`token-cache-key:${cachePath}`);
     });

@@ -4,6 +4,7 @@
 // directory (two calls, one warning), and `status` / `explain` keep saying it.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, CliSandbox } from './support/cli-process.js';
@@ -33,6 +34,21 @@ afterEach(async () => {
 
 /** The CLI's own default: no OIDCFLOW_CACHE (the sandbox otherwise pins the file cache). */
 const DEFAULT_CACHE = { OIDCFLOW_CACHE: undefined };
+
+const RECORDER = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
+
+/** The packages' files `args` loads (under packages/), sorted, with the command's exit code. */
+async function packagesLoadedBy(args: string[], env: Record<string, string | undefined>) {
+  const logFile = `${sandbox.home}/imports-${Math.random().toString(36).slice(2)}.log`;
+  const result = await sandbox.start(args, { ...env, RECORD_IMPORTS_TO: logFile }, 30_000, [
+    '--import',
+    RECORDER,
+  ]).done;
+  const urls = (await readFile(logFile, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
+  const paths = urls.map((url) => decodeURIComponent(new URL(url).pathname));
+  const below = paths.map((path) => path.slice(path.lastIndexOf('/packages/') + '/packages/'.length));
+  return { result, loaded: [...new Set(below)].sort() };
+}
 
 const device = () => [
   '--issuer',
@@ -111,6 +127,35 @@ describe.skipIf(skipped)(`where a Secret Service answers ${skipped ? `(skipped: 
       for (const secret of secrets) expect(file.text, file.name).not.toContain(secret as string);
     }
   });
+
+  it('a location that fell back: once a Secret Service answers, the keyring cache again (the clear file sealed, the notice gone), and a later fallback is said again', async () => {
+    const secret = { ...DEFAULT_CACHE, OIDCFLOW_CLIENT_SECRET: idp.clients.ci.clientSecret };
+    const withBus = {
+      ...secret,
+      DBUS_SESSION_BUS_ADDRESS: service!.address,
+      OIDCFLOW_KEYRING_KERNEL_COPY: 'off',
+    };
+    const fellBack = await sandbox.run(['token', ...client()], secret);
+    expect(fellBack.code, fellBack.stderr).toBe(0);
+    expect(fellBack.stderr).toContain('no OS keyring answers');
+    expect((await readdir(sandbox.cachePath)).includes('keyring-fallback.notice')).toBe(true);
+
+    // The recorded fallback is not taken where a session bus exists: the keyring cache is asked.
+    const answered = await packagesLoadedBy(['token', ...client()], withBus);
+    expect(answered.result.code, answered.result.stderr).toBe(0);
+    expect(answered.result.stdout).toBe(fellBack.stdout);
+    expect(answered.loaded).toContain('cache-keyring/dist/index.js');
+    const names = await readdir(sandbox.cachePath);
+    expect(names.some((name) => name.endsWith('.sealed'))).toBe(true);
+    expect(names.filter((name) => name.endsWith('.json'))).toEqual([]);
+    expect(names).not.toContain('keyring-fallback.notice');
+    const status = await sandbox.run(['status', ...client()], withBus);
+    expect(status.stdout).toMatch(/cache store:\s+keyring: the OS keyring answered/);
+
+    // Without the bus again: a fallback is news again, said once more.
+    const again = await sandbox.run(['token', ...client(), '--output', 'json'], secret);
+    expect(again.stderr).toContain('no OS keyring answers');
+  });
 });
 
 describe.skipIf(process.platform !== 'linux')('where no D-Bus session exists (SSH, CI, containers)', () => {
@@ -131,6 +176,12 @@ describe.skipIf(process.platform !== 'linux')('where no D-Bus session exists (SS
 
     const names = (await readdir(sandbox.cachePath)).filter((name) => !name.endsWith('.lock')).sort();
     expect(names).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/), 'keyring-fallback.notice']);
+    // Once said, still no session bus: the next hits take the file cache without loading the
+    // keyring cache (core reads the notice: kubectl and git call this for every command).
+    const recorded = await packagesLoadedBy(['token', ...client()], secret);
+    expect(recorded.result.code, recorded.result.stderr).toBe(0);
+    expect(recorded.result.stdout).toBe(first.stdout);
+    expect(recorded.loaded).toEqual(['cache-file/dist/index.js', 'cli/dist/bin.js', 'core/dist/index.js']);
     for (const command of ['status', 'explain']) {
       const shown = await sandbox.run([command, ...client()], secret);
       expect(shown.stdout, command).toMatch(/cache store:\s+(file: )?no OS keyring answers/);

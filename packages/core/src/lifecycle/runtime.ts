@@ -126,6 +126,7 @@ export class AuthRuntime {
         warn: (message) => warnOnce(settings.logger, message, message, warned),
       },
       settings.loadModule,
+      key,
     );
     return new AuthRuntime({ settings, identity, key, cache, http });
   }

@@ -1,7 +1,9 @@
 // On Linux (and the BSDs) the Secret Service is a D-Bus service. Where no session bus exists
 // (SSH without D-Bus, CI runners, containers), asking the keyring binding costs tens of
 // milliseconds (loading it, then a failed connection) to learn what the environment already
-// says. This answers from the environment and one access(2) call, before anything is loaded.
+// says. This answers from the environment and one access(2) call, before anything is loaded:
+// core asks it before loading @oidcflow/cache-keyring under `cache: 'auto'`
+// (registry/load-cache.ts), and the keyring cache before loading its binding.
 
 /**
  * Does `path` exist? One access(2), no exception. Not `statSync`: on Node 20, a stat of a
