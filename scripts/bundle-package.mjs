@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
-import { moduleStateOf, planLazySide } from './lazy-side.mjs';
+import { moduleStateOfFile, planLazySide } from './lazy-side.mjs';
 
 const packageDirectory = process.cwd();
 const manifest = JSON.parse(await readFile(join(packageDirectory, 'package.json'), 'utf8'));
@@ -60,8 +60,7 @@ const inlined = new Set(INLINED_IMPORTS[manifest.name] ?? []);
 // an inlined entry holds none, or the build fails naming it.
 for (const specifier of inlined) {
   const file = createRequire(join(packageDirectory, 'package.json')).resolve(specifier);
-  const source = await readFile(file, 'utf8');
-  const state = moduleStateOf({ source, program: parseAst(source, null, file) });
+  const state = moduleStateOfFile(file);
   if (state.length > 0)
     throw new Error(
       `${specifier} (${file}) holds module state, so it cannot be inlined:\n${state.join('\n')}`,

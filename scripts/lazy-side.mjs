@@ -235,6 +235,12 @@ function writtenConstants(program, constants) {
   return written;
 }
 
+/** The module-level state of the module in `file` (see moduleStateOf). */
+export function moduleStateOfFile(file) {
+  const source = readFileSync(file, 'utf8');
+  return moduleStateOf({ source, program: parseAst(source, null, file) });
+}
+
 /** The module-level state of a module, as "line: text" reasons (none: it may be copied). */
 export function moduleStateOf({ source, program }) {
   const reasons = [];
