@@ -134,6 +134,18 @@ describe.skipIf(process.platform !== 'linux')('a recorded keyring fallback', () 
     expect(keyringAsked()).toBe(true);
   });
 
+  it('a planted notice whose words hold control characters (a terminal escape) is not shown: the keyring cache is asked', async () => {
+    const directory = await location('missing');
+    await writeFile(
+      join(directory, KEYRING_FALLBACK_NOTICE_FILE),
+      '2026-12-07T00:00:00.000Z\nno OS keyring answers \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\n',
+    );
+    const { loader, keyringAsked } = recordingLoader();
+    const cache = await loadCachePlugin([], { cachePath: directory }, loader, key);
+    expect(cache.name).toBe('keyring-stand-in');
+    expect(keyringAsked()).toBe(true);
+  });
+
   it('a notice that does not say what was said (edited, truncated): the keyring cache is asked', async () => {
     const directory = await location('missing');
     await writeFile(join(directory, KEYRING_FALLBACK_NOTICE_FILE), '2026-12-07T00:00:00.000Z\n');

@@ -31,9 +31,15 @@ interface NoticeText {
 }
 
 /**
+ * What was said, as a notice may hold it: one line of text without control or format (bidi)
+ * characters, of a bounded length. Anything else (edited, planted) is not shown as what was said.
+ */
+const SAID = /^[^\p{Cc}\p{Cf}]{1,2000}$/u;
+
+/**
  * The notice at `path`, or undefined when there is none: its first line is when the fallback
- * was first said (when a date), its second what was said. An unreadable notice is there all
- * the same: it was said, only what and when are unknown.
+ * was first said (when a date), its second what was said (when it looks so: SAID). An unreadable
+ * notice is there all the same: it was said, only what and when are unknown.
  */
 function readNotice(path: string): NoticeText | undefined {
   let text: string;
@@ -47,7 +53,7 @@ function readNotice(path: string): NoticeText | undefined {
   const [recorded = '', reason = ''] = text.split('\n', 2);
   return {
     since: Number.isNaN(Date.parse(recorded)) ? undefined : recorded,
-    reason: reason === '' ? undefined : reason,
+    reason: SAID.test(reason) ? reason : undefined,
   };
 }
 
