@@ -7,9 +7,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { assertBuilt, CliSandbox } from './support/cli-process.js';
+import { assertBuilt, CliSandbox, moduleNames } from './support/cli-process.js';
 
-const RECORDER = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
 const BUILTINS_RECORDER = fileURLToPath(new URL('./support/record-builtins.cjs', import.meta.url));
 const HEAVY = [
   '@oidcflow/flow-authcode',
@@ -50,18 +49,6 @@ const CLI_START_MODULES = [
   'cli/dist/main.js',
 ];
 
-/** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
-function moduleNames(urls: string[]): string[] {
-  const names = urls.map((url) => {
-    if (!url.startsWith('file:')) return url;
-    const path = decodeURIComponent(new URL(url).pathname);
-    const below = path.lastIndexOf('/packages/');
-    return below === -1 ? path : path.slice(below + '/packages/'.length);
-  });
-  // A chunk's content hash changes with every build.
-  return [...new Set(names.map((name) => name.replace(/(\/chunks\/[\w-]+?)-[\w-]{8}\.js$/, '$1.js')))].sort();
-}
-
 let idp: TestIdp;
 let sandbox: CliSandbox;
 
@@ -97,13 +84,9 @@ function clientCredentialsToken() {
 }
 
 async function modulesLoadedBy(args: string[], env: Record<string, string>): Promise<string[]> {
-  const logFile = `${sandbox.home}/imports-${Math.random().toString(36).slice(2)}.log`;
-  const result = await sandbox.start(args, { ...env, RECORD_IMPORTS_TO: logFile }, 30_000, [
-    '--import',
-    RECORDER,
-  ]).done;
+  const { result, urls } = await sandbox.importsOf(args, env);
   expect(result.code, result.stderr).toBe(0);
-  return (await readFile(logFile, 'utf8')).split('\n').filter(Boolean);
+  return urls;
 }
 
 it('a cache hit loads core and the file cache, and nothing heavy', async () => {

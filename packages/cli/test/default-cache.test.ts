@@ -4,10 +4,9 @@
 // directory (two calls, one warning), and `status` / `explain` keep saying it.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { completeDeviceVerificationWithoutBrowser, startTestIdp, type TestIdp } from '@oidcflow/test-idp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, CliSandbox } from './support/cli-process.js';
+import { assertBuilt, CliSandbox, moduleNames } from './support/cli-process.js';
 import {
   keyringRequired,
   type SecretService,
@@ -35,19 +34,10 @@ afterEach(async () => {
 /** The CLI's own default: no OIDCFLOW_CACHE (the sandbox otherwise pins the file cache). */
 const DEFAULT_CACHE = { OIDCFLOW_CACHE: undefined };
 
-const RECORDER = fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url));
-
-/** The packages' files `args` loads (under packages/), sorted, with the command's exit code. */
+/** The packages' files `args` loads (below packages/), sorted, with the command's result. */
 async function packagesLoadedBy(args: string[], env: Record<string, string | undefined>) {
-  const logFile = `${sandbox.home}/imports-${Math.random().toString(36).slice(2)}.log`;
-  const result = await sandbox.start(args, { ...env, RECORD_IMPORTS_TO: logFile }, 30_000, [
-    '--import',
-    RECORDER,
-  ]).done;
-  const urls = (await readFile(logFile, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
-  const paths = urls.map((url) => decodeURIComponent(new URL(url).pathname));
-  const below = paths.map((path) => path.slice(path.lastIndexOf('/packages/') + '/packages/'.length));
-  return { result, loaded: [...new Set(below)].sort() };
+  const { result, urls } = await sandbox.importsOf(args, env);
+  return { result, loaded: moduleNames(urls.filter((url) => url.startsWith('file:'))) };
 }
 
 const device = () => [

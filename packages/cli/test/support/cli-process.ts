@@ -1,12 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built binary, run as a user would: `node packages/cli/dist/bin.js …`. */
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+/** `node --import` it to have a process list the URL of every module it resolves (record-imports.mjs). */
+const IMPORTS_RECORDER = fileURLToPath(new URL('./record-imports.mjs', import.meta.url));
+
+/** Module URLs as `node:x` or the path below packages/, sorted: independent of the checkout. */
+export function moduleNames(urls: string[]): string[] {
+  const names = urls.map((url) => {
+    if (!url.startsWith('file:')) return url;
+    const path = decodeURIComponent(new URL(url).pathname);
+    const below = path.lastIndexOf('/packages/');
+    return below === -1 ? path : path.slice(below + '/packages/'.length);
+  });
+  // A chunk's content hash changes with every build.
+  return [...new Set(names.map((name) => name.replace(/(\/chunks\/[\w-]+?)-[\w-]{8}\.js$/, '$1.js')))].sort();
+}
 
 export function assertBuilt(): void {
   if (!existsSync(BIN)) {
@@ -125,6 +139,19 @@ export class CliSandbox {
       waitForStdout: waitFor(() => stdout, 'stdout'),
       done,
     };
+  }
+
+  /** Runs the command like `start`, recording the URL of every module it resolves. */
+  async importsOf(
+    args: readonly string[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ result: CliResult; urls: string[] }> {
+    const logFile = join(this.home, `imports-${Math.random().toString(36).slice(2)}.log`);
+    const result = await this.start(args, { ...env, RECORD_IMPORTS_TO: logFile }, 30_000, [
+      '--import',
+      IMPORTS_RECORDER,
+    ]).done;
+    return { result, urls: (await readFile(logFile, 'utf8')).split('\n').filter(Boolean) };
   }
 
   run(
