@@ -61,6 +61,9 @@ describe('sessionBusMissing', () => {
       'tcp:host=127.0.0.1,port=1',
       'autolaunch:',
       `unix:path=${gone};tcp:host=127.0.0.1,port=1`,
+      // A malformed escape is not read as a missing socket (nor thrown).
+      'unix:path=/tmp/dbus-%ZZ',
+      'unix:path=/tmp/dbus-%ZZ;tcp:host=127.0.0.1,port=1',
       ';;',
     ])
       expect(missingFor(address), address).toBeUndefined();

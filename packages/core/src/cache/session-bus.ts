@@ -30,12 +30,21 @@ function unixSocketPath(entry: string): string | undefined {
   return path === '' ? undefined : path;
 }
 
+/** `path` with its %-escapes decoded (D-Bus escapes bytes so), or undefined when they are malformed. */
+function unescaped(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Why no D-Bus session bus can answer here, or undefined when one may (then the binding is
  * asked, and decides). Only certain absences count: no DBUS_SESSION_BUS_ADDRESS and no socket
  * at `$XDG_RUNTIME_DIR/bus` (where a systemd user session puts it), or an address whose
  * every entry is a `unix:path=` socket that does not exist. Any other address (abstract
- * sockets, tcp, `autolaunch:`) is left to the binding.
+ * sockets, tcp, `autolaunch:`, a malformed %-escape) is left to the binding.
  *
  * A keyring hit under `auto` asks this three times (core, then the keyring cache twice). One
  * loop, no closures and no regular expression: measured (new processes, the first and second
@@ -53,7 +62,9 @@ export function sessionBusMissing(
     for (const entry of address.split(';')) {
       if (entry === '') continue;
       const path = unixSocketPath(entry);
-      if (path === undefined || exists(decodeURIComponent(path))) return undefined;
+      const file = path === undefined ? undefined : unescaped(path);
+      // An entry this rule cannot read (or a socket that is there): the binding decides.
+      if (path === undefined || file === undefined || exists(file)) return undefined;
       missing.push(path);
     }
     if (missing.length === 0) return undefined;
