@@ -216,19 +216,19 @@ export async function acquireFileLock(lockPath: string, options: AcquireOptions)
   for (;;) {
     if (signal?.aborted) throw abortedWhileWaiting(lockPath, signal.reason);
     const owner = newLockOwner(Date.now());
-    heldLockTokens.add(owner.token);
+    heldLockTokens().add(owner.token);
     let created = false;
     try {
       created = await tryCreate(lockPath, owner);
     } finally {
-      if (!created) heldLockTokens.delete(owner.token);
+      if (!created) heldLockTokens().delete(owner.token);
     }
     if (created) {
       const heartbeat = startHeartbeat(lockPath, owner, timing, options.warn);
       return {
         async release() {
           clearInterval(heartbeat);
-          heldLockTokens.delete(owner.token);
+          heldLockTokens().delete(owner.token);
           const current = await inspect(lockPath).catch(() => undefined);
           if (current?.owner?.token === owner.token) await unlink(lockPath).catch(() => undefined);
         },

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { processWide } from './process-wide.js';
 
 /** What a lock file holds: who owns it, so others can tell a live owner from a dead one. */
 export interface LockOwner {
@@ -13,17 +14,14 @@ export interface LockOwner {
 /**
  * Tokens of the locks this process holds, shared by every copy of this package loaded in the
  * process (a lock file naming our pid but no held token was left by an earlier process that
- * had the same pid, as happens in containers).
+ * had the same pid, as happens in containers). Kept on the process, not in this module, so
+ * that a copy of the module (the keyring cache's build carries one) finds the same set.
  */
 const HELD_KEY = Symbol.for('oidcflow.cache-file.held-locks');
-export const heldLockTokens: Set<string> =
-  ((globalThis as Record<symbol, unknown>)[HELD_KEY] as Set<string> | undefined) ?? new Set<string>();
-(globalThis as Record<symbol, unknown>)[HELD_KEY] = heldLockTokens;
-
-const thisHost = hostname();
+export const heldLockTokens = () => processWide(HELD_KEY, () => new Set<string>());
 
 export function newLockOwner(now: number): LockOwner {
-  return { pid: process.pid, host: thisHost, acquiredAt: now, token: globalThis.crypto.randomUUID() };
+  return { pid: process.pid, host: hostname(), acquiredAt: now, token: globalThis.crypto.randomUUID() };
 }
 
 export function parseLockOwner(text: string): LockOwner | undefined {
@@ -62,7 +60,7 @@ function processIsAlive(pid: number): boolean {
  * Owners on other hosts (a shared home directory) are judged by the heartbeat alone.
  */
 export function ownerIsGone(owner: LockOwner): boolean {
-  if (owner.host !== thisHost) return false;
-  if (owner.pid === process.pid) return !heldLockTokens.has(owner.token);
+  if (owner.host !== hostname()) return false;
+  if (owner.pid === process.pid) return !heldLockTokens().has(owner.token);
   return !processIsAlive(owner.pid);
 }
