@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
-import { moduleStateOfFile, planLazySide } from './lazy-side.mjs';
+import { moduleStateOfGraph, planLazySide } from './lazy-side.mjs';
 
 const packageDirectory = process.cwd();
 const manifest = JSON.parse(await readFile(join(packageDirectory, 'package.json'), 'utf8'));
@@ -55,23 +55,39 @@ const outputOptions = {
 };
 /**
  * The seam "inlined imports": the entries of other packages a package's build takes into its
- * bundle instead of importing them at run time, each a module of stateless functions (checked
- * below). The keyring cache takes core's keyring-fallback helpers: the session-bus rule and the
- * fallback notice, which core's `cache: 'auto'` uses before loading the keyring cache. Imported
- * at run time, they cost a keyring hit a second resolution of core (its package.json, `exports`)
- * and a second module: wall medians of 80 interleaved new processes (Node 20, 2026-12-07), a
- * keyring hit 0.5–1.1 ms slower (Node 24: 1.7).
+ * bundle instead of importing them at run time, with every module they load (their chunks too),
+ * none holding module state (checked below). The keyring cache takes:
+ * - core's keyring-fallback helpers: the session-bus rule and the fallback notice, which core's
+ *   `cache: 'auto'` uses before loading the keyring cache. Imported at run time, they cost a
+ *   keyring hit a second resolution of core (its package.json, `exports`) and a second module:
+ *   wall medians of 80 interleaved new processes (Node 20, 2026-12-07), a keyring hit 0.5–1.1 ms
+ *   slower (Node 24: 1.7).
+ * - the file cache, which it seals into: a keyring hit then loads two packages, as the file
+ *   cache's hit does, not three (each package a new process imports after the first two costs
+ *   Node 20 about 0.7 ms however small it is). Measured in the process (program start to
+ *   token, keyring hits answered from the decode memo, A/B interleaved in one Secret Service
+ *   session, medians of 80–120, 2026-12-07/08): Node 20 0.65–1.23 ms less in five runs, Node 24
+ *   0.58–0.78 in two; whole processes' wall time did not tell the two apart (medians of 150:
+ *   41.35 / 41.37 and 47.89 / 48.12 ms).
+ * The inlined code is the version built beside it: .changeset/config.json releases the three
+ * packages together, so a fix of core or the file cache ships in the keyring cache too.
  */
-const INLINED_IMPORTS = { '@oidcflow/cache-keyring': ['@oidcflow/core/keyring-fallback'] };
+const INLINED_IMPORTS = {
+  '@oidcflow/cache-keyring': ['@oidcflow/core/keyring-fallback', '@oidcflow/cache-file'],
+};
 const inlined = new Set(INLINED_IMPORTS[manifest.name] ?? []);
 // A copy of module state would be a second instance of it (a second memory, a second class):
-// an inlined entry holds none, or the build fails naming it.
+// an inlined entry and what it loads hold none, or the build fails naming it. State an inlined
+// package must share with its other copies lives on the process (`globalThis[Symbol.for(…)]`),
+// as the file cache's lock queue and held locks do.
 for (const specifier of inlined) {
   const file = createRequire(join(packageDirectory, 'package.json')).resolve(specifier);
-  const state = moduleStateOfFile(file);
-  if (state.length > 0)
+  const stateful = moduleStateOfGraph(file);
+  if (stateful.length > 0)
     throw new Error(
-      `${specifier} (${file}) holds module state, so it cannot be inlined:\n${state.join('\n')}`,
+      `${specifier} (${file}) holds module state, so it cannot be inlined:\n${stateful
+        .map(({ file: module, reasons }) => `${module}:\n${reasons.join('\n')}`)
+        .join('\n')}`,
     );
 }
 // Only this package's own files go in (and its inlined imports); every other package (and node:*)

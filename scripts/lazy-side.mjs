@@ -241,6 +241,29 @@ export function moduleStateOfFile(file) {
   return moduleStateOf({ source, program: parseAst(source, null, file) });
 }
 
+/**
+ * The module-level state of the module in `file` and of every module of its package it loads,
+ * statically or with `import()` (relative imports): `{ file, reasons }` for each module that
+ * holds some. Another package's build inlines a package only when this is empty (the copy is
+ * then the whole graph, chunks included: a chunk's state would be a second instance too).
+ */
+export function moduleStateOfGraph(file) {
+  const graph = moduleGraph();
+  const seen = new Set();
+  const pending = [file];
+  const stateful = [];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (seen.has(current)) continue;
+    seen.add(current);
+    const module = graph(current);
+    const reasons = moduleStateOf(module);
+    if (reasons.length > 0) stateful.push({ file: current, reasons });
+    pending.push(...module.imports.keys(), ...module.dynamicImports);
+  }
+  return stateful;
+}
+
 /** The module-level state of a module, as "line: text" reasons (none: it may be copied). */
 export function moduleStateOf({ source, program }) {
   const reasons = [];

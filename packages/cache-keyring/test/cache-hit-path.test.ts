@@ -1,9 +1,10 @@
 // The keyring cache's hit path in a fresh process: core finds the keyring cache by itself
 // (`auto`; it is linked beside core as its optional peer), reads the sealed entry with the data
 // key from the Secret Service, and no request is made. Exactly the modules listed below load:
-// the file cache's hit path (packages/cache-file/test/cache-hit-path.test.ts, whose fixture runs
-// here) plus this package, the keyring binding's loader and node:crypto; no openid-client,
-// undici or flow. A new import on this path fails here, not in a benchmark.
+// core and this package, which carries the file cache it seals into (scripts/bundle-package.mjs,
+// INLINED_IMPORTS; the file cache's hit-path fixture, packages/cache-file/test/cache-hit-path.test.ts,
+// runs here), the chunk that opens sealed files, and node:crypto; no openid-client, undici or
+// flow, and no second copy of the file cache. A new import on this path fails here, not in a benchmark.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,6 @@ const CACHE_HIT_FIXTURE = fileURLToPath(
  * decode memo does not: entry-memo.test.ts checks it loads no node:crypto).
  */
 const KEYRING_HIT_MODULES = [
-  'cache-file/dist/index.js',
   'cache-keyring/dist/chunks/envelope.js',
   'cache-keyring/dist/index.js',
   'core/dist/index.js',
@@ -72,7 +72,7 @@ describe.skipIf(skipped)(
       await directories.removeAll();
     });
 
-    it('reads it without any request, loading only core, the two caches and the chunk that decrypts as ES modules', async () => {
+    it('reads it without any request, loading only core, the keyring cache and the chunk that decrypts as ES modules', async () => {
       const cachePath = join(await directories.make(), 'oidcflow');
       // An issuer that does not resolve: any request would fail the call.
       const options = {
