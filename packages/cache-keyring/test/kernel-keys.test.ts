@@ -64,5 +64,17 @@ describe.skipIf(skipped)(
       expect(keysNaming(`${base}/next-run`)).toHaveLength(2);
       expect(forgetKernelKeysUnder(`${base}/run`)).toBe(0);
     });
+
+    it('removes a copy a process without a session keyring of its own left in the user-session keyring', async () => {
+      // What the binding writes there, from a test runner or CI job that has no session keyring
+      // of its own: possessor-only, and kept until the user's last process ends.
+      const description = `keyring:token-cache-key:${base}/user-session@oidcflow-session-copy`;
+      await promisify(execFile)('keyctl', ['add', 'user', description, 'fake-data-key', '@us']);
+      expect(keysNaming(`${base}/user-session`)).toHaveLength(1);
+      expect(forgetKernelKeysUnder(`${base}/user-session`)).toBe(1);
+      for (let wait = 0; wait < 100 && keysNaming(`${base}/user-session`).length > 0; wait += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(keysNaming(`${base}/user-session`)).toEqual([]);
+    });
   },
 );

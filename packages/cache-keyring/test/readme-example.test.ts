@@ -4,12 +4,24 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SecretService, secretServiceMissing, startSecretService } from './secret-service.js';
+import { temporaryDirectories } from './temporary-directory.js';
 
 const examplePath = fileURLToPath(new URL('../examples/encrypted-cache.mjs', import.meta.url));
 const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
-const run = (env: Record<string, string>) =>
+const directories = temporaryDirectories();
+afterAll(() => directories.removeAll());
+/**
+ * Runs the example with its temporary directory inside one of this test's (TMPDIR): what its
+ * keyring cache leaves in the kernel keyring (the data key's copy) goes with it.
+ */
+const run = async (env: Record<string, string>) =>
   promisify(execFile)(process.execPath, [examplePath], {
-    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home-for-the-example', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: '/nonexistent-home-for-the-example',
+      TMPDIR: await directories.make('oidcflow-example-run-'),
+      ...env,
+    },
     timeout: 30_000,
   });
 

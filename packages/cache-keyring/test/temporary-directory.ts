@@ -1,14 +1,15 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Entry } from '@napi-rs/keyring';
 import { keyringAccountFor } from '../src/data-key.js';
-import { ENTRY_MEMO_SERVICE, entryMemoAccountFor } from '../src/entry-memo.js';
 import { KERNEL_COPY_SERVICE } from '../src/kernel-key-copy.js';
+import { forgetKernelKeysUnder } from '../src/testing/index.js';
 
 /**
- * Removes the kernel keyring's copy of `cacheDirectory`'s data key (Linux), if this process can
- * reach one: tests leave no keys behind in the user's persistent keyring.
+ * Removes the kernel keyring's copy of `cacheDirectory`'s data key (Linux) that this process
+ * can reach, as the README's key rotation does (a test of rotation); `removeAll` below removes
+ * whatever a directory's caches left, wherever it is linked.
  */
 export function removeKernelCopy(cacheDirectory: string): boolean {
   if (process.platform !== 'linux') return false;
@@ -18,21 +19,6 @@ export function removeKernelCopy(cacheDirectory: string): boolean {
     }).deleteCredential();
   } catch {
     return false;
-  }
-}
-
-/** Removes the decode memos (Linux) of the sealed entries in `cacheDirectory`: no test tokens left in the kernel. */
-async function removeEntryMemos(cacheDirectory: string): Promise<void> {
-  if (process.platform !== 'linux') return;
-  const names = await readdir(cacheDirectory).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.endsWith('.sealed')) continue;
-    const account = entryMemoAccountFor(cacheDirectory, name.slice(0, -'.sealed'.length));
-    try {
-      new Entry(ENTRY_MEMO_SERVICE, account, { linux: { store: 'keyutils' } }).deleteCredential();
-    } catch {
-      // None, or no kernel keyring reachable from here.
-    }
   }
 }
 
@@ -47,11 +33,11 @@ export function temporaryDirectories() {
     },
     async removeAll(): Promise<void> {
       for (const directory of made.splice(0)) {
-        for (const cacheDirectory of [directory, join(directory, 'oidcflow')])
-          await removeEntryMemos(cacheDirectory);
         await rm(directory, { recursive: true, force: true });
-        for (const cacheDirectory of [directory, join(directory, 'oidcflow')])
-          removeKernelCopy(cacheDirectory);
+        // The copies and memos of every cache made in it, whichever process made them: the ones
+        // child processes made are linked into the persistent keyring, out of this process's
+        // session keyring (only looking them up from here left them behind, five per run).
+        forgetKernelKeysUnder(directory);
       }
     },
   };

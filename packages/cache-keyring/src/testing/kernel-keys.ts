@@ -24,9 +24,11 @@ export function forgetKernelKeysNamed(accounts: readonly string[]): number {
   }
   if (descriptions.length === 0) return 0;
   // Only a possessor may remove them (the binding makes them possessor-only, user view): a
-  // session keyring of its own with the two keyrings the binding links them into, the user's
-  // persistent keyring and (a process without a session keyring of its own) the user keyring.
-  // "purged N keys": unlinked at once; the kernel frees them soon after.
+  // session keyring of its own with the keyrings the binding links them into, the user's
+  // persistent keyring and the session keyring of the process that wrote them, which for a
+  // process without one of its own (a test runner, CI, a container) is the user-session keyring
+  // (@us, kept until the user's last process ends: for root, until reboot), linked here with the
+  // user keyring. "purged N keys": unlinked at once; the kernel frees them soon after.
   let said: string;
   try {
     said = execFileSync(
@@ -36,7 +38,7 @@ export function forgetKernelKeysNamed(accounts: readonly string[]): number {
         '-',
         'sh',
         '-c',
-        'keyctl get_persistent @s >/dev/null; keyctl link @u @s; for d in "$@"; do keyctl purge user "$d"; done',
+        'keyctl get_persistent @s >/dev/null; keyctl link @u @s; keyctl link @us @s; for d in "$@"; do keyctl purge user "$d"; done',
         'sh',
         ...descriptions,
       ],
