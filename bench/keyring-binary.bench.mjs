@@ -24,7 +24,13 @@ export const title = 'Keyring cache hit and single executable';
 export const notes =
   "All subjects run interleaved in one process that lives in a desktop-like session: a private D-Bus session with gnome-keyring (packages/cache-keyring/scripts/with-secret-service.sh) and a session keyring of its own (`keyctl session -`, as a login gets from pam_keyinit). The app directory holds copies of core, cache-file, cache-keyring, @napi-rs/keyring and its Linux binary, as npm installs them. \"keyring hit\" is `new OidcAuth({...}).getAccessToken()` with the default `cache: 'auto'`, the D-Bus address set: the data key comes from its kernel keyring copy and the entry from its decode memo (both made when the entry is sealed in the session), so the hit loads no node:crypto; \"copy off\" is the same with OIDCFLOW_KEYRING_KERNEL_COPY=off (no copy, no memo: every hit asks the Secret Service and decrypts). \"no D-Bus\" is the same program with no DBUS_SESSION_BUS_ADDRESS and no $XDG_RUNTIME_DIR/bus: the keyring cache decides so before loading its binding and the file cache answers (its fallback notice written once, in the warm-up). The baseline of these is a bare `node` reading and parsing the file cache's JSON entry. The single executable (release/oidcflow-<version>-linux-x64/oidcflow, built by scripts/build-binary.mjs with Node 24; built here when missing or older than the packages' builds) runs `oidcflow token` with PATH=/usr/bin:/bin (no node) from the keyring cache in the same session (its binding unpacked in the warm-up), and from the file cache (`--cache file`), against `node -e \"\"` of the Node running the benchmark. An issuer that cannot resolve makes any request fail the run. The two breakdown rows run the same program with `cache: 'file'` on the bare baseline's file, alone and followed by what a keyring hit adds when it decrypts (no decode memo: loading node:crypto, the key id's SHA-256 and one AES-256-GCM decryption of an entry-sized envelope, bench/fixtures/file-hit-then-decrypt.mjs). The CPU-time rows are the same runs in user + system time of each subject's process (the driver's waited-for children, /proc/self/stat, 10 ms ticks: a mean per run), for a machine too loaded for wall times to compare; the goals are the wall-time rows.";
 
-const ROUNDS = 30;
+/**
+ * 60 rounds (was 30): the goal rows sit within a few hundredths of their goals, and with 30 a
+ * row's median moved by ±0.05 from run to run on this 2-core machine (Node 20 keyring hit
+ * 1.22–1.36 in three runs of one build, 2026-12-07). Twice the rounds narrow that by about 1/√2,
+ * at about 25 s more per run.
+ */
+const ROUNDS = 60;
 const WARMUP = 3;
 
 /** The newest modification time of what the executable is built from: the packages' builds and the build scripts. */
