@@ -171,8 +171,11 @@ function replaceBlock(text, name, content, before) {
   const open = `<!-- ${name} -->`;
   const close = `<!-- /${name} -->`;
   const block = `${open}\n${content}\n${close}`;
-  const start = text.indexOf(open);
-  const end = text.indexOf(close);
+  // A marker counts on a line of its own: notes that name one in their prose stay as they are.
+  const lineAt = (marker) =>
+    text.search(new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  const start = lineAt(open);
+  const end = lineAt(close);
   if (start !== -1 && end > start) return text.slice(0, start) + block + text.slice(end + close.length);
   const at = before === undefined ? -1 : text.indexOf(before);
   if (at === -1) return `${text.trimEnd()}\n\n${block}\n`;
